@@ -1,0 +1,50 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/** Signing algorithms JOS accepts in `sign_method` (PROTOCOLS.md §1c). `md5` is the default. */
+export type JosSignMethod = 'md5' | 'hmacmd5' | 'hmacsha256';
+
+export const JOS_SIGN_METHODS: readonly JosSignMethod[] = ['md5', 'hmacmd5', 'hmacsha256'];
+
+/** Parameters as they travel: every value a string, `sign` excluded by the caller or ignored here. */
+export type JosParams = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The pre-sign string: every parameter except `sign`, empty or whitespace-only values dropped,
+ * keys in plain code-unit order, `key + value` concatenated with no separators and no URL-encoding.
+ */
+export function josSignBase(params: JosParams): string {
+  const keys = Object.keys(params)
+    .filter((k) => k !== 'sign' && k.length > 0)
+    .filter((k) => {
+      const v = params[k];
+      return v !== undefined && v.trim().length > 0;
+    })
+    .sort(byCodeUnit);
+  let out = '';
+  for (const k of keys) out += k + params[k];
+  return out;
+}
+
+/** Upper-case hex signature of `params` under `secret` (`md5` wraps the base in the secret; HMACs key it). */
+export function josSign(params: JosParams, secret: string, method: JosSignMethod = 'md5'): string {
+  const base = josSignBase(params);
+  switch (method) {
+    case 'md5':
+      return createHash('md5').update(secret + base + secret, 'utf8').digest('hex').toUpperCase();
+    case 'hmacmd5':
+      return createHmac('md5', secret).update(base, 'utf8').digest('hex').toUpperCase();
+    case 'hmacsha256':
+      return createHmac('sha256', secret).update(base, 'utf8').digest('hex').toUpperCase();
+  }
+}
+
+/** Reads `sign_method` the way the Java SDK does: case-insensitive, absent means md5, unknown is `undefined`. */
+export function parseSignMethod(raw: string | undefined): JosSignMethod | undefined {
+  if (raw === undefined || raw.trim() === '') return 'md5';
+  const m = raw.trim().toLowerCase();
+  return (JOS_SIGN_METHODS as readonly string[]).includes(m) ? (m as JosSignMethod) : undefined;
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,104 @@
+/**
+ * The result of one conformance run: plain, serialisable data. Every reporter renders this shape;
+ * the JSON reporter writes it as it is (its schema: specs/schema/report.schema.json).
+ */
+
+export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped' | 'inconclusive';
+
+export type RuleLevel = 'must' | 'ref';
+
+/** The request of the failing step, secrets already removed. */
+export interface RecordedRequest {
+  readonly httpMethod: string;
+  readonly url: string;
+  /** The JOS method or operation called, e.g. `jingdong.seller.promotion.add`. */
+  readonly operation: string;
+  /** Parameters as sent (system and application), with secrets and signatures replaced by `***`. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface RecordedResponse {
+  readonly status: number;
+  readonly contentType?: string;
+  /** The body as text, cut to at most 4 KiB. */
+  readonly body: string;
+  readonly truncated?: boolean;
+}
+
+export interface Failure {
+  /** Id or index of the step that failed. */
+  readonly step: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly request?: RecordedRequest;
+  readonly response?: RecordedResponse;
+  /** A curl command line that reproduces the request (secrets redacted: the user re-signs). */
+  readonly curl?: string;
+}
+
+export interface Waiver {
+  readonly rule: string;
+  readonly reason: string;
+  /** ISO date `yyyy-MM-dd`. */
+  readonly expires: string;
+}
+
+export interface CheckResult {
+  /** Stable id: scenario id, plus `[row]` for table rows or generated-case suffixes. */
+  readonly id: string;
+  readonly title: string;
+  readonly suite: string;
+  readonly rules: readonly string[];
+  readonly level: RuleLevel;
+  readonly tags: readonly string[];
+  readonly status: CheckStatus;
+  /** Empty for passed checks; the reason otherwise. */
+  readonly message: string;
+  readonly durationMs: number;
+  /** Scenario file (relative to the repository) and line of the scenario or row. */
+  readonly source?: { readonly file: string; readonly line: number };
+  readonly failure?: Failure;
+  /** Set when a failed or errored check is covered by a waiver: reported, does not fail the run. */
+  readonly waived?: Waiver;
+}
+
+export interface RuleCoverage {
+  readonly id: string;
+  readonly level: RuleLevel;
+  readonly checks: number;
+}
+
+export interface Coverage {
+  /** Rules of the suites that ran. */
+  readonly total: number;
+  readonly covered: number;
+  readonly uncovered: readonly string[];
+  readonly rules: readonly RuleCoverage[];
+}
+
+export interface Summary {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly errored: number;
+  readonly skipped: number;
+  readonly inconclusive: number;
+  /** Failed or errored checks covered by a waiver (counted in failed / errored too). */
+  readonly waived: number;
+}
+
+export interface RunReport {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'promoproof'; readonly version: string };
+  readonly target: { readonly url: string; readonly embedded: boolean; readonly fault?: string };
+  readonly suites: readonly string[];
+  /** ISO 8601 instant. */
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly summary: Summary;
+  /** `pass` when no unwaived `must` check failed or errored and no waiver has expired. */
+  readonly verdict: 'pass' | 'fail';
+  readonly expiredWaivers: readonly Waiver[];
+  readonly results: readonly CheckResult[];
+  readonly coverage: Coverage;
+}

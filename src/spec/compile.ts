@@ -1,0 +1,103 @@
+import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
+import { addPromoproofKeywords } from './keywords.js';
+import { loadPromotionSpec } from './load.js';
+import type {
+  Accept,
+  ApiSpec,
+  JsonSchema,
+  OperationSpec,
+  ParamPatch,
+  ParamSpec,
+  RelationSpec,
+  VariantCondition,
+} from './types.js';
+
+/** A parameter with its schema compiled once. */
+export interface CompiledParam {
+  readonly spec: ParamSpec;
+  readonly validate: ValidateFunction;
+}
+
+export interface CompiledVariant {
+  readonly when: VariantCondition;
+  readonly params: ReadonlyMap<string, CompiledParam>;
+  readonly relations: readonly RelationSpec[];
+}
+
+export interface CompiledOperation {
+  readonly method: string;
+  readonly spec: OperationSpec;
+  readonly params: readonly CompiledParam[];
+  readonly paramNames: ReadonlySet<string>;
+  readonly variants: readonly CompiledVariant[];
+  readonly validateAnswer: ValidateFunction;
+}
+
+export interface CompiledApi {
+  readonly spec: ApiSpec;
+  readonly operations: ReadonlyMap<string, CompiledOperation>;
+}
+
+/** One ajv instance for every spec, with promoproof's keywords; strict so a typo in a spec fails loudly. */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+  addPromoproofKeywords(ajv);
+  return ajv;
+}
+
+/** Compiles every schema of an API spec once. Pure function of the spec; cache the result. */
+export function compileApi(spec: ApiSpec, ajv: Ajv = createAjv()): CompiledApi {
+  const operations = new Map<string, CompiledOperation>();
+  for (const [method, op] of Object.entries(spec.operations)) {
+    const params = op.params.map((p) => compileParam(ajv, p));
+    const byName = new Map(op.params.map((p) => [p.name, p]));
+    const variants = (op.variants ?? []).map((v): CompiledVariant => {
+      const patched = new Map<string, CompiledParam>();
+      for (const [name, patch] of Object.entries(v.params ?? {})) {
+        const base = byName.get(name);
+        if (!base) throw new Error(`spec ${spec.id}: variant of ${method} patches unknown parameter ${name}`);
+        patched.set(name, compileParam(ajv, mergeParam(base, patch)));
+      }
+      return { when: v.when, params: patched, relations: v.relations ?? [] };
+    });
+    const answerSchema = { ...op.answer.schema, definitions: spec.definitions };
+    operations.set(method, {
+      method,
+      spec: op,
+      params,
+      paramNames: new Set(op.params.map((p) => p.name)),
+      variants,
+      validateAnswer: ajv.compile(answerSchema),
+    });
+  }
+  return { spec, operations };
+}
+
+function compileParam(ajv: Ajv, spec: ParamSpec): CompiledParam {
+  return { spec, validate: ajv.compile(spec.schema as Record<string, unknown>) };
+}
+
+function mergeParam(base: ParamSpec, patch: ParamPatch): ParamSpec {
+  return { ...base, ...patch, rules: patch.rules ?? base.rules };
+}
+
+let promotionApi: CompiledApi | undefined;
+
+/** The JD promotion spec, compiled once per process. */
+export function promotionApiCompiled(): CompiledApi {
+  promotionApi ??= compileApi(loadPromotionSpec());
+  return promotionApi;
+}
+
+/** The codes a check accepts for a failure described by `error` / `accept`. */
+export function acceptedCodes(error: string, accept: Accept | undefined): Accept {
+  return accept ?? [error];
+}
+
+export function describeAjvError(e: ErrorObject | undefined): string {
+  if (!e) return 'is invalid';
+  const where = e.instancePath ? `[${e.instancePath.slice(1).replace(/\//g, '][')}] ` : '';
+  return `${where}${e.message ?? 'is invalid'}`;
+}
+
+export type { JsonSchema };

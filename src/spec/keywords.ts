@@ -1,0 +1,78 @@
+import type { Ajv } from 'ajv';
+import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
+
+/** Digits after the decimal point of a number as JavaScript prints it (1e-7 has 7). */
+export function decimalPlacesOf(n: number): number {
+  const s = String(n);
+  const exp = /e-(\d+)$/.exec(s);
+  if (exp) {
+    const mantissa = s.slice(0, s.indexOf('e'));
+    const dot = mantissa.indexOf('.');
+    return Number(exp[1]) + (dot < 0 ? 0 : mantissa.length - dot - 1);
+  }
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
+}
+
+export function utf8Bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * promoproof's JSON Schema keywords: `maxBytes` / `minBytes` (UTF-8 bytes of a string),
+ * `decimalPlaces` (at most this many digits after the point), `datetime` (JOS `yyyy-MM-dd HH:mm:ss`).
+ */
+export function addPromoproofKeywords(ajv: Ajv): void {
+  ajv.addKeyword({
+    keyword: 'maxBytes',
+    type: 'string',
+    schemaType: 'number',
+    errors: true,
+    validate: function maxBytes(limit: number, data: string) {
+      if (utf8Bytes(data) <= limit) return true;
+      (maxBytes as unknown as { errors: unknown[] }).errors = [
+        { keyword: 'maxBytes', message: `must be at most ${limit} UTF-8 bytes (is ${utf8Bytes(data)})`, params: { limit } },
+      ];
+      return false;
+    },
+  });
+  ajv.addKeyword({
+    keyword: 'minBytes',
+    type: 'string',
+    schemaType: 'number',
+    errors: true,
+    validate: function minBytes(limit: number, data: string) {
+      if (utf8Bytes(data) >= limit) return true;
+      (minBytes as unknown as { errors: unknown[] }).errors = [
+        { keyword: 'minBytes', message: `must be at least ${limit} UTF-8 bytes (is ${utf8Bytes(data)})`, params: { limit } },
+      ];
+      return false;
+    },
+  });
+  ajv.addKeyword({
+    keyword: 'decimalPlaces',
+    type: 'number',
+    schemaType: 'number',
+    errors: true,
+    validate: function decimalPlaces(limit: number, data: number) {
+      if (decimalPlacesOf(data) <= limit) return true;
+      (decimalPlaces as unknown as { errors: unknown[] }).errors = [
+        { keyword: 'decimalPlaces', message: `must have at most ${limit} decimal place(s)`, params: { limit } },
+      ];
+      return false;
+    },
+  });
+  ajv.addKeyword({
+    keyword: 'datetime',
+    type: 'string',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function datetime(on: boolean, data: string) {
+      if (!on || parseJosTimestamp(data, false) !== undefined) return true;
+      (datetime as unknown as { errors: unknown[] }).errors = [
+        { keyword: 'datetime', message: 'must be a time as yyyy-MM-dd HH:mm:ss', params: {} },
+      ];
+      return false;
+    },
+  });
+}

@@ -1,0 +1,143 @@
+/** Types of the machine-readable API specs in `specs/` (see specs/jd-promotion/spec.yaml for the prose). */
+
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** How a wire value is normalised before its schema sees it. */
+export type ParamType = 'int' | 'decimal' | 'string' | 'datetime' | 'int[]' | 'decimal[]' | 'string[]';
+
+/** Codes a check accepts: a list, or `any` for limits the document gives no code for. */
+export type Accept = readonly string[] | 'any';
+
+export interface ErrorOverride {
+  readonly error?: string;
+  readonly accept?: Accept;
+  readonly rules?: readonly string[];
+}
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: ParamType;
+  readonly required: boolean;
+  readonly schema: JsonSchema;
+  /** Code the reference answers when the parameter is missing or breaks its schema. */
+  readonly error: string;
+  readonly accept?: Accept;
+  /** Per-keyword overrides, keyed by the JSON Schema keyword that failed (e.g. `maxItems`). */
+  readonly by?: Readonly<Record<string, ErrorOverride>>;
+  readonly rules: readonly string[];
+  readonly default?: unknown;
+  readonly example?: unknown;
+}
+
+/** A parameter replaced inside a variant: anything but its name and type. */
+export type ParamPatch = Partial<Omit<ParamSpec, 'name' | 'type'>>;
+
+interface RelationBase {
+  readonly error: string;
+  readonly accept?: Accept;
+  readonly rules: readonly string[];
+}
+
+export type RelationSpec = RelationBase &
+  (
+    | { readonly kind: 'minGap'; readonly from: string; readonly to: string; readonly seconds: number }
+    | { readonly kind: 'maxGap'; readonly from: string; readonly to: string; readonly seconds: number }
+    | { readonly kind: 'afterNow'; readonly field: string }
+    | { readonly kind: 'withinFromNow'; readonly field: string; readonly seconds: number }
+    | { readonly kind: 'sameLength'; readonly fields: readonly string[] }
+    | { readonly kind: 'lessThanEach'; readonly field: string; readonly than: string }
+    | {
+        readonly kind: 'atMostFractionEach';
+        readonly field: string;
+        readonly of: string;
+        readonly numerator: number;
+        readonly denominator: number;
+        readonly floor?: boolean;
+      }
+    | { readonly kind: 'promotionBound'; readonly in: readonly number[] }
+  );
+
+export type RelationKind = RelationSpec['kind'];
+
+export type VariantCondition =
+  | { readonly param: string; readonly in: readonly unknown[] }
+  | { readonly promotionType: readonly number[] };
+
+export interface VariantSpec {
+  readonly when: VariantCondition;
+  readonly params?: Readonly<Record<string, ParamPatch>>;
+  readonly relations?: readonly RelationSpec[];
+}
+
+export interface OperationSpec {
+  readonly title: string;
+  readonly rules: readonly string[];
+  /** Error codes the document lists for this method. */
+  readonly errors: readonly string[];
+  readonly promotionTypes?: { readonly in: readonly number[]; readonly error: string; readonly rules: readonly string[] };
+  readonly params: readonly ParamSpec[];
+  readonly relations?: readonly RelationSpec[];
+  readonly variants?: readonly VariantSpec[];
+  readonly answer: { readonly schema: JsonSchema; readonly rules: readonly string[] };
+}
+
+export interface TransitionSpec {
+  readonly from: readonly number[];
+  readonly to: number | 'deleted' | { readonly param: string };
+  readonly refused: string;
+  readonly rules: readonly string[];
+}
+
+export interface LimitSpec {
+  readonly value?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly error?: string;
+  readonly accept?: Accept;
+  readonly rules: readonly string[];
+}
+
+export interface ApiSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly protocol: string;
+  readonly source: string;
+  readonly timeZone: string;
+  readonly errors: Readonly<Record<string, { readonly zh: string; readonly en: string }>>;
+  readonly statuses: Readonly<Record<string, { readonly zh: string; readonly en: string }>>;
+  readonly transitions: Readonly<Record<string, TransitionSpec>>;
+  readonly limits: Readonly<Record<string, LimitSpec>>;
+  readonly definitions: Readonly<Record<string, JsonSchema>>;
+  readonly operations: Readonly<Record<string, OperationSpec>>;
+}
+
+export interface SystemParamSpec {
+  readonly name: string;
+  readonly required: boolean;
+  readonly missing?: string;
+  readonly invalid: string;
+  readonly rules: readonly string[];
+}
+
+export interface JosProtocolSpec {
+  readonly id: 'jos';
+  readonly title: string;
+  readonly path: string;
+  readonly timeZone: string;
+  /** Accepted clock difference in seconds, either way. */
+  readonly skewS: number;
+  readonly versions: readonly string[];
+  readonly formats: readonly string[];
+  readonly signMethods: readonly string[];
+  readonly maxBodyBytes: number;
+  readonly systemParams: readonly SystemParamSpec[];
+  readonly systemErrors: Readonly<Record<string, { readonly zh: string; readonly en: string; readonly documented: boolean }>>;
+}
+
+export interface RuleSpec {
+  readonly id: string;
+  readonly level: 'must' | 'ref';
+  readonly section: string;
+  readonly source: string;
+  readonly text: string;
+}

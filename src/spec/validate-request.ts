@@ -1,0 +1,170 @@
+import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import { acceptedCodes, describeAjvError, type CompiledOperation, type CompiledParam, type CompiledVariant } from './compile.js';
+import { normalizeValue } from './normalize.js';
+import type { Accept, RelationSpec, VariantCondition } from './types.js';
+
+/** Why a request was refused: which parameter or relation, the code to answer, the rules it breaks. */
+export interface Violation {
+  readonly param?: string;
+  readonly relation?: RelationSpec['kind'];
+  readonly keyword: string;
+  readonly error: string;
+  readonly accept: Accept;
+  readonly rules: readonly string[];
+  readonly message: string;
+}
+
+/** What the caller knows about the promotion a request names, for variants that depend on it. */
+export interface RequestContext {
+  /** The business clock, epoch milliseconds. */
+  readonly nowMs: number;
+  readonly promotionType?: number;
+  readonly promotionBound?: number | null;
+}
+
+export type RequestCheck =
+  | { readonly ok: true; readonly values: Readonly<Record<string, unknown>> }
+  | { readonly ok: false; readonly violation: Violation };
+
+/** Normalised values of the declared parameters; null and absent are both left out. */
+export function normalizeParams(op: CompiledOperation, raw: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const p of op.params) {
+    const v = raw[p.spec.name];
+    if (v === undefined || v === null) continue;
+    values[p.spec.name] = normalizeValue(p.spec.type, v);
+  }
+  return values;
+}
+
+/**
+ * Checks application parameters against the spec: undeclared parameters, then each declared one in
+ * order (variants applied), then the relations. The first failure is answered (JOS-REF-03).
+ */
+export function validateRequest(
+  op: CompiledOperation,
+  raw: Readonly<Record<string, unknown>>,
+  ctx: RequestContext,
+): RequestCheck {
+  for (const key of Object.keys(raw)) {
+    if (!op.paramNames.has(key)) {
+      return fail({ param: key, keyword: 'unknown', error: 'param.error', accept: 'any', rules: ['JOS-REF-02'], message: `unknown parameter ${key}` });
+    }
+  }
+  const values = normalizeParams(op, raw);
+  const active = op.variants.filter((v) => matches(v.when, values, ctx));
+  const relations: RelationSpec[] = [...(op.spec.relations ?? [])];
+  for (const p of op.params) {
+    const effective = effectiveParam(p, active);
+    const v = values[p.spec.name];
+    const s = effective.spec;
+    if (v === undefined) {
+      if (s.default !== undefined) values[s.name] = s.default;
+      else if (s.required) return fail(paramViolation(effective, 'required', `${s.name} is required`));
+      continue;
+    }
+    if (!effective.validate(v)) {
+      const e = effective.validate.errors?.[0];
+      return fail(paramViolation(effective, e?.keyword ?? 'schema', `${s.name} ${describeAjvError(e)}`));
+    }
+  }
+  for (const variant of active) relations.push(...variant.relations);
+  for (const r of relations) {
+    const message = breaks(r, values, ctx);
+    if (message !== undefined) {
+      return fail({ relation: r.kind, keyword: r.kind, error: r.error, accept: acceptedCodes(r.error, r.accept), rules: r.rules, message });
+    }
+  }
+  return { ok: true, values };
+}
+
+function fail(violation: Violation): RequestCheck {
+  return { ok: false, violation };
+}
+
+function paramViolation(p: CompiledParam, keyword: string, message: string): Violation {
+  const s = p.spec;
+  const o = s.by?.[keyword];
+  const error = o?.error ?? s.error;
+  return {
+    param: s.name,
+    keyword,
+    error,
+    accept: o?.accept ?? (o?.error ? [o.error] : acceptedCodes(s.error, s.accept)),
+    rules: o?.rules ?? s.rules,
+    message,
+  };
+}
+
+function effectiveParam(p: CompiledParam, active: readonly CompiledVariant[]): CompiledParam {
+  let out = p;
+  for (const v of active) out = v.params.get(p.spec.name) ?? out;
+  return out;
+}
+
+export function matches(when: VariantCondition, values: Readonly<Record<string, unknown>>, ctx: RequestContext): boolean {
+  if ('param' in when) return when.in.includes(values[when.param]);
+  return ctx.promotionType !== undefined && when.promotionType.includes(ctx.promotionType);
+}
+
+/** Undefined when the relation holds (or its fields are absent), else the reason it breaks. */
+function breaks(r: RelationSpec, values: Readonly<Record<string, unknown>>, ctx: RequestContext): string | undefined {
+  switch (r.kind) {
+    case 'minGap':
+    case 'maxGap': {
+      const from = time(values[r.from]);
+      const to = time(values[r.to]);
+      if (from === undefined || to === undefined) return undefined;
+      const gapS = (to - from) / 1000;
+      if (r.kind === 'minGap' && gapS < r.seconds) return `${r.to} must be at least ${r.seconds} s after ${r.from} (is ${gapS} s)`;
+      if (r.kind === 'maxGap' && gapS > r.seconds) return `${r.to} must be at most ${r.seconds} s after ${r.from} (is ${gapS} s)`;
+      return undefined;
+    }
+    case 'afterNow': {
+      const t = time(values[r.field]);
+      return t !== undefined && t <= ctx.nowMs ? `${r.field} must be later than now` : undefined;
+    }
+    case 'withinFromNow': {
+      const t = time(values[r.field]);
+      return t !== undefined && t - ctx.nowMs > r.seconds * 1000 ? `${r.field} must be within ${r.seconds} s from now` : undefined;
+    }
+    case 'sameLength': {
+      const present = r.fields.filter((f) => Array.isArray(values[f]));
+      const lengths = present.map((f) => (values[f] as unknown[]).length);
+      return lengths.some((n) => n !== lengths[0]) ? `${present.join(', ')} must have equal lengths (${lengths.join(', ')})` : undefined;
+    }
+    case 'lessThanEach': {
+      const a = values[r.field];
+      const b = values[r.than];
+      if (!Array.isArray(a) || !Array.isArray(b)) return undefined;
+      const i = a.findIndex((x, k) => typeof x === 'number' && typeof b[k] === 'number' && !(toCents(x) < toCents(b[k] as number)));
+      return i >= 0 ? `${r.field}[${i}] must be below ${r.than}[${i}]` : undefined;
+    }
+    case 'atMostFractionEach': {
+      const a = values[r.field];
+      const b = values[r.of];
+      if (!Array.isArray(a) || !Array.isArray(b)) return undefined;
+      const i = a.findIndex((x, k) => {
+        const whole = b[k];
+        if (typeof x !== 'number' || typeof whole !== 'number') return false;
+        // Integer arithmetic: x ≤ whole × n / d, or x ≤ ⌊whole × n / d⌋ with floor.
+        const limitTimesD = whole * r.numerator;
+        return r.floor ? x > Math.floor(limitTimesD / r.denominator) : x * r.denominator > limitTimesD;
+      });
+      return i >= 0 ? `${r.field}[${i}] must be at most ${r.numerator}/${r.denominator} of ${r.of}[${i}]` : undefined;
+    }
+    case 'promotionBound':
+      return ctx.promotionBound !== undefined && !r.in.includes(ctx.promotionBound ?? -1)
+        ? `needs a promotion with bound ${r.in.join(' or ')}`
+        : undefined;
+  }
+}
+
+function time(v: unknown): number | undefined {
+  return typeof v === 'string' ? parseJosTimestamp(v, false) : undefined;
+}
+
+/** Money to integer fen, exact for the one or two decimal places the documents allow. */
+export function toCents(yuan: number): number {
+  return Math.round(yuan * 100);
+}
