@@ -74,6 +74,8 @@ export interface OperationSpec {
   readonly rules: readonly string[];
   /** Error codes the document lists for this method. */
   readonly errors: readonly string[];
+  /** The state the promotion named by `promo_id` must be in, and the code when it is not found in it. */
+  readonly promotion?: { readonly state: 'draft' | 'committed'; readonly unknown: string; readonly rules: readonly string[] };
   readonly promotionTypes?: { readonly in: readonly number[]; readonly error: string; readonly rules: readonly string[] };
   readonly params: readonly ParamSpec[];
   readonly relations?: readonly RelationSpec[];

@@ -1,0 +1,47 @@
+/** One SKU of the seller's catalogue (商品 ware → SKU). Prices in integer fen. */
+export interface CatalogueSku {
+  readonly skuId: number;
+  readonly wareId: number;
+  readonly name: string;
+  /** 商品货号 */
+  readonly itemNum: string;
+  readonly jdPriceFen: number;
+}
+
+export interface Catalogue {
+  readonly get: (skuId: number) => CatalogueSku | undefined;
+  readonly size: number;
+  readonly skus: readonly CatalogueSku[];
+}
+
+export const SEED_FIRST_SKU_ID = 10_000_001;
+export const SEED_FIRST_WARE_ID = 5_001;
+export const SEED_WARES = 400;
+export const SEED_SKUS_PER_WARE = 4;
+
+/**
+ * The seeded test catalogue: 400 wares × 4 SKUs = 1,600 SKUs, ids 10000001 … 10001600, ware
+ * 5001 + ⌊i/4⌋, prices 10.0 … 409.0 yuan (whole yuan + 0.0 … 0.3 by SKU), so tests can reach the
+ * 1,000-SKU cap of a promotion and build bundles of 8 products.
+ */
+export function seedCatalogue(): CatalogueSku[] {
+  const skus: CatalogueSku[] = [];
+  for (let w = 0; w < SEED_WARES; w++) {
+    for (let k = 0; k < SEED_SKUS_PER_WARE; k++) {
+      const i = w * SEED_SKUS_PER_WARE + k;
+      skus.push({
+        skuId: SEED_FIRST_SKU_ID + i,
+        wareId: SEED_FIRST_WARE_ID + w,
+        name: `测试商品${w + 1}-规格${k + 1}`,
+        itemNum: `PP-${String(w + 1).padStart(4, '0')}-${k + 1}`,
+        jdPriceFen: (10 + w) * 100 + k * 10,
+      });
+    }
+  }
+  return skus;
+}
+
+export function createCatalogue(skus: readonly CatalogueSku[] = seedCatalogue()): Catalogue {
+  const byId = new Map(skus.map((s) => [s.skuId, s]));
+  return { get: (id) => byId.get(id), size: byId.size, skus };
+}

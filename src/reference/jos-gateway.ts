@@ -1,0 +1,105 @@
+import { timingSafeEqual } from 'node:crypto';
+import { errorEnvelope, successEnvelope, successKey } from '../protocol/jos/envelope.js';
+import { josSign, parseSignMethod } from '../protocol/jos/sign.js';
+import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import type { JosProtocolSpec } from '../spec/types.js';
+import type { JosCredentials } from './credentials.js';
+import type { FaultName } from './faults.js';
+import type { PromotionService } from './promotion-service.js';
+
+export interface GatewayDeps {
+  readonly protocol: JosProtocolSpec;
+  readonly credentials: JosCredentials;
+  readonly service: PromotionService;
+  readonly fault: FaultName | undefined;
+  /** The real clock (epoch ms) for the timestamp window; never the test-control clock. */
+  readonly realNow: () => number;
+}
+
+/** A JOS answer: always HTTP 200 with a JSON body (JOS-REF-01). */
+export type GatewayAnswer = Record<string, unknown>;
+
+const PARAM_JSON = '360buy_param_json';
+
+/**
+ * Handles one /routerjson request whose query and form parameters are already merged into `params`:
+ * system parameters in the protocol spec's order (JOS-REF-03), the signature, then the method.
+ */
+export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, string>>): GatewayAnswer {
+  const { protocol, credentials, service, fault } = deps;
+  const sys = (code: string): GatewayAnswer => {
+    const e = protocol.systemErrors[code];
+    return errorEnvelope(code, e?.zh ?? code, e?.en ?? code);
+  };
+  const present = (name: string): boolean => (params[name] ?? '').trim() !== '';
+  const required = (name: string): boolean => protocol.systemParams.find((p) => p.name === name)?.required ?? false;
+
+  const method = params['method'] ?? '';
+  if (!present('method')) return sys('14');
+  const known = service.has(method);
+  if (!known && fault !== 'unknown-method-accepted') return sys('15');
+
+  if (!present('app_key')) return sys('20');
+  if (params['app_key'] !== credentials.appKey) return sys('21');
+
+  if (fault !== 'token-not-checked') {
+    if (!present('access_token')) return required('access_token') ? sys('18') : sys('19');
+    if (params['access_token'] !== credentials.accessToken) return sys('19');
+  }
+
+  if (!present('v')) {
+    if (required('v')) return sys('4');
+  } else if (!protocol.versions.includes(params['v']!)) return sys('5');
+
+  if (present('format') && !protocol.formats.includes(params['format']!.toLowerCase())) return sys('6');
+
+  if (!present('timestamp')) return sys('7');
+  const ts = readTimestamp(params['timestamp']!, fault);
+  if (ts === undefined || Math.abs(deps.realNow() - ts) > protocol.skewS * 1000) return sys('8');
+
+  const signMethod = parseSignMethod(params['sign_method']);
+  if (signMethod === undefined) return sys('9');
+
+  if (!present('sign')) return sys('11');
+  if (fault !== 'sign-not-checked') {
+    const signed = fault === 'sign-ignores-param-json' ? { ...params, [PARAM_JSON]: undefined } : params;
+    const expected = josSign(signed, credentials.appSecret, signMethod);
+    if (!sameText(expected, params['sign']!.toUpperCase())) return sys('12');
+  }
+
+  let app: Record<string, unknown> = {};
+  if (present(PARAM_JSON)) {
+    try {
+      const parsed: unknown = JSON.parse(params[PARAM_JSON]!);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return sys('3');
+      app = parsed as Record<string, unknown>;
+    } catch {
+      return sys('3');
+    }
+  }
+
+  if (!known) return successEnvelope(method, {});
+  const result = service.call(method, app);
+  if (!result.ok) {
+    const e = service.deps.api.spec.errors[result.code];
+    return errorEnvelope(result.code, e?.zh ?? result.code, e?.en ?? result.message ?? result.code);
+  }
+  if (fault === 'envelope-unwrapped') return { code: '0', ...result.body };
+  return { [successKey(method)]: { code: '0', ...result.body } };
+}
+
+function readTimestamp(text: string, fault: FaultName | undefined): number | undefined {
+  const allowOffset = fault !== 'timestamp-offset-form-refused';
+  const ms = parseJosTimestamp(text, allowOffset);
+  if (ms !== undefined || fault !== 'timestamp-any-form') return ms;
+  if (/^\d{10}$/.test(text)) return Number(text) * 1000;
+  const iso = Date.parse(text.includes('T') && !/[Z+-]\d{0,4}:?\d{0,2}$/.test(text.slice(19)) ? `${text}+08:00` : text);
+  return Number.isNaN(iso) ? undefined : iso;
+}
+
+/** Constant-time comparison, so the signature check leaks no timing. */
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

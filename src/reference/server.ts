@@ -1,0 +1,147 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { errorEnvelope } from '../protocol/jos/envelope.js';
+import { compileApi, promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
+import { loadJosProtocol, loadPromotionSpec } from '../spec/load.js';
+import type { JosProtocolSpec } from '../spec/types.js';
+import { createCatalogue, type CatalogueSku } from './catalogue.js';
+import { createClock, type BusinessClock } from './clock.js';
+import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
+import { applyFault, type FaultName } from './faults.js';
+import { handleJos } from './jos-gateway.js';
+import { PromotionService } from './promotion-service.js';
+import { createStore, type PromotionStore } from './store.js';
+import { registerTestControl, TEST_CONTROL_PATH } from './test-control.js';
+
+export interface ServerOptions {
+  /** Credentials accepted; each defaults to the fixed test value in DEFAULT_CREDENTIALS. */
+  readonly credentials?: Partial<JosCredentials>;
+  /** One deliberate rule violation (see FAULTS); none by default. */
+  readonly fault?: FaultName;
+  /** Register the /__promoproof/ test-control routes (JDP-REF-08). Off by default. */
+  readonly testControl?: boolean;
+  /** The seller's catalogue; the seeded test catalogue by default. */
+  readonly catalogue?: readonly CatalogueSku[];
+  /** Real clock in epoch ms, injectable for tests; Date.now by default. */
+  readonly now?: () => number;
+  /** Log requests (pino) to stdout. Off by default. */
+  readonly logger?: boolean;
+}
+
+/** What the reference keeps per instance, for the test control and for tests. */
+export interface ReferenceState {
+  readonly service: PromotionService;
+  readonly store: PromotionStore;
+  readonly clock: BusinessClock;
+  readonly credentials: JosCredentials;
+  readonly protocol: JosProtocolSpec;
+  readonly fault: FaultName | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly promoproof: ReferenceState;
+  }
+}
+
+const compiledByFault = new Map<string, { api: CompiledApi; protocol: JosProtocolSpec }>();
+
+/** The spec as the server enforces it: the shared compiled spec, or a patched copy under a fault (cached). */
+function enforcedSpec(fault: FaultName | undefined): { api: CompiledApi; protocol: JosProtocolSpec } {
+  if (fault === undefined) return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
+  let hit = compiledByFault.get(fault);
+  if (!hit) {
+    const patched = applyFault(loadPromotionSpec(), loadJosProtocol(), fault);
+    hit = { api: compileApi(patched.spec), protocol: patched.protocol };
+    compiledByFault.set(fault, hit);
+  }
+  return hit;
+}
+
+/**
+ * Builds the reference JD promotion service without listening: `inject()` it in tests, or
+ * `listen({ port: 0, host: '127.0.0.1' })` it. Routes: GET and POST /routerjson.
+ */
+export function buildServer(options: ServerOptions = {}): FastifyInstance {
+  const { api, protocol } = enforcedSpec(options.fault);
+  const realNow = options.now ?? Date.now;
+  const credentials: JosCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
+  const clock = createClock(realNow);
+  const store = createStore();
+  const service = new PromotionService({ api, store, catalogue: createCatalogue(options.catalogue), clock, fault: options.fault });
+  const state: ReferenceState = { service, store, clock, credentials, protocol, fault: options.fault };
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: protocol.maxBodyBytes, return503OnClosing: false });
+  app.decorate('promoproof', state);
+
+  const system = (code: string) => {
+    const e = protocol.systemErrors[code];
+    return errorEnvelope(code, e?.zh ?? code, e?.en ?? code);
+  };
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(null, Symbol.for('promoproof.unreadable'));
+    }
+  });
+  // Any other body is read and ignored: parameters then come from the query alone.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
+
+  const route = async (req: FastifyRequest, reply: FastifyReply) => {
+    const params = mergeParams(req.query, req.body);
+    reply.header('content-type', 'application/json;charset=utf-8');
+    if (params === undefined) return system('1');
+    return handleJos({ protocol, credentials, service, fault: options.fault, realNow }, params);
+  };
+  app.get(protocol.path, route);
+  app.post(protocol.path, route);
+
+  if (options.testControl) registerTestControl(app, state);
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send(errorEnvelope('1', '请求无法解析', `Not Found: ${req.method} ${req.url.split('?')[0]}; JOS requests go to ${protocol.path}`));
+  });
+  // Nothing reaches the client as a 500: oversized or unreadable bodies are system error 1, anything
+  // unexpected is system.exception, all inside the JOS envelope with HTTP 200 (JOS-REF-01, JOS-REF-02).
+  app.setErrorHandler((error, req, reply) => {
+    if (req.url.startsWith(TEST_CONTROL_PATH)) {
+      const status = (error as { statusCode?: number }).statusCode ?? 500;
+      void reply.code(status >= 400 && status < 500 ? status : 400).send({ error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const fastifyCode = (error as { code?: string }).code ?? '';
+    if (fastifyCode.startsWith('FST_') || (error as { statusCode?: number }).statusCode === 400) {
+      void reply.code(200).send(system('1'));
+      return;
+    }
+    req.log.error(error);
+    void reply.code(200).send(errorEnvelope('system.exception', '系统异常', 'System exception'));
+  });
+  return app;
+}
+
+/** Query and form parameters merged (form wins), each a single string; undefined for an unreadable body. */
+function mergeParams(query: unknown, body: unknown): Record<string, string> | undefined {
+  if (typeof body === 'symbol') return undefined;
+  const out: Record<string, string> = {};
+  for (const source of [query, body]) {
+    if (source === undefined || source === null) continue;
+    if (typeof source !== 'object' || Array.isArray(source)) return undefined;
+    for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
+      const first = Array.isArray(v) ? v[0] : v;
+      if (first === undefined || first === null) continue;
+      if (typeof first === 'object') return undefined;
+      out[k] = String(first);
+    }
+  }
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

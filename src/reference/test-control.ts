@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { formatJosTimestamp } from '../protocol/jos/timestamp.js';
+import type { ReferenceState } from './server.js';
+import type { ReviewRoute } from './store.js';
+
+/** Base path of the test-control routes (JDP-REF-08). */
+export const TEST_CONTROL_PATH = '/__promoproof';
+
+const MAX_SHIFT_S = 400 * 86_400;
+
+/**
+ * The test-control surface: move the business clock (all promotions, or one), route a draft's
+ * review, force a status (a platform action such as force-suspend, 7), reset. JSON in and out.
+ */
+export function registerTestControl(app: FastifyInstance, state: ReferenceState): void {
+  const { service, store, clock } = state;
+  const clockBody = {
+    type: 'object',
+    required: ['advanceS'],
+    additionalProperties: false,
+    properties: { advanceS: { type: 'integer', minimum: -MAX_SHIFT_S, maximum: MAX_SHIFT_S } },
+  } as const;
+  const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+  const nowOf = (ms: number) => ({ nowMs: ms, now: formatJosTimestamp(ms) });
+  const missing = (id: number) => ({ error: `no promotion ${id}` });
+
+  app.get(`${TEST_CONTROL_PATH}/info`, async () => ({
+    capabilities: ['test-control'],
+    fault: state.fault ?? null,
+    clockOffsetMs: clock.offsetMs(),
+    ...nowOf(clock.nowMs()),
+    promotions: store.promotions.size,
+  }));
+
+  app.post(`${TEST_CONTROL_PATH}/clock`, { schema: { body: clockBody } }, async (req) => {
+    clock.advance((req.body as { advanceS: number }).advanceS * 1000);
+    return { ...nowOf(clock.nowMs()), clockOffsetMs: clock.offsetMs() };
+  });
+
+  app.post(`${TEST_CONTROL_PATH}/promotions/:id/clock`, { schema: { params: idParams, body: clockBody } }, async (req, reply) => {
+    const id = (req.params as { id: number }).id;
+    const p = store.promotions.get(id);
+    if (!p) return reply.code(404).send(missing(id));
+    p.clockOffsetMs += (req.body as { advanceS: number }).advanceS * 1000;
+    return { promo_id: id, ...nowOf(service.now(p)) };
+  });
+
+  app.post(
+    `${TEST_CONTROL_PATH}/promotions/:id/review`,
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', required: ['route'], additionalProperties: false, properties: { route: { enum: ['auto', 'manual', 'pending'] } } },
+      },
+    },
+    async (req, reply) => {
+      const id = (req.params as { id: number }).id;
+      const p = store.promotions.get(id);
+      if (!p) return reply.code(404).send(missing(id));
+      if (p.committed) return reply.code(409).send({ error: `promotion ${id} is already committed` });
+      p.reviewRoute = (req.body as { route: ReviewRoute }).route;
+      return { promo_id: id, route: p.reviewRoute };
+    },
+  );
+
+  app.post(
+    `${TEST_CONTROL_PATH}/promotions/:id/status`,
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'integer', minimum: 1, maximum: 7 } } },
+      },
+    },
+    async (req, reply) => {
+      const id = (req.params as { id: number }).id;
+      const p = store.promotions.get(id);
+      if (!p || !p.committed) return reply.code(404).send(missing(id));
+      p.status = (req.body as { status: number }).status;
+      return { promo_id: id, status: service.statusOf(p) };
+    },
+  );
+
+  app.post(`${TEST_CONTROL_PATH}/reset`, async () => {
+    store.promotions.clear();
+    clock.advance(-clock.offsetMs());
+    return { ok: true };
+  });
+}

@@ -1,0 +1,215 @@
+import pc from 'picocolors';
+import { attentionResults, blockingResults, groupByMessage, partitionResults } from './partition.js';
+import { cutText, firstLines, formatDuration, oneLine, plural, sanitizeText } from './text.js';
+import type { CheckResult, CheckStatus, Failure, RunReport } from './types.js';
+
+/** Options of the console reporter. */
+export interface ConsoleOptions {
+  /** ANSI colours; `false` gives plain text without a single escape sequence. */
+  readonly color: boolean;
+  /** Also list passed checks and show response bodies in full. */
+  readonly verbose?: boolean;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+/** Response body lines shown per failure unless verbose. */
+const BODY_LINES = 20;
+/** Response body characters shown per failure unless verbose (minified JSON is one long line). */
+const BODY_CHARS = 2000;
+/** Width of the field labels of a failure. */
+const LABEL_WIDTH = 10;
+const INDENT = '    ';
+
+/**
+ * Renders a run for a terminal: header, then failed / errored / inconclusive checks in full, then
+ * waived failures, expired waivers, skipped checks (grouped by reason), passed checks when verbose,
+ * and finally the counts, the rule coverage and the verdict. Untrusted text (bodies, messages) has its
+ * control characters made visible, so a server cannot inject terminal escape sequences.
+ */
+export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
+  const c = pc.createColors(opts.color);
+  const verbose = opts.verbose ?? false;
+  const parts = partitionResults(report);
+  const out: string[] = [header(report, c), ''];
+
+  const attention = attentionResults(parts);
+  if (attention.length > 0) {
+    out.push(c.bold(c.red(`FAILURES (${attention.length})`)), '');
+    for (const r of attention) out.push(...failureBlock(r, c, verbose), '');
+  }
+
+  if (parts.waived.length > 0) {
+    out.push(c.bold(c.yellow(`WAIVED (${parts.waived.length})`)));
+    for (const r of parts.waived) {
+      out.push(
+        `  ${c.yellow('~')} ${oneLine(r.id)}  ${oneLine(r.title)} ${c.dim(`(${r.status}, ${r.rules.join(', ')})`)}`,
+        `${INDENT}${oneLine(r.waived.reason)} ${c.dim(`(expires ${oneLine(r.waived.expires)})`)}`,
+      );
+    }
+    out.push('');
+  }
+
+  if (report.expiredWaivers.length > 0) {
+    out.push(c.bold(c.red(`EXPIRED WAIVERS (${report.expiredWaivers.length})`)));
+    for (const w of report.expiredWaivers) {
+      out.push(`  ${c.red('!')} ${oneLine(w.rule)}: ${oneLine(w.reason)} ${c.dim(`(expired ${oneLine(w.expires)})`)}`);
+    }
+    out.push('');
+  }
+
+  if (parts.skipped.length > 0) {
+    out.push(c.bold(c.dim(`SKIPPED (${parts.skipped.length})`)));
+    for (const [message, group] of groupByMessage(parts.skipped)) {
+      const reason = message.trim() === '' ? '(no reason given)' : oneLine(message);
+      if (group.length === 1) out.push(`  ${c.dim('-')} ${oneLine(group[0]?.id ?? '')}: ${reason}`);
+      else out.push(`  ${c.dim('-')} ${reason} ${c.dim(`(${group.length})`)}: ${group.map((r) => oneLine(r.id)).join(', ')}`);
+    }
+    out.push('');
+  }
+
+  if (verbose && parts.passed.length > 0) {
+    out.push(c.bold(c.green(`PASSED (${parts.passed.length})`)));
+    for (const r of parts.passed) {
+      out.push(`  ${c.green('✓')} ${oneLine(r.id)}  ${oneLine(r.title)} ${c.dim(`(${formatDuration(r.durationMs)})`)}`);
+    }
+    out.push('');
+  }
+
+  out.push(...footer(report, c));
+  return out.join('\n') + '\n';
+}
+
+function header(report: RunReport, c: Colors): string {
+  const target = [report.target.embedded ? 'embedded' : '', report.target.fault ? `fault: ${report.target.fault}` : '']
+    .filter((s) => s !== '')
+    .join(', ');
+  const suites = report.suites.length > 0 ? report.suites.join(', ') : '(none)';
+  return [
+    c.bold(`${report.tool.name} ${oneLine(report.tool.version)}`),
+    `target ${c.cyan(oneLine(report.target.url))}${target ? ` (${oneLine(target)})` : ''}`,
+    `suites ${oneLine(suites)}`,
+    `${formatDuration(report.durationMs)}`,
+    c.dim(`started ${oneLine(report.startedAt)}`),
+  ].join(c.dim(' · '));
+}
+
+const STATUS_LABEL: Readonly<Record<CheckStatus, string>> = {
+  failed: '✗ FAILED',
+  errored: '! ERRORED',
+  inconclusive: '? INCONCLUSIVE',
+  skipped: '- SKIPPED',
+  passed: '✓ PASSED',
+};
+
+function statusLabel(status: CheckStatus, c: Colors): string {
+  const label = STATUS_LABEL[status];
+  switch (status) {
+    case 'failed':
+      return c.bold(c.red(label));
+    case 'errored':
+      return c.bold(c.magenta(label));
+    case 'inconclusive':
+      return c.bold(c.yellow(label));
+    case 'passed':
+      return c.green(label);
+    case 'skipped':
+      return c.dim(label);
+  }
+}
+
+/**
+ * `label:` padded, then the value; continuation lines of a multi-line value are aligned under it.
+ * An empty label gives a continuation of the field above.
+ */
+function field(label: string, value: string, c: Colors, paint: (s: string) => string = (s) => s): string[] {
+  const lines = sanitizeText(value).split('\n');
+  const pad = ' '.repeat(LABEL_WIDTH);
+  const first = label === '' ? pad : c.dim(`${label}:`.padEnd(LABEL_WIDTH));
+  return lines.map((line, i) => `${INDENT}${i === 0 ? first : pad}${paint(line)}`);
+}
+
+function failureBlock(r: CheckResult, c: Colors, verbose: boolean): string[] {
+  const out: string[] = [`  ${statusLabel(r.status, c)}  ${c.bold(oneLine(r.id))}  ${oneLine(r.title)}`];
+  const rules = r.rules.length > 0 ? r.rules.join(', ') : '(none)';
+  const level = r.level === 'ref' ? 'ref, does not fail the run' : r.level;
+  out.push(...field('rules', `${rules} (${level})`, c));
+  if (r.source) out.push(...field('source', `${r.source.file}:${r.source.line}`, c, c.cyan));
+  out.push(...field('message', r.message.trim() === '' ? '(no message)' : r.message, c));
+  if (r.failure) out.push(...failureDetails(r.failure, c, verbose));
+  return out;
+}
+
+function failureDetails(f: Failure, c: Colors, verbose: boolean): string[] {
+  const out: string[] = [];
+  out.push(...field('step', f.step, c));
+  out.push(...field('expected', f.expected, c, c.green));
+  out.push(...field('actual', f.actual, c, c.red));
+  if (f.request) {
+    const req = f.request;
+    out.push(...field('request', `${req.httpMethod} ${req.url}`, c));
+    out.push(...field('', `operation: ${req.operation}`, c));
+    const params = Object.entries(req.params);
+    if (params.length > 0) {
+      out.push(...field('', 'params:', c));
+      for (const [k, v] of params) out.push(...field('', `  ${oneLine(k)}=${oneLine(v)}`, c));
+    }
+  }
+  if (f.response) {
+    const res = f.response;
+    const meta = [res.contentType ?? '', res.truncated ? 'truncated' : ''].filter((s) => s !== '').join(', ');
+    out.push(...field('response', `${res.status}${meta ? ` (${meta})` : ''}`, c));
+    out.push(...responseBody(res.body, c, verbose));
+  }
+  if (f.curl !== undefined) out.push(...field('curl', f.curl, c));
+  return out;
+}
+
+function responseBody(body: string, c: Colors, verbose: boolean): string[] {
+  const pad = INDENT + ' '.repeat(LABEL_WIDTH);
+  const text = sanitizeText(body);
+  if (text.trim() === '') return [`${pad}${c.dim('(empty body)')}`];
+  if (verbose) return text.split('\n').map((line) => `${pad}${c.dim('│')} ${line}`);
+  const byChars = cutText(text, BODY_CHARS);
+  const byLines = firstLines(byChars.text, BODY_LINES);
+  const out = byLines.text.split('\n').map((line) => `${pad}${c.dim('│')} ${line}`);
+  const notes: string[] = [];
+  if (byLines.omitted > 0) notes.push(plural(byLines.omitted, 'more line'));
+  if (byChars.omitted > 0) notes.push(plural(byChars.omitted, 'more character'));
+  if (notes.length > 0) out.push(`${pad}${c.dim(`… ${notes.join(', ')} (--verbose shows all)`)}`);
+  return out;
+}
+
+function footer(report: RunReport, c: Colors): string[] {
+  const s = report.summary;
+  const count = (n: number, word: string, paint: (t: string) => string): string => (n > 0 ? paint(`${n} ${word}`) : `${n} ${word}`);
+  const checks = [
+    count(s.passed, 'passed', c.green),
+    count(s.failed, 'failed', c.red),
+    count(s.errored, 'errored', c.magenta),
+    count(s.skipped, 'skipped', c.dim),
+    count(s.inconclusive, 'inconclusive', c.yellow),
+  ].join(', ');
+  const waived = s.waived > 0 ? ` (${c.yellow(`${s.waived} waived`)})` : '';
+
+  const cov = report.coverage;
+  const percent = cov.total > 0 ? ` (${Math.floor((cov.covered / cov.total) * 100)}%)` : '';
+  const rules = `${cov.covered}/${cov.total} rules covered${percent}`;
+  const uncovered = cov.uncovered.length > 0 ? `; uncovered: ${c.yellow(cov.uncovered.map(oneLine).join(', '))}` : '';
+
+  const out = [
+    `${c.dim('checks:'.padEnd(LABEL_WIDTH))}${checks}${waived} ${c.dim(`in ${formatDuration(report.durationMs)}`)}`,
+    `${c.dim('rules:'.padEnd(LABEL_WIDTH))}${rules}${uncovered}`,
+    `${c.dim('verdict:'.padEnd(LABEL_WIDTH))}${verdict(report, c)}`,
+  ];
+  return out;
+}
+
+function verdict(report: RunReport, c: Colors): string {
+  if (report.verdict === 'pass') return c.bold(c.green('PASS'));
+  const reasons: string[] = [];
+  const blocking = blockingResults(report).length;
+  if (blocking > 0) reasons.push(`${plural(blocking, 'must check')} failed or errored`);
+  if (report.expiredWaivers.length > 0) reasons.push(plural(report.expiredWaivers.length, 'expired waiver'));
+  return c.bold(c.red('FAIL')) + (reasons.length > 0 ? ` (${reasons.join(', ')})` : '');
+}
