@@ -199,7 +199,7 @@ function footer(report: RunReport, c: Colors): string[] {
 
   const out = [
     `${c.dim('checks:'.padEnd(LABEL_WIDTH))}${checks}${waived} ${c.dim(`in ${formatDuration(report.durationMs)}`)}`,
-    `${c.dim('rules:'.padEnd(LABEL_WIDTH))}${rules}${uncovered}`,
+    `${c.dim('coverage:'.padEnd(LABEL_WIDTH))}${rules}${uncovered}`,
     `${c.dim('verdict:'.padEnd(LABEL_WIDTH))}${verdict(report, c)}`,
   ];
   return out;

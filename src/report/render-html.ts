@@ -145,22 +145,29 @@ function details(r: CheckResult): string {
   const waiver = isWaived(r)
     ? `<p class="s-waived">waived (${r.status}, rule <code>${escapeHtml(r.waived.rule)}</code>): ${escapeHtml(r.waived.reason)} (expires ${escapeHtml(r.waived.expires)})</p>`
     : '';
-  const source = r.source ? `<dt>source</dt><dd><code>${escapeHtml(`${r.source.file}:${r.source.line}`)}</code></dd>` : '';
-  const tags = r.tags.length > 0 ? `<dt>tags</dt><dd>${escapeHtml(r.tags.join(', '))}</dd>` : '';
-  if (r.status === 'passed' || (r.failure === undefined && source === '' && tags === '')) {
-    return `${waiver}${escapeHtml(r.message)}`;
-  }
+  const entries: string[] = [];
+  if (r.source) entries.push(entry('source', `<code>${escapeHtml(`${r.source.file}:${r.source.line}`)}</code>`));
+  if (r.tags.length > 0) entries.push(entry('tags', escapeHtml(r.tags.join(', '))));
+  if (r.failure) entries.push(...failureEntries(r.failure));
+  if (r.status === 'passed' || entries.length === 0) return `${waiver}${escapeHtml(r.message)}`;
   const summary = r.message.trim() === '' ? '(details)' : escapeHtml(r.message);
-  const meta = source || tags ? `<dl>${source}${tags}</dl>` : '';
-  return `${waiver}<details><summary>${summary}</summary>${meta}${r.failure ? failure(r.failure) : ''}</details>`;
+  return `${waiver}<details><summary>${summary}</summary><dl>${entries.join('')}</dl></details>`;
 }
 
-function failure(f: Failure): string {
+/** A `<dt>`/`<dd>` pair; `html` is already escaped. */
+function entry(term: string, html: string): string {
+  return `<dt>${term}</dt><dd>${html}</dd>`;
+}
+
+function pre(text: string): string {
+  return `<pre>${escapeHtml(text)}</pre>`;
+}
+
+function failureEntries(f: Failure): string[] {
   const out: string[] = [
-    '<dl>',
-    `<dt>step</dt><dd><code>${escapeHtml(f.step)}</code></dd>`,
-    `<dt>expected</dt><dd><pre>${escapeHtml(f.expected)}</pre></dd>`,
-    `<dt>actual</dt><dd><pre>${escapeHtml(f.actual)}</pre></dd>`,
+    entry('step', `<code>${escapeHtml(f.step)}</code>`),
+    entry('expected', pre(f.expected)),
+    entry('actual', pre(f.actual)),
   ];
   if (f.request) {
     const req = f.request;
@@ -168,17 +175,18 @@ function failure(f: Failure): string {
       .map(([k, v]) => `${k}=${v}`)
       .join('\n');
     out.push(
-      `<dt>request</dt><dd><code>${escapeHtml(`${req.httpMethod} ${req.url}`)}</code><br>operation <code>${escapeHtml(req.operation)}</code>` +
-        (params ? `<pre>${escapeHtml(params)}</pre>` : '') +
-        '</dd>',
+      entry(
+        'request',
+        `<code>${escapeHtml(`${req.httpMethod} ${req.url}`)}</code><br>operation <code>${escapeHtml(req.operation)}</code>` +
+          (params ? pre(params) : ''),
+      ),
     );
   }
   if (f.response) {
     const res = f.response;
     const meta = [res.contentType ?? '', res.truncated ? 'truncated' : ''].filter((t) => t !== '').join(', ');
-    out.push(`<dt>response</dt><dd>${res.status}${meta ? ` (${escapeHtml(meta)})` : ''}<pre>${escapeHtml(res.body)}</pre></dd>`);
+    out.push(entry('response', `${escapeHtml(String(res.status))}${meta ? ` (${escapeHtml(meta)})` : ''}${pre(res.body)}`));
   }
-  if (f.curl !== undefined) out.push(`<dt>curl</dt><dd><pre>${escapeHtml(f.curl)}</pre></dd>`);
-  out.push('</dl>');
-  return out.join('');
+  if (f.curl !== undefined) out.push(entry('curl', pre(f.curl)));
+  return out;
 }

@@ -3,6 +3,9 @@ import { isWaived, suiteNames } from './partition.js';
 import { formatSeconds } from './text.js';
 import type { CheckResult, Failure, RunReport } from './types.js';
 
+/** Suite of the synthetic testcases for expired waivers. */
+export const EXPIRED_WAIVERS_SUITE = 'promoproof.expired-waivers';
+
 /** How one result counts in JUnit: waived failures count as skipped so CI does not fail on them. */
 type JunitOutcome = 'passed' | 'failure' | 'error' | 'skipped';
 
@@ -52,11 +55,15 @@ function attrs(pairs: readonly (readonly [string, string | number])[]): string {
  * Failed checks give `<failure>` (type: the first rule id), errored ones `<error>`, skipped and
  * inconclusive ones `<skipped>`; waived failures are rendered as `<skipped message="waived: …">` so they
  * do not fail the build, and the counts on `<testsuites>` and `<testsuite>` follow that mapping. Each
- * testcase carries its rule ids and level as `<properties>`. All text is escaped and characters XML 1.0
+ * testcase carries its rule ids and level as `<properties>`. Each expired waiver becomes a failed testcase
+ * of a suite `promoproof.expired-waivers`, since it fails the verdict. All text is escaped and characters XML 1.0
  * forbids are replaced, so hostile response bodies cannot break the document. Times are seconds.
  */
 export function renderJunit(report: RunReport): string {
   const total = count(report.results);
+  const expired = report.expiredWaivers.length;
+  total.tests += expired;
+  total.failures += expired;
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attrs([
@@ -90,8 +97,40 @@ export function renderJunit(report: RunReport): string {
     for (const r of results) out.push(...testcase(r));
     out.push('  </testsuite>');
   }
+  if (expired > 0) out.push(...expiredWaiversSuite(report, suiteNames(report).length));
   out.push('</testsuites>');
   return out.join('\n') + '\n';
+}
+
+/**
+ * Expired waivers fail the verdict, so they appear as failed testcases of their own suite: a JUnit view
+ * of the run then fails exactly when the verdict does (ref-level failures aside).
+ */
+function expiredWaiversSuite(report: RunReport, id: number): string[] {
+  const n = report.expiredWaivers.length;
+  const out = [
+    `  <testsuite${attrs([
+      ['name', EXPIRED_WAIVERS_SUITE],
+      ['id', id],
+      ['tests', n],
+      ['failures', n],
+      ['errors', 0],
+      ['skipped', 0],
+      ['time', formatSeconds(0)],
+      ['timestamp', report.startedAt],
+    ])}>`,
+  ];
+  for (const w of report.expiredWaivers) {
+    const message = `waiver for ${w.rule} expired on ${w.expires}: ${w.reason}`;
+    out.push(
+      `    <testcase${attrs([['classname', EXPIRED_WAIVERS_SUITE], ['name', `expired waiver ${w.rule}`], ['time', formatSeconds(0)]])}>`,
+      `      <properties><property${attrs([['name', 'rule'], ['value', w.rule]])}/></properties>`,
+      `      <failure${attrs([['message', message], ['type', 'expired-waiver']])}>${escapeXmlText(`${message}\nRenew the waiver or remove it.`)}</failure>`,
+      '    </testcase>',
+    );
+  }
+  out.push('  </testsuite>');
+  return out;
 }
 
 function testcase(r: CheckResult): string[] {

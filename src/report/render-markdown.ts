@@ -124,7 +124,7 @@ function failureDetails(f: Failure): string[] {
   }
   if (f.response) {
     const res = f.response;
-    const body = cutText(sanitizeText(res.body), BODY_CHARS);
+    const body = cutText(res.body, BODY_CHARS);
     const meta = [res.contentType ?? '', res.truncated ? 'truncated' : ''].filter((t) => t !== '').join(', ');
     const note = body.omitted > 0 ? `, first ${BODY_CHARS} characters shown (${body.omitted} more cut)` : '';
     out.push(`**Response** ${res.status}${meta ? ` (${inline(meta)})` : ''}${note}`, '', ...fence(body.text), '');
