@@ -1,0 +1,25 @@
+/** Process exit codes of the CLI; documented in the README (a test keeps them in step). */
+export const EXIT = {
+  /** Every `must` check passed (check); clean shutdown (serve). */
+  ok: 0,
+  /** A `must` check failed or errored, or a waiver expired. */
+  checkFailed: 1,
+  /** Usage error, or a scenario / config / waiver file that does not load (file:line:column given). */
+  usage: 2,
+  /** The target could not be reached. */
+  unreachable: 3,
+  /** promoproof itself failed (a bug: please report it). */
+  internal: 70,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error that ends the command with a given exit code and a one-line message. */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode = EXIT.usage) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,93 @@
+import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
+import { FAULTS, isFaultName } from '../reference/faults.js';
+import { buildServer } from '../reference/server.js';
+import { TEST_CONTROL_PATH } from '../reference/test-control.js';
+import { intOption, stringOption, type Command } from './command.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the reference JD promotion service (the embedded default target)',
+  help: `Usage: promoproof serve [options]
+
+Runs the reference implementation of the JD seller promotion service (jingdong.seller.promotion.*)
+at http://HOST:PORT/routerjson until interrupted (Ctrl-C).
+
+Options:
+  --port N              port to listen on (default 8620; 0 picks a free port)
+  --host H              address to bind (default 127.0.0.1)
+  --app-key K           app_key accepted (default ${DEFAULT_CREDENTIALS.appKey})
+  --app-secret S        app secret used to verify signatures (default: the test secret in the README)
+  --access-token T      access_token accepted (default: the test token in the README)
+  --fault NAME          switch on one deliberate rule violation (see --list-faults)
+  --test-control        enable the ${TEST_CONTROL_PATH}/ routes (move the clock, route reviews)
+  --list-faults         list the faults with the rule each breaks, and exit
+  --json                with --list-faults: print JSON
+  --log                 log every request (JSON lines on stdout)
+  -h, --help            show this help
+
+Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the options are absent.`,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'app-key': { type: 'string' },
+    'app-secret': { type: 'string' },
+    'access-token': { type: 'string' },
+    fault: { type: 'string' },
+    'test-control': { type: 'boolean' },
+    'list-faults': { type: 'boolean' },
+    json: { type: 'boolean' },
+    log: { type: 'boolean' },
+  },
+  async run(values, _positionals, io) {
+    if (values['list-faults']) {
+      const rows = Object.entries(FAULTS).map(([name, f]) => ({ name, rule: f.rule, description: f.description }));
+      if (values['json']) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+      else {
+        const w = Math.max(...rows.map((r) => r.name.length));
+        io.stdout(`${rows.length} faults, one deliberate violation each:\n`);
+        for (const r of rows) io.stdout(`  ${r.name.padEnd(w)}  ${r.rule.padEnd(13)}  ${r.description}\n`);
+      }
+      return EXIT.ok;
+    }
+    const fault = stringOption(values, 'fault');
+    if (fault !== undefined && !isFaultName(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
+    const port = intOption(values, 'port', 8620, { max: 65535 });
+    const host = stringOption(values, 'host') ?? '127.0.0.1';
+    const appSecret = stringOption(values, 'app-secret') ?? io.env['PROMOPROOF_APP_SECRET'];
+    const accessToken = stringOption(values, 'access-token') ?? io.env['PROMOPROOF_ACCESS_TOKEN'];
+    const app = buildServer({
+      credentials: { appKey: stringOption(values, 'app-key'), appSecret, accessToken },
+      fault,
+      testControl: values['test-control'] === true,
+      logger: values['log'] === true,
+    });
+    let address: string;
+    try {
+      address = await app.listen({ port, host });
+    } catch (e) {
+      throw new CliError(`cannot listen on ${host}:${port}: ${(e as Error).message}`, EXIT.usage);
+    }
+    const creds = app.promoproof.credentials;
+    // Only the public test values are printed; secrets a user passes in are never echoed.
+    const shown = (value: string, fallback: string) => (value === fallback ? value : '(as given)');
+    io.stdout(
+      [
+        `promoproof reference JD promotion service listening on ${address}/routerjson`,
+        `  app_key       ${creds.appKey}`,
+        `  app_secret    ${shown(creds.appSecret, DEFAULT_CREDENTIALS.appSecret)}`,
+        `  access_token  ${shown(creds.accessToken, DEFAULT_CREDENTIALS.accessToken)}`,
+        `  fault         ${fault ?? 'none'}`,
+        `  test control  ${values['test-control'] ? `on (${address}${TEST_CONTROL_PATH}/)` : 'off'}`,
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      if (io.stopSignal.aborted) resolve();
+      io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await app.close();
+    return EXIT.ok;
+  },
+};
