@@ -454,6 +454,15 @@ describe('reference faults: each breaks its rule, and only under the fault', () 
     expect(wrong).toEqual([]);
   });
 
+  it('keeps a correctly signed call working under every fault but envelope-unwrapped', async () => {
+    const broken: string[] = [];
+    for (const fault of FAULT_NAMES.filter((f) => f !== 'envelope-unwrapped')) {
+      const a = await client(fault).call('list', { page: 1 });
+      if (!succeeded(a)) broken.push(`${fault}: ${a.raw}`);
+    }
+    expect(broken).toEqual([]);
+  });
+
   it.each(FAULT_NAMES)('%s', async (fault) => {
     const probe: Probe = PROBES[fault];
     expect(await probe(client()), `the reference keeps ${FAULTS[fault].rule} without faults`).toBe(true);
