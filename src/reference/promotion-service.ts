@@ -1,6 +1,7 @@
 import type { CompiledApi } from '../spec/compile.js';
 import { normalizeValue } from '../spec/normalize.js';
-import { toCents, validateRequest } from '../spec/validate-request.js';
+import { validateRequest } from '../spec/validate-request.js';
+import { fenToYuan, yuanToFen as toCents } from '../util/money.js';
 import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import type { Catalogue } from './catalogue.js';
 import type { BusinessClock } from './clock.js';
@@ -130,12 +131,6 @@ function s(v: number | string | null | undefined): string {
   return v === null || v === undefined ? '' : String(v);
 }
 
-/** Integer fen as yuan text: 2000 → "20.0", 1890 → "18.9", 1895 → "18.95". */
-export function fenToYuan(fen: number): string {
-  const yuan = Math.trunc(fen / 100);
-  const cents = Math.abs(fen % 100);
-  return cents % 10 === 0 ? `${yuan}.${cents / 10}` : `${yuan}.${String(cents).padStart(2, '0')}`;
-}
 
 function promotionVO(svc: PromotionService, p: Promotion): Record<string, string> {
   return {

@@ -1,6 +1,7 @@
 import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import { acceptedCodes, describeAjvError, type CompiledOperation, type CompiledParam, type CompiledVariant } from './compile.js';
 import { normalizeValue } from './normalize.js';
+import { yuanToFen as toCents } from '../util/money.js';
 import type { Accept, RelationSpec, VariantCondition } from './types.js';
 
 /** Why a request was refused: which parameter or relation, the code to answer, the rules it breaks. */
@@ -162,9 +163,4 @@ function breaks(r: RelationSpec, values: Readonly<Record<string, unknown>>, ctx:
 
 function time(v: unknown): number | undefined {
   return typeof v === 'string' ? parseJosTimestamp(v, false) : undefined;
-}
-
-/** Money to integer fen, exact for the one or two decimal places the documents allow. */
-export function toCents(yuan: number): number {
-  return Math.round(yuan * 100);
 }

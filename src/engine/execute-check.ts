@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { checkField } from '../checks/matchers.js';
+import { decodeAnswer } from '../protocol/jos/envelope.js';
+import type { CheckResult, Failure, RecordedResponse } from '../report/types.js';
+import type { CompiledApi } from '../spec/compile.js';
+import { evaluate, lookup, TemplateError, type TemplateContext } from '../scenario/template.js';
+import type { CallStep, ControlStep, Json, PlannedCheck, Transport } from '../scenario/types.js';
+import { httpExchange, type HttpOutcome } from './http.js';
+import { sendJos, type JosExchange } from './jos-adapter.js';
+import type { Target } from './target.js';
+
+export interface ExecuteOptions {
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly signal?: AbortSignal;
+  /** The accepted clock difference of the protocol, seconds (360 for JOS), for skew verdicts. */
+  readonly skewS: number;
+}
+
+/** Why a check stopped early: a failed expectation, a transport or harness fault, or an undecidable case. */
+class Stop {
+  constructor(
+    readonly status: 'failed' | 'errored' | 'inconclusive',
+    readonly message: string,
+    readonly failure?: Failure,
+  ) {}
+}
+
+let freshCounter = 0;
+const RUN_TAG = randomBytes(2).toString('hex').slice(0, 3);
+
+/** Unique per check and run, at most 10 characters (the promotion name limit), so runs never collide. */
+function freshSource(): TemplateContext['fresh'] {
+  return {
+    name: () => `P${RUN_TAG}${(++freshCounter).toString(36)}`.slice(0, 10),
+    int: () => Number(`${Date.now() % 1e9}${++freshCounter % 1000}`),
+  };
+}
+
+const BODY_SHOWN = 4096;
+
+function recordResponse(out: HttpOutcome): RecordedResponse | undefined {
+  if (!out.ok) return undefined;
+  const cut = out.body.length > BODY_SHOWN;
+  return { status: out.status, contentType: out.contentType, body: cut ? out.body.slice(0, BODY_SHOWN) : out.body, truncated: cut || out.truncated };
+}
+
+/**
+ * Runs one planned check against a target: steps in order, templates evaluated, every answer checked
+ * against its expectation and the spec's answer schema. Never throws: every outcome is data.
+ */
+export async function executeCheck(check: PlannedCheck, target: Target, api: CompiledApi, opts: ExecuteOptions): Promise<CheckResult> {
+  const started = performance.now();
+  const base = {
+    id: check.id,
+    title: check.title,
+    suite: check.suite,
+    rules: check.rules,
+    level: check.level,
+    tags: check.tags,
+    source: check.source,
+  };
+  const missing = check.requires.filter((c) => !target.capabilities.includes(c));
+  if (missing.length > 0) {
+    return { ...base, status: 'skipped', message: `target lacks capability ${missing.join(', ')}`, durationMs: 0 };
+  }
+  const scopes = new Map<string, Record<string, Json>>();
+  const fresh = freshSource();
+  const ctxFor = (scope: string): TemplateContext => ({
+    vars: scopes.get(scope) ?? {},
+    nowMs: () => Date.now() + (target.clock?.offsetMs ?? 0),
+    fresh,
+    skus: target.skus,
+  });
+  try {
+    scopes.set('root', {});
+    const rootVars = scopes.get('root')!;
+    for (const [k, v] of Object.entries(check.vars)) rootVars[k] = evaluate(v, ctxFor('root')) as Json;
+    for (const step of check.steps) {
+      if (opts.signal?.aborted) throw new Stop('errored', 'run stopped');
+      switch (step.kind) {
+        case 'enter': {
+          const vars: Record<string, Json> = {};
+          for (const [k, v] of Object.entries(step.bind)) vars[k] = evaluate(v, ctxFor(step.from)) as Json;
+          scopes.set(step.scope, vars);
+          break;
+        }
+        case 'leave': {
+          const into = scopes.get(step.into)!;
+          for (const [k, v] of Object.entries(step.capture)) into[k] = evaluate(v, ctxFor(step.scope)) as Json;
+          break;
+        }
+        case 'control':
+          await runControl(step.step, step.label, ctxFor(step.scope), target, opts);
+          break;
+        case 'call':
+          await runCall(step.step, step.label, scopes.get(step.scope)!, ctxFor(step.scope), target, api, opts);
+          break;
+      }
+    }
+    return { ...base, status: 'passed', message: '', durationMs: Math.round(performance.now() - started) };
+  } catch (e) {
+    const durationMs = Math.round(performance.now() - started);
+    if (e instanceof Stop) return { ...base, status: e.status, message: e.message, durationMs, ...(e.failure ? { failure: e.failure } : {}) };
+    if (e instanceof TemplateError) return { ...base, status: 'errored', message: `scenario error: ${e.message}`, durationMs };
+    return { ...base, status: 'errored', message: `harness error: ${(e as Error).message}`, durationMs };
+  }
+}
+
+async function runControl(step: ControlStep, label: string, ctx: TemplateContext, target: Target, opts: ExecuteOptions): Promise<void> {
+  if (!target.testControlUrl) throw new Stop('errored', `${label}: target has no test-control URL`);
+  const c = evaluate(step.control as unknown as Json, ctx) as Record<string, Json>;
+  const promo = String(c['promo']);
+  const [path, body] =
+    c['action'] === 'promotion-clock'
+      ? [`promotions/${promo}/clock`, { advanceS: Number(c['advanceS']) }]
+      : c['action'] === 'review'
+        ? [`promotions/${promo}/review`, { route: c['route'] }]
+        : [`promotions/${promo}/status`, { status: Number(c['status']) }];
+  const out = await httpExchange({
+    method: 'POST',
+    url: `${target.testControlUrl}/${path}`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    timeoutMs: opts.timeoutMs,
+    maxBodyBytes: 64 * 1024,
+    signal: opts.signal,
+  });
+  if (!out.ok) throw new Stop('errored', `${label}: test control unreachable: ${out.reason}`);
+  if (out.status !== 200) throw new Stop('errored', `${label}: test control answered ${out.status}: ${out.body.slice(0, 300)}`);
+}
+
+async function runCall(
+  step: CallStep,
+  label: string,
+  scopeVars: Record<string, Json>,
+  ctx: TemplateContext,
+  target: Target,
+  api: CompiledApi,
+  opts: ExecuteOptions,
+): Promise<void> {
+  const app = (evaluate((step.params ?? {}) as Json, ctx) ?? {}) as Record<string, Json>;
+  const transport = (evaluate((step.transport ?? {}) as unknown as Json, ctx) ?? {}) as Transport;
+  const ex = await sendJos(target, step.call, app, transport, opts);
+  const fail = (status: 'failed' | 'errored' | 'inconclusive', expected: string, actual: string) =>
+    new Stop(status, `${label}: expected ${expected}, got ${actual}`, {
+      step: label,
+      expected,
+      actual,
+      request: ex.request,
+      ...(recordResponse(ex.outcome) ? { response: recordResponse(ex.outcome)! } : {}),
+      curl: ex.curl,
+    });
+
+  const expectation = (evaluate((step.expect ?? 'success') as unknown as Json, ctx) ?? 'success') as NonNullable<CallStep['expect']>;
+  const wantError = expectation !== 'success' && expectation.error !== undefined ? expectation.error : undefined;
+  const expectedText = wantError === undefined ? 'success' : wantError === 'any' ? 'any error' : `error ${[wantError].flat().join(' or ')}`;
+
+  if (!ex.outcome.ok) throw fail('errored', expectedText, `transport failure (${ex.outcome.reason})`);
+  const out = ex.outcome;
+  if (out.truncated) throw fail('failed', expectedText, `an answer larger than ${opts.maxBodyBytes} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(out.body);
+  } catch {
+    throw fail('failed', expectedText, `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`);
+  }
+  const answer = decodeAnswer(step.call, json);
+  const skew = skewJudgement(transport, ex, target, opts.skewS);
+
+  if (answer.kind === 'malformed') throw fail('failed', expectedText, `a malformed answer: ${answer.reason}`);
+  if (wantError !== undefined) {
+    if (answer.kind === 'success') throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `success${skew.note}`);
+    const accepted = wantError === 'any' || [wantError].flat().includes(answer.code);
+    if (!accepted) throw fail('failed', expectedText, `error ${answer.code} (${answer.message})`);
+    return;
+  }
+  if (answer.kind === 'error') throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `error ${answer.code} (${answer.message})${skew.note}`);
+
+  const op = api.operations.get(step.call);
+  if (op && !op.validateAnswer(answer.body)) {
+    const e = op.validateAnswer.errors?.[0];
+    throw fail('failed', `an answer matching the spec schema of ${step.call}`, `${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`);
+  }
+  const body = answer.body as Json;
+  if (expectation !== 'success') {
+    for (const [path, matcher] of Object.entries(expectation.fields ?? {})) {
+      const r = checkField(body, path, matcher);
+      if (!r.passed) throw fail('failed', r.expected, r.given);
+    }
+  }
+  for (const [name, path] of Object.entries(step.capture ?? {})) {
+    const v = lookup(body as Record<string, Json>, path.split('.'));
+    if (v === undefined) throw fail('failed', `a value at ${path} to capture as ${name}`, 'nothing there');
+    scopeVars[name] = v;
+  }
+}
+
+/**
+ * For timestamps sent near the edge of the window: whether the target's estimated clock leaves it
+ * undecidable which side of the documented edge (skewS ± 1 s) the request fell on.
+ */
+function skewJudgement(transport: Transport, ex: JosExchange, target: Target, skewS: number): { ambiguous: boolean; note: string } {
+  if (transport.clockOffsetS === undefined || !ex.outcome) return { ambiguous: false, note: '' };
+  const unc = target.clock?.uncertaintyMs ?? 0;
+  const sent = ex.outcome.sentAtMs + (target.clock?.offsetMs ?? 0);
+  const arrivedMax = sent + ex.outcome.elapsedMs;
+  // Server time minus the timestamp, over everything we do not know.
+  const lo = sent - unc - ex.timestampMs;
+  const hi = arrivedMax + unc - ex.timestampMs;
+  const absLo = lo <= 0 && hi >= 0 ? 0 : Math.min(Math.abs(lo), Math.abs(hi));
+  const absHi = Math.max(Math.abs(lo), Math.abs(hi));
+  const edgeLo = (skewS - 1) * 1000;
+  const edgeHi = (skewS + 1) * 1000;
+  const ambiguous = absHi > edgeLo && absLo < edgeHi;
+  const note = ` (timestamp ${(lo / 1000).toFixed(1)}…${(hi / 1000).toFixed(1)} s from the target's clock, estimate ±${unc} ms)`;
+  return { ambiguous, note };
+}

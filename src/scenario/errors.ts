@@ -1,0 +1,41 @@
+import type { SourcePos } from './types.js';
+
+/** Codes of problems in scenario, target-config and waiver files. Never reused. */
+export const LOAD_ERROR_CODES = {
+  PP_YAML_SYNTAX: 'the file is not valid YAML',
+  PP_SCHEMA: 'the file does not match its JSON Schema',
+  PP_TEMPLATE: 'a ${…} template or $constructor is malformed',
+  PP_UNKNOWN_OPERATION: 'a step calls an operation the suite spec does not have',
+  PP_UNKNOWN_RULE: 'a scenario covers a rule id that specs/rules.yaml does not have',
+  PP_UNKNOWN_FIXTURE: 'a step uses a fixture the suite does not define',
+  PP_DUPLICATE_ID: 'two scenarios (or fixtures) of a suite share an id',
+  PP_CAPABILITY: 'a scenario uses test control without requiring it',
+  PP_SUITE_MISMATCH: "a file's suite differs from its folder",
+  PP_UNKNOWN_SUITE: 'no such suite folder under scenarios/',
+  PP_FILE: 'the file cannot be read',
+} as const;
+
+export type LoadErrorCode = keyof typeof LOAD_ERROR_CODES;
+
+/** One problem at a place in a file. */
+export interface LoadProblem {
+  readonly code: LoadErrorCode;
+  readonly message: string;
+  readonly pos: SourcePos;
+  /** JSON pointer of the offending value, when known. */
+  readonly pointer?: string;
+}
+
+export function formatProblem(p: LoadProblem): string {
+  return `${p.pos.file}:${p.pos.line}:${p.pos.column}: ${p.message} [${p.code}]`;
+}
+
+/** Thrown when files do not load: every problem found, each with file, line and column. */
+export class LoadError extends Error {
+  readonly problems: readonly LoadProblem[];
+  constructor(problems: readonly LoadProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'LoadError';
+    this.problems = problems;
+  }
+}

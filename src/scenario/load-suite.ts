@@ -1,0 +1,122 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadRules } from '../spec/load.js';
+import { LoadError, type LoadProblem } from './errors.js';
+import { schemaProblems } from './schema-check.js';
+import { SCENARIOS_DIR, SUITES } from './suites.js';
+import { checkTemplates } from './template.js';
+import type { FixtureDoc, ScenarioDoc, ScenarioFileDoc, SourcePos, Step } from './types.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export interface LoadedScenario {
+  readonly doc: ScenarioDoc;
+  readonly pos: SourcePos;
+  /** Position of each table row, in order. */
+  readonly rowPos: readonly SourcePos[];
+}
+
+export interface LoadedSuite {
+  readonly name: string;
+  readonly protocol: 'jos';
+  readonly scenarios: readonly LoadedScenario[];
+  readonly fixtures: ReadonlyMap<string, { readonly doc: FixtureDoc; readonly pos: SourcePos }>;
+}
+
+const SCHEMA = 'scenario.schema.json';
+
+/**
+ * Loads every YAML file of a suite folder, validates it (schema, rule ids, operations, fixtures,
+ * templates, capabilities) and throws one LoadError listing every problem with file:line:column.
+ * `root` is the folder holding suites (scenarios/ by default); file names in positions are relative to cwd.
+ */
+export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: string = process.cwd()): LoadedSuite {
+  const def = SUITES.get(name);
+  const dir = join(root, name);
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    throw new LoadError([{ code: 'PP_UNKNOWN_SUITE', message: `no suite '${name}' (folder ${dir})`, pos: { file: dir, line: 1, column: 1 } }]);
+  }
+  if (!def) throw new LoadError([{ code: 'PP_UNKNOWN_SUITE', message: `suite '${name}' has no spec registered (known: ${[...SUITES.keys()].join(', ')})`, pos: { file: dir, line: 1, column: 1 } }]);
+
+  const problems: LoadProblem[] = [];
+  const scenarios: LoadedScenario[] = [];
+  const fixtures = new Map<string, { doc: FixtureDoc; pos: SourcePos; source: YamlSource; path: (string | number)[] }>();
+  const uses: { use: string; source: YamlSource; path: (string | number)[]; owner: { requires?: readonly string[] } }[] = [];
+  const seenIds = new Map<string, SourcePos>();
+  const ruleIds = new Set(loadRules().map((r) => r.id));
+  const api = def.api();
+
+  for (const f of files) {
+    const abs = join(dir, f);
+    const shown = relative(cwd, abs) || abs;
+    let source: YamlSource;
+    try {
+      source = parseYamlSource(shown, readFileSync(abs, 'utf8'));
+    } catch (e) {
+      if (e instanceof LoadError) problems.push(...e.problems);
+      else problems.push({ code: 'PP_FILE', message: (e as Error).message, pos: { file: shown, line: 1, column: 1 } });
+      continue;
+    }
+    const schemaIssues = schemaProblems(source, SCHEMA);
+    if (schemaIssues.length > 0) {
+      problems.push(...schemaIssues);
+      continue;
+    }
+    const doc = source.value as ScenarioFileDoc;
+    if (doc.suite !== name) problems.push(source.problem('PP_SUITE_MISMATCH', `suite '${doc.suite}' in folder '${name}'`, ['suite']));
+
+    const checkSteps = (steps: readonly Step[], base: (string | number)[], owner: { requires?: readonly string[] }) => {
+      steps.forEach((step, i) => {
+        const at = [...base, i];
+        if ('call' in step) {
+          if (!api.operations.has(step.call)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${step.call}'`, [...at, 'call']));
+        } else if ('use' in step) {
+          uses.push({ use: step.use, source, path: [...at, 'use'], owner });
+        } else if (!(owner.requires ?? []).includes('test-control')) {
+          problems.push(source.problem('PP_CAPABILITY', "a control step needs 'requires: [test-control]'", [...at, 'control']));
+        }
+        for (const t of checkTemplates(step, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      });
+    };
+
+    (doc.scenarios ?? []).forEach((s, i) => {
+      const at = ['scenarios', i];
+      const prior = seenIds.get(s.id);
+      if (prior) problems.push(source.problem('PP_DUPLICATE_ID', `scenario id '${s.id}' is also used at ${prior.file}:${prior.line}`, [...at, 'id']));
+      seenIds.set(s.id, source.locate([...at, 'id']));
+      s.covers.forEach((rule, k) => {
+        if (!ruleIds.has(rule)) problems.push(source.problem('PP_UNKNOWN_RULE', `unknown rule id '${rule}'`, [...at, 'covers', k]));
+      });
+      for (const t of checkTemplates(s.vars ?? {}, [...at, 'vars'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      for (const t of checkTemplates(s.table ?? [], [...at, 'table'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      checkSteps(s.steps, [...at, 'steps'], s);
+      scenarios.push({ doc: s, pos: source.locate(at), rowPos: (s.table ?? []).map((_, r) => source.locate([...at, 'table', r])) });
+    });
+    for (const [fname, fx] of Object.entries(doc.fixtures ?? {})) {
+      const at = ['fixtures', fname];
+      const prior = fixtures.get(fname);
+      if (prior) problems.push(source.problem('PP_DUPLICATE_ID', `fixture '${fname}' is also defined at ${prior.pos.file}:${prior.pos.line}`, at));
+      fixtures.set(fname, { doc: fx, pos: source.locate(at), source, path: at });
+      checkSteps(fx.steps, [...at, 'steps'], fx);
+      for (const t of checkTemplates({ params: fx.params ?? {}, outputs: fx.outputs ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+    }
+  }
+  const someFileFailed = problems.some((p) => p.code === 'PP_SCHEMA' || p.code === 'PP_YAML_SYNTAX' || p.code === 'PP_FILE');
+  for (const u of uses) {
+    const fx = fixtures.get(u.use);
+    // A fixture defined in a file that failed to load would only repeat that file's problem.
+    if (!fx && !someFileFailed) problems.push(u.source.problem('PP_UNKNOWN_FIXTURE', `unknown fixture '${u.use}' (known: ${[...fixtures.keys()].join(', ') || 'none'})`, u.path));
+    else if (fx && (fx.doc.requires ?? []).includes('test-control') && !(u.owner.requires ?? []).includes('test-control')) {
+      problems.push(u.source.problem('PP_CAPABILITY', `fixture '${u.use}' uses test control: add 'requires: [test-control]'`, u.path));
+    }
+  }
+  if (problems.length > 0) throw new LoadError(problems);
+  return {
+    name,
+    protocol: def.protocol,
+    scenarios,
+    fixtures: new Map([...fixtures].map(([k, v]) => [k, { doc: v.doc, pos: v.pos }])),
+  };
+}

@@ -1,0 +1,28 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
+
+/** Absolute path of the repository's `scenarios/` folder. */
+export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+/** What a suite runs against: its protocol and the compiled spec of its operations. */
+export interface SuiteDef {
+  readonly name: string;
+  readonly protocol: 'jos';
+  readonly api: () => CompiledApi;
+  /** The rule-id prefixes whose coverage the suite reports. */
+  readonly rulePrefixes: readonly string[];
+}
+
+export const SUITES: ReadonlyMap<string, SuiteDef> = new Map([
+  ['jd-promotion', { name: 'jd-promotion', protocol: 'jos', api: promotionApiCompiled, rulePrefixes: ['JOS-', 'JDP-'] }],
+]);
+
+/** Suite folders present under a scenarios directory (ignoring load/ and names starting with _). */
+export function listSuiteFolders(dir: string = SCENARIOS_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('_') && d.name !== 'load')
+    .map((d) => d.name)
+    .sort();
+}

@@ -1,0 +1,251 @@
+import { formatJosTimestamp, parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import { fenToYuan } from '../util/money.js';
+import type { Json } from './types.js';
+
+/**
+ * Templates in scenario values. A string that is exactly one `${expr}` takes the expression's value
+ * and type; other strings interpolate. Expressions (no code, only these forms):
+ *   now, now+1d, now-5m59s          a time text (yyyy-MM-dd HH:mm:ss, UTC+8) relative to the target's clock
+ *   begin, begin+60s, promo, a.b[0]  a variable (captured, table column, fixture parameter), with time arithmetic
+ *   fresh.name, fresh.int            unique per check: a name of at most 10 characters, a positive integer
+ *   sku[3], sku[3].price, sku[3].ware   the target's catalogue fixtures: id, jd price (yuan text), ware id
+ * Object constructors: {$repeat: {value, count}}, {$skus: {from, count}}, {$prices: {from, count}},
+ * {$text: {length, char}} (length characters), {$text: {bytes, char}} (bytes in UTF-8, padded with 'a').
+ */
+
+export type Expr =
+  | { readonly kind: 'time'; readonly base: 'now' | { readonly path: readonly (string | number)[] }; readonly offsetMs: number }
+  | { readonly kind: 'var'; readonly path: readonly (string | number)[] }
+  | { readonly kind: 'fresh'; readonly what: 'name' | 'int' }
+  | { readonly kind: 'sku'; readonly index: number; readonly field: 'id' | 'price' | 'ware' };
+
+const DURATION_UNIT: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+export class TemplateError extends Error {}
+
+/** Parses one expression (the text between `${` and `}`). */
+export function parseExpr(text: string): Expr {
+  const src = text.trim();
+  const offsetAt = src.search(/[+-]\d/);
+  const head = offsetAt < 0 ? src : src.slice(0, offsetAt);
+  const offsetMs = offsetAt < 0 ? 0 : parseOffsets(src.slice(offsetAt), text);
+  if (head === 'now') return { kind: 'time', base: 'now', offsetMs };
+  if (head === 'fresh.name' || head === 'fresh.int') {
+    if (offsetAt >= 0) throw new TemplateError(`\${${text}}: fresh values take no offset`);
+    return { kind: 'fresh', what: head === 'fresh.name' ? 'name' : 'int' };
+  }
+  const sku = /^sku\[(\d+)\](?:\.(id|price|ware))?$/.exec(head);
+  if (sku) return { kind: 'sku', index: Number(sku[1]), field: (sku[2] as 'id' | 'price' | 'ware' | undefined) ?? 'id' };
+  const path = parsePath(head, text);
+  return offsetAt < 0 ? { kind: 'var', path } : { kind: 'time', base: { path }, offsetMs };
+}
+
+function parseOffsets(s: string, whole: string): number {
+  let ms = 0;
+  const re = /([+-])((?:\d+[dhms])+)/y;
+  let at = 0;
+  while (at < s.length) {
+    re.lastIndex = at;
+    const m = re.exec(s);
+    if (!m) throw new TemplateError(`\${${whole}}: bad duration near '${s.slice(at)}' (use e.g. +1d, -5m59s)`);
+    const sign = m[1] === '-' ? -1 : 1;
+    for (const [, n, unit] of m[2]!.matchAll(/(\d+)([dhms])/g)) ms += sign * Number(n) * DURATION_UNIT[unit!]!;
+    at = re.lastIndex;
+  }
+  return ms;
+}
+
+/** `a.b[0].c` → ['a', 'b', 0, 'c']. */
+export function parsePath(text: string, whole = text): (string | number)[] {
+  const out: (string | number)[] = [];
+  let rest = text;
+  const first = IDENT.exec(rest);
+  if (!first) throw new TemplateError(`\${${whole}}: expected a variable name, 'now', 'fresh.name' or 'sku[N]'`);
+  out.push(first[0]);
+  rest = rest.slice(first[0].length);
+  while (rest.length > 0) {
+    const dot = /^\.([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+    const idx = /^\[(\d+|\*)\]/.exec(rest);
+    if (dot) {
+      out.push(dot[1]!);
+      rest = rest.slice(dot[0].length);
+    } else if (idx) {
+      out.push(idx[1] === '*' ? '*' : Number(idx[1]));
+      rest = rest.slice(idx[0].length);
+    } else throw new TemplateError(`\${${whole}}: unexpected '${rest}'`);
+  }
+  return out;
+}
+
+/** Splits a string into literal parts and expressions; throws TemplateError on a bad `${…}`. */
+export function parseTemplate(s: string): (string | Expr)[] {
+  const parts: (string | Expr)[] = [];
+  let at = 0;
+  while (at < s.length) {
+    const open = s.indexOf('${', at);
+    if (open < 0) {
+      parts.push(s.slice(at));
+      break;
+    }
+    if (open > at) parts.push(s.slice(at, open));
+    const close = s.indexOf('}', open);
+    if (close < 0) throw new TemplateError(`unclosed \${ in '${s}'`);
+    parts.push(parseExpr(s.slice(open + 2, close)));
+    at = close + 1;
+  }
+  return parts;
+}
+
+/** Every template problem in a value, with the JSON path where it sits (for load-time errors). */
+export function checkTemplates(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const walk = (v: unknown, p: (string | number)[]) => {
+    if (typeof v === 'string') {
+      try {
+        parseTemplate(v);
+      } catch (e) {
+        problems.push({ path: p, message: (e as Error).message });
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+    else if (v !== null && typeof v === 'object') {
+      const keys = Object.keys(v);
+      const ctor = keys.find((k) => k.startsWith('$'));
+      if (ctor !== undefined) {
+        const problem = checkConstructor(ctor, (v as Record<string, unknown>)[ctor], keys.length);
+        if (problem) problems.push({ path: p, message: problem });
+      }
+      for (const k of keys) walk((v as Record<string, unknown>)[k], [...p, k]);
+    }
+  };
+  walk(value, path);
+  return problems;
+}
+
+function checkConstructor(name: string, arg: unknown, keyCount: number): string | undefined {
+  if (keyCount !== 1) return `${name} must be the only key of its object`;
+  if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) return `${name} takes an object`;
+  const a = arg as Record<string, unknown>;
+  const int = (k: string) => typeof a[k] === 'number' && Number.isInteger(a[k]) && (a[k] as number) >= 0;
+  switch (name) {
+    case '$repeat':
+      return 'value' in a && int('count') ? undefined : '$repeat needs {value, count}';
+    case '$skus':
+    case '$prices':
+      return int('from') && int('count') ? undefined : `${name} needs {from, count} (non-negative integers)`;
+    case '$text':
+      return (int('length') || int('bytes')) && (a['char'] === undefined || (typeof a['char'] === 'string' && [...a['char']].length === 1))
+        ? undefined
+        : '$text needs {length | bytes, char?} with char a single character';
+    default:
+      return `unknown constructor ${name} (known: $repeat, $skus, $prices, $text)`;
+  }
+}
+
+/** A catalogue SKU the target has: id, ware id, jd price in fen. */
+export interface FixtureSku {
+  readonly id: number;
+  readonly ware: number;
+  readonly priceFen: number;
+}
+
+/** What templates are evaluated against. */
+export interface TemplateContext {
+  readonly vars: Readonly<Record<string, Json>>;
+  /** The target's clock estimate, epoch ms. */
+  readonly nowMs: () => number;
+  readonly fresh: { name(): string; int(): number };
+  readonly skus: readonly FixtureSku[];
+}
+
+/** Evaluates every template and constructor in a value. Throws TemplateError for unknown variables or SKUs. */
+export function evaluate(value: Json | undefined, ctx: TemplateContext): Json | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return evaluateString(value, ctx);
+  if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx) as Json);
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0]!.startsWith('$')) return construct(keys[0]!, evaluate(value[keys[0]!], ctx) as Record<string, Json>, ctx);
+    const out: Record<string, Json> = {};
+    for (const k of keys) {
+      const v = evaluate(value[k], ctx);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+  return value;
+}
+
+function evaluateString(s: string, ctx: TemplateContext): Json {
+  if (!s.includes('${')) return s;
+  const parts = parseTemplate(s);
+  if (parts.length === 1 && typeof parts[0] !== 'string') return evalExpr(parts[0]!, ctx);
+  return parts.map((p) => (typeof p === 'string' ? p : toText(evalExpr(p, ctx)))).join('');
+}
+
+function toText(v: Json): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function lookup(vars: Readonly<Record<string, Json>>, path: readonly (string | number)[]): Json | undefined {
+  let cur: Json | undefined = vars as Json;
+  for (const seg of path) {
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+    cur = Array.isArray(cur) ? (typeof seg === 'number' ? cur[seg] : undefined) : (cur as Record<string, Json>)[String(seg)];
+  }
+  return cur;
+}
+
+function evalExpr(e: Expr, ctx: TemplateContext): Json {
+  switch (e.kind) {
+    case 'fresh':
+      return e.what === 'name' ? ctx.fresh.name() : ctx.fresh.int();
+    case 'sku': {
+      const k = ctx.skus[e.index];
+      if (!k) throw new TemplateError(`sku[${e.index}]: the target's fixtures list ${ctx.skus.length} SKUs`);
+      return e.field === 'id' ? k.id : e.field === 'ware' ? k.ware : fenToYuan(k.priceFen);
+    }
+    case 'var': {
+      const v = lookup(ctx.vars, e.path);
+      if (v === undefined) throw new TemplateError(`\${${e.path.join('.')}}: no such variable (known: ${Object.keys(ctx.vars).join(', ') || 'none'})`);
+      return v;
+    }
+    case 'time': {
+      let base: number;
+      if (e.base === 'now') base = ctx.nowMs();
+      else {
+        const v = lookup(ctx.vars, e.base.path);
+        const parsed = typeof v === 'string' ? parseJosTimestamp(v, false) : undefined;
+        if (parsed === undefined) throw new TemplateError(`\${${e.base.path.join('.')}…}: not a time (${JSON.stringify(v)})`);
+        base = parsed;
+      }
+      return formatJosTimestamp(base + e.offsetMs);
+    }
+  }
+}
+
+function construct(name: string, a: Record<string, Json>, ctx: TemplateContext): Json {
+  const count = Number(a['count'] ?? 0);
+  const from = Number(a['from'] ?? 0);
+  const skus = () => {
+    if (from + count > ctx.skus.length) throw new TemplateError(`${name}: needs SKUs ${from}…${from + count - 1}, the target's fixtures list ${ctx.skus.length}`);
+    return ctx.skus.slice(from, from + count);
+  };
+  switch (name) {
+    case '$repeat':
+      return Array.from({ length: count }, () => a['value'] as Json);
+    case '$skus':
+      return skus().map((k) => k.id);
+    case '$prices':
+      return skus().map((k) => fenToYuan(k.priceFen));
+    case '$text': {
+      const ch = typeof a['char'] === 'string' ? a['char'] : 'a';
+      if (typeof a['length'] === 'number') return ch.repeat(a['length']);
+      const bytes = Number(a['bytes']);
+      const w = Buffer.byteLength(ch, 'utf8');
+      return ch.repeat(Math.floor(bytes / w)) + 'a'.repeat(bytes % w);
+    }
+    default:
+      throw new TemplateError(`unknown constructor ${name}`);
+  }
+}

@@ -1,0 +1,55 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { LoadError, type LoadErrorCode, type LoadProblem } from './errors.js';
+import type { SourcePos } from './types.js';
+
+/** A parsed YAML file that can tell where any value of it sits. */
+export interface YamlSource {
+  readonly file: string;
+  readonly value: unknown;
+  /** Position of the value at `path` (or of its nearest existing parent). */
+  locate(path: readonly (string | number)[]): SourcePos;
+  problem(code: LoadErrorCode, message: string, path: readonly (string | number)[]): LoadProblem;
+}
+
+/** Parses YAML text, throwing a LoadError with line and column for syntax errors and duplicate keys. */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new LoadError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        return { code: 'PP_YAML_SYNTAX', message: e.message.split('\n')[0]!, pos: { file, line: pos.line, column: pos.col } };
+      }),
+    );
+  }
+  const locate = (path: readonly (string | number)[]): SourcePos => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { file, line, column: col };
+      }
+    }
+    return { file, line: 1, column: 1 };
+  };
+  return {
+    file,
+    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    locate,
+    problem: (code, message, path) => ({ code, message, pos: locate(path), pointer: toPointer(path) }),
+  };
+}
+
+export function toPointer(path: readonly (string | number)[]): string {
+  return path.length === 0 ? '' : `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+}
+
+export function fromPointer(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
