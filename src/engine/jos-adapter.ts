@@ -10,6 +10,8 @@ export interface JosSendOptions {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly signal?: AbortSignal;
+  /** The protocol's accepted clock difference, seconds: sets which way a skewed timestamp is rounded. */
+  readonly skewS: number;
 }
 
 export interface JosExchange {
@@ -29,8 +31,7 @@ const REDACTED = new Set(['access_token', 'sign']);
  */
 export async function sendJos(target: Target, method: string, app: Readonly<Record<string, unknown>>, transport: Transport, opts: JosSendOptions): Promise<JosExchange> {
   const clockOffset = target.clock?.offsetMs ?? 0;
-  // Whole seconds, rounded, so the plain form (second precision) lands as close as it can to the intended skew.
-  const timestampMs = Math.round((Date.now() + clockOffset + (transport.clockOffsetS ?? 0) * 1000) / 1000) * 1000;
+  const timestampMs = skewedTimestamp(Date.now() + clockOffset, transport.clockOffsetS ?? 0, opts.skewS);
   const timestampText = transport.timestampForm === 'offset' ? formatJosTimestampWithOffset(timestampMs) : formatJosTimestamp(timestampMs);
   const paramJson = transport.rawParamJson ?? JSON.stringify(app);
   const secret = transport.secret === 'wrong' ? `${target.jos.appSecret}-wrong` : target.jos.appSecret;
@@ -91,6 +92,19 @@ export async function sendJos(target: Target, method: string, app: Readonly<Reco
     outcome,
     timestampMs,
   };
+}
+
+/**
+ * The timestamp `offsetS` seconds off the target's now, in whole seconds (the plain form has no
+ * milliseconds). Rounded so the realised difference never crosses toward the window's edge: a case
+ * inside the window stays at most |offsetS| away, a case outside at least |offsetS| away.
+ */
+export function skewedTimestamp(targetNowMs: number, offsetS: number, skewS: number): number {
+  const exact = targetNowMs + offsetS * 1000;
+  if (offsetS === 0) return Math.round(exact / 1000) * 1000;
+  const outward = Math.abs(offsetS) > skewS;
+  const up = offsetS > 0 === outward;
+  return (up ? Math.ceil(exact / 1000) : Math.floor(exact / 1000)) * 1000;
 }
 
 /** A curl command reproducing the request; the redacted token and signature must be filled in by the user. */

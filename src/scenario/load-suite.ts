@@ -5,7 +5,7 @@ import { LoadError, type LoadProblem } from './errors.js';
 import { schemaProblems } from './schema-check.js';
 import { SCENARIOS_DIR, SUITES } from './suites.js';
 import { checkTemplates } from './template.js';
-import type { FixtureDoc, ScenarioDoc, ScenarioFileDoc, SourcePos, Step } from './types.js';
+import type { BaselineDoc, FixtureDoc, ScenarioDoc, ScenarioFileDoc, SourcePos, Step } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadedScenario {
@@ -20,6 +20,8 @@ export interface LoadedSuite {
   readonly protocol: 'jos';
   readonly scenarios: readonly LoadedScenario[];
   readonly fixtures: ReadonlyMap<string, { readonly doc: FixtureDoc; readonly pos: SourcePos }>;
+  /** Valid requests the boundary generator mutates. */
+  readonly baselines: readonly { readonly doc: BaselineDoc; readonly pos: SourcePos }[];
 }
 
 const SCHEMA = 'scenario.schema.json';
@@ -45,6 +47,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
   const fixtures = new Map<string, { doc: FixtureDoc; pos: SourcePos; source: YamlSource; path: (string | number)[] }>();
   const uses: { use: string; source: YamlSource; path: (string | number)[]; owner: { requires?: readonly string[] } }[] = [];
   const seenIds = new Map<string, SourcePos>();
+  const baselines: { doc: BaselineDoc; pos: SourcePos }[] = [];
   const ruleIds = new Set(loadRules().map((r) => r.id));
   const api = def.api();
 
@@ -94,6 +97,13 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       checkSteps(s.steps, [...at, 'steps'], s);
       scenarios.push({ doc: s, pos: source.locate(at), rowPos: (s.table ?? []).map((_, r) => source.locate([...at, 'table', r])) });
     });
+    (doc.baselines ?? []).forEach((b, i) => {
+      const at = ['baselines', i];
+      if (!api.operations.has(b.operation)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${b.operation}'`, [...at, 'operation']));
+      checkSteps(b.setup ?? [], [...at, 'setup'], b);
+      for (const t of checkTemplates({ params: b.params, grow: b.grow ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      baselines.push({ doc: b, pos: source.locate(at) });
+    });
     for (const [fname, fx] of Object.entries(doc.fixtures ?? {})) {
       const at = ['fixtures', fname];
       const prior = fixtures.get(fname);
@@ -118,5 +128,6 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     protocol: def.protocol,
     scenarios,
     fixtures: new Map([...fixtures].map(([k, v]) => [k, { doc: v.doc, pos: v.pos }])),
+    baselines,
   };
 }

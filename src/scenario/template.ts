@@ -126,7 +126,8 @@ function checkConstructor(name: string, arg: unknown, keyCount: number): string 
   if (keyCount !== 1) return `${name} must be the only key of its object`;
   if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) return `${name} takes an object`;
   const a = arg as Record<string, unknown>;
-  const int = (k: string) => typeof a[k] === 'number' && Number.isInteger(a[k]) && (a[k] as number) >= 0;
+  const isTemplate = (v: unknown) => typeof v === 'string' && /^\$\{[^}]+\}$/.test(v);
+  const int = (k: string) => (typeof a[k] === 'number' && Number.isInteger(a[k]) && (a[k] as number) >= 0) || isTemplate(a[k]);
   switch (name) {
     case '$repeat':
       return 'value' in a && int('count') ? undefined : '$repeat needs {value, count}';
@@ -227,6 +228,9 @@ function evalExpr(e: Expr, ctx: TemplateContext): Json {
 function construct(name: string, a: Record<string, Json>, ctx: TemplateContext): Json {
   const count = Number(a['count'] ?? 0);
   const from = Number(a['from'] ?? 0);
+  if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(from) || from < 0) {
+    throw new TemplateError(`${name}: from and count must be non-negative integers, got ${JSON.stringify(a)}`);
+  }
   const skus = () => {
     if (from + count > ctx.skus.length) throw new TemplateError(`${name}: needs SKUs ${from}…${from + count - 1}, the target's fixtures list ${ctx.skus.length}`);
     return ctx.skus.slice(from, from + count);

@@ -86,8 +86,20 @@ export interface FixtureDoc {
   readonly outputs?: Readonly<Record<string, Json>>;
 }
 
+export interface BaselineDoc {
+  readonly operation: string;
+  readonly name?: string;
+  readonly promotionType?: number;
+  readonly requires?: readonly Capability[];
+  readonly setup?: readonly Step[];
+  readonly params: Readonly<Record<string, Json>>;
+  readonly grow?: Readonly<Record<string, Json>>;
+  readonly skip?: readonly string[];
+}
+
 export interface ScenarioFileDoc {
   readonly suite: string;
+  readonly baselines?: readonly BaselineDoc[];
   readonly protocol?: 'jos';
   readonly scenarios?: readonly ScenarioDoc[];
   readonly fixtures?: Readonly<Record<string, FixtureDoc>>;

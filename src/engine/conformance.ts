@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import { generateChecks } from '../generate/index.js';
+import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
+import type { FaultName } from '../reference/faults.js';
+import { buildServer } from '../reference/server.js';
+import { TEST_CONTROL_PATH } from '../reference/test-control.js';
+import type { RunReport, Waiver } from '../report/types.js';
+import { loadSuite } from '../scenario/load-suite.js';
+import { planSuite } from '../scenario/plan.js';
+import { SCENARIOS_DIR, SUITES } from '../scenario/suites.js';
+import type { PlannedCheck } from '../scenario/types.js';
+import { loadJosProtocol, loadRules } from '../spec/load.js';
+import { assembleReport } from './assemble.js';
+import { estimateClockOffset } from './clock-offset.js';
+import { httpExchange } from './http.js';
+import { runChecks, type RunEvent } from './run.js';
+import type { Target } from './target.js';
+import { referenceSkus } from './target-config.js';
+
+/** Defaults of a conformance run, in one place (units in names). */
+export const CHECK_DEFAULTS = {
+  concurrency: 8,
+  timeoutMs: 10_000,
+  maxBodyBytes: 4 * 1024 * 1024,
+  suites: ['jd-promotion'] as readonly string[],
+} as const;
+
+export interface ConformanceOptions {
+  /** The target; undefined starts the embedded reference (with test control) on a free loopback port. */
+  readonly target?: Target;
+  /** With the embedded reference only: one deliberate fault. */
+  readonly fault?: FaultName;
+  readonly suites?: readonly string[];
+  /** Keep checks covering a rule matching one of these (`JDP-ADD-*`, `JOS-0?`); all when empty. */
+  readonly rules?: readonly string[];
+  /** Keep checks having one of these tags; all when empty. */
+  readonly tags?: readonly string[];
+  /** Include the cases generated from the spec's limits (default true). */
+  readonly generated?: boolean;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly maxBodyBytes?: number;
+  readonly waivers?: readonly Waiver[];
+  readonly strictRef?: boolean;
+  /** Scenario folder root (default: the repository's scenarios/). */
+  readonly scenariosDir?: string;
+  readonly cwd?: string;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (e: RunEvent) => void;
+  /** For tests: today's date `yyyy-MM-dd` for waiver expiry. */
+  readonly today?: string;
+}
+
+/** The target could not be reached at all: the CLI exits 3. */
+export class TargetUnreachableError extends Error {
+  constructor(url: string, reason: string) {
+    super(`target ${url} is unreachable: ${reason}`);
+    this.name = 'TargetUnreachableError';
+  }
+}
+
+/** Loads and plans the suites (scenarios and generated cases), then filters them. Throws LoadError. */
+export function planChecks(opts: Pick<ConformanceOptions, 'suites' | 'rules' | 'tags' | 'generated' | 'scenariosDir' | 'cwd'>): PlannedCheck[] {
+  const suites = opts.suites && opts.suites.length > 0 ? opts.suites : CHECK_DEFAULTS.suites;
+  const checks: PlannedCheck[] = [];
+  for (const name of suites) {
+    const loaded = loadSuite(name, opts.scenariosDir ?? SCENARIOS_DIR, opts.cwd);
+    checks.push(...planSuite(loaded));
+    if (opts.generated !== false) checks.push(...generateChecks(loaded));
+  }
+  const patterns = (opts.rules ?? []).map(globToRegExp);
+  return checks.filter(
+    (c) =>
+      (patterns.length === 0 || c.rules.some((r) => patterns.some((p) => p.test(r)))) &&
+      ((opts.tags ?? []).length === 0 || c.tags.some((t) => opts.tags!.includes(t))),
+  );
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+/** Today's date in UTC+8, the documents' time zone, as yyyy-MM-dd. */
+export function todayUtc8(nowMs: number = Date.now()): string {
+  return new Date(nowMs + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A whole conformance run: plan, start the embedded reference when no target is given, estimate the
+ * target's clock when a check depends on it, run, assemble the report. Throws LoadError for bad
+ * scenarios and TargetUnreachableError when the target answers nothing at all.
+ */
+export async function runConformance(opts: ConformanceOptions = {}): Promise<RunReport> {
+  const checks = planChecks(opts);
+  const suites = opts.suites && opts.suites.length > 0 ? [...opts.suites] : [...CHECK_DEFAULTS.suites];
+  const started = new Date();
+  const t0 = performance.now();
+  let server: FastifyInstance | undefined;
+  let target: Target;
+  if (opts.target) target = opts.target;
+  else {
+    server = buildServer({ testControl: true, fault: opts.fault });
+    const address = await server.listen({ port: 0, host: '127.0.0.1' });
+    target = {
+      url: `${address}/routerjson`,
+      embedded: true,
+      jos: DEFAULT_CREDENTIALS,
+      capabilities: ['test-control'],
+      testControlUrl: `${address}${TEST_CONTROL_PATH}`,
+      skus: referenceSkus(),
+      // Same process, same clock.
+      clock: { offsetMs: 0, uncertaintyMs: 0, method: 'embedded reference shares this clock' },
+      ...(opts.fault ? { fault: opts.fault } : {}),
+    };
+  }
+  try {
+    const timeoutMs = opts.timeoutMs ?? CHECK_DEFAULTS.timeoutMs;
+    if (!target.embedded) {
+      const probe = await httpExchange({ method: 'GET', url: target.url, timeoutMs, maxBodyBytes: 64 * 1024, signal: opts.signal });
+      if (!probe.ok) throw new TargetUnreachableError(target.url, probe.reason);
+      if (!target.clock && checks.some(usesClockSkew)) {
+        const estimate = await estimateClockOffset(target.url, { timeoutMs, signal: opts.signal });
+        target = { ...target, clock: estimate ?? { offsetMs: 0, uncertaintyMs: 5_000, method: 'no Date header: assumed in step with ours, ±5 s' } };
+      }
+    }
+    const results = await runChecks(checks, target, {
+      concurrency: opts.concurrency ?? CHECK_DEFAULTS.concurrency,
+      timeoutMs,
+      maxBodyBytes: opts.maxBodyBytes ?? CHECK_DEFAULTS.maxBodyBytes,
+      skewS: loadJosProtocol().skewS,
+      signal: opts.signal,
+      onEvent: opts.onEvent,
+    });
+    const prefixes = suites.flatMap((s) => SUITES.get(s)?.rulePrefixes ?? []);
+    return assembleReport({
+      results,
+      suites,
+      rules: loadRules().filter((r) => prefixes.some((p) => r.id.startsWith(p))),
+      target: { url: target.url, embedded: target.embedded, ...(target.fault ? { fault: target.fault } : {}) },
+      startedAt: started,
+      durationMs: Math.round(performance.now() - t0),
+      waivers: opts.waivers ?? [],
+      today: opts.today ?? todayUtc8(),
+      strictRef: opts.strictRef ?? target.embedded,
+    });
+  } finally {
+    await server?.close();
+  }
+}
+
+function usesClockSkew(c: PlannedCheck): boolean {
+  return c.steps.some((s) => s.kind === 'call' && s.step.transport?.clockOffsetS !== undefined);
+}

@@ -1,0 +1,229 @@
+import type { CompiledApi } from '../spec/compile.js';
+import type { Accept, JsonSchema, ParamSpec, RelationSpec, RuleSpec, VariantSpec } from '../spec/types.js';
+import type { BaselineDoc, Expectation, Json, ScenarioDoc, Step } from '../scenario/types.js';
+import { scalarCases, type ValueCase } from './values.js';
+
+/** A generated case before it becomes a scenario: what to change in the baseline and what to expect. */
+interface Case {
+  readonly target: string;
+  readonly kind: string;
+  readonly label: string;
+  readonly params: Record<string, Json>;
+  readonly vars?: Record<string, Json>;
+  readonly expect: Expectation;
+  readonly rules: readonly string[];
+}
+
+const DAY_S = 86_400;
+
+function expectError(error: string, accept: Accept | undefined): Expectation {
+  const codes = accept ?? [error];
+  return { error: codes === 'any' ? 'any' : codes.length === 1 ? codes[0]! : [...codes] };
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** The spec's variants a baseline exercises: by its literal params, or the promotion type its setup makes. */
+function activeVariants(variants: readonly VariantSpec[], b: BaselineDoc): VariantSpec[] {
+  return variants.filter((v) => ('param' in v.when ? v.when.in.includes(b.params[v.when.param] as never) : b.promotionType !== undefined && v.when.promotionType.includes(b.promotionType)));
+}
+
+function effectiveParams(params: readonly ParamSpec[], active: readonly VariantSpec[]): ParamSpec[] {
+  return params.map((p) => {
+    let out = p;
+    for (const v of active) {
+      const patch = v.params?.[p.name];
+      if (patch) out = { ...out, ...patch, rules: patch.rules ?? out.rules };
+    }
+    return out;
+  });
+}
+
+function isArrayParam(p: ParamSpec): boolean {
+  return p.type.endsWith('[]');
+}
+
+/** The code a failure of `keyword` on parameter `p` must answer (per-keyword override first). */
+function paramExpect(p: ParamSpec, keyword: string): { expect: Expectation; rules: readonly string[] } {
+  const o = p.by?.[keyword];
+  if (o) return { expect: expectError(o.error ?? p.error, o.accept ?? (o.error ? [o.error] : p.accept)), rules: o.rules ?? p.rules };
+  return { expect: expectError(p.error, p.accept), rules: p.rules };
+}
+
+function relationExpect(r: RelationSpec): Expectation {
+  return expectError(r.error, r.accept);
+}
+
+/** Groups of parallel arrays (sameLength relations): growing one grows its group. */
+function parallelGroup(relations: readonly RelationSpec[], name: string): readonly string[] {
+  const r = relations.find((x) => x.kind === 'sameLength' && x.fields.includes(name));
+  return r && r.kind === 'sameLength' ? r.fields : [name];
+}
+
+/**
+ * Derives the boundary cases of one baseline: for each parameter, each limit its (variant) schema
+ * declares, both sides; a missing required parameter; and the cross-field relations. Each case changes
+ * one thing in an otherwise valid request.
+ */
+export function casesOfBaseline(api: CompiledApi, b: BaselineDoc): Case[] {
+  const op = api.spec.operations[b.operation];
+  if (!op) return [];
+  const active = activeVariants(op.variants ?? [], b);
+  const params = effectiveParams(op.params, active);
+  const relations = [...(op.relations ?? []), ...active.flatMap((v) => v.relations ?? [])];
+  const skip = new Set(b.skip ?? []);
+  const cases: Case[] = [];
+
+  for (const p of params) {
+    if (skip.has(p.name)) continue;
+    const add = (c: ValueCase, value: Json) => {
+      if (skip.has(`${p.name}.${c.keyword}`)) return;
+      const { expect, rules } = c.valid ? { expect: 'success' as const, rules: p.rules } : paramExpect(p, c.keyword);
+      cases.push({ target: p.name, kind: c.keyword, label: c.label, params: { ...b.params, [p.name]: value }, expect, rules });
+    };
+    if (p.required && b.params[p.name] !== undefined) {
+      const { [p.name]: _gone, ...rest } = b.params;
+      const { expect, rules } = paramExpect(p, 'required');
+      cases.push({ target: p.name, kind: 'required', label: 'missing', params: rest, expect, rules });
+    }
+    const schema = p.schema;
+    if (schema['not'] !== undefined) {
+      // A parameter the variant forbids (满减送不支持 rate): any value is refused.
+      const { expect, rules } = paramExpect(p, 'not');
+      cases.push({ target: p.name, kind: 'not', label: 'present though not allowed', params: { ...b.params, [p.name]: [1] }, expect, rules });
+      continue;
+    }
+    if (!isArrayParam(p)) {
+      for (const c of scalarCases(schema)) add(c, c.value);
+      continue;
+    }
+    const items = (schema['items'] ?? {}) as JsonSchema;
+    // Item limits: a one-item array (parallel arrays cut to one item too, from the baseline).
+    const group = parallelGroup(relations, p.name);
+    const oneItem = (value: Json): Record<string, Json> => {
+      const out: Record<string, Json> = { ...b.params };
+      for (const f of group) {
+        const v = out[f];
+        if (Array.isArray(v) && v.length > 1) out[f] = [v[0]!];
+      }
+      out[p.name] = [value];
+      return out;
+    };
+    for (const c of scalarCases(items)) {
+      if (skip.has(`${p.name}.${c.keyword}`)) continue;
+      const { expect, rules } = c.valid ? { expect: 'success' as const, rules: p.rules } : paramExpect(p, c.keyword);
+      cases.push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}`, params: oneItem(c.value), expect, rules });
+    }
+    const maxItems = typeof schema['maxItems'] === 'number' ? (schema['maxItems'] as number) : undefined;
+    if (maxItems !== undefined && b.grow?.[p.name] !== undefined && !skip.has(`${p.name}.maxItems`)) {
+      for (const [n, valid] of [
+        [maxItems, true],
+        [maxItems + 1, false],
+      ] as const) {
+        const grown: Record<string, Json> = { ...b.params };
+        for (const f of group) if (b.grow[f] !== undefined && (f === p.name || b.params[f] !== undefined)) grown[f] = b.grow[f]!;
+        const { expect, rules } = valid ? { expect: 'success' as const, rules: paramExpect(p, 'maxItems').rules } : paramExpect(p, 'maxItems');
+        cases.push({ target: p.name, kind: 'maxItems', label: `${n} items`, params: grown, vars: { n }, expect, rules });
+      }
+    }
+  }
+
+  for (const r of relations) cases.push(...relationCases(r, b, relations, skip));
+  return cases;
+}
+
+function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSpec[], skip: ReadonlySet<string>): Case[] {
+  if (skip.has(r.kind)) return [];
+  const out: Case[] = [];
+  const err = relationExpect(r);
+  const push = (label: string, params: Record<string, Json>, valid: boolean, vars?: Record<string, Json>) =>
+    out.push({ target: 'relation', kind: r.kind, label, params: { ...b.params, ...params }, expect: valid ? 'success' : err, rules: r.rules, ...(vars ? { vars } : {}) });
+  switch (r.kind) {
+    case 'minGap':
+      push(`${r.to} = ${r.from} + ${r.seconds} s`, { [r.from]: '${t0}', [r.to]: `\${t0+${r.seconds}s}` }, true, { t0: '${now+1d}' });
+      push(`${r.to} = ${r.from} + ${r.seconds - 1} s`, { [r.from]: '${t0}', [r.to]: `\${t0+${r.seconds - 1}s}` }, false, { t0: '${now+1d}' });
+      break;
+    case 'maxGap': {
+      const d = Math.floor(r.seconds / DAY_S);
+      const exact = r.seconds % DAY_S === 0 ? `${d}d` : `${r.seconds}s`;
+      push(`${r.to} = ${r.from} + ${exact}`, { [r.from]: '${t0}', [r.to]: `\${t0+${exact}}` }, true, { t0: '${now+1h}' });
+      push(`${r.to} = ${r.from} + ${exact} + 1 min`, { [r.from]: '${t0}', [r.to]: `\${t0+${exact}+1m}` }, false, { t0: '${now+1h}' });
+      break;
+    }
+    case 'withinFromNow': {
+      const d = Math.floor(r.seconds / DAY_S);
+      const partner = all.find((x) => x.kind === 'minGap' && x.from === r.field);
+      const end = partner && partner.kind === 'minGap' ? { [partner.to]: '${t0+1d}' } : {};
+      // "At most 180 days from now": a minute inside and a minute outside, so transit time cannot decide it.
+      push(`${r.field} = now + ${d}d − 1 min`, { [r.field]: '${t0}', ...end }, true, { t0: `\${now+${d}d-1m}` });
+      push(`${r.field} = now + ${d}d + 1 min`, { [r.field]: '${t0}', ...end }, false, { t0: `\${now+${d}d+1m}` });
+      break;
+    }
+    case 'afterNow': {
+      const partner = all.find((x) => x.kind === 'minGap' && x.to === r.field);
+      const begin = partner && partner.kind === 'minGap' ? { [partner.from]: '${now-2h}' } : {};
+      push(`${r.field} = now + 1 h`, { ...begin, [r.field]: '${now+1h}' }, true);
+      push(`${r.field} = now − 1 min`, { ...begin, [r.field]: '${now-1m}' }, false);
+      break;
+    }
+    case 'sameLength': {
+      const present = r.fields.filter((f) => Array.isArray(b.params[f]));
+      const second = present[1];
+      if (second) {
+        const arr = b.params[second] as Json[];
+        push(`${second} one item longer than ${present[0]}`, { [second]: [...arr, arr[0]!] }, false);
+      }
+      break;
+    }
+    case 'lessThanEach': {
+      const than = b.params[r.than];
+      if (Array.isArray(than) && than.length > 0) push(`${r.field} equal to ${r.than}`, { [r.field]: [than[0]!] , [r.than]: [than[0]!] }, false);
+      break;
+    }
+    case 'atMostFractionEach': {
+      const of = b.params[r.of];
+      const whole = Array.isArray(of) && typeof of[0] === 'number' ? of[0] : undefined;
+      if (whole === undefined) break;
+      const exact = (whole * r.numerator) / r.denominator;
+      const limit = r.floor ? Math.floor(exact) : exact;
+      if (!Number.isInteger(limit)) break;
+      push(`${r.field} = ${limit} (${r.numerator}/${r.denominator} of ${whole})`, { [r.of]: [whole], [r.field]: [limit] }, true);
+      push(`${r.field} = ${limit + 1} (over ${r.numerator}/${r.denominator} of ${whole})`, { [r.of]: [whole], [r.field]: [limit + 1] }, false);
+      break;
+    }
+    case 'promotionBound':
+      // Needs a promotion with another bound: the suite's scenarios cover it.
+      break;
+  }
+  return out;
+}
+
+/** Turns the cases of a baseline into scenario documents (then planned like any scenario). */
+export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: ReadonlyMap<string, RuleSpec>): ScenarioDoc[] {
+  const short = b.operation.replace(/^jingdong\.seller\.promotion\./, '');
+  const prefix = `gen-${slug(short)}${b.name ? `-${b.name}` : ''}`;
+  const seen = new Map<string, number>();
+  return casesOfBaseline(api, b).map((c) => {
+    let id = `${prefix}-${slug(c.target)}-${slug(c.kind)}-${slug(c.label)}`;
+    const n = (seen.get(id) ?? 0) + 1;
+    seen.set(id, n);
+    if (n > 1) id = `${id}-${n}`;
+    const level = c.rules.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref';
+    const step: Step = { call: b.operation, name: `${short} with ${c.target === 'relation' ? '' : `${c.target} `}${c.label}`, params: c.params, expect: c.expect };
+    return {
+      id,
+      title: `${short}: ${c.target === 'relation' ? c.kind : c.target} ${c.label} → ${c.expect === 'success' ? 'accepted' : 'refused'}`,
+      covers: c.rules.length > 0 ? c.rules : ['JOS-10'],
+      level,
+      tags: ['generated', c.kind === 'required' ? 'missing-param' : c.target === 'relation' ? 'relation' : 'limit'],
+      ...(b.requires ? { requires: b.requires } : {}),
+      ...(c.vars ? { vars: c.vars } : {}),
+      steps: [...(b.setup ?? []), step],
+    };
+  });
+}

@@ -1,0 +1,23 @@
+import type { LoadedSuite } from '../scenario/load-suite.js';
+import { planSuite } from '../scenario/plan.js';
+import { SUITES } from '../scenario/suites.js';
+import type { PlannedCheck } from '../scenario/types.js';
+import { loadJosProtocol, loadRules } from '../spec/load.js';
+import { baselineScenarios } from './cases.js';
+import { systemScenarios } from './system.js';
+
+/**
+ * The checks the runner derives from the spec: boundary cases of every declared limit (from the
+ * suite's baselines) and the protocol's signing and system-parameter cases. Planned like scenarios;
+ * their source is the baseline (or the protocol spec) they come from.
+ */
+export function generateChecks(suite: LoadedSuite): PlannedCheck[] {
+  const def = SUITES.get(suite.name);
+  if (!def) return [];
+  const api = def.api();
+  const rules = new Map(loadRules().map((r) => [r.id, r]));
+  const scenarios = suite.baselines.flatMap(({ doc, pos }) => baselineScenarios(api, doc, rules).map((s) => ({ doc: s, pos, rowPos: [] })));
+  const protocolPos = { file: 'specs/jos/protocol.yaml', line: 1, column: 1 };
+  if (def.protocol === 'jos') scenarios.push(...systemScenarios(loadJosProtocol(), rules).map((s) => ({ doc: s, pos: protocolPos, rowPos: [] })));
+  return planSuite({ ...suite, scenarios });
+}
