@@ -2,11 +2,15 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, type CliIo, type Command } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { checkCommand } from './check.js';
 import { serveCommand } from './serve.js';
 import { VERSION } from '../version.js';
 
 /** The commands, by name: adding one is a new file plus one entry here. */
-export const COMMANDS: ReadonlyMap<string, Command> = new Map([[serveCommand.name, serveCommand]]);
+export const COMMANDS: ReadonlyMap<string, Command> = new Map([
+  [checkCommand.name, checkCommand],
+  [serveCommand.name, serveCommand],
+]);
 
 export function mainHelp(): string {
   const w = Math.max(...[...COMMANDS.keys()].map((n) => n.length));

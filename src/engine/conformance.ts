@@ -49,6 +49,8 @@ export interface ConformanceOptions {
   readonly onEvent?: (e: RunEvent) => void;
   /** For tests: today's date `yyyy-MM-dd` for waiver expiry. */
   readonly today?: string;
+  /** Checks already planned (planChecks); skips loading and filtering. */
+  readonly checks?: readonly PlannedCheck[];
 }
 
 /** The target could not be reached at all: the CLI exits 3. */
@@ -91,7 +93,7 @@ export function todayUtc8(nowMs: number = Date.now()): string {
  * scenarios and TargetUnreachableError when the target answers nothing at all.
  */
 export async function runConformance(opts: ConformanceOptions = {}): Promise<RunReport> {
-  const checks = planChecks(opts);
+  const checks = opts.checks ?? planChecks(opts);
   const suites = opts.suites && opts.suites.length > 0 ? [...opts.suites] : [...CHECK_DEFAULTS.suites];
   const started = new Date();
   const t0 = performance.now();
