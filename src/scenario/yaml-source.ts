@@ -18,7 +18,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   if (doc.errors.length > 0) {
     throw new LoadError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
         return { code: 'PP_YAML_SYNTAX', message: e.message.split('\n')[0]!, pos: { file, line: pos.line, column: pos.col } };
       }),
     );
