@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { FAULTS } from '../../src/reference/faults.js';
+import { cli } from '../helpers/cli.js';
+
+describe('README stays in step with the code', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+  it('documents exactly the exit codes the CLI uses', () => {
+    const section = readme.slice(readme.indexOf('### Exit codes'));
+    const documented = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    expect(documented.sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+
+  it('opens with the two newcomer commands', () => {
+    const firstBlock = readme.split('```')[1] ?? '';
+    expect(firstBlock).toContain('npx promoproof check');
+    expect(firstBlock).toContain('npm test');
+  });
+
+  it('states the number of faults', () => {
+    expect(readme).toContain(`the ${Object.keys(FAULTS).length} faults`);
+  });
+});
+
+describe('promoproof serve', () => {
+  it('prints its URL and the test credentials, serves, and stops on the signal', async () => {
+    const stop = new AbortController();
+    const run = cli(['serve', '--port', '0', '--test-control'], { signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 400));
+    stop.abort();
+    const r = await run;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+\/routerjson/);
+    expect(r.stdout).toContain('promoproof-app-secret');
+  });
+
+  it('never prints a secret given to it', async () => {
+    const stop = new AbortController();
+    const run = cli(['serve', '--port', '0', '--app-secret', 'my-real-secret-123'], { signal: stop.signal, env: { PROMOPROOF_ACCESS_TOKEN: 'my-real-token-456' } });
+    await new Promise((r) => setTimeout(r, 300));
+    stop.abort();
+    const r = await run;
+    expect(r.stdout).not.toContain('my-real-secret-123');
+    expect(r.stdout).not.toContain('my-real-token-456');
+    expect(r.stdout).toContain('(as given)');
+  });
+
+  it('lists the faults with their rules, as text and JSON', async () => {
+    const text = await cli(['serve', '--list-faults']);
+    expect(text.stdout).toContain('skew-7-minutes');
+    const json = await cli(['serve', '--list-faults', '--json']);
+    const rows = JSON.parse(json.stdout) as { name: string; rule: string }[];
+    expect(rows).toHaveLength(Object.keys(FAULTS).length);
+    expect(rows.find((r) => r.name === 'suspend-from-4')?.rule).toBe('JDP-SUSP-01');
+  });
+
+  it('refuses an unknown fault and a bad port with exit 2', async () => {
+    expect((await cli(['serve', '--fault', 'nope'])).code).toBe(2);
+    expect((await cli(['serve', '--port', '70000'])).code).toBe(2);
+  });
+});

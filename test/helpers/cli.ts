@@ -1,0 +1,28 @@
+import { runCli } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/command.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process with captured output. */
+export async function cli(argv: string[], opts: { env?: Record<string, string>; isTty?: boolean; cwd?: string; signal?: AbortSignal } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: opts.env ?? {},
+    isTty: opts.isTty ?? false,
+    cwd: opts.cwd ?? process.cwd(),
+    stopSignal: opts.signal ?? new AbortController().signal,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
