@@ -1,0 +1,124 @@
+/**
+ * promoproof benchmarks: `npm run bench`. Every figure is a median, and every target is a ratio
+ * against a baseline measured in the same run on the same machine (machines are shared and noisy).
+ * Writes reports/bench.json.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import { CHECK_DEFAULTS, planChecks, runConformance } from '../src/engine/conformance.js';
+import { httpExchange } from '../src/engine/http.js';
+import { buildJosParams, toFormBody } from '../src/protocol/jos/client.js';
+import { josSign, josSignBase } from '../src/protocol/jos/sign.js';
+import { DEFAULT_CREDENTIALS } from '../src/reference/credentials.js';
+import { buildServer } from '../src/reference/server.js';
+import { promotionApiCompiled } from '../src/spec/compile.js';
+import { validateRequest } from '../src/spec/validate-request.js';
+
+interface Row {
+  readonly name: string;
+  readonly medianMs: number;
+  readonly baseline: string;
+  readonly baselineMedianMs: number;
+  readonly ratio: number;
+  readonly note: string;
+}
+
+const rows: Row[] = [];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function micro(): Promise<void> {
+  const params = buildJosParams({
+    method: 'jingdong.seller.promotion.sku.add',
+    app: { promo_id: 2300001, sku_ids: Array.from({ length: 100 }, (_, i) => 10_000_001 + i), jd_prices: Array.from({ length: 100 }, () => '99.0') },
+    credentials: DEFAULT_CREDENTIALS,
+  });
+  const base = DEFAULT_CREDENTIALS.appSecret + josSignBase(params) + DEFAULT_CREDENTIALS.appSecret;
+  const op = promotionApiCompiled().operations.get('jingdong.seller.promotion.sku.add')!;
+  const appJson = params['360buy_param_json']!;
+  const app = buildServer();
+  const listParams = toFormBody(buildJosParams({ method: 'jingdong.seller.promotion.list', app: {}, credentials: DEFAULT_CREDENTIALS }));
+
+  const bench = new Bench({ time: 600, warmupTime: 150 });
+  bench
+    .add('md5 of the pre-sign bytes', () => {
+      createHash('md5').update(base, 'utf8').digest('hex');
+    })
+    .add('josSign (sort, concatenate, md5)', () => {
+      josSign(params, DEFAULT_CREDENTIALS.appSecret);
+    })
+    .add('JSON.parse of sku.add, 100 SKUs', () => {
+      JSON.parse(appJson);
+    })
+    .add('validateRequest sku.add, 100 SKUs', () => {
+      validateRequest(op, JSON.parse(appJson) as Record<string, unknown>, { nowMs: Date.now(), promotionType: 1 });
+    })
+    .add('fastify inject, 404 route', async () => {
+      await app.inject({ method: 'GET', url: '/nowhere' });
+    })
+    .add('fastify inject, signed list call', async () => {
+      await app.inject({ method: 'POST', url: '/routerjson', payload: listParams, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    });
+  await bench.run();
+  const med = (name: string) => (bench.getTask(name)?.result?.latency.p50 ?? NaN);
+  const pair = (name: string, baseline: string, note: string) =>
+    rows.push({ name, medianMs: med(name), baseline, baselineMedianMs: med(baseline), ratio: med(name) / med(baseline), note });
+  pair('josSign (sort, concatenate, md5)', 'md5 of the pre-sign bytes', 'signing overhead beyond the hash itself');
+  pair('validateRequest sku.add, 100 SKUs', 'JSON.parse of sku.add, 100 SKUs', 'spec validation per request, compiled once');
+  pair('fastify inject, signed list call', 'fastify inject, 404 route', 'gateway + service cost per request');
+  await app.close();
+}
+
+async function suite(): Promise<void> {
+  const checks = planChecks({});
+  const calls = checks.reduce((n, c) => n + c.steps.filter((s) => s.kind === 'call').length, 0);
+  const runs = Number(process.env['BENCH_SUITE_RUNS'] ?? 5);
+  const suiteMs: number[] = [];
+  let last = { passed: 0, total: 0 };
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const report = await runConformance({ checks });
+    suiteMs.push(performance.now() - t);
+    last = { passed: report.summary.passed, total: report.summary.total };
+  }
+  // Baseline: the same number of signed requests (a trivial list call), same client, same concurrency.
+  const server = buildServer();
+  const url = `${await server.listen({ port: 0, host: '127.0.0.1' })}/routerjson`;
+  const baselineMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next++ < calls) {
+        const body = toFormBody(buildJosParams({ method: 'jingdong.seller.promotion.list', app: {}, credentials: DEFAULT_CREDENTIALS }));
+        await httpExchange({ method: 'POST', url, body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, timeoutMs: 10_000, maxBodyBytes: 1 << 20 });
+      }
+    };
+    await Promise.all(Array.from({ length: CHECK_DEFAULTS.concurrency }, worker));
+    baselineMs.push(performance.now() - t);
+  }
+  await server.close();
+  rows.push({
+    name: `full jd-promotion suite, embedded reference (${last.total} checks, ${calls} calls, ${last.passed} passed)`,
+    medianMs: median(suiteMs),
+    baseline: `${calls} bare signed list calls`,
+    baselineMedianMs: median(baselineMs),
+    ratio: median(suiteMs) / median(baselineMs),
+    note: `start-up of the reference, planning, checks; ${runs} runs`,
+  });
+}
+
+await micro();
+await suite();
+const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+console.log('promoproof benchmarks (medians; ratio = task / baseline, same run)\n');
+for (const r of rows) {
+  console.log(`${r.name}\n  ${fmt(r.medianMs)}  vs  ${r.baseline} ${fmt(r.baselineMedianMs)}  →  ×${r.ratio.toFixed(2)}   (${r.note})`);
+}
+mkdirSync('reports', { recursive: true });
+writeFileSync('reports/bench.json', `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`);
+console.log('\nWritten: reports/bench.json');
