@@ -32,7 +32,7 @@ const REDACTED = new Set(['access_token', 'sign']);
 export async function sendJos(target: Target, method: string, app: Readonly<Record<string, unknown>>, transport: Transport, opts: JosSendOptions): Promise<JosExchange> {
   const clockOffset = target.clock?.offsetMs ?? 0;
   const timestampMs = skewedTimestamp(Date.now() + clockOffset, transport.clockOffsetS ?? 0, opts.skewS);
-  const timestampText = transport.timestampForm === 'offset' ? formatJosTimestampWithOffset(timestampMs) : formatJosTimestamp(timestampMs);
+  const timestampText = timestampIn(transport.timestampForm ?? 'plain', timestampMs);
   const paramJson = transport.rawParamJson ?? JSON.stringify(app);
   const secret = transport.secret === 'wrong' ? `${target.jos.appSecret}-wrong` : target.jos.appSecret;
   const signMethod = transport.signMethod ?? 'md5';
@@ -92,6 +92,23 @@ export async function sendJos(target: Target, method: string, app: Readonly<Reco
     outcome,
     timestampMs,
   };
+}
+
+/** The instant in the form a step asks for; iso, epoch and slashes are malformed for JOS (JOS-02). */
+function timestampIn(form: NonNullable<Transport['timestampForm']>, ms: number): string {
+  const plain = formatJosTimestamp(ms);
+  switch (form) {
+    case 'plain':
+      return plain;
+    case 'offset':
+      return formatJosTimestampWithOffset(ms);
+    case 'iso':
+      return plain.replace(' ', 'T');
+    case 'epoch':
+      return String(Math.floor(ms / 1000));
+    case 'slashes':
+      return plain.replace(/-/g, '/');
+  }
 }
 
 /**

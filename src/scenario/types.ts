@@ -30,7 +30,7 @@ export interface Transport {
   readonly signature?: 'valid' | 'wrong' | 'stale' | 'omit';
   readonly secret?: 'right' | 'wrong';
   readonly clockOffsetS?: number;
-  readonly timestampForm?: 'plain' | 'offset';
+  readonly timestampForm?: 'plain' | 'offset' | 'iso' | 'epoch' | 'slashes';
   readonly signMethod?: 'md5' | 'hmacmd5' | 'hmacsha256';
   readonly httpMethod?: 'GET' | 'POST';
   readonly rawParamJson?: string;
