@@ -8,7 +8,7 @@ import type { Target } from '../engine/target.js';
 import { loadTargetConfig, targetFromUrl } from '../engine/target-config.js';
 import { loadWaivers } from '../engine/waivers.js';
 import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
-import { isFaultName } from '../reference/faults.js';
+import { isFaultId } from '../reference/faults.js';
 import { REPORTERS, isReportFormat, redactSecrets, type ReportFormat } from '../report/index.js';
 import type { RunReport, Waiver } from '../report/types.js';
 import { LoadError } from '../scenario/errors.js';
@@ -61,8 +61,9 @@ Output:
                           Default: reports/promoproof.{json,junit.xml,md,html}
   --json                  print the JSON report on stdout instead of the console summary
   --verbose               list passed checks and show whole response bodies
-  --self-test             run each fault of the reference against the checks covering its rule and
-                          print the mutation score (faults caught / faults)
+  --self-test             run each fault of the reference, and each mutation of the spec, against the
+                          checks covering its rules; print the scores (caught / total) and the checks
+                          no fault made fail (exit 1 when a named fault is missed)
   -h, --help              show this help
 
 Exit codes: 0 every must check passed; 1 a must check failed or a waiver expired;
@@ -92,7 +93,7 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
     const color = io.isTty && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
     const fault = stringOption(values, 'fault');
-    if (fault !== undefined && !isFaultName(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
+    if (fault !== undefined && !isFaultId(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
     if (fault !== undefined && (values['target'] || values['target-config'])) throw new CliError('--fault applies to the embedded reference only');
     if (values['target'] && values['target-config']) throw new CliError('give --target or --target-config, not both');
     const reports = parseReports(values);
@@ -116,7 +117,7 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
         return EXIT.ok;
       }
       if (checks.length === 0) throw new CliError('no check matches the selection (--suite / --rules / --tags)');
-      if (values['self-test']) return runSelfTest(checks, concurrency, io, color);
+      if (values['self-test']) return runSelfTest(checks, concurrency, io, color, values['verbose'] === true);
 
       const progress = progressPrinter(io, color);
       let report: RunReport;
@@ -228,21 +229,27 @@ function progressPrinter(io: CliIo, color: boolean): (e: RunEvent) => void {
   };
 }
 
-async function runSelfTest(checks: readonly PlannedCheck[], concurrency: number, io: CliIo, color: boolean): Promise<ExitCode> {
+async function runSelfTest(checks: readonly PlannedCheck[], concurrency: number, io: CliIo, color: boolean, verbose: boolean): Promise<ExitCode> {
   const c = pc.createColors(color);
-  io.stdout(`Self-test: ${checks.length} checks against the clean reference, then each fault against the checks covering its rule.\n`);
+  io.stdout(`Self-test: ${checks.length} checks against the clean reference, then each fault and each spec mutation against the checks covering its rules.\n`);
   const result = await selfTest(checks, {
     concurrency,
     signal: io.stopSignal,
-    onFault: (v, done, total) => {
+    onVerdict: (v, done, total) => {
+      // Named faults are listed one by one; mutations only when missed (or with --verbose).
+      if (v.fault.startsWith('spec:') && v.caughtBy.length > 0 && !verbose) return;
       const mark = v.caughtBy.length > 0 ? c.green('caught') : c.red('MISSED');
-      io.stdout(`  [${String(done).padStart(2)}/${total}] ${mark}  ${v.fault} (${v.rule})${v.caughtBy.length > 0 ? `  by ${v.caughtBy.length} of ${v.checks} check(s), e.g. ${v.caughtBy[0]}` : `  ${v.checks} check(s) cover ${v.rule}`}\n`);
+      const how = v.caughtBy.length > 0 ? `by ${v.caughtBy.length} of ${v.checks} check(s), e.g. ${v.caughtBy[0]}` : `${v.checks} check(s) cover ${v.rules.join(', ')}`;
+      io.stdout(`  [${String(done).padStart(3)}/${total}] ${mark}  ${v.fault} (${v.rules.join(', ')})  ${how}\n`);
     },
   });
   if (result.clean.notPassed.length > 0) {
     io.stdout(c.red(`\nThe clean reference did not pass ${result.clean.notPassed.length} check(s):\n`));
     for (const r of result.clean.notPassed) io.stdout(`  ${r.status} ${r.id}: ${r.message}\n`);
   }
-  io.stdout(`\nMutation score: ${result.caught}/${result.total} faults caught${result.missed.length > 0 ? `; missed: ${result.missed.map((m) => m.fault).join(', ')}` : ''}\n`);
-  return result.missed.length === 0 && result.clean.notPassed.length === 0 ? EXIT.ok : EXIT.checkFailed;
+  const line = (label: string, s: { caught: number; total: number; missed: readonly { fault: string }[] }) =>
+    `${label}: ${s.caught}/${s.total} caught${s.missed.length > 0 ? `; missed: ${s.missed.map((m) => m.fault).join(', ')}` : ''}\n`;
+  io.stdout(`\n${line('Faults', result.faultScore)}${line('Spec mutations', result.mutationScore)}`);
+  io.stdout(`Checks never shown to fail: ${result.neverFailed.length} of ${checks.length}${result.neverFailed.length > 0 && verbose ? `: ${result.neverFailed.join(', ')}` : ''}\n`);
+  return result.faultScore.missed.length === 0 && result.clean.notPassed.length === 0 ? EXIT.ok : EXIT.checkFailed;
 }

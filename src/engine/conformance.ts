@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { generateChecks } from '../generate/index.js';
 import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
-import type { FaultName } from '../reference/faults.js';
+import type { FaultId } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
 import { TEST_CONTROL_PATH } from '../reference/test-control.js';
 import type { RunReport, Waiver } from '../report/types.js';
@@ -29,7 +29,7 @@ export interface ConformanceOptions {
   /** The target; undefined starts the embedded reference (with test control) on a free loopback port. */
   readonly target?: Target;
   /** With the embedded reference only: one deliberate fault. */
-  readonly fault?: FaultName;
+  readonly fault?: FaultId;
   readonly suites?: readonly string[];
   /** Keep checks covering a rule matching one of these (`JDP-ADD-*`, `JOS-0?`); all when empty. */
   readonly rules?: readonly string[];

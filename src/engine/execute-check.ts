@@ -3,7 +3,7 @@ import { checkField } from '../checks/matchers.js';
 import { decodeAnswer } from '../protocol/jos/envelope.js';
 import type { CheckResult, Failure, RecordedResponse } from '../report/types.js';
 import type { CompiledApi } from '../spec/compile.js';
-import { evaluate, lookup, TemplateError, type TemplateContext } from '../scenario/template.js';
+import { evaluate, lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
 import type { CallStep, ControlStep, Json, PlannedCheck, Transport } from '../scenario/types.js';
 import { httpExchange, type HttpOutcome } from './http.js';
 import { sendJos, type JosExchange } from './jos-adapter.js';
@@ -190,7 +190,7 @@ async function runCall(
     }
   }
   for (const [name, path] of Object.entries(step.capture ?? {})) {
-    const v = lookup(body as Record<string, Json>, path.split('.'));
+    const v = lookup(body as Record<string, Json>, parsePath(path));
     if (v === undefined) throw fail('failed', `a value at ${path} to capture as ${name}`, 'nothing there');
     scopeVars[name] = v;
   }

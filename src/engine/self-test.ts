@@ -1,61 +1,100 @@
-import { FAULTS, type FaultName } from '../reference/faults.js';
+import { FAULTS, faultRules, specMutationsById, type FaultId } from '../reference/faults.js';
 import type { CheckResult } from '../report/types.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { runConformance } from './conformance.js';
 
 export interface FaultVerdict {
-  readonly fault: FaultName;
-  readonly rule: string;
+  readonly fault: FaultId;
+  readonly rules: readonly string[];
   readonly description: string;
-  /** Checks covering the rule that the fault made fail (ids). */
+  /** Checks covering the fault's rules that failed with the fault on (ids). */
   readonly caughtBy: readonly string[];
-  /** Checks covering the rule that ran. */
+  /** Checks covering the fault's rules that ran. */
   readonly checks: number;
 }
 
-export interface SelfTestResult {
-  /** The suite against the clean reference: every check must pass. */
-  readonly clean: { readonly total: number; readonly notPassed: readonly CheckResult[] };
-  readonly faults: readonly FaultVerdict[];
+export interface Score {
   readonly caught: number;
   readonly total: number;
   readonly missed: readonly FaultVerdict[];
 }
 
+export interface SelfTestResult {
+  /** The suite against the clean reference: every check must pass. */
+  readonly clean: { readonly total: number; readonly notPassed: readonly CheckResult[] };
+  /** The named faults (one per must rule the reference enforces). */
+  readonly faults: readonly FaultVerdict[];
+  readonly faultScore: Score;
+  /** The spec mutations (every limit one step looser and stricter, codes, transitions), when asked for. */
+  readonly mutations: readonly FaultVerdict[];
+  readonly mutationScore: Score;
+  /** Checks that no fault or mutation of their own rules made fail (they could not be shown to fail). */
+  readonly neverFailed: readonly string[];
+}
+
+export interface SelfTestOptions {
+  readonly concurrency?: number;
+  /** Faults run at once (each on its own reference). */
+  readonly parallel?: number;
+  /** Also run the spec mutations (default true). */
+  readonly mutations?: boolean;
+  readonly onVerdict?: (v: FaultVerdict, done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+function score(verdicts: readonly FaultVerdict[]): Score {
+  const missed = verdicts.filter((v) => v.caughtBy.length === 0);
+  return { caught: verdicts.length - missed.length, total: verdicts.length, missed };
+}
+
 /**
- * The mutation score of the suite: for each fault of the reference, run the checks that cover the
- * fault's rule against the reference with that fault on; the fault is caught when one of them fails.
+ * The suite's mutation score: for each fault (and spec mutation) of the reference, run the checks
+ * covering its rules against the reference with it on; it is caught when one of them fails.
  */
-export async function selfTest(
-  checks: readonly PlannedCheck[],
-  opts: { concurrency?: number; parallelFaults?: number; onFault?: (v: FaultVerdict, done: number, total: number) => void; signal?: AbortSignal } = {},
-): Promise<SelfTestResult> {
+export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOptions = {}): Promise<SelfTestResult> {
   const clean = await runConformance({ checks, concurrency: opts.concurrency, signal: opts.signal });
-  const names = Object.keys(FAULTS) as FaultName[];
-  const verdicts: FaultVerdict[] = new Array<FaultVerdict>(names.length);
+  const named = Object.keys(FAULTS) as FaultId[];
+  const mutated = opts.mutations === false ? [] : ([...specMutationsById().keys()] as FaultId[]);
+  const all = [...named, ...mutated];
+  const verdicts: FaultVerdict[] = new Array<FaultVerdict>(all.length);
   let next = 0;
   let done = 0;
   const worker = async () => {
     for (;;) {
       const i = next++;
-      if (i >= names.length || opts.signal?.aborted) return;
-      const fault = names[i]!;
-      const def = FAULTS[fault];
-      const relevant = checks.filter((c) => c.rules.includes(def.rule));
-      const report = relevant.length > 0 ? await runConformance({ checks: relevant, fault, concurrency: opts.concurrency, signal: opts.signal }) : undefined;
-      const caughtBy = (report?.results ?? []).filter((r) => r.status === 'failed').map((r) => r.id);
-      verdicts[i] = { fault, rule: def.rule, description: def.description, caughtBy, checks: relevant.length };
-      opts.onFault?.(verdicts[i]!, ++done, names.length);
+      if (i >= all.length || opts.signal?.aborted) return;
+      const fault = all[i]!;
+      const rules = faultRules(fault);
+      const relevant = checks.filter((c) => c.rules.some((r) => rules.includes(r)));
+      let report: Awaited<ReturnType<typeof runConformance>> | undefined;
+      let problem: string | undefined;
+      try {
+        report = relevant.length > 0 ? await runConformance({ checks: relevant, fault, concurrency: opts.concurrency, signal: opts.signal }) : undefined;
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+      const description = fault.startsWith('spec:') ? (specMutationsById().get(fault)?.description ?? '') : FAULTS[fault as keyof typeof FAULTS].description;
+      verdicts[i] = {
+        fault,
+        rules,
+        description: problem ? `${description} (could not run: ${problem})` : description,
+        caughtBy: (report?.results ?? []).filter((r) => r.status === 'failed').map((r) => r.id),
+        checks: relevant.length,
+      };
+      opts.onVerdict?.(verdicts[i]!, ++done, all.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.parallelFaults ?? 2) }, worker));
-  const all = verdicts.filter((v) => v !== undefined);
-  const missed = all.filter((v) => v.caughtBy.length === 0);
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 2) }, worker));
+  const ran = verdicts.filter((v) => v !== undefined);
+  const failedSomewhere = new Set(ran.flatMap((v) => v.caughtBy));
+  const faults = ran.filter((v) => !v.fault.startsWith('spec:'));
+  const mutations = ran.filter((v) => v.fault.startsWith('spec:'));
   return {
     clean: { total: clean.results.length, notPassed: clean.results.filter((r) => r.status !== 'passed') },
-    faults: all,
-    caught: all.length - missed.length,
-    total: names.length,
-    missed,
+    faults,
+    faultScore: score(faults),
+    mutations,
+    mutationScore: score(mutations),
+    neverFailed: checks.filter((c) => !failedSomewhere.has(c.id)).map((c) => c.id),
   };
 }

@@ -204,7 +204,13 @@ function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSp
 }
 
 /** Turns the cases of a baseline into scenario documents (then planned like any scenario). */
-export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: ReadonlyMap<string, RuleSpec>): ScenarioDoc[] {
+export interface GeneratedScenario {
+  readonly doc: ScenarioDoc;
+  /** Which limit of the spec the case probes: operation, parameter (or `relation`), keyword or relation kind. */
+  readonly generated: { readonly kind: string; readonly operation: string; readonly target: string };
+}
+
+export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: ReadonlyMap<string, RuleSpec>): GeneratedScenario[] {
   const short = b.operation.replace(/^jingdong\.seller\.promotion\./, '');
   const prefix = `gen-${slug(short)}${b.name ? `-${b.name}` : ''}`;
   const seen = new Map<string, number>();
@@ -215,7 +221,7 @@ export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: Reado
     if (n > 1) id = `${id}-${n}`;
     const level = c.rules.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref';
     const step: Step = { call: b.operation, name: `${short} with ${c.target === 'relation' ? '' : `${c.target} `}${c.label}`, params: c.params, expect: c.expect };
-    return {
+    const doc: ScenarioDoc = {
       id,
       title: `${short}: ${c.target === 'relation' ? c.kind : c.target} ${c.label} → ${c.expect === 'success' ? 'accepted' : 'refused'}`,
       covers: c.rules.length > 0 ? c.rules : ['JOS-10'],
@@ -225,5 +231,6 @@ export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: Reado
       ...(c.vars ? { vars: c.vars } : {}),
       steps: [...(b.setup ?? []), step],
     };
+    return { doc, generated: { kind: c.kind, operation: b.operation, target: c.target.replace(/\[\]$/, '') } };
   });
 }

@@ -16,8 +16,19 @@ export function generateChecks(suite: LoadedSuite): PlannedCheck[] {
   if (!def) return [];
   const api = def.api();
   const rules = new Map(loadRules().map((r) => [r.id, r]));
-  const scenarios = suite.baselines.flatMap(({ doc, pos }) => baselineScenarios(api, doc, rules).map((s) => ({ doc: s, pos, rowPos: [] })));
+  const meta = new Map<string, PlannedCheck['generated']>();
+  const scenarios = suite.baselines.flatMap(({ doc, pos }) =>
+    baselineScenarios(api, doc, rules).map((s) => {
+      meta.set(s.doc.id, s.generated);
+      return { doc: s.doc, pos, rowPos: [] };
+    }),
+  );
   const protocolPos = { file: 'specs/jos/protocol.yaml', line: 1, column: 1 };
-  if (def.protocol === 'jos') scenarios.push(...systemScenarios(loadJosProtocol(), rules).map((s) => ({ doc: s, pos: protocolPos, rowPos: [] })));
-  return planSuite({ ...suite, scenarios });
+  if (def.protocol === 'jos') {
+    for (const s of systemScenarios(loadJosProtocol(), rules)) {
+      meta.set(s.doc.id, s.generated);
+      scenarios.push({ doc: s.doc, pos: protocolPos, rowPos: [] });
+    }
+  }
+  return planSuite({ ...suite, scenarios }).map((c) => ({ ...c, generated: meta.get(c.id)! }));
 }

@@ -1,5 +1,6 @@
 import type { JosProtocolSpec, RuleSpec } from '../spec/types.js';
-import type { ScenarioDoc, Transport } from '../scenario/types.js';
+import type { Transport } from '../scenario/types.js';
+import type { GeneratedScenario } from './cases.js';
 
 /** The operation protocol cases call: it needs no state and no parameters. */
 const PROBE = 'jingdong.seller.promotion.list';
@@ -17,7 +18,7 @@ interface SysCase {
  * required system parameter missing, unknown method, bad token and app key, wrong and stale
  * signatures, malformed timestamps, the skew window at −6:01, −5:59, +5:59, +6:01, both timestamp forms.
  */
-export function systemScenarios(protocol: JosProtocolSpec, rules: ReadonlyMap<string, RuleSpec>): ScenarioDoc[] {
+export function systemScenarios(protocol: JosProtocolSpec, rules: ReadonlyMap<string, RuleSpec>): GeneratedScenario[] {
   const cases: SysCase[] = [];
   for (const p of protocol.systemParams.filter((x) => x.required)) {
     // "Refused with a system error" (JOS-01): any error answer is conformant.
@@ -49,11 +50,14 @@ export function systemScenarios(protocol: JosProtocolSpec, rules: ReadonlyMap<st
     cases.push({ id: `skew-${word}-outside`, title: `timestamp ${mmss(skew + 1)} in the ${word} → refused`, transport: { clockOffsetS: sign * (skew + 1) }, error: '8', rules: ['JOS-03'] });
   }
   return cases.map((c) => ({
-    id: `gen-jos-${c.id}`,
-    title: `JOS: ${c.title}`,
-    covers: c.rules,
-    level: c.rules.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref',
-    tags: ['generated', 'protocol'],
-    steps: [{ call: PROBE, params: {}, transport: c.transport, ...(c.error !== undefined ? { expect: { error: c.error } } : {}) }],
+    doc: {
+      id: `gen-jos-${c.id}`,
+      title: `JOS: ${c.title}`,
+      covers: c.rules,
+      level: c.rules.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref',
+      tags: ['generated', 'protocol'],
+      steps: [{ call: PROBE, params: {}, transport: c.transport, ...(c.error !== undefined ? { expect: { error: c.error } } : {}) }],
+    },
+    generated: { kind: 'protocol', operation: PROBE, target: c.id.replace(/-(inside|outside)$/, '') },
   }));
 }

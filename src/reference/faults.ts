@@ -1,4 +1,6 @@
+import { loadJosProtocol, loadPromotionSpec } from '../spec/load.js';
 import type { ApiSpec, JosProtocolSpec } from '../spec/types.js';
+import { specMutations, type SpecMutation } from './spec-mutations.js';
 
 /** Deep-writable copy of a spec, for fault patches only. */
 type Writable<T> = { -readonly [K in keyof T]: T[K] extends object ? Writable<T[K]> : T[K] };
@@ -140,12 +142,38 @@ export function isFaultName(s: string): s is FaultName {
   return Object.prototype.hasOwnProperty.call(FAULTS, s);
 }
 
-export function applyFault(spec: ApiSpec, protocol: JosProtocolSpec, fault: FaultName | undefined): { spec: ApiSpec; protocol: JosProtocolSpec } {
+/** A fault the reference can run with: a named fault, or a mutation of the spec (`spec:…`, see spec-mutations.ts). */
+export type FaultId = FaultName | `spec:${string}`;
+
+let mutations: ReadonlyMap<string, SpecMutation> | undefined;
+
+/** The spec mutations of the shipped spec, by id (derived once per process). */
+export function specMutationsById(): ReadonlyMap<string, SpecMutation> {
+  mutations ??= new Map(specMutations(loadPromotionSpec(), loadJosProtocol()).map((m) => [m.id, m]));
+  return mutations;
+}
+
+export function isFaultId(s: string): s is FaultId {
+  return isFaultName(s) || (s.startsWith('spec:') && specMutationsById().has(s));
+}
+
+/** The rules a fault breaks. */
+export function faultRules(fault: FaultId): readonly string[] {
+  return isFaultName(fault) ? [FAULTS[fault].rule] : (specMutationsById().get(fault)?.rules ?? []);
+}
+
+export function applyFault(spec: ApiSpec, protocol: JosProtocolSpec, fault: FaultId | undefined): { spec: ApiSpec; protocol: JosProtocolSpec } {
   if (fault === undefined) return { spec, protocol };
-  const def: FaultDef = FAULTS[fault];
   const s = structuredClone(spec) as MutableSpec;
   const p = structuredClone(protocol) as MutableProtocol;
-  def.spec?.(s);
-  def.protocol?.(p);
+  if (isFaultName(fault)) {
+    const def: FaultDef = FAULTS[fault];
+    def.spec?.(s);
+    def.protocol?.(p);
+  } else {
+    const m = specMutationsById().get(fault);
+    if (!m) throw new Error(`unknown fault ${fault}`);
+    m.apply(s as unknown as Record<string, unknown>, p as unknown as Record<string, unknown>);
+  }
   return { spec: s as ApiSpec, protocol: p as JosProtocolSpec };
 }

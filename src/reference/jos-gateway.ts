@@ -4,14 +4,14 @@ import { josSign, parseSignMethod } from '../protocol/jos/sign.js';
 import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import type { JosProtocolSpec } from '../spec/types.js';
 import type { JosCredentials } from './credentials.js';
-import type { FaultName } from './faults.js';
+import type { FaultId, FaultName } from './faults.js';
 import type { PromotionService } from './promotion-service.js';
 
 export interface GatewayDeps {
   readonly protocol: JosProtocolSpec;
   readonly credentials: JosCredentials;
   readonly service: PromotionService;
-  readonly fault: FaultName | undefined;
+  readonly fault: FaultId | undefined;
   /** The real clock (epoch ms) for the timestamp window; never the test-control clock. */
   readonly realNow: () => number;
 }
@@ -90,7 +90,7 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
   return { [successKey(method)]: { code: '0', ...result.body } };
 }
 
-function readTimestamp(text: string, fault: FaultName | undefined): number | undefined {
+function readTimestamp(text: string, fault: FaultId | undefined): number | undefined {
   const allowOffset = fault !== 'timestamp-offset-form-refused';
   const ms = parseJosTimestamp(text, allowOffset);
   if (ms !== undefined || fault !== 'timestamp-any-form') return ms;

@@ -5,7 +5,7 @@ import { fenToYuan, yuanToFen as toCents } from '../util/money.js';
 import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import type { Catalogue } from './catalogue.js';
 import type { BusinessClock } from './clock.js';
-import type { FaultName } from './faults.js';
+import type { FaultId, FaultName } from './faults.js';
 import type { OrderMode, PromoSku, Promotion, PromotionStore } from './store.js';
 
 /** What a method answers: the inner object of a success, or a business error code. */
@@ -18,7 +18,7 @@ export interface ServiceDeps {
   readonly store: PromotionStore;
   readonly catalogue: Catalogue;
   readonly clock: BusinessClock;
-  readonly fault: FaultName | undefined;
+  readonly fault: FaultId | undefined;
 }
 
 type Values = Readonly<Record<string, unknown>>;

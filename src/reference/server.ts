@@ -6,7 +6,7 @@ import type { JosProtocolSpec } from '../spec/types.js';
 import { createCatalogue, type CatalogueSku } from './catalogue.js';
 import { createClock, type BusinessClock } from './clock.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
-import { applyFault, type FaultName } from './faults.js';
+import { applyFault, type FaultId } from './faults.js';
 import { handleJos } from './jos-gateway.js';
 import { PromotionService } from './promotion-service.js';
 import { createStore, type PromotionStore } from './store.js';
@@ -16,7 +16,7 @@ export interface ServerOptions {
   /** Credentials accepted; each defaults to the fixed test value in DEFAULT_CREDENTIALS. */
   readonly credentials?: Partial<JosCredentials>;
   /** One deliberate rule violation (see FAULTS); none by default. */
-  readonly fault?: FaultName;
+  readonly fault?: FaultId;
   /** Register the /__promoproof/ test-control routes (JDP-REF-08). Off by default. */
   readonly testControl?: boolean;
   /** The seller's catalogue; the seeded test catalogue by default. */
@@ -34,7 +34,7 @@ export interface ReferenceState {
   readonly clock: BusinessClock;
   readonly credentials: JosCredentials;
   readonly protocol: JosProtocolSpec;
-  readonly fault: FaultName | undefined;
+  readonly fault: FaultId | undefined;
 }
 
 declare module 'fastify' {
@@ -46,7 +46,7 @@ declare module 'fastify' {
 const compiledByFault = new Map<string, { api: CompiledApi; protocol: JosProtocolSpec }>();
 
 /** The spec as the server enforces it: the shared compiled spec, or a patched copy under a fault (cached). */
-function enforcedSpec(fault: FaultName | undefined): { api: CompiledApi; protocol: JosProtocolSpec } {
+function enforcedSpec(fault: FaultId | undefined): { api: CompiledApi; protocol: JosProtocolSpec } {
   if (fault === undefined) return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
   let hit = compiledByFault.get(fault);
   if (!hit) {

@@ -32,7 +32,7 @@ const answer =
 
 const json = (status: number, body: unknown): Behaviour => answer(status, 'application/json;charset=utf-8', JSON.stringify(body));
 
-function listCheck(expect?: Expectation, id = 'hostile-list', params: Record<string, number> = {}): PlannedCheck {
+function listCheck(expectation?: Expectation, id = 'hostile-list', params: Record<string, number> = {}): PlannedCheck {
   return {
     id,
     title: `list against a hostile target (${id})`,
@@ -44,7 +44,7 @@ function listCheck(expect?: Expectation, id = 'hostile-list', params: Record<str
     requires: [],
     vars: {},
     source: { file: 'test/engine/hostile-target.test.ts', line: 1 },
-    steps: [{ kind: 'call', label: 'list', scope: 'root', step: { call: LIST, params, ...(expect !== undefined ? { expect } : {}) } }],
+    steps: [{ kind: 'call', label: 'list', scope: 'root', step: { call: LIST, params, ...(expectation !== undefined ? { expect: expectation } : {}) } }],
   };
 }
 
@@ -302,6 +302,26 @@ describe('transport failures are errored, bounded in time', () => {
     expect(result.status).toBe('errored');
     expect(result.message).toContain(`no complete answer within ${TIMEOUT_MS} ms`);
     expect(ms).toBeLessThan(TIMEOUT_MS + 1_000);
+  });
+
+  it('an abort while the target stalls ends the run at once, not at the timeout', async () => {
+    behaviour = () => undefined;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const t0 = performance.now();
+    const report = await runConformance({
+      target: targetFromUrl(`${server.origin}/routerjson`, DEFAULT_CREDENTIALS),
+      checks: [listCheck(undefined, 'a'), listCheck(undefined, 'b'), listCheck(undefined, 'c')],
+      concurrency: 1,
+      timeoutMs: 10_000,
+      maxBodyBytes: MAX_BODY,
+      signal: controller.signal,
+    });
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(report.results.map((r) => r.status)).toEqual(['errored', 'errored', 'errored']);
+    expect(report.results[0]!.message).toContain('transport failure (run stopped)');
+    expect(report.results[1]!.message).toBe('run stopped');
+    expect(calls).toBe(1);
   });
 
   it('a 10 MB body is cut at maxBodyBytes and failed, "larger than"; the recorded body stays small', async () => {

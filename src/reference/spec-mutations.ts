@@ -1,0 +1,205 @@
+import type { ApiSpec, JosProtocolSpec, JsonSchema, ParamSpec, RelationSpec } from '../spec/types.js';
+
+/**
+ * Mutations of the spec the reference enforces: for every limit, code, relation, type restriction,
+ * transition and protocol setting, one step looser and one step stricter. Each is a fault the
+ * reference can run with (`buildServer({ fault: 'spec:…' })`); the suite should fail against each.
+ * Derived from the spec, so a new limit brings its mutations with it.
+ */
+export interface SpecMutation {
+  readonly id: string;
+  /** The rules whose checks should notice the mutation. */
+  readonly rules: readonly string[];
+  readonly description: string;
+  /** Edits deep copies of the spec and protocol. */
+  readonly apply: (spec: Mutable, protocol: MutableObj) => void;
+}
+
+type MutableObj = Record<string, unknown>;
+type Mutable = MutableObj;
+
+const SHORT = (method: string) => method.replace(/^jingdong\.seller\.promotion\./, '');
+
+function at(root: MutableObj, path: readonly (string | number)[]): MutableObj {
+  let cur: unknown = root;
+  for (const seg of path) {
+    cur = (cur as Record<string | number, unknown>)[seg];
+    if (cur === undefined || cur === null) throw new Error(`spec mutation: nothing at ${path.join('.')}`);
+  }
+  return cur as MutableObj;
+}
+
+function stepOf(s: JsonSchema): number {
+  if (s['type'] === 'integer') return 1;
+  return typeof s['decimalPlaces'] === 'number' ? 10 ** -(s['decimalPlaces'] as number) : 0.1;
+}
+
+const tidy = (n: number) => Number(n.toFixed(6));
+
+/** Looser and stricter edits of one scalar schema's keywords. */
+function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) => void }[] {
+  const out: { name: string; edit: (x: MutableObj) => void }[] = [];
+  const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
+  const step = stepOf(s);
+  const bump = (k: string, by: number, label: string) => out.push({ name: `${k}${label}`, edit: (x) => void (x[k] = tidy((x[k] as number) + by)) });
+  for (const k of ['maxLength', 'maxBytes', 'maxItems']) {
+    const v = n(k);
+    if (v === undefined) continue;
+    bump(k, 1, '+1');
+    if (v > (n(k.replace('max', 'min')) ?? 0) + 1) bump(k, -1, '-1');
+  }
+  for (const k of ['minLength', 'minItems']) {
+    const v = n(k);
+    if (v === undefined) continue;
+    if (v > 0) bump(k, -1, '-1');
+    bump(k, 1, '+1');
+  }
+  for (const k of ['maximum', 'exclusiveMaximum']) if (n(k) !== undefined) (bump(k, step, `+${step}`), bump(k, -step, `-${step}`));
+  for (const k of ['minimum', 'exclusiveMinimum']) if (n(k) !== undefined) (bump(k, -step, `-${step}`), bump(k, step, `+${step}`));
+  const mult = n('multipleOf');
+  if (mult !== undefined) {
+    out.push({ name: 'multipleOf/2', edit: (x) => void (x['multipleOf'] = mult / 2) });
+    out.push({ name: 'multipleOf*2', edit: (x) => void (x['multipleOf'] = mult * 2) });
+  }
+  const dp = n('decimalPlaces');
+  if (dp !== undefined) {
+    bump('decimalPlaces', 1, '+1');
+    if (dp > 0) bump('decimalPlaces', -1, '-1');
+  }
+  if (Array.isArray(s['enum'])) {
+    const members = s['enum'] as unknown[];
+    const numeric = members.filter((m): m is number => typeof m === 'number');
+    if (numeric.length > 0) out.push({ name: `enum+${Math.max(...numeric) + 1}`, edit: (x) => void (x['enum'] = [...members, Math.max(...numeric) + 1]) });
+    if (members.length > 1) for (const m of members) out.push({ name: `enum-${String(m)}`, edit: (x) => void (x['enum'] = members.filter((y) => y !== m)) });
+  }
+  if (s['datetime'] === true) out.push({ name: 'datetime-unchecked', edit: (x) => void delete x['datetime'] });
+  // Strings slip past a numeric schema's range keywords once the type allows them.
+  if (s['type'] === 'integer' || s['type'] === 'number') out.push({ name: 'type-unchecked', edit: (x) => void (x['type'] = [x['type'], 'string']) });
+  if (typeof s['pattern'] === 'string') out.push({ name: 'pattern-unchecked', edit: (x) => void delete x['pattern'] });
+  return out;
+}
+
+function paramMutations(method: string, p: ParamSpec, base: readonly (string | number)[], label: string): SpecMutation[] {
+  const out: SpecMutation[] = [];
+  const id = (what: string) => `spec:${SHORT(method)}${label}.${p.name}.${what}`;
+  const add = (what: string, rules: readonly string[], description: string, apply: (p: MutableObj) => void) =>
+    out.push({ id: id(what), rules, description, apply: (spec) => apply(at(spec, base)) });
+  for (const m of schemaMutations(p.schema)) {
+    add(m.name, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}: ${m.name}`, (x) => m.edit(at(x, ['schema'])));
+  }
+  const items = p.schema['items'] as JsonSchema | undefined;
+  if (items) {
+    for (const m of schemaMutations(items)) {
+      add(`items.${m.name}`, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}[]: ${m.name}`, (x) => m.edit(at(x, ['schema', 'items'])));
+    }
+  }
+  if (p.required) add('not-required', p.rules, `${SHORT(method)}${label} ${p.name} may be missing`, (x) => void (x['required'] = false));
+  add('wrong-code', p.rules, `${SHORT(method)}${label} ${p.name} answers system.exception instead of ${p.error}`, (x) => {
+    x['error'] = 'system.exception';
+    const by = x['by'] as Record<string, MutableObj> | undefined;
+    for (const o of Object.values(by ?? {})) if (o['error'] !== undefined) o['error'] = 'system.exception';
+  });
+  return out;
+}
+
+/** Every mutation of the promotion spec and the JOS protocol, in a stable order. */
+export function specMutations(spec: ApiSpec, protocol: JosProtocolSpec): SpecMutation[] {
+  const out: SpecMutation[] = [];
+  for (const [method, op] of Object.entries(spec.operations)) {
+    const short = SHORT(method);
+    op.params.forEach((p, i) => out.push(...paramMutations(method, p, ['operations', method, 'params', i], '')));
+    (op.variants ?? []).forEach((v, vi) => {
+      const label = `[${'param' in v.when ? `${v.when.param}=${v.when.in.join('|')}` : `type=${v.when.promotionType.join('|')}`}]`;
+      for (const [name, patch] of Object.entries(v.params ?? {})) {
+        if (!patch.schema) continue;
+        const base = op.params.find((p) => p.name === name)!;
+        const merged: ParamSpec = { ...base, ...patch, rules: patch.rules ?? base.rules };
+        out.push(
+          ...paramMutations(method, merged, ['operations', method, 'variants', vi, 'params', name], label).filter((m) => !m.id.endsWith('.wrong-code') && !m.id.endsWith('.not-required')),
+        );
+      }
+      (v.relations ?? []).forEach((r, ri) => out.push(...relationMutations(method, r, ['operations', method, 'variants', vi, 'relations', ri], label)));
+    });
+    (op.relations ?? []).forEach((r, ri) => out.push(...relationMutations(method, r, ['operations', method, 'relations', ri], '')));
+    if (op.promotionTypes) {
+      const types = op.promotionTypes;
+      const base = ['operations', method, 'promotionTypes'];
+      for (const t of [1, 4, 6, 10].filter((x) => !types.in.includes(x))) {
+        out.push({ id: `spec:${short}.promotionTypes+${t}`, rules: types.rules, description: `${short} accepted for promotion type ${t}`, apply: (s) => void (at(s, base)['in'] = [...types.in, t]) });
+      }
+      for (const t of types.in) {
+        out.push({ id: `spec:${short}.promotionTypes-${t}`, rules: types.rules, description: `${short} refused for promotion type ${t}`, apply: (s) => void (at(s, base)['in'] = types.in.filter((x) => x !== t)) });
+      }
+    }
+    if (op.promotion) {
+      const need = op.promotion;
+      out.push({ id: `spec:${short}.unknown-promotion-code`, rules: need.rules, description: `${short} answers system.exception for an unknown promotion`, apply: (s) => void (at(s, ['operations', method, 'promotion'])['unknown'] = 'system.exception') });
+    }
+  }
+  for (const [method, t] of Object.entries(spec.transitions)) {
+    const short = SHORT(method);
+    const base = ['transitions', method];
+    for (const st of [1, 2, 3, 4, 5, 6, 7].filter((x) => !t.from.includes(x))) {
+      out.push({ id: `spec:${short}.from+${st}`, rules: t.rules, description: `${short} allowed from status ${st}`, apply: (s) => void (at(s, base)['from'] = [...t.from, st]) });
+    }
+    for (const st of t.from) {
+      out.push({ id: `spec:${short}.from-${st}`, rules: t.rules, description: `${short} refused from status ${st}`, apply: (s) => void (at(s, base)['from'] = t.from.filter((x) => x !== st)) });
+    }
+    out.push({ id: `spec:${short}.refused-code`, rules: t.rules, description: `${short} refuses with system.exception`, apply: (s) => void (at(s, base)['refused'] = 'system.exception') });
+  }
+  for (const [name, l] of Object.entries(spec.limits)) {
+    for (const k of ['value', 'min', 'max'] as const) {
+      const v = l[k];
+      if (v === undefined) continue;
+      const by = name === 'draftLifetimeS' ? 120 : 1;
+      for (const d of [by, -by]) {
+        if (v + d < 0) continue;
+        out.push({ id: `spec:limits.${name}.${k}${d > 0 ? '+' : ''}${d}`, rules: l.rules, description: `${name} ${k} ${v} → ${v + d}`, apply: (s) => void (at(s, ['limits', name])[k] = v + d) });
+      }
+    }
+  }
+  for (const d of [60, -60]) {
+    out.push({ id: `spec:jos.skewS${d > 0 ? '+' : ''}${d}`, rules: ['JOS-03'], description: `timestamp window ${protocol.skewS + d} s`, apply: (_s, p) => void (p['skewS'] = protocol.skewS + d) });
+  }
+  return out;
+}
+
+function relationMutations(method: string, r: RelationSpec, base: readonly (string | number)[], label: string): SpecMutation[] {
+  const short = `${SHORT(method)}${label}`;
+  const out: SpecMutation[] = [];
+  const drop = (): SpecMutation => ({
+    id: `spec:${short}.${r.kind}${'field' in r ? `(${r.field})` : ''}-unchecked`,
+    rules: r.rules,
+    description: `${short}: ${r.kind} not checked`,
+    apply: (s) => {
+      const parent = at(s, base.slice(0, -1)) as unknown as unknown[];
+      parent.splice(base[base.length - 1] as number, 1);
+    },
+  });
+  const shift = (key: string, by: number, unit: string): SpecMutation => ({
+    id: `spec:${short}.${r.kind}${by > 0 ? '+' : ''}${by}${unit}`,
+    rules: r.rules,
+    description: `${short}: ${r.kind} ${key} ${by > 0 ? '+' : ''}${by}`,
+    apply: (s) => {
+      const x = at(s, base);
+      x[key] = (x[key] as number) + by;
+    },
+  });
+  switch (r.kind) {
+    case 'minGap':
+      out.push(shift('seconds', -1, 's'), shift('seconds', 1, 's'));
+      break;
+    case 'maxGap':
+      out.push(shift('seconds', 60, 's'), shift('seconds', -60, 's'));
+      break;
+    case 'withinFromNow':
+      out.push(shift('seconds', 120, 's'), shift('seconds', -120, 's'));
+      break;
+    case 'atMostFractionEach':
+      out.push(drop(), shift('denominator', 1, ''));
+      break;
+    default:
+      out.push(drop());
+  }
+  return out;
+}
