@@ -119,6 +119,12 @@ export function casesOfBaseline(api: CompiledApi, b: BaselineDoc): Case[] {
       const { expect, rules } = c.valid ? { expect: 'success' as const, rules: p.rules } : paramExpect(p, c.keyword);
       cases.push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}`, params: oneItem(c.value), expect, rules });
     }
+    const minItems = typeof schema['minItems'] === 'number' ? (schema['minItems'] as number) : undefined;
+    if (minItems !== undefined && minItems > 0 && !skip.has(`${p.name}.minItems`) && Array.isArray(b.params[p.name])) {
+      const { expect, rules } = paramExpect(p, 'minItems');
+      const fewer = (b.params[p.name] as Json[]).slice(0, minItems - 1);
+      cases.push({ target: p.name, kind: 'minItems', label: `${minItems - 1} items`, params: { ...b.params, [p.name]: fewer }, expect, rules });
+    }
     const maxItems = typeof schema['maxItems'] === 'number' ? (schema['maxItems'] as number) : undefined;
     if (maxItems !== undefined && b.grow?.[p.name] !== undefined && !skip.has(`${p.name}.maxItems`)) {
       for (const [n, valid] of [
@@ -220,11 +226,13 @@ export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: Reado
     seen.set(id, n);
     if (n > 1) id = `${id}-${n}`;
     const level = c.rules.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref';
+    // A value of the wrong type must get the parameter's own code, never a crash (JOS-REF-02).
+    const covers = c.kind === 'type' ? [...c.rules, 'JOS-REF-02'] : c.rules;
     const step: Step = { call: b.operation, name: `${short} with ${c.target === 'relation' ? '' : `${c.target} `}${c.label}`, params: c.params, expect: c.expect };
     const doc: ScenarioDoc = {
       id,
       title: `${short}: ${c.target === 'relation' ? c.kind : c.target} ${c.label} → ${c.expect === 'success' ? 'accepted' : 'refused'}`,
-      covers: c.rules.length > 0 ? c.rules : ['JOS-10'],
+      covers: covers.length > 0 ? covers : ['JOS-10'],
       level,
       tags: ['generated', c.kind === 'required' ? 'missing-param' : c.target === 'relation' ? 'relation' : 'limit'],
       ...(b.requires ? { requires: b.requires } : {}),

@@ -64,7 +64,8 @@ function promotionTypes(spec: MutableSpec, method: string): { in: number[] } {
 const DAY_S = 86_400;
 
 /**
- * One deliberate violation per `must` rule the reference enforces. `buildServer({ fault })` switches
+ * Deliberate violations: at least one per `must` rule the reference enforces, and more where one
+ * rule has several ways to be broken (or a `ref` choice of ours can be). `buildServer({ fault })` switches
  * one on; the conformance suite must fail against each (its self-test measures that).
  * Faults without `spec`/`protocol` patches are behavioural and tested by name in the service code.
  */
@@ -74,8 +75,19 @@ export const FAULTS = {
   'timestamp-any-form': { rule: 'JOS-02', description: 'timestamps in other forms (ISO 8601 with T, epoch seconds) are accepted' },
   'skew-7-minutes': { rule: 'JOS-03', description: 'the timestamp window is 7 minutes instead of 6', protocol: (p) => { p.skewS = 420; } },
   'skew-5-minutes': { rule: 'JOS-03', description: 'the timestamp window is 5 minutes instead of 6', protocol: (p) => { p.skewS = 300; } },
-  'format-not-checked': { rule: 'JOS-04', description: '`format` other than json is accepted', protocol: (p) => { p.formats.push('xml'); } },
-  'version-not-checked': { rule: 'JOS-05', description: '`v` other than 2.0 is accepted', protocol: (p) => { p.versions.push('1.0', '3.0'); } },
+  'format-not-checked': { rule: 'JOS-04', description: 'any `format` is accepted' },
+  'version-not-checked': { rule: 'JOS-05', description: 'any `v` is accepted' },
+  'app-key-not-checked': { rule: 'JOS-01', description: 'a missing or unknown app_key is accepted' },
+  'timestamp-optional': { rule: 'JOS-01', description: 'a request without timestamp is accepted' },
+  'missing-method-defaults-to-list': { rule: 'JOS-01', description: 'a request without method is answered as jingdong.seller.promotion.list' },
+  'sign-optional': { rule: 'JOS-01', description: 'a request without sign is accepted (a present sign is still verified)' },
+  'sign-checked-first': { rule: 'JOS-REF-03', description: 'the signature is verified before the other system parameters' },
+  'param-json-lenient': { rule: 'JOS-REF-02', description: 'a 360buy_param_json that is not a JSON object is read as no parameters' },
+  'param-json-empty-refused': { rule: 'JOS-REF-02', description: 'an empty 360buy_param_json object is refused with code 3' },
+  'body-limit-unbounded': { rule: 'JOS-REF-02', description: 'bodies up to 64 MiB are read', protocol: (p) => { p.maxBodyBytes = 64 * 1024 * 1024; } },
+  'unknown-params-ignored': { rule: 'JOS-REF-02', description: 'undeclared application parameters are ignored' },
+  'wrong-type-crashes': { rule: 'JOS-REF-02', description: 'a value of the wrong type crashes the handler: HTTP 500 without the JOS envelope' },
+  'wrong-type-system-exception': { rule: 'JOS-REF-02', description: 'a value of the wrong type answers system.exception instead of the parameter\'s code' },
   'sign-not-checked': { rule: 'JOS-06', description: 'the signature is not verified' },
   'sign-ignores-param-json': { rule: 'JOS-06', description: 'the signature does not cover 360buy_param_json, so a request altered after signing passes' },
   'unknown-method-accepted': { rule: 'JOS-07', description: 'an unknown method answers an empty success' },
@@ -84,6 +96,11 @@ export const FAULTS = {
   'commit-keeps-last-batch': { rule: 'JDP-FLOW-01', description: 'each sku.add batch replaces the earlier ones instead of adding to them' },
   'drafts-visible': { rule: 'JDP-FLOW-02', description: 'get and list show promotions before commit' },
   'drafts-never-expire': { rule: 'JDP-FLOW-03', description: 'uncommitted drafts are kept forever' },
+  'review-route-ignored': { rule: 'JDP-REF-08', description: 'the test control\'s review route is ignored: every commit is approved automatically' },
+  'auto-review-leaves-pending': { rule: 'JDP-REF-01', description: 'automatic review leaves a committed promotion not reviewed (2)' },
+  'approved-never-in-effect': { rule: 'JDP-REF-01', description: 'an approved promotion (4) stays 4 after its begin_time' },
+  'begin-must-be-future': { rule: 'JDP-REF-02', description: 'a begin_time in the past is refused with promo.beginTime.invalid' },
+  'favor-mode-dropped': { rule: 'JDP-REF-06', description: 'add ignores favor_mode: get answers it empty' },
   'name-limit-11': { rule: 'JDP-ADD-01', description: 'name may have 11 characters', spec: (s) => { param(s, 'add', 'name').schema.maxLength = 11; } },
   'type-2-accepted': { rule: 'JDP-ADD-02', description: 'promotion type 2 is accepted', spec: (s) => { param(s, 'add', 'type').schema.enum = [1, 2, 4, 6, 10]; } },
   'begin-181-days-ahead': { rule: 'JDP-ADD-03', description: 'begin_time may be 181 days from now', spec: (s) => { (s.operations[M + 'add']!.relations!.find((r) => r.kind === 'withinFromNow') as { seconds: number }).seconds = 181 * DAY_S; } },
@@ -112,6 +129,15 @@ export const FAULTS = {
   'bundle-seq-8': { rule: 'JDP-SKU-03', description: 'bundle seq 8 is accepted', spec: (s) => { (param(s, 'sku.add', 'seq').schema.items as { maximum: number }).maximum = 8; } },
   'gift-num-4': { rule: 'JDP-SKU-04', description: 'a gift may be given 4 times', spec: (s) => { (param(s, 'sku.add', 'num').schema.items as { maximum: number }).maximum = 4; } },
   'gift-price-unchecked': { rule: 'JDP-SKU-05', description: 'commit does not compare the gift total with the main SKUs' },
+  'gift-total-counts-max-num': { rule: 'JDP-SKU-05', description: 'the gift total counts every gift 3 times (the maximum num) instead of num times' },
+  'default-promo-price-empty': { rule: 'JDP-SKU-07', description: 'sku.list answers an empty promo_price for single-item SKUs added without one, instead of the jd price' },
+  'bundle-promo-price-optional': { rule: 'JDP-SKU-07', description: 'bundle SKUs without promo_prices are accepted' },
+  'gift-return-price-optional': { rule: 'JDP-SKU-07', description: 'gift SKUs without promo_prices (the return price) are accepted' },
+  'single-without-price-or-prop': { rule: 'JDP-SKU-07', description: 'a single-item promotion whose SKUs have no promo price commits without a prop' },
+  'gift-bind-type-anywhere': { rule: 'JDP-SKU-08', description: 'bind_type 2 (gift) is accepted in single-item and bundle promotions' },
+  'sku-readd-keeps-first': { rule: 'JDP-REF-03', description: 'an SKU added again keeps its first entry' },
+  'commit-without-main-sku': { rule: 'JDP-REF-04', description: 'commit accepts a promotion without a main SKU' },
+  'order-total-without-rule': { rule: 'JDP-REF-04', description: 'commit accepts an order-total promotion without an order rule' },
   'jd-price-two-decimals': { rule: 'JDP-SKU-06', description: 'jd_prices with two decimal places are accepted', spec: (s) => { (param(s, 'sku.add', 'jd_prices').schema.items as { decimalPlaces: number }).decimalPlaces = 2; } },
   'promo-price-not-below': { rule: 'JDP-SKU-07', description: 'a promo price equal to the jd price is accepted', spec: (s) => dropRelation(s, 'sku.add', 'lessThanEach') },
   'bind-type-3-accepted': { rule: 'JDP-SKU-08', description: 'bind_type 3 is accepted', spec: (s) => { (param(s, 'sku.add', 'bind_type').schema.items as { enum: number[] }).enum = [1, 2, 3]; } },
@@ -126,6 +152,7 @@ export const FAULTS = {
   'delete-from-3': { rule: 'JDP-DEL-01', description: 'a promotion in manual review (3) can be deleted', spec: (s) => { (s.transitions[M + 'delete'] as { from: number[] }).from = [1, 2, 3, 5, 6]; } },
   'get-drops-slogan': { rule: 'JDP-GET-01', description: 'get answers the slogan as empty' },
   'list-total-of-page': { rule: 'JDP-LIST-01', description: 'list answers total_count as the number of items on the page' },
+  'list-omits-member': { rule: 'JDP-LIST-01', description: 'list items answer member empty' },
   'ordermode-any-type': { rule: 'JDP-OM-01', description: 'ordermode.add is accepted for single-item promotions', spec: (s) => { promotionTypes(s, 'ordermode.add').in = [1, 10]; } },
   'favor-mode-7-accepted': { rule: 'JDP-OM-02', description: 'favor_mode 7 is accepted', spec: (s) => { param(s, 'ordermode.add', 'favor_mode').schema.enum = [6, 7, 13, 15, 16]; } },
   'mode6-rate-over-third': { rule: 'JDP-OM-03', description: 'buy-M-get-N-free accepts N above M/3', spec: (s) => { variantRelation(s, 'ordermode.add', 6, 'atMostFractionEach').denominator = 2; } },
@@ -133,6 +160,8 @@ export const FAULTS = {
   'mode15-rate-10': { rule: 'JDP-OM-05', description: 'M-items-at-N-tenths accepts N = 10', spec: (s) => { const it = variantParam(s, 'ordermode.add', 15, 'rate').schema.items as Record<string, unknown>; delete it.exclusiveMaximum; it.maximum = 10; } },
   'mode16-minus-over-80pct': { rule: 'JDP-OM-06', description: 'spend-M-get-minus accepts minus above 80% of quota', spec: (s) => { variantRelation(s, 'ordermode.add', 16, 'atMostFractionEach').numerator = 9; variantRelation(s, 'ordermode.add', 16, 'atMostFractionEach').denominator = 10; } },
   'link-unchecked': { rule: 'JDP-OM-07', description: 'any link is accepted', spec: (s) => { delete param(s, 'ordermode.add', 'link').schema.pattern; } },
+  'link-https-only': { rule: 'JDP-OM-07', description: 'links must use https', spec: (s) => { param(s, 'ordermode.add', 'link').schema.pattern = '^https://([A-Za-z0-9-]+\\.)*jd\\.com(/[^\\s]*)?$'; } },
+  'link-mall-host-only': { rule: 'JDP-OM-07', description: 'links must be on mall.jd.com', spec: (s) => { param(s, 'ordermode.add', 'link').schema.pattern = '^https?://mall\\.jd\\.com(/[^\\s]*)?$'; } },
   'ordermode-list-empty': { rule: 'JDP-OM-08', description: 'ordermode.list answers no rules' },
 } as const satisfies Record<string, FaultDef>;
 

@@ -34,50 +34,72 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
   const present = (name: string): boolean => (params[name] ?? '').trim() !== '';
   const required = (name: string): boolean => protocol.systemParams.find((p) => p.name === name)?.required ?? false;
 
-  const method = params['method'] ?? '';
-  if (!present('method')) return sys('14');
+  const is = (name: FaultName) => fault === name;
+  const checkSign = (): GatewayAnswer | undefined => {
+    if (!present('sign')) return is('sign-optional') ? undefined : sys('11');
+    if (is('sign-not-checked')) return undefined;
+    const signMethod = parseSignMethod(params['sign_method']) ?? 'md5';
+    const sign = params['sign']!.toUpperCase();
+    const signs = (p: Readonly<Record<string, string | undefined>>) => sameText(josSign(p, credentials.appSecret, signMethod), sign);
+    // Under sign-ignores-param-json a signature over the other parameters alone passes too; correctly signed requests still do.
+    const ignoring = is('sign-ignores-param-json') && signs({ ...params, [PARAM_JSON]: undefined });
+    return !ignoring && !signs(params) ? sys('12') : undefined;
+  };
+  if (is('sign-checked-first')) {
+    const refused = checkSign();
+    if (refused) return refused;
+  }
+
+  let method = params['method'] ?? '';
+  if (!present('method')) {
+    if (!is('missing-method-defaults-to-list')) return sys('14');
+    method = 'jingdong.seller.promotion.list';
+  }
   const known = service.has(method);
-  if (!known && fault !== 'unknown-method-accepted') return sys('15');
+  if (!known && !is('unknown-method-accepted')) return sys('15');
 
-  if (!present('app_key')) return sys('20');
-  if (params['app_key'] !== credentials.appKey) return sys('21');
+  if (!is('app-key-not-checked')) {
+    if (!present('app_key')) return sys('20');
+    if (params['app_key'] !== credentials.appKey) return sys('21');
+  }
 
-  if (fault !== 'token-not-checked') {
+  if (!is('token-not-checked')) {
     if (!present('access_token')) return required('access_token') ? sys('18') : sys('19');
     if (params['access_token'] !== credentials.accessToken) return sys('19');
   }
 
   if (!present('v')) {
     if (required('v')) return sys('4');
-  } else if (!protocol.versions.includes(params['v']!)) return sys('5');
+  } else if (!protocol.versions.includes(params['v']!) && !is('version-not-checked')) return sys('5');
 
-  if (present('format') && !protocol.formats.includes(params['format']!.toLowerCase())) return sys('6');
+  if (present('format') && !protocol.formats.includes(params['format']!.toLowerCase()) && !is('format-not-checked')) return sys('6');
 
-  if (!present('timestamp')) return sys('7');
-  const ts = readTimestamp(params['timestamp']!, fault);
-  if (ts === undefined || Math.abs(deps.realNow() - ts) > protocol.skewS * 1000) return sys('8');
+  if (!present('timestamp')) {
+    if (!is('timestamp-optional')) return sys('7');
+  } else {
+    const ts = readTimestamp(params['timestamp']!, fault);
+    if (ts === undefined || Math.abs(deps.realNow() - ts) > protocol.skewS * 1000) return sys('8');
+  }
 
-  const signMethod = parseSignMethod(params['sign_method']);
-  if (signMethod === undefined) return sys('9');
+  if (parseSignMethod(params['sign_method']) === undefined) return sys('9');
 
-  if (!present('sign')) return sys('11');
-  if (fault !== 'sign-not-checked') {
-    const sign = params['sign']!.toUpperCase();
-    const signs = (p: Readonly<Record<string, string | undefined>>) => sameText(josSign(p, credentials.appSecret, signMethod), sign);
-    // Under sign-ignores-param-json a signature over the other parameters alone passes too; correctly signed requests still do.
-    const ignoring = fault === 'sign-ignores-param-json' && signs({ ...params, [PARAM_JSON]: undefined });
-    if (!ignoring && !signs(params)) return sys('12');
+  if (!is('sign-checked-first')) {
+    const refused = checkSign();
+    if (refused) return refused;
   }
 
   let app: Record<string, unknown> = {};
   if (present(PARAM_JSON)) {
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(params[PARAM_JSON]!);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return sys('3');
-      app = parsed as Record<string, unknown>;
+      parsed = JSON.parse(params[PARAM_JSON]!);
     } catch {
-      return sys('3');
+      parsed = undefined;
     }
+    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    if (!isObject && !is('param-json-lenient')) return sys('3');
+    app = isObject ? (parsed as Record<string, unknown>) : {};
+    if (is('param-json-empty-refused') && Object.keys(app).length === 0) return sys('3');
   }
 
   if (!known) return successEnvelope(method, {});
@@ -95,6 +117,7 @@ function readTimestamp(text: string, fault: FaultId | undefined): number | undef
   const ms = parseJosTimestamp(text, allowOffset);
   if (ms !== undefined || fault !== 'timestamp-any-form') return ms;
   if (/^\d{10}$/.test(text)) return Number(text) * 1000;
+  if (/^\d{4}\/\d{2}\/\d{2} /.test(text)) return parseJosTimestamp(text.replace(/\//g, '-'), false);
   const iso = Date.parse(text.includes('T') && !/[Z+-]\d{0,4}:?\d{0,2}$/.test(text.slice(19)) ? `${text}+08:00` : text);
   return Number.isNaN(iso) ? undefined : iso;
 }

@@ -26,6 +26,9 @@ type Handler = (svc: PromotionService, v: Values, p: Promotion | undefined) => S
 
 const P = 'jingdong.seller.promotion.';
 
+/** Thrown only under the wrong-type-crashes fault: the server answers a bare HTTP 500, as a crashing handler would. */
+export class FaultCrash extends Error {}
+
 /** The 16 methods of the JD seller promotion service over an in-memory store. */
 export class PromotionService {
   readonly deps: ServiceDeps;
@@ -49,8 +52,13 @@ export class PromotionService {
       nowMs: peeked ? this.now(peeked) : this.deps.clock.nowMs(),
       promotionType: peeked?.type,
       promotionBound: peeked ? peeked.bound : undefined,
+      ignoreUnknown: this.is('unknown-params-ignored'),
+      ...(this.is('wrong-type-system-exception') ? { typeErrorCode: 'system.exception' } : {}),
     });
-    if (!checked.ok) return err(checked.violation.error, checked.violation.message);
+    if (!checked.ok) {
+      if (checked.violation.keyword === 'type' && this.is('wrong-type-crashes')) throw new FaultCrash(checked.violation.message);
+      return err(checked.violation.error, checked.violation.message);
+    }
     const values = checked.values;
     let promo: Promotion | undefined;
     const need = op.spec.promotion;
@@ -99,7 +107,7 @@ export class PromotionService {
   /** Effective status: approved (4) becomes in effect (5) once begin_time has come (JDP-REF-01). */
   statusOf(p: Promotion): number {
     if (p.status === null) return 2;
-    if (p.status === 4 && this.now(p) >= p.beginMs) p.status = 5;
+    if (p.status === 4 && this.now(p) >= p.beginMs && !this.is('approved-never-in-effect')) p.status = 5;
     return p.status;
   }
 
@@ -132,7 +140,7 @@ function s(v: number | string | null | undefined): string {
 }
 
 
-function promotionVO(svc: PromotionService, p: Promotion): Record<string, string> {
+function promotionVO(svc: PromotionService, p: Promotion, inList = false): Record<string, string> {
   return {
     promo_id: s(p.id),
     name: p.name,
@@ -140,7 +148,7 @@ function promotionVO(svc: PromotionService, p: Promotion): Record<string, string
     bound: s(p.bound),
     begin_time: p.beginTime,
     end_time: p.endTime,
-    member: s(p.member),
+    member: inList && svc.is('list-omits-member') ? '' : s(p.member),
     slogan: svc.is('get-drops-slogan') ? '' : p.slogan,
     comment: p.comment,
     favor_mode: s(p.favorMode),
@@ -148,8 +156,8 @@ function promotionVO(svc: PromotionService, p: Promotion): Record<string, string
   };
 }
 
-function skuVO(p: Promotion, k: PromoSku): Record<string, string> {
-  const promoPrice = k.promoPriceFen ?? (p.type === 1 ? k.jdPriceFen : undefined);
+function skuVO(svc: PromotionService, p: Promotion, k: PromoSku): Record<string, string> {
+  const promoPrice = k.promoPriceFen ?? (p.type === 1 && !svc.is('default-promo-price-empty') ? k.jdPriceFen : undefined);
   return {
     ware_id: s(k.wareId),
     item_num: k.itemNum,
@@ -204,6 +212,7 @@ const HANDLERS = new Map<string, Handler>([
       const type = v['type'] as number;
       const beginTime = v['begin_time'] as string;
       const endTime = v['end_time'] as string;
+      if (svc.is('begin-must-be-future') && parseJosTimestamp(beginTime, false)! < clock.nowMs()) return err('promo.beginTime.invalid', 'begin_time lies in the past');
       const p: Promotion = {
         id: store.nextPromotionId(),
         name: v['name'] as string,
@@ -216,7 +225,7 @@ const HANDLERS = new Map<string, Handler>([
         member: v['member'] as number,
         slogan: (v['slogan'] as string | undefined) ?? '',
         comment: (v['comment'] as string | undefined) ?? '',
-        favorMode: typeof v['favor_mode'] === 'number' ? v['favor_mode'] : null,
+        favorMode: typeof v['favor_mode'] === 'number' && !svc.is('favor-mode-dropped') ? v['favor_mode'] : null,
         createdMs: clock.nowMs(),
         committed: false,
         status: null,
@@ -314,7 +323,7 @@ const HANDLERS = new Map<string, Handler>([
       const items = page(matches, v);
       return ok({
         total_count: s(svc.is('list-total-of-page') ? items.length : matches.length),
-        promotion_v_o_s: items.map((p) => ({ promotion_v_o: promotionVO(svc, p) })),
+        promotion_v_o_s: items.map((p) => ({ promotion_v_o: promotionVO(svc, p, true) })),
       });
     },
   ],
@@ -324,7 +333,7 @@ const HANDLERS = new Map<string, Handler>([
   ],
   [
     P + 'sku.list',
-    (_svc, v, p) => {
+    (svc, v, p) => {
       const promo = p!;
       const ware = v['ware_id'] as number | undefined;
       const sku = v['sku_id'] as number | undefined;
@@ -332,7 +341,7 @@ const HANDLERS = new Map<string, Handler>([
       const all = [...promo.skus.values()].filter(
         (k) => (ware === undefined || k.wareId === ware) && (sku === undefined || k.skuId === sku) && (bind === undefined || k.bindType === bind),
       );
-      return ok({ total_count: s(all.length), promo_sku_v_o_s: page(all, v).map((k) => ({ promo_sku_v_o: skuVO(promo, k) })) });
+      return ok({ total_count: s(all.length), promo_sku_v_o_s: page(all, v).map((k) => ({ promo_sku_v_o: skuVO(svc, promo, k) })) });
     },
   ],
   [
@@ -386,12 +395,12 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
   for (let i = 0; i < skuIds.length; i++) {
     const skuId = skuIds[i]!;
     const bindType = binds?.[i] ?? 1;
-    if (bindType === 2 && p.type !== 4 && p.type !== 10) return err('param.error', `bind_type 2 (gift) is for gift and order-total promotions, not type ${p.type}`);
+    if (bindType === 2 && p.type !== 4 && p.type !== 10 && !svc.is('gift-bind-type-anywhere')) return err('param.error', `bind_type 2 (gift) is for gift and order-total promotions, not type ${p.type}`);
     const promoPrice = promoPrices?.[i];
-    if (p.type === 6 && promoPrice === undefined) return err('sku.promoPrice.invalid', 'bundles need promo_prices');
+    if (p.type === 6 && promoPrice === undefined && !svc.is('bundle-promo-price-optional')) return err('sku.promoPrice.invalid', 'bundles need promo_prices');
     if (p.type === 6 && seqs?.[i] === undefined) return err('sku.seq.invalid', 'bundles need seq');
     if (p.type === 4 && bindType === 2) {
-      if (promoPrice === undefined) return err('sku.promoPrice.invalid', 'gift SKUs need promo_prices (the return price)');
+      if (promoPrice === undefined && !svc.is('gift-return-price-optional')) return err('sku.promoPrice.invalid', 'gift SKUs need promo_prices (the return price)');
       if (giftNums?.[i] === undefined) return err('sku.num.invalid', 'gift SKUs need num');
     }
     const known = catalogue.get(skuId);
@@ -410,13 +419,16 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
   }
   const replaceAll = svc.is('commit-keeps-last-batch');
   const merged = new Map(replaceAll ? [] : p.skus);
-  for (const [id, k] of batch) merged.set(id, k);
+  for (const [id, k] of batch) if (!(svc.is('sku-readd-keeps-first') && merged.has(id))) merged.set(id, k);
 
   const cap = api.spec.limits['skusPerPromotion'];
   if (cap?.value !== undefined && merged.size > cap.value) {
     return err(cap.error ?? 'promo.sku.invalid', `a promotion holds at most ${cap.value} SKUs (would hold ${merged.size})`);
   }
   if (p.type === 6) {
+    const bundle = api.spec.limits['bundleProducts'];
+    const products = new Set([...merged.values()].map((k) => k.wareId)).size;
+    if (bundle?.max !== undefined && products > bundle.max) return err(bundle.error ?? 'sku.seq.invalid', `a bundle has at most ${bundle.max} products (would have ${products})`);
     // Same product, same seq; different products, different seq: so seq 1–7 bounds a bundle to 7 products.
     const seqOfWare = new Map<number, number>();
     const wareOfSeq = new Map<number, number>();
@@ -431,8 +443,9 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
   }
   if (p.type === 4) {
     const gifts = [...merged.values()].filter((k) => k.bindType === 2).length;
-    const max = api.spec.limits['giftSkusPerPromotion']?.max ?? 5;
-    if (gifts > max) return err('gift.num.invalid', `a gift promotion has at most ${max} gift SKUs (would have ${gifts})`);
+    const limit = api.spec.limits['giftSkusPerPromotion'];
+    const max = limit?.max ?? 5;
+    if (gifts > max) return err(limit?.error ?? 'gift.num.invalid', `a gift promotion has at most ${max} gift SKUs (would have ${gifts})`);
   }
   p.skus = merged;
   p.skuBatches++;
@@ -445,7 +458,8 @@ function commit(svc: PromotionService, p: Promotion): ServiceResult {
   const problem = commitProblem(svc, p);
   if (problem) return problem;
   p.committed = true;
-  p.status = p.reviewRoute === 'manual' ? 3 : p.reviewRoute === 'pending' ? 2 : 4;
+  const route = svc.is('review-route-ignored') ? 'auto' : p.reviewRoute;
+  p.status = route === 'manual' ? 3 : route === 'pending' ? 2 : svc.is('auto-review-leaves-pending') ? 2 : 4;
   svc.statusOf(p);
   return ok({ success: true });
 }
@@ -455,18 +469,18 @@ function commitProblem(svc: PromotionService, p: Promotion): ServiceResult | und
   const mains = skus.filter((k) => k.bindType === 1);
   const gifts = skus.filter((k) => k.bindType === 2);
   const needsMain = p.type !== 10 || p.bound !== 2;
-  if (needsMain && mains.length === 0) return err('promo.sku.invalid', 'the promotion has no main SKU');
+  if (needsMain && mains.length === 0 && !svc.is('commit-without-main-sku')) return err('promo.sku.invalid', 'the promotion has no main SKU');
   switch (p.type) {
     case 1:
-      if (p.props.length === 0 && mains.some((k) => k.promoPriceFen === undefined)) {
+      if (p.props.length === 0 && mains.some((k) => k.promoPriceFen === undefined) && !svc.is('single-without-price-or-prop')) {
         return err('param.null', 'SKUs without promo price need a prop (促销道具)');
       }
       return undefined;
     case 4: {
       const limit = svc.deps.api.spec.limits['giftSkusPerPromotion'];
-      if (gifts.length < (limit?.min ?? 1) || gifts.length > (limit?.max ?? 5)) return err('gift.num.invalid', `a gift promotion needs 1–5 gift SKUs, has ${gifts.length}`);
+      if (gifts.length < (limit?.min ?? 1) || gifts.length > (limit?.max ?? 5)) return err(limit?.error ?? 'gift.num.invalid', `a gift promotion needs ${limit?.min ?? 1}–${limit?.max ?? 5} gift SKUs, has ${gifts.length}`);
       if (svc.is('gift-price-unchecked')) return undefined;
-      const giftTotal = gifts.reduce((sum, k) => sum + k.jdPriceFen * (k.num ?? 1), 0);
+      const giftTotal = gifts.reduce((sum, k) => sum + k.jdPriceFen * (svc.is('gift-total-counts-max-num') ? 3 : (k.num ?? 1)), 0);
       const lowestMain = Math.min(...mains.map((k) => k.jdPriceFen));
       if (giftTotal >= lowestMain) return err('gift.price.invalid', `gift total ${fenToYuan(giftTotal)} is not below the lowest main JD price ${fenToYuan(lowestMain)}`);
       return undefined;
@@ -478,7 +492,7 @@ function commitProblem(svc: PromotionService, p: Promotion): ServiceResult | und
     }
     case 10: {
       const mode = p.orderModes[0];
-      if (!mode) return err('param.null', 'an order-total promotion needs an order rule (ordermode.add)');
+      if (!mode) return svc.is('order-total-without-rule') ? undefined : err('param.null', 'an order-total promotion needs an order rule (ordermode.add)');
       if (mode.favorMode !== 16) return undefined;
       if (mode.plus !== undefined && gifts.length === 0) return err('ordermode.plus.invalid', 'a plus amount needs a gift SKU');
       if (mode.minus === undefined && gifts.length === 0) return err('ordermode.minus.invalid', 'spend-M needs a minus amount or a gift SKU');

@@ -8,7 +8,7 @@ import { createClock, type BusinessClock } from './clock.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
 import { applyFault, type FaultId } from './faults.js';
 import { handleJos } from './jos-gateway.js';
-import { PromotionService } from './promotion-service.js';
+import { FaultCrash, PromotionService } from './promotion-service.js';
 import { createStore, type PromotionStore } from './store.js';
 import { registerTestControl, TEST_CONTROL_PATH } from './test-control.js';
 
@@ -112,6 +112,10 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     if (req.url.startsWith(TEST_CONTROL_PATH)) {
       const status = (error as { statusCode?: number }).statusCode ?? 500;
       void reply.code(status >= 400 && status < 500 ? status : 400).send({ error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    if (error instanceof FaultCrash) {
+      void reply.code(500).type('text/plain').send('Internal Server Error');
       return;
     }
     const fastifyCode = (error as { code?: string }).code ?? '';

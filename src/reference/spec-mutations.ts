@@ -42,6 +42,10 @@ function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) =
   const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
   const step = stepOf(s);
   const bump = (k: string, by: number, label: string) => out.push({ name: `${k}${label}`, edit: (x) => void (x[k] = tidy((x[k] as number) + by)) });
+  // Each limit dropped altogether, then one step each way.
+  for (const k of ['maxLength', 'maxBytes', 'maxItems', 'minLength', 'minItems', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'multipleOf', 'decimalPlaces', 'enum']) {
+    if (s[k] !== undefined) out.push({ name: `${k}-unchecked`, edit: (x) => void delete x[k] });
+  }
   for (const k of ['maxLength', 'maxBytes', 'maxItems']) {
     const v = n(k);
     if (v === undefined) continue;
@@ -74,17 +78,21 @@ function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) =
   }
   if (s['datetime'] === true) out.push({ name: 'datetime-unchecked', edit: (x) => void delete x['datetime'] });
   // Strings slip past a numeric schema's range keywords once the type allows them.
-  if (s['type'] === 'integer' || s['type'] === 'number') out.push({ name: 'type-unchecked', edit: (x) => void (x['type'] = [x['type'], 'string']) });
+  if (s['type'] === 'integer' || s['type'] === 'number') out.push({ name: 'type-unchecked', edit: (x) => void (x['type'] = ['number', 'string']) });
   if (typeof s['pattern'] === 'string') out.push({ name: 'pattern-unchecked', edit: (x) => void delete x['pattern'] });
   return out;
 }
 
-function paramMutations(method: string, p: ParamSpec, base: readonly (string | number)[], label: string): SpecMutation[] {
+/** Keywords of an id parameter whose mutations the existence check masks (an unknown id answers the same code). */
+const MASKED_ID_MUTATIONS = /^(minimum|type)/;
+
+function paramMutations(method: string, p: ParamSpec, base: readonly (string | number)[], label: string, alsoRules: readonly string[] = [], isId = false): SpecMutation[] {
   const out: SpecMutation[] = [];
   const id = (what: string) => `spec:${SHORT(method)}${label}.${p.name}.${what}`;
   const add = (what: string, rules: readonly string[], description: string, apply: (p: MutableObj) => void) =>
     out.push({ id: id(what), rules, description, apply: (spec) => apply(at(spec, base)) });
   for (const m of schemaMutations(p.schema)) {
+    if (isId && MASKED_ID_MUTATIONS.test(m.name)) continue;
     add(m.name, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}: ${m.name}`, (x) => m.edit(at(x, ['schema'])));
   }
   const items = p.schema['items'] as JsonSchema | undefined;
@@ -93,7 +101,11 @@ function paramMutations(method: string, p: ParamSpec, base: readonly (string | n
       add(`items.${m.name}`, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}[]: ${m.name}`, (x) => m.edit(at(x, ['schema', 'items'])));
     }
   }
-  if (p.required) add('not-required', p.rules, `${SHORT(method)}${label} ${p.name} may be missing`, (x) => void (x['required'] = false));
+  if (p.required && !isId) add('not-required', [...new Set([...p.rules, ...alsoRules])], `${SHORT(method)}${label} ${p.name} may be missing`, (x) => void (x['required'] = false));
+  if (typeof p.default === 'number') {
+    const d = p.default;
+    add('default+1', p.rules, `${SHORT(method)}${label} ${p.name} defaults to ${d + 1}`, (x) => void (x['default'] = d + 1));
+  }
   add('wrong-code', p.rules, `${SHORT(method)}${label} ${p.name} answers system.exception instead of ${p.error}`, (x) => {
     x['error'] = 'system.exception';
     const by = x['by'] as Record<string, MutableObj> | undefined;
@@ -107,7 +119,12 @@ export function specMutations(spec: ApiSpec, protocol: JosProtocolSpec): SpecMut
   const out: SpecMutation[] = [];
   for (const [method, op] of Object.entries(spec.operations)) {
     const short = SHORT(method);
-    op.params.forEach((p, i) => out.push(...paramMutations(method, p, ['operations', method, 'params', i], '')));
+    op.params.forEach((p, i) => {
+      // A parameter's required-ness also guards the variants that narrow it.
+      const variantRules = (op.variants ?? []).flatMap((v) => v.params?.[p.name]?.rules ?? []);
+      const isId = p.name === 'promo_id' && op.promotion !== undefined;
+      out.push(...paramMutations(method, p, ['operations', method, 'params', i], '', variantRules, isId));
+    });
     (op.variants ?? []).forEach((v, vi) => {
       const label = `[${'param' in v.when ? `${v.when.param}=${v.when.in.join('|')}` : `type=${v.when.promotionType.join('|')}`}]`;
       for (const [name, patch] of Object.entries(v.params ?? {})) {
@@ -148,6 +165,9 @@ export function specMutations(spec: ApiSpec, protocol: JosProtocolSpec): SpecMut
     out.push({ id: `spec:${short}.refused-code`, rules: t.rules, description: `${short} refuses with system.exception`, apply: (s) => void (at(s, base)['refused'] = 'system.exception') });
   }
   for (const [name, l] of Object.entries(spec.limits)) {
+    if (l.error !== undefined) {
+      out.push({ id: `spec:limits.${name}.wrong-code`, rules: l.rules, description: `${name} answers system.exception`, apply: (s) => void (at(s, ['limits', name])['error'] = 'system.exception') });
+    }
     for (const k of ['value', 'min', 'max'] as const) {
       const v = l[k];
       if (v === undefined) continue;
@@ -185,6 +205,7 @@ function relationMutations(method: string, r: RelationSpec, base: readonly (stri
       x[key] = (x[key] as number) + by;
     },
   });
+  out.push(drop());
   switch (r.kind) {
     case 'minGap':
       out.push(shift('seconds', -1, 's'), shift('seconds', 1, 's'));
@@ -195,11 +216,15 @@ function relationMutations(method: string, r: RelationSpec, base: readonly (stri
     case 'withinFromNow':
       out.push(shift('seconds', 120, 's'), shift('seconds', -120, 's'));
       break;
+    case 'afterNow':
+      // Stricter: the field must lie two hours after now.
+      out.push({ id: `spec:${short}.afterNow(${r.field})+7200s`, rules: r.rules, description: `${short}: ${r.field} must be 2 h after now`, apply: (s) => void (at(s, base)['seconds'] = 7200) });
+      break;
     case 'atMostFractionEach':
-      out.push(drop(), shift('denominator', 1, ''));
+      out.push(shift('denominator', 1, ''));
       break;
     default:
-      out.push(drop());
+      break;
   }
   return out;
 }

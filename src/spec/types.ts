@@ -42,7 +42,7 @@ export type RelationSpec = RelationBase &
   (
     | { readonly kind: 'minGap'; readonly from: string; readonly to: string; readonly seconds: number }
     | { readonly kind: 'maxGap'; readonly from: string; readonly to: string; readonly seconds: number }
-    | { readonly kind: 'afterNow'; readonly field: string }
+    | { readonly kind: 'afterNow'; readonly field: string; readonly seconds?: number }
     | { readonly kind: 'withinFromNow'; readonly field: string; readonly seconds: number }
     | { readonly kind: 'sameLength'; readonly fields: readonly string[] }
     | { readonly kind: 'lessThanEach'; readonly field: string; readonly than: string }

@@ -21,6 +21,9 @@ export interface RequestContext {
   readonly nowMs: number;
   readonly promotionType?: number;
   readonly promotionBound?: number | null;
+  /** Fault switches of the reference: ignore undeclared parameters; answer type errors with this code. */
+  readonly ignoreUnknown?: boolean;
+  readonly typeErrorCode?: string;
 }
 
 export type RequestCheck =
@@ -48,7 +51,7 @@ export function validateRequest(
   ctx: RequestContext,
 ): RequestCheck {
   for (const key of Object.keys(raw)) {
-    if (!op.paramNames.has(key)) {
+    if (!op.paramNames.has(key) && !ctx.ignoreUnknown) {
       return fail({ param: key, keyword: 'unknown', error: 'param.error', accept: 'any', rules: ['JOS-REF-02'], message: `unknown parameter ${key}` });
     }
   }
@@ -66,7 +69,8 @@ export function validateRequest(
     }
     if (!effective.validate(v)) {
       const e = effective.validate.errors?.[0];
-      return fail(paramViolation(effective, e?.keyword ?? 'schema', `${s.name} ${describeAjvError(e)}`));
+      const violation = paramViolation(effective, e?.keyword ?? 'schema', `${s.name} ${describeAjvError(e)}`);
+      return fail(e?.keyword === 'type' && ctx.typeErrorCode ? { ...violation, error: ctx.typeErrorCode } : violation);
     }
   }
   for (const variant of active) relations.push(...variant.relations);
@@ -123,7 +127,8 @@ function breaks(r: RelationSpec, values: Readonly<Record<string, unknown>>, ctx:
     }
     case 'afterNow': {
       const t = time(values[r.field]);
-      return t !== undefined && t <= ctx.nowMs ? `${r.field} must be later than now` : undefined;
+      const after = ctx.nowMs + (r.seconds ?? 0) * 1000;
+      return t !== undefined && t <= after ? `${r.field} must be later than now${r.seconds ? ` + ${r.seconds} s` : ''}` : undefined;
     }
     case 'withinFromNow': {
       const t = time(values[r.field]);
