@@ -78,6 +78,16 @@ export function casesOfBaseline(api: CompiledApi, b: BaselineDoc): Case[] {
   const relations = [...(op.relations ?? []), ...active.flatMap((v) => v.relations ?? [])];
   const skip = new Set(b.skip ?? []);
   const cases: Case[] = [];
+  // The baseline itself must be accepted, in the method's envelope and answer schema.
+  const baselineRules = [
+    ...new Set([
+      ...op.rules,
+      ...params.filter((p) => b.params[p.name] !== undefined).flatMap((p) => p.rules),
+      ...(op.promotionTypes?.rules ?? []),
+      ...op.answer.rules,
+    ]),
+  ];
+  cases.push({ target: 'baseline', kind: 'valid', label: 'the valid request', params: { ...b.params }, expect: 'success', rules: baselineRules });
 
   for (const p of params) {
     if (skip.has(p.name)) continue;

@@ -94,6 +94,8 @@ export function scalarCases(s: JsonSchema): ValueCase[] {
     const first = Math.ceil(base / multiple) * multiple;
     out.push({ label: `${first}, a multiple of ${multiple}`, value: first, valid: true, keyword: 'multipleOf' });
     out.push({ label: `${first + multiple / 2}, not a multiple of ${multiple}`, value: first + multiple / 2, valid: false, keyword: 'multipleOf' });
+    // A multiple below the minimum, so only the minimum can refuse it.
+    if (min !== undefined && first - multiple < min) out.push({ label: `${first - multiple}, a multiple below the minimum`, value: first - multiple, valid: false, keyword: 'minimum' });
   }
   const places = num(s, 'decimalPlaces');
   if (places !== undefined) {

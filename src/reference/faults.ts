@@ -8,7 +8,7 @@ type MutableSpec = Writable<ApiSpec>;
 type MutableProtocol = Writable<JosProtocolSpec>;
 
 export interface FaultDef {
-  /** The `must` rule the fault breaks. */
+  /** The rule the fault breaks (a `must` rule, or one of our `ref` choices). */
   readonly rule: string;
   readonly description: string;
   /** Edits the promotion spec the server compiles (limits, codes, transitions). */

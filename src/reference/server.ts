@@ -6,7 +6,7 @@ import type { JosProtocolSpec } from '../spec/types.js';
 import { createCatalogue, type CatalogueSku } from './catalogue.js';
 import { createClock, type BusinessClock } from './clock.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
-import { applyFault, type FaultId } from './faults.js';
+import { applyFault, FAULTS, isFaultName, type FaultDef, type FaultId } from './faults.js';
 import { handleJos } from './jos-gateway.js';
 import { FaultCrash, PromotionService } from './promotion-service.js';
 import { createStore, type PromotionStore } from './store.js';
@@ -47,7 +47,9 @@ const compiledByFault = new Map<string, { api: CompiledApi; protocol: JosProtoco
 
 /** The spec as the server enforces it: the shared compiled spec, or a patched copy under a fault (cached). */
 function enforcedSpec(fault: FaultId | undefined): { api: CompiledApi; protocol: JosProtocolSpec } {
-  if (fault === undefined) return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
+  // Behavioural faults leave the spec as it is: share the compiled one.
+  const named: FaultDef | undefined = fault !== undefined && isFaultName(fault) ? FAULTS[fault] : undefined;
+  if (fault === undefined || (named && !named.spec && !named.protocol)) return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
   let hit = compiledByFault.get(fault);
   if (!hit) {
     const patched = applyFault(loadPromotionSpec(), loadJosProtocol(), fault);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildJosParams } from '../../src/protocol/jos/client.js';
+import { buildJosParams, resign, toFormBody } from '../../src/protocol/jos/client.js';
 import { successKey } from '../../src/protocol/jos/envelope.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from '../../src/protocol/jos/timestamp.js';
 import { FAULTS, type FaultName } from '../../src/reference/faults.js';
-import { loadRules } from '../../src/spec/load.js';
+import { loadJosProtocol, loadRules } from '../../src/spec/load.js';
 import { createTestClient, CREDS, DAY_MS, outcome, P, sku, ts, type Answer, type TestClient } from '../helpers/jos.js';
 
 /** The probes' fixed real clock: 2026-11-23 10:00:00 UTC+8, a whole minute. */
@@ -55,6 +55,19 @@ function listParams(app: Record<string, unknown> | string = {}): Record<string, 
   return buildJosParams({ method: P + 'list', app, credentials: CREDS, timestampMs: FIXED });
 }
 
+/** Signed list parameters without `names` (re-signed, so only their absence is wrong). */
+function listWithout(...names: string[]): Record<string, string> {
+  const params = listParams();
+  for (const n of names) delete params[n];
+  return resign(params, CREDS.appSecret);
+}
+
+/** Signed list parameters padded with an extra `pad` parameter so the form body is exactly `bytes` long. */
+function listBodyOf(bytes: number): Record<string, string> {
+  const padded = (n: number) => resign({ ...listParams(), pad: 'x'.repeat(n) }, CREDS.appSecret);
+  return padded(bytes - toFormBody(padded(1)).length + 1);
+}
+
 /** JD price text of catalogue SKU i: (10 + ⌊i/4⌋) yuan + (i % 4) × 0.1. */
 function jdPrice(i: number): string {
   return `${10 + Math.floor(i / 4)}.${i % 4}`;
@@ -78,6 +91,19 @@ async function activityModeAfter(c: TestClient, calls: readonly Record<string, u
   if (!succeeded(await c.call('sku.add', skuBatch(id, 0, 1)))) return undefined;
   if (!succeeded(await c.call('commit', { promo_id: id }))) return undefined;
   return field(body(await c.call('activitymode.get', { promo_id: id })), 'activity_mode');
+}
+
+/** A gift promotion (main 50.0, one gift at `giftJd` given `giftNum` times) committed: answers commit. */
+async function giftCommit(c: TestClient, giftJd: string, giftNum: number): Promise<Answer> {
+  const id = await draftOf(c, 4);
+  const added = await c.call('sku.add', { promo_id: id, sku_ids: [sku(40), sku(60)], jd_prices: ['50.0', giftJd], promo_prices: ['45.0', '1.0'], num: [1, giftNum], bind_type: [1, 2] });
+  if (!succeeded(added)) throw new Error(`sku.add failed: ${added.raw}`);
+  return c.call('commit', { promo_id: id });
+}
+
+/** get's status of a committed promotion. */
+async function statusOf(c: TestClient, id: number): Promise<unknown> {
+  return field(field(body(await c.call('get', { promo_id: id })), 'promotion_v_o'), 'status');
 }
 
 function sameRule(rule: unknown, expected: Record<string, string>): boolean {
@@ -130,6 +156,49 @@ const PROBES = {
   'version-not-checked': async (c) =>
     refusedWith(await c.call('list', {}, { v: '1.0' }), '5') && refusedWith(await c.call('list', {}, { v: '3.0' }), '5'),
 
+  'app-key-not-checked': async (c) =>
+    refusedWith(await c.call('list', {}, { credentials: { ...CREDS, appKey: '' } }), '20') &&
+    refusedWith(await c.call('list', {}, { credentials: { ...CREDS, appKey: 'unknown-app-key' } }), '21'),
+
+  'timestamp-optional': async (c) => refusedWith(await c.send(listWithout('timestamp')), '7'),
+
+  'missing-method-defaults-to-list': async (c) => refusedWith(await c.send(listWithout('method')), '14'),
+
+  'sign-optional': async (c) => {
+    const unsigned = listParams();
+    delete unsigned['sign'];
+    return refusedWith(await c.send(unsigned), '11');
+  },
+
+  // Altered after signing and wrong in an earlier system parameter: the earlier parameter's code answers, not 12.
+  'sign-checked-first': async (c) =>
+    refusedWith(await c.send({ ...listParams(), method: P + 'nosuch' }), '15') &&
+    refusedWith(await c.send({ ...listParams(), v: '3.0' }), '5') &&
+    refusedWith(await c.send({ ...listParams(), timestamp: ts(FIXED - 3600 * S) }), '8'),
+
+  'param-json-lenient': async (c) =>
+    refusedWith(await c.call('list', '[1]'), '3') && refusedWith(await c.call('list', '"page"'), '3') && refusedWith(await c.call('list', '{page:1'), '3'),
+
+  'param-json-empty-refused': async (c) => succeeded(await c.call('list', '{}')),
+
+  // A body of exactly the limit is read, one byte more is system error 1.
+  'body-limit-unbounded': async (c) => {
+    const limit = loadJosProtocol().maxBodyBytes;
+    return succeeded(await c.send(listBodyOf(limit))) && refusedWith(await c.send(listBodyOf(limit + 1)), '1');
+  },
+
+  'unknown-params-ignored': async (c) =>
+    refusedWith(await c.call('list', { page: 1, nosuch: 1 }), 'param.error') && refusedWith(await c.call('add', addFields({ nosuch: 'x' })), 'param.error'),
+
+  // A number where a string is declared: the parameter's own code, inside the envelope with HTTP 200.
+  'wrong-type-crashes': async (c) => {
+    const a = await c.call('add', addFields({ name: 123 }));
+    return a.status === 200 && refusedWith(a, 'promo.name.invalid');
+  },
+
+  'wrong-type-system-exception': async (c) =>
+    refusedWith(await c.call('add', addFields({ name: 123 })), 'promo.name.invalid') && refusedWith(await c.call('add', addFields({ member: 'gold' })), 'promo.member.invalid'),
+
   'sign-not-checked': async (c) => refusedWith(await c.send({ ...listParams(), sign: '0'.repeat(32) }), '12'),
 
   // Signed with an empty 360buy_param_json (left out of the sign base), then given one: the signature no longer matches.
@@ -171,6 +240,20 @@ const PROBES = {
     if (!succeeded(await c.call('sku.add', skuBatch(id, 0, 1)))) return false;
     await advance(c, id, 2);
     return refusedWith(await c.call('sku.add', skuBatch(id, 4, 5)), 'promoId.invalid') && refusedWith(await c.call('commit', { promo_id: id }), 'promo.id.invalid');
+  },
+
+  'review-route-ignored': async (c) =>
+    (await statusOf(c, await c.promotion('single', { route: 'manual' }))) === '3' && (await statusOf(c, await c.promotion('single', { route: 'pending' }))) === '2',
+
+  // Automatic review approves at once: 4 before begin_time.
+  'auto-review-leaves-pending': async (c) => (await statusOf(c, await c.promotion('single', { beginInMs: DAY_MS }))) === '4',
+
+  // Approved an hour ahead of begin_time (4), in effect (5) once it has come.
+  'approved-never-in-effect': async (c) => {
+    const id = await c.promotion('single', { beginInMs: 3600 * S });
+    if ((await statusOf(c, id)) !== '4') return false;
+    await advance(c, id, 3600);
+    return (await statusOf(c, id)) === '5';
   },
 
   // ---------------------------------------------------------------- add
@@ -221,6 +304,14 @@ const PROBES = {
   'add-answers-no-promo-id': async (c) => {
     const a = await c.call('add', addFields());
     return succeeded(a) && /^[1-9][0-9]*$/.test(String(field(body(a), 'promo_id') ?? ''));
+  },
+
+  'begin-must-be-future': async (c) =>
+    succeeded(await c.call('add', addFields())) && succeeded(await c.call('add', addFields({ begin_time: ts(FIXED - DAY_MS) }))),
+
+  'favor-mode-dropped': async (c) => {
+    const id = await c.promotion('total', { fields: { favor_mode: 16 } });
+    return field(field(body(await c.call('get', { promo_id: id })), 'promotion_v_o'), 'favor_mode') === '16';
   },
 
   // ---------------------------------------------------------------- activitymode
@@ -309,15 +400,10 @@ const PROBES = {
   },
 
   // Gifts worth exactly the lowest main JD price (2 × 25.0 = 50.0) are not below it.
-  'gift-price-unchecked': async (c) => {
-    const giftPromotion = async (giftNum: number) => {
-      const id = await draftOf(c, 4);
-      const added = await c.call('sku.add', { promo_id: id, sku_ids: [sku(40), sku(60)], jd_prices: ['50.0', '25.0'], promo_prices: ['45.0', '1.0'], num: [1, giftNum], bind_type: [1, 2] });
-      if (!succeeded(added)) throw new Error(`sku.add failed: ${added.raw}`);
-      return c.call('commit', { promo_id: id });
-    };
-    return succeeded(await giftPromotion(1)) && refusedWith(await giftPromotion(2), 'gift.price.invalid');
-  },
+  'gift-price-unchecked': async (c) => succeeded(await giftCommit(c, '25.0', 1)) && refusedWith(await giftCommit(c, '25.0', 2), 'gift.price.invalid'),
+
+  // The gift total is Σ jd_price × num: 2 × 20.0 = 40.0 is below 50.0, 3 × 20.0 = 60.0 is not.
+  'gift-total-counts-max-num': async (c) => succeeded(await giftCommit(c, '20.0', 2)) && refusedWith(await giftCommit(c, '20.0', 3), 'gift.price.invalid'),
 
   'jd-price-two-decimals': async (c) => {
     const id = await draftOf(c, 1);
@@ -329,6 +415,57 @@ const PROBES = {
     const id = await draftOf(c, 1);
     const price = (promo: string) => c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: [promo] });
     return succeeded(await price('9.9')) && refusedWith(await price('10.0'), 'sku.promoPrice.invalid');
+  },
+
+  // A single-item SKU added without promo price (beside a prop) is listed at its jd price.
+  'default-promo-price-empty': async (c) => {
+    const id = await draftOf(c, 1);
+    if (!succeeded(await c.call('prop.add', { promo_id: id, type: [4], num: [20], used_way: [2] }))) return false;
+    if (!succeeded(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'] }))) return false;
+    if (!succeeded(await c.call('commit', { promo_id: id }))) return false;
+    const skus = list(body(await c.call('sku.list', { promo_id: id })), 'promo_sku_v_o_s');
+    return skus.length === 1 && field(field(skus[0], 'promo_sku_v_o'), 'promo_price') === '10.0';
+  },
+
+  'bundle-promo-price-optional': async (c) => {
+    const id = await draftOf(c, 6);
+    return refusedWith(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], seq: [1] }), 'sku.promoPrice.invalid') &&
+      succeeded(await c.call('sku.add', { ...skuBatch(id, 0, 1), seq: [1] }));
+  },
+
+  'gift-return-price-optional': async (c) => {
+    const id = await draftOf(c, 4);
+    const gifts = { promo_id: id, sku_ids: [sku(40), sku(0)], jd_prices: ['50.0', '10.0'], num: [1, 1], bind_type: [1, 2] };
+    return refusedWith(await c.call('sku.add', gifts), 'sku.promoPrice.invalid') && succeeded(await c.call('sku.add', { ...gifts, promo_prices: ['45.0', '1.0'] }));
+  },
+
+  // SKUs without promo price need a prop: refused at commit without one (any error), committed with one.
+  'single-without-price-or-prop': async (c) => {
+    const bare = await draftOf(c, 1);
+    if (!succeeded(await c.call('sku.add', { promo_id: bare, sku_ids: [sku(0)], jd_prices: ['10.0'] }))) return false;
+    const propped = await draftOf(c, 1);
+    if (!succeeded(await c.call('prop.add', { promo_id: propped, type: [4], num: [20], used_way: [2] }))) return false;
+    if (!succeeded(await c.call('sku.add', { promo_id: propped, sku_ids: [sku(0)], jd_prices: ['10.0'] }))) return false;
+    return refused(await c.call('commit', { promo_id: bare })) && succeeded(await c.call('commit', { promo_id: propped }));
+  },
+
+  // Gifts (bind_type 2) belong to gift and order-total promotions only; no code is tied to bind_type.
+  'gift-bind-type-anywhere': async (c) => {
+    const single = await draftOf(c, 1);
+    const bundle = await draftOf(c, 6);
+    return refused(await c.call('sku.add', { ...skuBatch(single, 0, 1), bind_type: [2] })) &&
+      refused(await c.call('sku.add', { ...skuBatch(bundle, 0, 1), seq: [1], bind_type: [2] })) &&
+      succeeded(await c.call('sku.add', { ...skuBatch(await draftOf(c, 10), 0, 1), bind_type: [2] }));
+  },
+
+  // The second sku.add of the same SKU replaces its entry.
+  'sku-readd-keeps-first': async (c) => {
+    const id = await draftOf(c, 1);
+    if (!succeeded(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['9.0'] }))) return false;
+    if (!succeeded(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['8.0'] }))) return false;
+    if (!succeeded(await c.call('commit', { promo_id: id }))) return false;
+    const skus = list(body(await c.call('sku.list', { promo_id: id })), 'promo_sku_v_o_s');
+    return skus.length === 1 && field(field(skus[0], 'promo_sku_v_o'), 'promo_price') === '8.0';
   },
 
   // No code is tied to bind_type: any error keeps the rule.
@@ -351,6 +488,23 @@ const PROBES = {
 
   // ---------------------------------------------------------------- commit and the status machine
   'commit-unknown-accepted': async (c) => refusedWith(await c.call('commit', { promo_id: 99_999_999 }), 'promo.id.invalid'),
+
+  // An empty single-item draft, and a gift draft holding only a gift, have no main SKU.
+  'commit-without-main-sku': async (c) => {
+    const giftOnly = await draftOf(c, 4);
+    const added = await c.call('sku.add', { promo_id: giftOnly, sku_ids: [sku(60)], jd_prices: ['25.0'], promo_prices: ['1.0'], num: [1], bind_type: [2] });
+    return succeeded(added) &&
+      refusedWith(await c.call('commit', { promo_id: await draftOf(c, 1) }), 'promo.sku.invalid') &&
+      refusedWith(await c.call('commit', { promo_id: giftOnly }), 'promo.sku.invalid');
+  },
+
+  'order-total-without-rule': async (c) => {
+    const id = await draftOf(c, 10);
+    if (!succeeded(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'] }))) return false;
+    if (!refusedWith(await c.call('commit', { promo_id: id }), 'param.null')) return false;
+    if (!succeeded(await c.call('ordermode.add', { promo_id: id, favor_mode: 16, quota: [100], minus: [10] }))) return false;
+    return succeeded(await c.call('commit', { promo_id: id }));
+  },
 
   // In effect (5) cannot be reviewed; manual review (3) can.
   'check-any-status': async (c) =>
@@ -406,6 +560,12 @@ const PROBES = {
     return field(b, 'total_count') === '11' && list(b, 'promotion_v_o_s').length === 10;
   },
 
+  'list-omits-member': async (c) => {
+    await c.promotion('single', { fields: { member: 56 } });
+    const items = list(body(await c.call('list', {})), 'promotion_v_o_s');
+    return items.length === 1 && field(field(items[0], 'promotion_v_o'), 'member') === '56';
+  },
+
   // ---------------------------------------------------------------- ordermode
   'ordermode-any-type': async (c) =>
     refusedWith(await c.call('ordermode.add', { promo_id: await draftOf(c, 1), favor_mode: 16, quota: [100], minus: [10] }), 'promo.type.invalid'),
@@ -435,6 +595,24 @@ const PROBES = {
       'ordermode.link.invalid',
     ),
 
+  // http is a shop activity address too.
+  'link-https-only': async (c) =>
+    orderMode(
+      c,
+      { favor_mode: 16, quota: [100], minus: [10], link: 'http://mall.jd.com/test-1234.html' },
+      { favor_mode: 16, quota: [100], minus: [10], link: 'https://mall.jd.com.example.com/test-1234.html' },
+      'ordermode.link.invalid',
+    ),
+
+  // Shop activity pages live on other jd.com hosts too.
+  'link-mall-host-only': async (c) =>
+    orderMode(
+      c,
+      { favor_mode: 16, quota: [100], minus: [10], link: 'https://pro.jd.com/mall/active/test-1234/index.html' },
+      { favor_mode: 16, quota: [100], minus: [10], link: 'https://mall.jd.com.example.com/test-1234.html' },
+      'ordermode.link.invalid',
+    ),
+
   'ordermode-list-empty': async (c) => {
     const modes = list(body(await c.call('ordermode.list', { promo_id: await c.promotion('total') })), 'promo_order_mode_v_os');
     return modes.length === 1 && sameRule(modes[0], { favor_mode: '16', quota: '100', minus: '10' });
@@ -448,10 +626,19 @@ describe('reference faults: each breaks its rule, and only under the fault', () 
     expect(Object.keys(PROBES).sort()).toEqual([...FAULT_NAMES].sort());
   });
 
-  it('ties every fault to a `must` rule of specs/rules.yaml', () => {
-    const levels = new Map(loadRules().map((r) => [r.id, r.level]));
-    const wrong = FAULT_NAMES.filter((f) => levels.get(FAULTS[f].rule) !== 'must').map((f) => `${f} → ${FAULTS[f].rule}`);
+  it('ties every fault to a rule of specs/rules.yaml', () => {
+    const ids = new Set(loadRules().map((r) => r.id));
+    const wrong = FAULT_NAMES.filter((f) => !ids.has(FAULTS[f].rule)).map((f) => `${f} → ${FAULTS[f].rule}`);
     expect(wrong).toEqual([]);
+  });
+
+  // JOS-10 is the harness's side (answers may carry numbers as strings): no reference fault breaks it.
+  it('breaks every `must` rule of the JOS and JDP families but JOS-10 by at least one fault', () => {
+    const broken = new Set<string>(FAULT_NAMES.map((f) => FAULTS[f].rule));
+    const unbroken = loadRules()
+      .filter((r) => r.level === 'must' && /^(JOS|JDP)-/.test(r.id) && r.id !== 'JOS-10' && !broken.has(r.id))
+      .map((r) => r.id);
+    expect(unbroken).toEqual([]);
   });
 
   it('keeps a correctly signed call working under every fault but envelope-unwrapped', async () => {
@@ -467,5 +654,11 @@ describe('reference faults: each breaks its rule, and only under the fault', () 
     const probe: Probe = PROBES[fault];
     expect(await probe(client()), `the reference keeps ${FAULTS[fault].rule} without faults`).toBe(true);
     expect(await probe(client(fault)), `fault ${fault} breaks ${FAULTS[fault].rule}`).toBe(false);
+  });
+
+  it('answers a bare HTTP 500 under wrong-type-crashes, as a crashing handler would', async () => {
+    const a = await client('wrong-type-crashes').call('add', addFields({ name: 123 }));
+    expect(a.status).toBe(500);
+    expect(() => JSON.parse(a.raw) as unknown).toThrow();
   });
 });
