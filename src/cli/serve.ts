@@ -1,5 +1,5 @@
 import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
-import { FAULTS, isFaultName } from '../reference/faults.js';
+import { FAULTS, isFaultId, specMutationsById } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
 import { TEST_CONTROL_PATH } from '../reference/test-control.js';
 import { intOption, stringOption, type Command } from './command.js';
@@ -22,6 +22,7 @@ Options:
   --fault NAME          switch on one deliberate rule violation (see --list-faults)
   --test-control        enable the ${TEST_CONTROL_PATH}/ routes (move the clock, route reviews)
   --list-faults         list the faults with the rule each breaks, and exit
+  --mutations           with --list-faults: also list the spec mutations (spec:…), usable as --fault too
   --json                with --list-faults: print JSON
   --log                 log every request (JSON lines on stdout)
   -h, --help            show this help
@@ -36,22 +37,24 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
     fault: { type: 'string' },
     'test-control': { type: 'boolean' },
     'list-faults': { type: 'boolean' },
+    mutations: { type: 'boolean' },
     json: { type: 'boolean' },
     log: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     if (values['list-faults']) {
       const rows = Object.entries(FAULTS).map(([name, f]) => ({ name, rule: f.rule, description: f.description }));
+      if (values['mutations']) for (const m of specMutationsById().values()) rows.push({ name: m.id, rule: m.rules.join(','), description: m.description });
       if (values['json']) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
       else {
         const w = Math.max(...rows.map((r) => r.name.length));
-        io.stdout(`${rows.length} faults, one deliberate violation each:\n`);
+        io.stdout(`${rows.length} faults, one deliberate violation each (see --mutations for the spec mutations):\n`);
         for (const r of rows) io.stdout(`  ${r.name.padEnd(w)}  ${r.rule.padEnd(13)}  ${r.description}\n`);
       }
       return EXIT.ok;
     }
     const fault = stringOption(values, 'fault');
-    if (fault !== undefined && !isFaultName(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
+    if (fault !== undefined && !isFaultId(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
     const port = intOption(values, 'port', 8620, { max: 65535 });
     const host = stringOption(values, 'host') ?? '127.0.0.1';
     const appSecret = stringOption(values, 'app-secret') ?? io.env['PROMOPROOF_APP_SECRET'];
