@@ -43,7 +43,7 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
   },
   async run(values, _positionals, io) {
     if (values['list-faults']) {
-      const rows = Object.entries(FAULTS).map(([name, f]) => ({ name, rule: f.rule, description: f.description }));
+      const rows: { name: string; rule: string; description: string }[] = Object.entries(FAULTS).map(([name, f]) => ({ name, rule: f.rule, description: f.description }));
       if (values['mutations']) for (const m of specMutationsById().values()) rows.push({ name: m.id, rule: m.rules.join(','), description: m.description });
       if (values['json']) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
       else {
