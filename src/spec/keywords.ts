@@ -23,32 +23,23 @@ export function utf8Bytes(s: string): number {
  * `decimalPlaces` (at most this many digits after the point), `datetime` (JOS `yyyy-MM-dd HH:mm:ss`).
  */
 export function addPromoproofKeywords(ajv: Ajv): void {
-  ajv.addKeyword({
-    keyword: 'maxBytes',
-    type: 'string',
-    schemaType: 'number',
-    errors: true,
-    validate: function maxBytes(limit: number, data: string) {
-      if (utf8Bytes(data) <= limit) return true;
-      (maxBytes as unknown as { errors: unknown[] }).errors = [
-        { keyword: 'maxBytes', message: `must be at most ${limit} UTF-8 bytes (is ${utf8Bytes(data)})`, params: { limit } },
-      ];
-      return false;
-    },
-  });
-  ajv.addKeyword({
-    keyword: 'minBytes',
-    type: 'string',
-    schemaType: 'number',
-    errors: true,
-    validate: function minBytes(limit: number, data: string) {
-      if (utf8Bytes(data) >= limit) return true;
-      (minBytes as unknown as { errors: unknown[] }).errors = [
-        { keyword: 'minBytes', message: `must be at least ${limit} UTF-8 bytes (is ${utf8Bytes(data)})`, params: { limit } },
-      ];
-      return false;
-    },
-  });
+  for (const [keyword, holds, word] of [
+    ['maxBytes', (bytes: number, limit: number) => bytes <= limit, 'at most'],
+    ['minBytes', (bytes: number, limit: number) => bytes >= limit, 'at least'],
+  ] as const) {
+    ajv.addKeyword({
+      keyword,
+      type: 'string',
+      schemaType: 'number',
+      errors: true,
+      validate: function byteLimit(limit: number, data: string) {
+        const bytes = utf8Bytes(data);
+        if (holds(bytes, limit)) return true;
+        (byteLimit as unknown as { errors: unknown[] }).errors = [{ keyword, message: `must be ${word} ${limit} UTF-8 bytes (is ${bytes})`, params: { limit } }];
+        return false;
+      },
+    });
+  }
   ajv.addKeyword({
     keyword: 'decimalPlaces',
     type: 'number',
