@@ -167,12 +167,23 @@ async function runCall(
   }
   const answer = decodeAnswer(step.call, json);
   const skew = skewJudgement(transport, ex, target, opts.skewS);
+  const fields = expectation !== 'success' ? (expectation.fields ?? {}) : {};
+  const checkFields = (body: Json) => {
+    for (const [path, matcher] of Object.entries(fields)) {
+      const r = checkField(body, path, matcher);
+      if (!r.passed) throw fail('failed', r.expected, r.given);
+    }
+  };
+  if (expectation !== 'success' && expectation.httpStatus !== undefined && out.status !== expectation.httpStatus) {
+    throw fail('failed', `HTTP ${expectation.httpStatus}`, `HTTP ${out.status}`);
+  }
 
   if (answer.kind === 'malformed') throw fail('failed', expectedText, `a malformed answer: ${answer.reason}`);
   if (wantError !== undefined) {
     if (answer.kind === 'success') throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `success${skew.note}`);
     const accepted = wantError === 'any' || [wantError].flat().includes(answer.code);
     if (!accepted) throw fail('failed', expectedText, `error ${answer.code} (${answer.message})`);
+    checkFields(answer.body as Json);
     return;
   }
   if (answer.kind === 'error') throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `error ${answer.code} (${answer.message})${skew.note}`);
@@ -183,12 +194,7 @@ async function runCall(
     throw fail('failed', `an answer matching the spec schema of ${step.call}`, `${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`);
   }
   const body = answer.body as Json;
-  if (expectation !== 'success') {
-    for (const [path, matcher] of Object.entries(expectation.fields ?? {})) {
-      const r = checkField(body, path, matcher);
-      if (!r.passed) throw fail('failed', r.expected, r.given);
-    }
-  }
+  checkFields(body);
   for (const [name, path] of Object.entries(step.capture ?? {})) {
     const v = lookup(body as Record<string, Json>, parsePath(path));
     if (v === undefined) throw fail('failed', `a value at ${path} to capture as ${name}`, 'nothing there');

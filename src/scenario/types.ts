@@ -22,7 +22,12 @@ export type Matcher =
 
 export type Expectation =
   | 'success'
-  | { readonly success?: true; readonly error?: string | readonly string[]; readonly fields?: Readonly<Record<string, Matcher>> };
+  | {
+      readonly success?: true;
+      readonly error?: string | readonly string[];
+      readonly fields?: Readonly<Record<string, Matcher>>;
+      readonly httpStatus?: number;
+    };
 
 export interface Transport {
   readonly omit?: readonly string[];

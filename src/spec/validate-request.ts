@@ -51,7 +51,8 @@ export function validateRequest(
   ctx: RequestContext,
 ): RequestCheck {
   for (const key of Object.keys(raw)) {
-    if (!op.paramNames.has(key) && !ctx.ignoreUnknown) {
+    // JSON null counts as absent, for undeclared parameters too (the Java SDK serialises unset fields as null).
+    if (!op.paramNames.has(key) && !ctx.ignoreUnknown && raw[key] !== null) {
       return fail({ param: key, keyword: 'unknown', error: 'param.error', accept: 'any', rules: ['JOS-REF-02'], message: `unknown parameter ${key}` });
     }
   }

@@ -237,6 +237,19 @@ describe('HTTP error statuses are judged on the envelope', () => {
     expect(result.failure?.response?.status).toBe(500);
   });
 
+  it('httpStatus and error fields are checked when a step asks for them', async () => {
+    behaviour = json(500, err66);
+    const status = await run(listCheck({ error: '66', httpStatus: 200 }));
+    expect(status.result.status).toBe('failed');
+    expect(status.result.message).toContain('expected HTTP 200, got HTTP 500');
+    const field = await run(listCheck({ error: '66', fields: { zh_desc: 'something else' } }));
+    expect(field.result.status).toBe('failed');
+    expect(field.result.message).toContain('zh_desc');
+    behaviour = json(200, err66);
+    const both = await run(listCheck({ error: '66', httpStatus: 200, fields: { code: 66 } }));
+    expect(both.result.status).toBe('passed');
+  });
+
   it('a different error than the expected one fails, naming both', async () => {
     behaviour = json(500, err66);
     const { result } = await run(listCheck({ error: ['8', '12'] }));

@@ -27,7 +27,14 @@ export function successEnvelope(method: string, body: Record<string, unknown>): 
 /** A decoded answer: success with its inner object, an error with its code, or something that is neither. */
 export type JosAnswer =
   | { readonly kind: 'success'; readonly key: string; readonly body: Record<string, unknown> }
-  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly via: 'error_response' | 'inner_code' }
+  | {
+      readonly kind: 'error';
+      readonly code: string;
+      readonly message: string;
+      readonly via: 'error_response' | 'inner_code';
+      /** The object the error came in (error_response, or the inner answer). */
+      readonly body: Record<string, unknown>;
+    }
   | { readonly kind: 'malformed'; readonly reason: string };
 
 /**
@@ -44,7 +51,7 @@ export function decodeAnswer(method: string, json: unknown): JosAnswer {
     if (err === null || typeof err !== 'object') return { kind: 'malformed', reason: 'error_response is not an object' };
     const e = err as Record<string, unknown>;
     if (e['code'] === undefined || e['code'] === null) return { kind: 'malformed', reason: 'error_response has no code' };
-    return { kind: 'error', code: String(e['code']), message: String(e['zh_desc'] ?? e['en_desc'] ?? ''), via: 'error_response' };
+    return { kind: 'error', code: String(e['code']), message: String(e['zh_desc'] ?? e['en_desc'] ?? ''), via: 'error_response', body: e };
   }
   for (const key of [successKey(method), successKeyMisspelt(method)]) {
     const inner = obj[key];
@@ -56,7 +63,7 @@ export function decodeAnswer(method: string, json: unknown): JosAnswer {
     const code = body['code'];
     if (code !== undefined && code !== null && String(code) !== '0') {
       const msg = body['error_description'] ?? body['zh_desc'] ?? body['en_desc'] ?? '';
-      return { kind: 'error', code: String(code), message: String(msg), via: 'inner_code' };
+      return { kind: 'error', code: String(code), message: String(msg), via: 'inner_code', body };
     }
     return { kind: 'success', key, body };
   }
