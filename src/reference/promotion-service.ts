@@ -229,7 +229,7 @@ const HANDLERS = new Map<string, Handler>([
         createdMs: clock.nowMs(),
         committed: false,
         status: null,
-        reviewRoute: 'auto',
+        reviewRoute: store.defaultReviewRoute,
         clockOffsetMs: 0,
         activityMode: undefined,
         props: [],

@@ -71,6 +71,8 @@ export interface Promotion {
 
 export interface PromotionStore {
   readonly promotions: Map<number, Promotion>;
+  /** Review route new drafts start with (the test control may change it). */
+  defaultReviewRoute: ReviewRoute;
   nextPromotionId(): number;
   nextRuleId(): number;
 }
@@ -80,6 +82,7 @@ export function createStore(firstId = 2_300_001): PromotionStore {
   let rule = 650_000;
   return {
     promotions: new Map(),
+    defaultReviewRoute: 'auto',
     nextPromotionId: () => ++id,
     nextRuleId: () => ++rule,
   };

@@ -9,8 +9,16 @@ export const TEST_CONTROL_PATH = '/__promoproof';
 const MAX_SHIFT_S = 400 * 86_400;
 
 /**
- * The test-control surface: move the business clock (all promotions, or one), route a draft's
- * review, force a status (a platform action such as force-suspend, 7), reset. JSON in and out.
+ * The test-control surface: move the business clock (all promotions, or one), route review (of
+ * new promotions, or of one draft), force a status (a platform action such as force-suspend, 7),
+ * reset. JSON in and out. Routes:
+ *   GET  /__promoproof/info                      capabilities, fault, clock, counts
+ *   POST /__promoproof/clock                     {advanceS}  the business clock of every promotion
+ *   POST /__promoproof/review                    {route}     auto | manual | pending, for new promotions
+ *   POST /__promoproof/promotions/:id/clock      {advanceS}  one promotion's clock
+ *   POST /__promoproof/promotions/:id/review     {route}     one draft's route at commit
+ *   POST /__promoproof/promotions/:id/status     {status}    force a status 1–7
+ *   POST /__promoproof/reset                     clear every promotion, the clock and the route
  */
 export function registerTestControl(app: FastifyInstance, state: ReferenceState): void {
   const { service, store, clock } = state;
@@ -27,6 +35,7 @@ export function registerTestControl(app: FastifyInstance, state: ReferenceState)
   app.get(`${TEST_CONTROL_PATH}/info`, async () => ({
     capabilities: ['test-control'],
     fault: state.fault ?? null,
+    defaultReviewRoute: store.defaultReviewRoute,
     clockOffsetMs: clock.offsetMs(),
     ...nowOf(clock.nowMs()),
     promotions: store.promotions.size,
@@ -45,12 +54,20 @@ export function registerTestControl(app: FastifyInstance, state: ReferenceState)
     return { promo_id: id, ...nowOf(service.now(p)) };
   });
 
+  const routeBody = { type: 'object', required: ['route'], additionalProperties: false, properties: { route: { enum: ['auto', 'manual', 'pending'] } } } as const;
+
+  // Where new drafts go at commit, for every promotion created from now on.
+  app.post(`${TEST_CONTROL_PATH}/review`, { schema: { body: routeBody } }, async (req) => {
+    store.defaultReviewRoute = (req.body as { route: ReviewRoute }).route;
+    return { route: store.defaultReviewRoute };
+  });
+
   app.post(
     `${TEST_CONTROL_PATH}/promotions/:id/review`,
     {
       schema: {
         params: idParams,
-        body: { type: 'object', required: ['route'], additionalProperties: false, properties: { route: { enum: ['auto', 'manual', 'pending'] } } },
+        body: routeBody,
       },
     },
     async (req, reply) => {
@@ -82,6 +99,7 @@ export function registerTestControl(app: FastifyInstance, state: ReferenceState)
 
   app.post(`${TEST_CONTROL_PATH}/reset`, async () => {
     store.promotions.clear();
+    store.defaultReviewRoute = 'auto';
     clock.advance(-clock.offsetMs());
     return { ok: true };
   });
