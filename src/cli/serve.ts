@@ -1,4 +1,7 @@
+import { isAbsolute, resolve } from 'node:path';
+import { loadCatalogueFile, type CatalogueSku } from '../reference/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
+import { LoadError } from '../scenario/errors.js';
 import { FAULTS, isFaultId, specMutationsById } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
 import { TEST_CONTROL_PATH } from '../reference/test-control.js';
@@ -20,6 +23,8 @@ Options:
   --app-secret S        app secret used to verify signatures (default: the test secret in the README)
   --access-token T      access_token accepted (default: the test token in the README)
   --fault NAME          switch on one deliberate rule violation (see --list-faults)
+  --catalogue FILE      the seller's SKUs (YAML or JSON, specs/schema/catalogue.schema.json);
+                        default: the seeded test catalogue of 1,600 SKUs
   --test-control        enable the ${TEST_CONTROL_PATH}/ routes (move the clock, route reviews)
   --list-faults         list the faults with the rule each breaks, and exit
   --mutations           with --list-faults: also list the spec mutations (spec:…), usable as --fault too
@@ -35,6 +40,7 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
     'app-secret': { type: 'string' },
     'access-token': { type: 'string' },
     fault: { type: 'string' },
+    catalogue: { type: 'string' },
     'test-control': { type: 'boolean' },
     'list-faults': { type: 'boolean' },
     mutations: { type: 'boolean' },
@@ -59,7 +65,16 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
     const host = stringOption(values, 'host') ?? '127.0.0.1';
     const appSecret = stringOption(values, 'app-secret') ?? io.env['PROMOPROOF_APP_SECRET'];
     const accessToken = stringOption(values, 'access-token') ?? io.env['PROMOPROOF_ACCESS_TOKEN'];
+    const catalogueFile = stringOption(values, 'catalogue');
+    let catalogue: CatalogueSku[] | undefined;
+    try {
+      catalogue = catalogueFile ? loadCatalogueFile(isAbsolute(catalogueFile) ? catalogueFile : resolve(io.cwd, catalogueFile)) : undefined;
+    } catch (e) {
+      if (e instanceof LoadError) throw new CliError(e.message);
+      throw new CliError(`cannot read ${catalogueFile}: ${(e as Error).message}`);
+    }
     const app = buildServer({
+      ...(catalogue ? { catalogue } : {}),
       credentials: { appKey: stringOption(values, 'app-key'), appSecret, accessToken },
       fault,
       testControl: values['test-control'] === true,
@@ -81,6 +96,7 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
         `  app_secret    ${shown(creds.appSecret, DEFAULT_CREDENTIALS.appSecret)}`,
         `  access_token  ${shown(creds.accessToken, DEFAULT_CREDENTIALS.accessToken)}`,
         `  fault         ${fault ?? 'none'}`,
+        `  catalogue     ${app.promoproof.service.deps.catalogue.size} SKUs${catalogueFile ? ` from ${catalogueFile}` : ' (seeded test catalogue)'}`,
         `  test control  ${values['test-control'] ? `on (${address}${TEST_CONTROL_PATH}/)` : 'off'}`,
         'Press Ctrl-C to stop.',
         '',

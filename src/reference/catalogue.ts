@@ -1,3 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { LoadError } from '../scenario/errors.js';
+import { schemaProblems } from '../scenario/schema-check.js';
+import { parseYamlSource } from '../scenario/yaml-source.js';
+import { yuanToFen } from '../util/money.js';
+
 /** One SKU of the seller's catalogue (商品 ware → SKU). Prices in integer fen. */
 export interface CatalogueSku {
   readonly skuId: number;
@@ -44,4 +50,16 @@ export function seedCatalogue(): CatalogueSku[] {
 export function createCatalogue(skus: readonly CatalogueSku[] = seedCatalogue()): Catalogue {
   const byId = new Map(skus.map((s) => [s.skuId, s]));
   return { get: (id) => byId.get(id), size: byId.size, skus };
+}
+
+/** Loads a catalogue file (YAML or JSON, specs/schema/catalogue.schema.json); problems name file, line and column. */
+export function loadCatalogueFile(file: string, text: string = readFileSync(file, 'utf8')): CatalogueSku[] {
+  const source = parseYamlSource(file, text);
+  const problems = schemaProblems(source, 'catalogue.schema.json');
+  if (problems.length > 0) throw new LoadError(problems);
+  const rows = (source.value as { skus: { skuId: number; wareId: number; name: string; itemNum?: string; jdPrice: string }[] }).skus;
+  const seen = new Set<number>();
+  const dupes = rows.flatMap((r, i) => (seen.has(r.skuId) ? [source.problem('PP_DUPLICATE_ID', `skuId ${r.skuId} is listed twice`, ['skus', i, 'skuId'])] : (seen.add(r.skuId), [])));
+  if (dupes.length > 0) throw new LoadError(dupes);
+  return rows.map((r) => ({ skuId: r.skuId, wareId: r.wareId, name: r.name, itemNum: r.itemNum ?? '', jdPriceFen: yuanToFen(Number(r.jdPrice)) }));
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { FAULTS } from '../../src/reference/faults.js';
@@ -54,6 +56,24 @@ describe('promoproof serve', () => {
     const rows = JSON.parse(json.stdout) as { name: string; rule: string }[];
     expect(rows).toHaveLength(Object.keys(FAULTS).length);
     expect(rows.find((r) => r.name === 'suspend-from-4')?.rule).toBe('JDP-SUSP-01');
+  });
+
+  it('serves a catalogue from a file, and reports a broken one at its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promoproof-cat-'));
+    try {
+      writeFileSync(join(dir, 'cat.yaml'), 'skus:\n  - { skuId: 1001, wareId: 1, name: 红星二锅头, itemNum: "456", jdPrice: "20.0" }\n  - { skuId: 1002, wareId: 1, name: 500ml, jdPrice: "18.8" }\n');
+      const stop = new AbortController();
+      const run = cli(['serve', '--port', '0', '--catalogue', join(dir, 'cat.yaml')], { signal: stop.signal });
+      await new Promise((r) => setTimeout(r, 300));
+      stop.abort();
+      expect((await run).stdout).toContain('catalogue     2 SKUs from');
+      writeFileSync(join(dir, 'bad.yaml'), 'skus:\n  - { skuId: 1001, wareId: 1, name: x, jdPrice: "20.05.1" }\n');
+      const bad = await cli(['serve', '--catalogue', join(dir, 'bad.yaml')]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/bad\.yaml:2:\d+: skus\.0\.jdPrice: must match pattern/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown fault and a bad port with exit 2', async () => {

@@ -227,6 +227,16 @@ describe('list and pagination (JDP-LIST-01, JDP-SKU-10)', () => {
 });
 
 describe('SKUs (JDP-SKU-01 … 09)', () => {
+  it('takes its catalogue from the options: other SKUs are dropped, names answered from it', async () => {
+    const c = createTestClient({ catalogue: [{ skuId: 777, wareId: 7, name: '红星二锅头', itemNum: '456', jdPriceFen: 2000 }] });
+    const id = await c.draft();
+    const b = await checked(c, 'sku.add', { promo_id: id, sku_ids: [777, sku(0)], jd_prices: ['20.0', '10.0'], promo_prices: ['18.8', '9.0'] });
+    expect(b['ids']).toEqual(['777']);
+    body(await c.call('commit', { promo_id: id }));
+    const vo = ((await checked(c, 'sku.list', { promo_id: id }))['promo_sku_v_o_s'] as { promo_sku_v_o: Record<string, string> }[])[0]!.promo_sku_v_o;
+    expect(vo).toMatchObject({ sku_name: '红星二锅头', item_num: '456', ware_id: '7', promo_price: '18.8' });
+  });
+
   it('drops SKUs not in the catalogue and answers the accepted ones (JDP-SKU-09)', async () => {
     const c = createTestClient();
     const id = await c.draft();
