@@ -27,6 +27,9 @@ const INDENT = '    ';
  * and finally the counts, the rule coverage and the verdict. Untrusted text (bodies, messages) has its
  * control characters made visible, so a server cannot inject terminal escape sequences.
  */
+/** How many ids of one skip reason the console lists before cutting (all with verbose). */
+const SKIPPED_IDS_SHOWN = 8;
+
 export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   const c = pc.createColors(opts.color);
   const verbose = opts.verbose ?? false;
@@ -63,7 +66,12 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
     for (const [message, group] of groupByMessage(parts.skipped)) {
       const reason = message.trim() === '' ? '(no reason given)' : oneLine(message);
       if (group.length === 1) out.push(`  ${c.dim('-')} ${oneLine(group[0]?.id ?? '')}: ${reason}`);
-      else out.push(`  ${c.dim('-')} ${reason} ${c.dim(`(${group.length})`)}: ${group.map((r) => oneLine(r.id)).join(', ')}`);
+      else {
+        // A long group is cut unless verbose: the reason matters more than every id (the JSON report has them all).
+        const shown = verbose ? group : group.slice(0, SKIPPED_IDS_SHOWN);
+        const more = group.length - shown.length;
+        out.push(`  ${c.dim('-')} ${reason} ${c.dim(`(${group.length})`)}: ${shown.map((r) => oneLine(r.id)).join(', ')}${more > 0 ? c.dim(` … and ${more} more (--verbose lists them)`) : ''}`);
+      }
     }
     out.push('');
   }
