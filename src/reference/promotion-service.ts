@@ -378,9 +378,6 @@ const HANDLERS = new Map<string, Handler>([
   ],
 ]);
 
-/** The methods the service answers, in document order. */
-export const PROMOTION_METHODS: readonly string[] = [...HANDLERS.keys()];
-
 // ------------------------------------------------------------------ sku.add (JDP-SKU-01 … 09)
 
 function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult {

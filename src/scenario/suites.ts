@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
 
@@ -17,12 +16,3 @@ export interface SuiteDef {
 export const SUITES: ReadonlyMap<string, SuiteDef> = new Map([
   ['jd-promotion', { name: 'jd-promotion', protocol: 'jos', api: promotionApiCompiled, rulePrefixes: ['JOS-', 'JDP-'] }],
 ]);
-
-/** Suite folders present under a scenarios directory (ignoring load/ and names starting with _). */
-export function listSuiteFolders(dir: string = SCENARIOS_DIR): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('_') && d.name !== 'load')
-    .map((d) => d.name)
-    .sort();
-}

@@ -1,0 +1,40 @@
+/**
+ * promoproof's programmatic API. The CLI (src/cli) is a thin layer over these functions; everything
+ * here returns data and never exits the process.
+ */
+
+// The conformance run
+export { runConformance, planChecks, CHECK_DEFAULTS, TargetUnreachableError, type ConformanceOptions } from './engine/conformance.js';
+export { selfTest, type SelfTestResult, type FaultVerdict, type SelfTestOptions } from './engine/self-test.js';
+export { loadTargetConfig, targetFromUrl, referenceSkus } from './engine/target-config.js';
+export { loadWaivers } from './engine/waivers.js';
+export { estimateClockOffset } from './engine/clock-offset.js';
+export type { Target, ClockEstimate, JosTargetCredentials } from './engine/target.js';
+export type { RunEvent } from './engine/run.js';
+
+// Scenarios
+export { loadSuite, type LoadedSuite } from './scenario/load-suite.js';
+export { planSuite } from './scenario/plan.js';
+export { generateChecks } from './generate/index.js';
+export { LoadError, LOAD_ERROR_CODES, type LoadProblem } from './scenario/errors.js';
+export type { PlannedCheck, ScenarioDoc, Step, Expectation } from './scenario/types.js';
+
+// Reports
+export { REPORTERS, REPORT_FORMATS, isReportFormat, redactSecrets, type ReportFormat } from './report/index.js';
+export type { RunReport, CheckResult, CheckStatus, Summary, Coverage, Waiver, Failure } from './report/types.js';
+
+// The reference implementation
+export { buildServer, type ServerOptions, type ReferenceState } from './reference/server.js';
+export { FAULTS, isFaultId, specMutationsById, type FaultId, type FaultName } from './reference/faults.js';
+export { DEFAULT_CREDENTIALS, type JosCredentials } from './reference/credentials.js';
+export { seedCatalogue, loadCatalogueFile, type CatalogueSku } from './reference/catalogue.js';
+
+// Specs and the JOS protocol
+export { loadPromotionSpec, loadJosProtocol, loadRules, SPECS_DIR } from './spec/load.js';
+export { promotionApiCompiled, compileApi } from './spec/compile.js';
+export { validateRequest } from './spec/validate-request.js';
+export { josSign, josSignBase, parseSignMethod, type JosSignMethod } from './protocol/jos/sign.js';
+export { buildJosParams, resign, toFormBody } from './protocol/jos/client.js';
+export { parseJosTimestamp, formatJosTimestamp, formatJosTimestampWithOffset } from './protocol/jos/timestamp.js';
+export { decodeAnswer, successKey, errorEnvelope, type JosAnswer } from './protocol/jos/envelope.js';
+export { VERSION } from './version.js';
