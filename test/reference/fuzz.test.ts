@@ -75,7 +75,7 @@ describe('fuzzing the reference: every request gets the JOS envelope, never a 50
       }
     }
     // Not vacuous: some requests got through, and refusals came from many different rules.
-    expect(seen.get('success') ?? 0).toBeGreaterThan(50);
+    expect(seen.get('success') ?? 0).toBeGreaterThan(20);
     expect(seen.size).toBeGreaterThan(15);
   }, 120_000);
 });
