@@ -92,7 +92,7 @@ export class PromotionService {
     const p = this.deps.store.promotions.get(id);
     if (!p) return undefined;
     if (!p.committed && this.draftExpired(p)) {
-      this.deps.store.promotions.delete(id);
+      this.forget(id);
       return undefined;
     }
     return p;
@@ -115,13 +115,25 @@ export class PromotionService {
     return this.now(p) > p.endMs;
   }
 
-  /** Clears expired drafts from the oldest end of the store, a few per call, so storms of drafts do not pile up. */
+  /**
+   * Clears expired drafts, oldest first, a few per call (each add sweeps), so a storm of abandoned
+   * drafts does not pile up in memory. Stops at the first draft still alive.
+   */
   sweepDrafts(budget = 8): void {
+    const { store } = this.deps;
     let seen = 0;
-    for (const p of this.deps.store.promotions.values()) {
+    for (const id of store.drafts) {
       if (seen++ >= budget) break;
-      if (!p.committed && this.draftExpired(p)) this.deps.store.promotions.delete(p.id);
+      const p = store.promotions.get(id);
+      if (p && !p.committed && !this.draftExpired(p)) break;
+      this.forget(id);
     }
+  }
+
+  /** Removes a promotion (deleted, or an expired draft). */
+  forget(id: number): void {
+    this.deps.store.promotions.delete(id);
+    this.deps.store.drafts.delete(id);
   }
 }
 
@@ -193,7 +205,7 @@ function transition(svc: PromotionService, method: string, p: Promotion, to: (fr
   const anyStatus = method === P + 'check' && svc.is('check-any-status');
   if (!anyStatus && !t.from.includes(from)) return err(t.refused, `not allowed from status ${from}`);
   const next = to(from);
-  if (next === 'deleted') svc.deps.store.promotions.delete(p.id);
+  if (next === 'deleted') svc.forget(p.id);
   else {
     p.status = next;
     svc.statusOf(p);
@@ -238,6 +250,7 @@ const HANDLERS = new Map<string, Handler>([
         skuBatches: 0,
       };
       store.promotions.set(p.id, p);
+      store.drafts.add(p.id);
       return ok(svc.is('add-answers-no-promo-id') ? { id: s(p.id) } : { promo_id: s(p.id) });
     },
   ],
@@ -455,6 +468,7 @@ function commit(svc: PromotionService, p: Promotion): ServiceResult {
   const problem = commitProblem(svc, p);
   if (problem) return problem;
   p.committed = true;
+  svc.deps.store.drafts.delete(p.id);
   const route = svc.is('review-route-ignored') ? 'auto' : p.reviewRoute;
   p.status = route === 'manual' ? 3 : route === 'pending' ? 2 : svc.is('auto-review-leaves-pending') ? 2 : 4;
   svc.statusOf(p);

@@ -71,6 +71,8 @@ export interface Promotion {
 
 export interface PromotionStore {
   readonly promotions: Map<number, Promotion>;
+  /** Ids of uncommitted drafts, oldest first, so expired ones can be swept without scanning the store. */
+  readonly drafts: Set<number>;
   /** Review route new drafts start with (the test control may change it). */
   defaultReviewRoute: ReviewRoute;
   nextPromotionId(): number;
@@ -82,6 +84,7 @@ export function createStore(firstId = 2_300_001): PromotionStore {
   let rule = 650_000;
   return {
     promotions: new Map(),
+    drafts: new Set(),
     defaultReviewRoute: 'auto',
     nextPromotionId: () => ++id,
     nextRuleId: () => ++rule,

@@ -99,6 +99,7 @@ export function registerTestControl(app: FastifyInstance, state: ReferenceState)
 
   app.post(`${TEST_CONTROL_PATH}/reset`, async () => {
     store.promotions.clear();
+    store.drafts.clear();
     store.defaultReviewRoute = 'auto';
     clock.advance(-clock.offsetMs());
     return { ok: true };

@@ -456,3 +456,20 @@ describe('add limits (JDP-ADD-*)', () => {
     expect(outcome(await c.call('add', { name: 'x', type: 1, begin_time: ts(begin), end_time: ts(end) }))).toBe(expected);
   });
 });
+
+describe('memory under a storm of abandoned drafts (JDP-FLOW-03)', () => {
+  it('sweeps expired drafts as new ones are added, without touching committed promotions', async () => {
+    let now = Date.UTC(2026, 10, 23, 2, 0, 0);
+    const c = createTestClient({ now: () => now });
+    const kept = await c.promotion();
+    for (let i = 0; i < 40; i++) await c.draft();
+    expect(c.app.promoproof.store.drafts.size).toBe(40);
+    now += 31 * 60_000; // the business clock follows the injected real clock
+    const beginTs = ts(now + DAY_MS);
+    for (let i = 0; i < 5; i++) await c.call('add', { name: 'late', type: 1, begin_time: beginTs, end_time: ts(now + 2 * DAY_MS) });
+    // Five adds sweep up to 8 expired drafts each: all 40 are gone, the five new ones and the committed one remain.
+    expect(c.app.promoproof.store.drafts.size).toBe(5);
+    expect(c.app.promoproof.store.promotions.size).toBe(6);
+    expect(c.app.promoproof.store.promotions.has(kept)).toBe(true);
+  });
+});
