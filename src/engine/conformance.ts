@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { generateChecks } from '../generate/index.js';
+import { randomInt } from 'node:crypto';
+import { REFERENCE_SKU_POOL } from '../reference/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
+import { POOL_BLOCK } from '../scenario/template.js';
 import type { FaultId } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
 import { TEST_CONTROL_PATH } from '../reference/test-control.js';
@@ -110,6 +113,7 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
       capabilities: ['test-control'],
       testControlUrl: `${address}${TEST_CONTROL_PATH}`,
       skus: referenceSkus(),
+      skuPool: REFERENCE_SKU_POOL,
       // Same process, same clock.
       clock: { offsetMs: 0, uncertaintyMs: 0, method: 'embedded reference shares this clock' },
       ...(opts.fault ? { fault: opts.fault } : {}),
@@ -125,7 +129,10 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
         target = { ...target, clock: estimate ?? { offsetMs: 0, uncertaintyMs: 5_000, method: 'no Date header: assumed in step with ours, ±5 s' } };
       }
     }
+    // A random block of the SKU pool per run, so list counts never see another run's promotions.
+    const poolBase = target.skuPool ? target.skuPool.first + randomInt(target.skuPool.count - POOL_BLOCK + 1) : undefined;
     const results = await runChecks(checks, target, {
+      ...(poolBase !== undefined ? { poolBase } : {}),
       concurrency: opts.concurrency ?? CHECK_DEFAULTS.concurrency,
       timeoutMs,
       maxBodyBytes: opts.maxBodyBytes ?? CHECK_DEFAULTS.maxBodyBytes,

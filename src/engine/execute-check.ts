@@ -8,6 +8,7 @@ import type { CallStep, ControlStep, Json, PlannedCheck, Transport } from '../sc
 import { httpExchange, type HttpOutcome } from './http.js';
 import { sendJos, type JosExchange } from './jos-adapter.js';
 import type { Target } from './target.js';
+import { yuanToFen } from '../util/money.js';
 
 export interface ExecuteOptions {
   readonly timeoutMs: number;
@@ -15,6 +16,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** The accepted clock difference of the protocol, seconds (360 for JOS), for skew verdicts. */
   readonly skewS: number;
+  /** First id of this run's block of the target's SKU pool (drawn once per run). */
+  readonly poolBase?: number;
 }
 
 /** Why a check stopped early: a failed expectation, a transport or harness fault, or an undecidable case. */
@@ -60,7 +63,8 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     tags: check.tags,
     source: check.source,
   };
-  const missing = check.requires.filter((c) => !target.capabilities.includes(c));
+  const capabilities = target.skuPool ? [...target.capabilities, 'sku-pool'] : target.capabilities;
+  const missing = check.requires.filter((c) => !capabilities.includes(c));
   if (missing.length > 0) {
     return { ...base, status: 'skipped', message: `target lacks capability ${missing.join(', ')}`, durationMs: 0 };
   }
@@ -71,6 +75,7 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     nowMs: () => Date.now() + (target.clock?.offsetMs ?? 0),
     fresh,
     skus: target.skus,
+    ...(target.skuPool && opts.poolBase !== undefined ? { pool: { base: opts.poolBase, priceFen: yuanToFen(Number(target.skuPool.price)) } } : {}),
   });
   try {
     scopes.set('root', {});

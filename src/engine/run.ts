@@ -16,6 +16,7 @@ export interface RunOptions {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly skewS: number;
+  readonly poolBase?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: RunEvent) => void;
 }

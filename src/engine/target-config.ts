@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { seedCatalogue } from '../reference/catalogue.js';
+import { REFERENCE_SKU_POOL, seedCatalogue } from '../reference/catalogue.js';
 import { LoadError, type LoadProblem } from '../scenario/errors.js';
 import { schemaProblems } from '../scenario/schema-check.js';
 import type { FixtureSku } from '../scenario/template.js';
@@ -13,7 +13,11 @@ interface TargetConfigDoc {
   readonly credentials: { readonly jos: { readonly appKey: string; readonly appSecret: string; readonly accessToken: string } };
   readonly capabilities?: readonly Capability[];
   readonly testControlUrl?: string;
-  readonly fixtures?: { readonly skus?: readonly { id: number; ware: number; price: string }[]; readonly referenceCatalogue?: boolean };
+  readonly fixtures?: {
+    readonly skus?: readonly { id: number; ware: number; price: string }[];
+    readonly referenceCatalogue?: boolean;
+    readonly skuPool?: { readonly first: number; readonly count: number; readonly price?: string };
+  };
 }
 
 /** The reference's seeded catalogue as scenario fixtures. */
@@ -52,17 +56,23 @@ export function loadTargetConfig(file: string, env: Readonly<Record<string, stri
   const skus = doc.fixtures?.referenceCatalogue
     ? referenceSkus()
     : (doc.fixtures?.skus ?? []).map((s) => ({ id: s.id, ware: s.ware, priceFen: yuanToFen(Number(s.price)) }));
+  const pool = doc.fixtures?.skuPool
+    ? { first: doc.fixtures.skuPool.first, count: doc.fixtures.skuPool.count, price: doc.fixtures.skuPool.price ?? '99.0' }
+    : doc.fixtures?.referenceCatalogue
+      ? REFERENCE_SKU_POOL
+      : undefined;
   return {
     url,
     embedded: false,
     jos: creds,
     capabilities,
+    ...(pool ? { skuPool: pool } : {}),
     ...(capabilities.includes('test-control') ? { testControlUrl: doc.testControlUrl ?? `${new URL(url).origin}/__promoproof` } : {}),
     skus,
   };
 }
 
-/** A target given only by URL: the reference's default test credentials, no capabilities, the seeded catalogue. */
+/** A target given only by URL: no capabilities, the reference's seeded catalogue and SKU pool. */
 export function targetFromUrl(url: string, creds: Target['jos']): Target {
-  return { url, embedded: false, jos: creds, capabilities: [], skus: referenceSkus() };
+  return { url, embedded: false, jos: creds, capabilities: [], skus: referenceSkus(), skuPool: REFERENCE_SKU_POOL };
 }

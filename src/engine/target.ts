@@ -1,3 +1,4 @@
+import type { SkuPool } from '../reference/catalogue.js';
 import type { FixtureSku } from '../scenario/template.js';
 import type { Capability } from '../scenario/types.js';
 
@@ -26,6 +27,8 @@ export interface Target {
   /** Base URL of the test-control routes, when the target has that capability. */
   readonly testControlUrl?: string;
   readonly skus: readonly FixtureSku[];
+  /** SKU ids any of which the target accepts; gives the capability `sku-pool` (fresh list-filter SKUs per run). */
+  readonly skuPool?: SkuPool;
   /** A known clock (the embedded reference shares ours); otherwise estimated from Date headers. */
   readonly clock?: ClockEstimate;
   /** The fault the embedded reference runs with, if any (reported). */

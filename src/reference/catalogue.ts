@@ -16,9 +16,24 @@ export interface CatalogueSku {
 
 export interface Catalogue {
   readonly get: (skuId: number) => CatalogueSku | undefined;
+  /** SKUs listed (the pool, synthesised on demand, is not counted). */
   readonly size: number;
   readonly skus: readonly CatalogueSku[];
 }
+
+/**
+ * A range of SKU ids the reference also accepts, each its own product at 99.0 yuan, synthesised on
+ * demand: a run draws its list-filter SKUs from a random spot of it, so runs on one long-lived
+ * reference never count each other's promotions.
+ */
+export interface SkuPool {
+  readonly first: number;
+  readonly count: number;
+  /** JD price of every pool SKU, yuan. */
+  readonly price: string;
+}
+
+export const REFERENCE_SKU_POOL: SkuPool = Object.freeze({ first: 80_000_000, count: 10_000_000, price: '99.0' });
 
 export const SEED_FIRST_SKU_ID = 10_000_001;
 export const SEED_FIRST_WARE_ID = 5_001;
@@ -47,9 +62,13 @@ export function seedCatalogue(): CatalogueSku[] {
   return skus;
 }
 
-export function createCatalogue(skus: readonly CatalogueSku[] = seedCatalogue()): Catalogue {
+export function createCatalogue(skus: readonly CatalogueSku[] = seedCatalogue(), pool: SkuPool | undefined = REFERENCE_SKU_POOL): Catalogue {
   const byId = new Map(skus.map((s) => [s.skuId, s]));
-  return { get: (id) => byId.get(id), size: byId.size, skus };
+  const fromPool = (id: number): CatalogueSku | undefined =>
+    pool && Number.isSafeInteger(id) && id >= pool.first && id < pool.first + pool.count
+      ? { skuId: id, wareId: id, name: `池SKU-${id}`, itemNum: `POOL-${id}`, jdPriceFen: yuanToFen(Number(pool.price)) }
+      : undefined;
+  return { get: (id) => byId.get(id) ?? fromPool(id), size: byId.size, skus };
 }
 
 /** Loads a catalogue file (YAML or JSON, specs/schema/catalogue.schema.json); problems name file, line and column. */

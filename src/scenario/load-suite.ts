@@ -95,6 +95,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       for (const t of checkTemplates(s.vars ?? {}, [...at, 'vars'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       for (const t of checkTemplates(s.table ?? [], [...at, 'table'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       checkSteps(s.steps, [...at, 'steps'], s);
+      if (usesPool(s) && !(s.requires ?? []).includes('sku-pool')) problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
       scenarios.push({ doc: s, pos: source.locate(at), rowPos: (s.table ?? []).map((_, r) => source.locate([...at, 'table', r])) });
     });
     (doc.baselines ?? []).forEach((b, i) => {
@@ -110,6 +111,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       if (prior) problems.push(source.problem('PP_DUPLICATE_ID', `fixture '${fname}' is also defined at ${prior.pos.file}:${prior.pos.line}`, at));
       fixtures.set(fname, { doc: fx, pos: source.locate(at), source, path: at });
       checkSteps(fx.steps, [...at, 'steps'], fx);
+      if (usesPool(fx) && !(fx.requires ?? []).includes('sku-pool')) problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
       for (const t of checkTemplates({ params: fx.params ?? {}, outputs: fx.outputs ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
     }
   }
@@ -118,8 +120,10 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     const fx = fixtures.get(u.use);
     // A fixture defined in a file that failed to load would only repeat that file's problem.
     if (!fx && !someFileFailed) problems.push(u.source.problem('PP_UNKNOWN_FIXTURE', `unknown fixture '${u.use}' (known: ${[...fixtures.keys()].join(', ') || 'none'})`, u.path));
-    else if (fx && (fx.doc.requires ?? []).includes('test-control') && !(u.owner.requires ?? []).includes('test-control')) {
-      problems.push(u.source.problem('PP_CAPABILITY', `fixture '${u.use}' uses test control: add 'requires: [test-control]'`, u.path));
+    else if (fx) {
+      for (const cap of fx.doc.requires ?? []) {
+        if (!(u.owner.requires ?? []).includes(cap)) problems.push(u.source.problem('PP_CAPABILITY', `fixture '${u.use}' needs ${cap}: add 'requires: [${cap}]'`, u.path));
+      }
     }
   }
   if (problems.length > 0) throw new LoadError(problems);
@@ -130,4 +134,8 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     fixtures: new Map([...fixtures].map(([k, v]) => [k, { doc: v.doc, pos: v.pos }])),
     baselines,
   };
+}
+
+function usesPool(doc: unknown): boolean {
+  return JSON.stringify(doc).includes('${pool[');
 }

@@ -9,6 +9,8 @@ import type { Json } from './types.js';
  *   begin, begin+60s, promo, a.b[0]  a variable (captured, table column, fixture parameter), with time arithmetic
  *   fresh.name, fresh.int            unique per check: a name of at most 10 characters, a positive integer
  *   sku[3], sku[3].price, sku[3].ware   the target's catalogue fixtures: id, jd price (yuan text), ware id
+ *   pool[3], pool[3].price           SKU 3 of this run's block of the target's SKU pool (capability
+ *                                    sku-pool): a block drawn at random per run, for list filters
  * Object constructors: {$repeat: {value, count}}, {$skus: {from, count}}, {$prices: {from, count}},
  * {$text: {length, char}} (length characters), {$text: {bytes, char}} (bytes in UTF-8, padded with 'a').
  */
@@ -17,7 +19,11 @@ export type Expr =
   | { readonly kind: 'time'; readonly base: 'now' | { readonly path: readonly (string | number)[] }; readonly offsetMs: number }
   | { readonly kind: 'var'; readonly path: readonly (string | number)[] }
   | { readonly kind: 'fresh'; readonly what: 'name' | 'int' }
-  | { readonly kind: 'sku'; readonly index: number; readonly field: 'id' | 'price' | 'ware' };
+  | { readonly kind: 'sku'; readonly index: number; readonly field: 'id' | 'price' | 'ware' }
+  | { readonly kind: 'pool'; readonly index: number; readonly field: 'id' | 'price' | 'ware' };
+
+/** How many SKUs of the pool one run may use: ${pool[0]} … ${pool[99]}. */
+export const POOL_BLOCK = 100;
 
 const DURATION_UNIT: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*/;
@@ -35,8 +41,12 @@ export function parseExpr(text: string): Expr {
     if (offsetAt >= 0) throw new TemplateError(`\${${text}}: fresh values take no offset`);
     return { kind: 'fresh', what: head === 'fresh.name' ? 'name' : 'int' };
   }
-  const sku = /^sku\[(\d+)\](?:\.(id|price|ware))?$/.exec(head);
-  if (sku) return { kind: 'sku', index: Number(sku[1]), field: (sku[2] as 'id' | 'price' | 'ware' | undefined) ?? 'id' };
+  const sku = /^(sku|pool)\[(\d+)\](?:\.(id|price|ware))?$/.exec(head);
+  if (sku) {
+    const index = Number(sku[2]);
+    if (sku[1] === 'pool' && index >= POOL_BLOCK) throw new TemplateError(`\${${text}}: a run uses pool[0] … pool[${POOL_BLOCK - 1}]`);
+    return { kind: sku[1] as 'sku' | 'pool', index, field: (sku[3] as 'id' | 'price' | 'ware' | undefined) ?? 'id' };
+  }
   const path = parsePath(head, text);
   return offsetAt < 0 ? { kind: 'var', path } : { kind: 'time', base: { path }, offsetMs };
 }
@@ -157,6 +167,8 @@ export interface TemplateContext {
   readonly nowMs: () => number;
   readonly fresh: { name(): string; int(): number };
   readonly skus: readonly FixtureSku[];
+  /** This run's block of the target's SKU pool, when it has one. */
+  readonly pool?: { readonly base: number; readonly priceFen: number };
 }
 
 /** Evaluates every template and constructor in a value. Throws TemplateError for unknown variables or SKUs. */
@@ -205,6 +217,11 @@ function evalExpr(e: Expr, ctx: TemplateContext): Json {
       const k = ctx.skus[e.index];
       if (!k) throw new TemplateError(`sku[${e.index}]: the target's fixtures list ${ctx.skus.length} SKUs`);
       return e.field === 'id' ? k.id : e.field === 'ware' ? k.ware : fenToYuan(k.priceFen);
+    }
+    case 'pool': {
+      if (!ctx.pool) throw new TemplateError(`pool[${e.index}]: the target has no SKU pool (capability sku-pool)`);
+      const id = ctx.pool.base + e.index;
+      return e.field === 'price' ? fenToYuan(ctx.pool.priceFen) : id;
     }
     case 'var': {
       const v = lookup(ctx.vars, e.path);

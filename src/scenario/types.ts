@@ -69,7 +69,7 @@ export interface ControlStep {
 
 export type Step = CallStep | UseStep | ControlStep;
 
-export type Capability = 'test-control';
+export type Capability = 'test-control' | 'sku-pool';
 
 export interface ScenarioDoc {
   readonly id: string;

@@ -101,6 +101,13 @@ scenarios:
     expect(problems.find((p) => p.code === 'PP_DUPLICATE_ID')!.message).toContain('jd-promotion/a.yaml:3');
   });
 
+  it('reports pool SKUs used without requiring the sku-pool capability', () => {
+    const text = GOOD.replace('params: { page: 1 }', 'params: { sku_id: "${pool[3]}" }');
+    const [p] = problemsOf({ 'a.yaml': text });
+    expect(p).toMatchObject({ code: 'PP_CAPABILITY', pos: { line: 3, column: 5 } });
+    expect(problemsOf({ 'a.yaml': text.replace('level: must', 'level: must\n    requires: [sku-pool]') })).toEqual([]);
+  });
+
   it('reports a file whose suite differs from its folder', () => {
     const [p] = problemsOf({ 'a.yaml': GOOD.replace('suite: jd-promotion', 'suite: other') });
     expect(p).toMatchObject({ code: 'PP_SUITE_MISMATCH', pos: { line: 1, column: 8 } });

@@ -43,6 +43,15 @@ describe('templates', () => {
     expect(evaluate('${sku[1].ware}', c)).toBe(5001);
   });
 
+  it('answers SKUs of this run\'s block of the target pool, and refuses without a pool', () => {
+    const c = { ...ctx(), pool: { base: 80_001_000, priceFen: 9900 } };
+    expect(evaluate('${pool[0]}', c)).toBe(80_001_000);
+    expect(evaluate('${pool[42]}', c)).toBe(80_001_042);
+    expect(evaluate('${pool[42].price}', c)).toBe('99.0');
+    expect(() => evaluate('${pool[1]}', ctx())).toThrow(/no SKU pool/);
+    expect(() => parseExpr('pool[100]')).toThrow(/pool\[0\] … pool\[99\]/);
+  });
+
   it('builds arrays and texts from constructors, counting characters or UTF-8 bytes', () => {
     const c = ctx({ n: 2 });
     expect(evaluate({ $skus: { from: 1, count: '${n}' } }, c)).toEqual([10000002, 10000003]);
