@@ -20,10 +20,10 @@ export interface ExecuteOptions {
   readonly poolBase?: number;
 }
 
-/** Why a check stopped early: a failed expectation, a transport or harness fault, or an undecidable case. */
+/** Why a check stopped early: a failed expectation, a transport or harness fault, an undecidable case, or an allowed early refusal. */
 class Stop {
   constructor(
-    readonly status: 'failed' | 'errored' | 'inconclusive',
+    readonly status: 'failed' | 'errored' | 'inconclusive' | 'passed',
     readonly message: string,
     readonly failure?: Failure,
   ) {}
@@ -106,7 +106,7 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     return { ...base, status: 'passed', message: '', durationMs: Math.round(performance.now() - started) };
   } catch (e) {
     const durationMs = Math.round(performance.now() - started);
-    if (e instanceof Stop) return { ...base, status: e.status, message: e.message, durationMs, ...(e.failure ? { failure: e.failure } : {}) };
+    if (e instanceof Stop) return { ...base, status: e.status, message: e.status === 'passed' ? '' : e.message, durationMs, ...(e.failure ? { failure: e.failure } : {}) };
     if (e instanceof TemplateError) return { ...base, status: 'errored', message: `scenario error: ${e.message}`, durationMs };
     return { ...base, status: 'errored', message: `harness error: ${(e as Error).message}`, durationMs };
   }
@@ -191,7 +191,13 @@ async function runCall(
     checkFields(answer.body as Json);
     return;
   }
-  if (answer.kind === 'error') throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `error ${answer.code} (${answer.message})${skew.note}`);
+  if (answer.kind === 'error') {
+    const early = expectation !== 'success' ? expectation.orRefused : undefined;
+    if (early !== undefined && (early === 'any' || [early].flat().includes(answer.code))) {
+      throw new Stop('passed', `${label}: refused here with ${answer.code}, which the document allows; later steps not run`);
+    }
+    throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `error ${answer.code} (${answer.message})${skew.note}`);
+  }
 
   const op = api.operations.get(step.call);
   if (op && !op.validateAnswer(answer.body)) {

@@ -27,6 +27,8 @@ export type Expectation =
       readonly error?: string | readonly string[];
       readonly fields?: Readonly<Record<string, Matcher>>;
       readonly httpStatus?: number;
+      /** Success, or a refusal with these codes (`any`), which ends the check as passed. */
+      readonly orRefused?: string | readonly string[];
     };
 
 export interface Transport {
