@@ -37,9 +37,11 @@ free loopback port, runs, and stops it.
 Target:
   --target URL            JOS router URL of the implementation, e.g. http://127.0.0.1:8620/routerjson
                           (credentials from PROMOPROOF_APP_KEY / PROMOPROOF_APP_SECRET /
-                          PROMOPROOF_ACCESS_TOKEN, else the reference's test credentials)
+                          PROMOPROOF_ACCESS_TOKEN, else the reference's test credentials; assumes
+                          the reference's catalogue and SKU pool: use --target-config for others)
   --target-config FILE    a YAML target config (specs/schema/target-config.schema.json)
   --capabilities LIST     with --target: capabilities the target has (test-control)
+                          (self-test always runs against the embedded reference)
   --fault NAME            embedded reference only: switch on one deliberate fault
 
 Selection:
