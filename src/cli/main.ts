@@ -4,12 +4,14 @@ import { parseCommandArgs, type CliIo, type Command } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { checkCommand } from './check.js';
 import { serveCommand } from './serve.js';
+import { signCommand } from './sign.js';
 import { VERSION } from '../version.js';
 
 /** The commands, by name: adding one is a new file plus one entry here. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   [checkCommand.name, checkCommand],
   [serveCommand.name, serveCommand],
+  [signCommand.name, signCommand],
 ]);
 
 export function mainHelp(): string {

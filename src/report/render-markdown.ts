@@ -129,7 +129,7 @@ function failureDetails(f: Failure): string[] {
     const note = body.omitted > 0 ? `, first ${BODY_CHARS} characters shown (${body.omitted} more cut)` : '';
     out.push(`**Response** ${res.status}${meta ? ` (${inline(meta)})` : ''}${note}`, '', ...fence(body.text), '');
   }
-  if (f.curl !== undefined) out.push('**Reproduce** (re-sign the request first)', '', ...fence(f.curl, 'sh'), '');
+  if (f.curl !== undefined) out.push('**Reproduce** (token and signature redacted: `promoproof sign` makes a fresh signed request)', '', ...fence(f.curl, 'sh'), '');
   return out;
 }
 

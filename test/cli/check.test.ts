@@ -88,7 +88,7 @@ describe('promoproof check against the embedded reference', () => {
   });
 
   it('--help on every command, and NO_COLOR turns colours off', async () => {
-    for (const cmd of ['check', 'serve']) {
+    for (const cmd of ['check', 'serve', 'sign']) {
       const r = await cli([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: promoproof ${cmd}`);

@@ -81,3 +81,22 @@ describe('promoproof serve', () => {
     expect((await cli(['serve', '--port', '70000'])).code).toBe(2);
   });
 });
+
+describe('promoproof sign', () => {
+  it('makes a freshly signed request the reference accepts', async () => {
+    const { buildServer } = await import('../../src/reference/server.js');
+    const r = await cli(['sign', '--method', 'jingdong.seller.promotion.list', '--app-json', '{"page":1,"size":5}', '--form']);
+    expect(r.code).toBe(0);
+    const app = buildServer();
+    const res = await app.inject({ method: 'POST', url: '/routerjson', payload: r.stdout.trim(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(JSON.parse(res.body)).toHaveProperty('jingdong_seller_promotion_list_response.code', '0');
+    const curl = await cli(['sign', '--method', 'jingdong.seller.promotion.get', '--url', 'http://127.0.0.1:9/routerjson']);
+    expect(curl.stdout).toMatch(/^curl -sS -X POST 'http:\/\/127\.0\.0\.1:9\/routerjson' .*--data-urlencode 'sign=[0-9A-F]{32}'/);
+  });
+
+  it('refuses a missing method, a non-object JSON and an unknown sign method with exit 2', async () => {
+    expect((await cli(['sign'])).code).toBe(2);
+    expect((await cli(['sign', '--method', 'm', '--app-json', '[1]'])).code).toBe(2);
+    expect((await cli(['sign', '--method', 'm', '--sign-method', 'sha1'])).code).toBe(2);
+  });
+});
