@@ -14,12 +14,15 @@ import { DEFAULT_CREDENTIALS } from '../src/reference/credentials.js';
 import { buildServer } from '../src/reference/server.js';
 import { promotionApiCompiled } from '../src/spec/compile.js';
 import { validateRequest } from '../src/spec/validate-request.js';
+import { formatJosTimestamp } from '../src/protocol/jos/timestamp.js';
 
 interface Row {
   readonly name: string;
-  readonly medianMs: number;
+  /** `ms` for times (medians), `bytes` for memory. */
+  readonly unit: 'ms' | 'bytes';
+  readonly median: number;
   readonly baseline: string;
-  readonly baselineMedianMs: number;
+  readonly baselineMedian: number;
   readonly ratio: number;
   readonly note: string;
 }
@@ -66,7 +69,7 @@ async function micro(): Promise<void> {
   await bench.run();
   const med = (name: string) => (bench.getTask(name)?.result?.latency.p50 ?? NaN);
   const pair = (name: string, baseline: string, note: string) =>
-    rows.push({ name, medianMs: med(name), baseline, baselineMedianMs: med(baseline), ratio: med(name) / med(baseline), note });
+    rows.push({ name, unit: 'ms', median: med(name), baseline, baselineMedian: med(baseline), ratio: med(name) / med(baseline), note });
   pair('josSign (sort, concatenate, md5)', 'md5 of the pre-sign bytes', 'signing overhead beyond the hash itself');
   pair('validateRequest sku.add, 100 SKUs', 'JSON.parse of sku.add, 100 SKUs', 'spec validation per request, compiled once');
   pair('fastify inject, signed list call', 'fastify inject, 404 route', 'gateway + service cost per request');
@@ -104,20 +107,54 @@ async function suite(): Promise<void> {
   await server.close();
   rows.push({
     name: `full jd-promotion suite, embedded reference (${last.total} checks, ${calls} calls, ${last.passed} passed)`,
-    medianMs: median(suiteMs),
+    unit: 'ms',
+    median: median(suiteMs),
     baseline: `${calls} bare signed list calls`,
-    baselineMedianMs: median(baselineMs),
+    baselineMedian: median(baselineMs),
     ratio: median(suiteMs) / median(baselineMs),
     note: `start-up of the reference, planning, checks; ${runs} runs`,
   });
 }
 
+/** Heap per promotion in the reference vs the same fields as plain objects (a memory target, same run). */
+async function memory(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    console.log('(memory benchmark skipped: run with node --expose-gc, as npm run bench does)');
+    return;
+  }
+  const n = 20_000;
+  const heap = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const app = buildServer();
+  const svc = app.promoproof.service;
+  const before = heap();
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    svc.call('jingdong.seller.promotion.add', { name: `p${i}`, type: 1, begin_time: formatJosTimestamp(now + 3_600_000), end_time: formatJosTimestamp(now + 86_400_000) });
+  }
+  const reference = (heap() - before) / n;
+  const plainBefore = heap();
+  const plain: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    plain.push({ id: 2_300_001 + i, name: `p${i}`, type: 1, beginTime: formatJosTimestamp(now + 3_600_000), endTime: formatJosTimestamp(now + 86_400_000), bound: null, member: 50, slogan: '', comment: '' });
+  }
+  const baseline = (heap() - plainBefore) / n;
+  rows.push({ name: `reference heap per promotion (${n} drafts)`, unit: 'bytes', median: reference, baseline: 'the same fields as plain objects', baselineMedian: baseline, ratio: reference / baseline, note: 'one measurement after gc; includes the draft index and the empty SKU map' });
+  await app.close();
+  void plain.length;
+}
+
 await micro();
 await suite();
+await memory();
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} µs`);
 console.log('promoproof benchmarks (medians; ratio = task / baseline, same run)\n');
 for (const r of rows) {
-  console.log(`${r.name}\n  ${fmt(r.medianMs)}  vs  ${r.baseline} ${fmt(r.baselineMedianMs)}  →  ×${r.ratio.toFixed(2)}   (${r.note})`);
+  const show = r.unit === 'bytes' ? (x: number) => `${x.toFixed(0)} B` : fmt;
+  console.log(`${r.name}\n  ${show(r.median)}  vs  ${r.baseline} ${show(r.baselineMedian)}  →  ×${r.ratio.toFixed(2)}   (${r.note})`);
 }
 mkdirSync('reports', { recursive: true });
 writeFileSync('reports/bench.json', `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`);
