@@ -1,3 +1,4 @@
+import { stepOf, tidy } from '../spec/steps.js';
 import type { JsonSchema } from '../spec/types.js';
 import type { Json } from '../scenario/types.js';
 
@@ -13,17 +14,6 @@ export interface ValueCase {
 
 const num = (s: JsonSchema, k: string): number | undefined => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
 
-/** Smallest step a number may take under the schema: 1 for integers, 10^-places otherwise. */
-function stepOf(s: JsonSchema): number {
-  if (s['type'] === 'integer') return 1;
-  const places = num(s, 'decimalPlaces');
-  return places === undefined ? 0.1 : 10 ** -places;
-}
-
-/** Rounds away float noise: 0.30000000000000004 → 0.3. */
-function tidy(n: number): number {
-  return Number(n.toFixed(6));
-}
 
 /**
  * Values on both sides of each limit a scalar schema declares: lengths in characters (ASCII and CJK),

@@ -21,16 +21,19 @@ export type GatewayAnswer = Record<string, unknown>;
 
 const PARAM_JSON = '360buy_param_json';
 
+/** The error envelope of a JOS system code, with the protocol spec's descriptions. */
+export function systemError(protocol: JosProtocolSpec, code: string): GatewayAnswer {
+  const e = protocol.systemErrors[code];
+  return errorEnvelope(code, e?.zh ?? code, e?.en ?? code);
+}
+
 /**
  * Handles one /routerjson request whose query and form parameters are already merged into `params`:
  * system parameters in the protocol spec's order (JOS-REF-03), the signature, then the method.
  */
 export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, string>>): GatewayAnswer {
   const { protocol, credentials, service, fault } = deps;
-  const sys = (code: string): GatewayAnswer => {
-    const e = protocol.systemErrors[code];
-    return errorEnvelope(code, e?.zh ?? code, e?.en ?? code);
-  };
+  const sys = (code: string): GatewayAnswer => systemError(protocol, code);
   const present = (name: string): boolean => (params[name] ?? '').trim() !== '';
   const required = (name: string): boolean => protocol.systemParams.find((p) => p.name === name)?.required ?? false;
 

@@ -7,7 +7,7 @@ import { createCatalogue, type CatalogueSku } from './catalogue.js';
 import { createClock, type BusinessClock } from './clock.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
 import { applyFault, FAULTS, isFaultName, type FaultDef, type FaultId } from './faults.js';
-import { handleJos } from './jos-gateway.js';
+import { handleJos, systemError } from './jos-gateway.js';
 import { FaultCrash, PromotionService } from './promotion-service.js';
 import { createStore, type PromotionStore } from './store.js';
 import { registerTestControl, TEST_CONTROL_PATH } from './test-control.js';
@@ -75,10 +75,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: protocol.maxBodyBytes, return503OnClosing: false });
   app.decorate('promoproof', state);
 
-  const system = (code: string) => {
-    const e = protocol.systemErrors[code];
-    return errorEnvelope(code, e?.zh ?? code, e?.en ?? code);
-  };
+  const system = (code: string) => systemError(protocol, code);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

@@ -1,3 +1,4 @@
+import { stepOf, tidy } from '../spec/steps.js';
 import type { ApiSpec, JosProtocolSpec, JsonSchema, ParamSpec, RelationSpec } from '../spec/types.js';
 
 /**
@@ -28,13 +29,6 @@ function at(root: MutableObj, path: readonly (string | number)[]): MutableObj {
   }
   return cur as MutableObj;
 }
-
-function stepOf(s: JsonSchema): number {
-  if (s['type'] === 'integer') return 1;
-  return typeof s['decimalPlaces'] === 'number' ? 10 ** -(s['decimalPlaces'] as number) : 0.1;
-}
-
-const tidy = (n: number) => Number(n.toFixed(6));
 
 /** Looser and stricter edits of one scalar schema's keywords. */
 function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) => void }[] {
