@@ -8,10 +8,17 @@ export type ParamType = 'int' | 'decimal' | 'string' | 'datetime' | 'int[]' | 'd
 /** Codes a check accepts: a list, or `any` for limits the document gives no code for. */
 export type Accept = readonly string[] | 'any';
 
+/**
+ * The source document's own words for a `must` limit: verbatim substrings of the seed (specs/sources/),
+ * one or several when the limit's numbers are spread. Read only by test/spec/sources.test.ts.
+ */
+export type Quote = string | readonly string[];
+
 export interface ErrorOverride {
   readonly error?: string;
   readonly accept?: Accept;
   readonly rules?: readonly string[];
+  readonly quote?: Quote;
 }
 
 export interface ParamSpec {
@@ -27,6 +34,29 @@ export interface ParamSpec {
   readonly rules: readonly string[];
   readonly default?: unknown;
   readonly example?: unknown;
+  readonly quote?: Quote;
+  /**
+   * Limits of our own choosing on top of `schema` (the document states none): validated by the
+   * reference after `schema`, with the same code; checks derived from them are `ref` (`refRules`).
+   */
+  readonly refSchema?: JsonSchema;
+  readonly refRules?: readonly string[];
+  /**
+   * Where the document says the field has an effect ("只对套装促销有效"). Elsewhere a check may not
+   * demand that a bad value is refused: cases derived there are `ref` (`noEffectRules`).
+   */
+  readonly appliesWhen?: VariantCondition;
+  readonly noEffectRules?: readonly string[];
+  /**
+   * A query filter: the document gives its value set but no refusal, so a value outside it may be
+   * refused or answered with a page (empty or unfiltered). Refusing it is ours (`filterRules`).
+   */
+  readonly filter?: { readonly rules: readonly string[] };
+  /**
+   * Items the document says are dropped when invalid ("无效的SKU会被剔除"): an invalid item may be
+   * dropped (left out of the answer's `answerPath`) or refused (`rules`). Refusing it is ours (`refusedRules`).
+   */
+  readonly invalidItems?: { readonly dropped: true; readonly answerPath: string; readonly rules: readonly string[]; readonly refusedRules: readonly string[] };
 }
 
 /** A parameter replaced inside a variant: anything but its name and type. */
@@ -36,6 +66,7 @@ interface RelationBase {
   readonly error: string;
   readonly accept?: Accept;
   readonly rules: readonly string[];
+  readonly quote?: Quote;
 }
 
 export type RelationSpec = RelationBase &
@@ -76,7 +107,7 @@ export interface OperationSpec {
   readonly errors: readonly string[];
   /** The state the promotion named by `promo_id` must be in, and the code when it is not found in it. */
   readonly promotion?: { readonly state: 'draft' | 'committed'; readonly unknown: string; readonly rules: readonly string[] };
-  readonly promotionTypes?: { readonly in: readonly number[]; readonly error: string; readonly rules: readonly string[] };
+  readonly promotionTypes?: { readonly in: readonly number[]; readonly error: string; readonly rules: readonly string[]; readonly quote?: Quote };
   readonly params: readonly ParamSpec[];
   readonly relations?: readonly RelationSpec[];
   readonly variants?: readonly VariantSpec[];
@@ -88,6 +119,7 @@ export interface TransitionSpec {
   readonly to: number | 'deleted' | { readonly param: string };
   readonly refused: string;
   readonly rules: readonly string[];
+  readonly quote?: Quote;
 }
 
 export interface LimitSpec {
@@ -97,6 +129,7 @@ export interface LimitSpec {
   readonly error?: string;
   readonly accept?: Accept;
   readonly rules: readonly string[];
+  readonly quote?: Quote;
 }
 
 export interface ApiSpec {
@@ -105,7 +138,8 @@ export interface ApiSpec {
   readonly protocol: string;
   readonly source: string;
   readonly timeZone: string;
-  readonly errors: Readonly<Record<string, { readonly zh: string; readonly en: string }>>;
+  /** `quote`: the code's 错误描述 as the document writes it. */
+  readonly errors: Readonly<Record<string, { readonly zh: string; readonly en: string; readonly quote?: Quote }>>;
   readonly statuses: Readonly<Record<string, { readonly zh: string; readonly en: string }>>;
   readonly transitions: Readonly<Record<string, TransitionSpec>>;
   readonly limits: Readonly<Record<string, LimitSpec>>;
@@ -119,21 +153,28 @@ export interface SystemParamSpec {
   readonly missing?: string;
   readonly invalid: string;
   readonly rules: readonly string[];
+  readonly quote?: Quote;
 }
 
 export interface JosProtocolSpec {
   readonly id: 'jos';
   readonly title: string;
+  /** The documents it is written from, e.g. `jd-seller-promotion-api.zh.txt; PROTOCOLS.md §1`. */
+  readonly source: string;
   readonly path: string;
   readonly timeZone: string;
   /** Accepted clock difference in seconds, either way. */
   readonly skewS: number;
+  /** Accepted `timestamp` forms (Java date patterns). */
+  readonly timestampForms?: readonly { readonly pattern: string; readonly rules: readonly string[]; readonly quote?: Quote }[];
   readonly versions: readonly string[];
   readonly formats: readonly string[];
   readonly signMethods: readonly string[];
   readonly maxBodyBytes: number;
   readonly systemParams: readonly SystemParamSpec[];
   readonly systemErrors: Readonly<Record<string, { readonly zh: string; readonly en: string; readonly documented: boolean }>>;
+  /** The seed's words for the settings above (`skewS`, `versions`, `formats`). */
+  readonly quotes?: Readonly<Partial<Record<'skewS' | 'versions' | 'formats', Quote>>>;
 }
 
 export interface RuleSpec {
