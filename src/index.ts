@@ -26,6 +26,7 @@ export type { RunReport, CheckResult, CheckStatus, Summary, Coverage, Waiver, Fa
 // The reference implementation
 export { buildServer, type ServerOptions, type ReferenceState } from './reference/server.js';
 export { FAULTS, isFaultId, specMutationsById, type FaultId, type FaultName } from './reference/faults.js';
+export { ALL_READINGS, READINGS, isReadingId, type ReadingId } from './reference/readings.js';
 export { DEFAULT_CREDENTIALS, type JosCredentials } from './reference/credentials.js';
 export { seedCatalogue, loadCatalogueFile, type CatalogueSku } from './reference/catalogue.js';
 

@@ -52,6 +52,9 @@ export const MATCHERS: Readonly<Record<string, Op>> = {
   match: (a, e) => typeof e === 'string' && a !== undefined && a !== null && typeof a !== 'object' && new RegExp(e).test(String(a)),
   exists: (a, e) => (a !== undefined) === (e === true),
   length: (a, e) => (Array.isArray(a) || typeof a === 'string') && looseEqual(a.length, e),
+  excludes: (a, e) =>
+    Array.isArray(a) &&
+    !a.some((x) => looseEqual(x, e) || (x !== null && typeof x === 'object' && !Array.isArray(x) && Object.values(x).some((v) => looseEqual(v, e)))),
 };
 
 /** Values at a path: `a.b`, `a[0]`, `a[*].b` (every item), `a.length`. `found` is false when any branch is missing. */

@@ -5,7 +5,8 @@ import { LoadError } from '../scenario/errors.js';
 import { FAULTS, isFaultId, specMutationsById } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
 import { TEST_CONTROL_PATH } from '../reference/test-control.js';
-import { intOption, stringOption, type Command } from './command.js';
+import { ALL_READINGS, isReadingId, READINGS, type ReadingId } from '../reference/readings.js';
+import { intOption, listOption, stringOption, type Command } from './command.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export const serveCommand: Command = {
@@ -23,6 +24,10 @@ Options:
   --app-secret S        app secret used to verify signatures (default: the test secret in the README)
   --access-token T      access_token accepted (default: the test token in the README)
   --fault NAME          switch on one deliberate rule violation (see --list-faults)
+  --reading NAME        behave as the documents also allow, not as our own choice (repeatable,
+                        comma-separated, or 'all'; see --list-readings): a stand-in for another
+                        correct implementation, to try a client or a suite against
+  --list-readings       list the readings with the choice of ours each departs from, and exit
   --catalogue FILE      the seller's SKUs (YAML or JSON, specs/schema/catalogue.schema.json);
                         default: the seeded test catalogue of 1,600 SKUs
   --test-control        enable the ${TEST_CONTROL_PATH}/ routes (move the clock, route reviews)
@@ -40,6 +45,8 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
     'app-secret': { type: 'string' },
     'access-token': { type: 'string' },
     fault: { type: 'string' },
+    reading: { type: 'string', multiple: true },
+    'list-readings': { type: 'boolean' },
     catalogue: { type: 'string' },
     'test-control': { type: 'boolean' },
     'list-faults': { type: 'boolean' },
@@ -48,6 +55,19 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
     log: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
+    if (values['list-readings']) {
+      const rows = Object.entries(READINGS).map(([name, r]) => ({ name, departsFrom: r.departsFrom, description: r.description, because: r.because }));
+      if (values['json']) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+      else {
+        const w = Math.max(...rows.map((r) => r.name.length));
+        io.stdout(`${rows.length} readings the documents allow besides our own choices:\n`);
+        for (const r of rows) io.stdout(`  ${r.name.padEnd(w)}  ${r.departsFrom.padEnd(11)}  ${r.description} (${r.because})\n`);
+      }
+      return EXIT.ok;
+    }
+    const readings = listOption(values, 'reading').flatMap((r) => (r === 'all' ? [...ALL_READINGS] : [r]));
+    const unknownReading = readings.find((r) => !isReadingId(r));
+    if (unknownReading !== undefined) throw new CliError(`unknown reading '${unknownReading}'; see 'promoproof serve --list-readings'`);
     if (values['list-faults']) {
       const rows: { name: string; rule: string; description: string }[] = Object.entries(FAULTS).map(([name, f]) => ({ name, rule: f.rule, description: f.description }));
       if (values['mutations']) for (const m of specMutationsById().values()) rows.push({ name: m.id, rule: m.rules.join(','), description: m.description });
@@ -77,6 +97,7 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
       ...(catalogue ? { catalogue } : {}),
       credentials: { appKey: stringOption(values, 'app-key'), appSecret, accessToken },
       fault,
+      readings: readings as ReadingId[],
       testControl: values['test-control'] === true,
       logger: values['log'] === true,
     });
@@ -96,6 +117,7 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
         `  app_secret    ${shown(creds.appSecret, DEFAULT_CREDENTIALS.appSecret)}`,
         `  access_token  ${shown(creds.accessToken, DEFAULT_CREDENTIALS.accessToken)}`,
         `  fault         ${fault ?? 'none'}`,
+        `  readings      ${readings.length > 0 ? [...new Set(readings)].join(', ') : 'none (our own choices)'}`,
         `  catalogue     ${app.promoproof.service.deps.catalogue.size} SKUs${catalogueFile ? ` from ${catalogueFile}` : ' (seeded test catalogue)'}`,
         `  test control  ${values['test-control'] ? `on (${address}${TEST_CONTROL_PATH}/)` : 'off'}`,
         'Press Ctrl-C to stop.',

@@ -1,5 +1,5 @@
 import type { CompiledApi } from '../spec/compile.js';
-import type { Accept, JsonSchema, ParamSpec, RelationSpec, RuleSpec, VariantSpec } from '../spec/types.js';
+import type { Accept, JsonSchema, ParamSpec, RelationSpec, RuleSpec, VariantCondition, VariantSpec } from '../spec/types.js';
 import type { BaselineDoc, Expectation, Json, ScenarioDoc, Step } from '../scenario/types.js';
 import { scalarCases, type ValueCase } from './values.js';
 
@@ -30,7 +30,7 @@ function slug(s: string): string {
 
 /** The spec's variants a baseline exercises: by its literal params, or the promotion type its setup makes. */
 function activeVariants(variants: readonly VariantSpec[], b: BaselineDoc): VariantSpec[] {
-  return variants.filter((v) => ('param' in v.when ? v.when.in.includes(b.params[v.when.param] as never) : b.promotionType !== undefined && v.when.promotionType.includes(b.promotionType)));
+  return variants.filter((v) => conditionHolds(v.when, b));
 }
 
 function effectiveParams(params: readonly ParamSpec[], active: readonly VariantSpec[]): ParamSpec[] {
@@ -91,65 +91,118 @@ export function casesOfBaseline(api: CompiledApi, b: BaselineDoc): Case[] {
 
   for (const p of params) {
     if (skip.has(p.name)) continue;
-    const add = (c: ValueCase, value: Json) => {
-      if (skip.has(`${p.name}.${c.keyword}`)) return;
-      const { expect, rules } = c.valid ? { expect: 'success' as const, rules: p.rules } : paramExpect(p, c.keyword);
-      cases.push({ target: p.name, kind: c.keyword, label: c.label, params: { ...b.params, [p.name]: value }, expect, rules });
-    };
-    if (p.required && b.params[p.name] !== undefined) {
-      const { [p.name]: _gone, ...rest } = b.params;
-      const { expect, rules } = paramExpect(p, 'required');
-      cases.push({ target: p.name, kind: 'required', label: 'missing', params: rest, expect, rules });
-    }
-    const schema = p.schema;
-    if (schema['not'] !== undefined) {
-      // A parameter the variant forbids (满减送不支持 rate): any value is refused.
-      const { expect, rules } = paramExpect(p, 'not');
-      cases.push({ target: p.name, kind: 'not', label: 'present though not allowed', params: { ...b.params, [p.name]: [1] }, expect, rules });
-      continue;
-    }
-    if (!isArrayParam(p)) {
-      for (const c of scalarCases(schema)) add(c, c.value);
-      continue;
-    }
-    const items = (schema['items'] ?? {}) as JsonSchema;
-    // Item limits: a one-item array (parallel arrays cut to one item too, from the baseline).
-    const group = parallelGroup(relations, p.name);
-    const oneItem = (value: Json): Record<string, Json> => {
-      const out: Record<string, Json> = { ...b.params };
-      for (const f of group) {
-        const v = out[f];
-        if (Array.isArray(v) && v.length > 1) out[f] = [v[0]!];
-      }
-      out[p.name] = [value];
-      return out;
-    };
-    for (const c of scalarCases(items)) {
-      if (skip.has(`${p.name}.${c.keyword}`)) continue;
-      const { expect, rules } = c.valid ? { expect: 'success' as const, rules: p.rules } : paramExpect(p, c.keyword);
-      cases.push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}`, params: oneItem(c.value), expect, rules });
-    }
-    const minItems = typeof schema['minItems'] === 'number' ? (schema['minItems'] as number) : undefined;
-    if (minItems !== undefined && minItems > 0 && !skip.has(`${p.name}.minItems`) && Array.isArray(b.params[p.name])) {
-      const { expect, rules } = paramExpect(p, 'minItems');
-      const fewer = (b.params[p.name] as Json[]).slice(0, minItems - 1);
-      cases.push({ target: p.name, kind: 'minItems', label: `${minItems - 1} items`, params: { ...b.params, [p.name]: fewer }, expect, rules });
-    }
-    const maxItems = typeof schema['maxItems'] === 'number' ? (schema['maxItems'] as number) : undefined;
-    if (maxItems !== undefined && b.grow?.[p.name] !== undefined && !skip.has(`${p.name}.maxItems`)) {
-      for (const [n, valid] of [
-        [maxItems, true],
-        [maxItems + 1, false],
-      ] as const) {
-        const grown: Record<string, Json> = { ...b.params };
-        for (const f of group) if (b.grow[f] !== undefined && (f === p.name || b.params[f] !== undefined)) grown[f] = b.grow[f]!;
-        const { expect, rules } = valid ? { expect: 'success' as const, rules: paramExpect(p, 'maxItems').rules } : paramExpect(p, 'maxItems');
-        cases.push({ target: p.name, kind: 'maxItems', label: `${n} items`, params: grown, vars: { n }, expect, rules });
+    // Where the document says the field has no effect (seq outside bundles …), refusing a bad value is ours.
+    const noEffect = p.appliesWhen !== undefined && !conditionHolds(p.appliesWhen, b);
+    const extra = noEffect ? (p.noEffectRules ?? []) : [];
+    const must = paramCases(p, p.schema, b, relations, skip, extra);
+    cases.push(...must);
+    if (p.refSchema) {
+      // Our own limits on top of the document's: the same derivation, reported as ref, without repeats.
+      const seen = new Set(must.map((c) => `${c.target} ${c.label}`));
+      const own = { ...p, schema: p.refSchema, required: false };
+      for (const c of paramCases(own, p.refSchema, b, relations, skip, [...extra, ...(p.refRules ?? [])])) {
+        if (!seen.has(`${c.target} ${c.label}`)) cases.push(c);
       }
     }
   }
 
   for (const r of relations) cases.push(...relationCases(r, b, relations, skip));
+  return cases;
+}
+
+/** Whether a baseline meets a spec condition (its literal params, or the promotion type its setup makes). */
+function conditionHolds(when: VariantCondition, b: BaselineDoc): boolean {
+  return 'param' in when ? when.in.includes(b.params[when.param] as never) : b.promotionType !== undefined && when.promotionType.includes(b.promotionType);
+}
+
+/**
+ * What a check may demand of a bad value, by what the document states: a missing or empty required
+ * value, or one of the wrong type, gets some error (the document names no code for either); a query
+ * filter outside its set may be refused or answered; an item the document drops may be dropped.
+ */
+function refusal(p: ParamSpec, keyword: string, value: Json | undefined, item: boolean): { expect: Expectation; rules: readonly string[] } {
+  const own = paramExpect(p, keyword);
+  if (p.filter) return { expect: { orRefused: 'any' }, rules: own.rules };
+  if (item && p.invalidItems) {
+    return { expect: { orRefused: 'any', fields: { [p.invalidItems.answerPath]: { excludes: value ?? null } } }, rules: [...new Set([...own.rules, ...p.invalidItems.rules])] };
+  }
+  const empty = keyword === 'required' || (p.required && (keyword === 'minLength' || keyword === 'minItems'));
+  if (empty || keyword === 'type') return { expect: { error: 'any' }, rules: own.rules };
+  return own;
+}
+
+/** The cases of one parameter's schema: its scalar limits, or its items' limits, sizes and absence. */
+function paramCases(
+  p: ParamSpec,
+  schema: JsonSchema,
+  b: BaselineDoc,
+  relations: readonly RelationSpec[],
+  skip: ReadonlySet<string>,
+  extraRules: readonly string[],
+): Case[] {
+  const cases: Case[] = [];
+  const withRules = (rules: readonly string[]) => (extraRules.length > 0 ? [...new Set([...rules, ...extraRules])] : rules);
+  const push = (c: Omit<Case, 'rules'> & { rules: readonly string[] }) => cases.push({ ...c, rules: withRules(c.rules) });
+  const judge = (c: ValueCase, item: boolean) => (c.valid ? { expect: 'success' as const, rules: p.rules } : refusal(p, c.keyword, c.value, item));
+  // Where the document allows a refusal or an answer, our refusal with the parameter's code is a ref check beside the must one.
+  const ours = (c: ValueCase, item: boolean): readonly string[] | undefined =>
+    c.valid || c.keyword === 'type' ? undefined : p.filter ? p.filter.rules : item && p.invalidItems ? p.invalidItems.refusedRules : undefined;
+  if (p.required && b.params[p.name] !== undefined) {
+    const { [p.name]: _gone, ...rest } = b.params;
+    const { expect, rules } = refusal(p, 'required', undefined, false);
+    push({ target: p.name, kind: 'required', label: 'missing', params: rest, expect, rules });
+  }
+  if (schema['not'] !== undefined) {
+    // A parameter the variant forbids (满减送不支持 rate): any value is refused.
+    const { expect, rules } = paramExpect(p, 'not');
+    push({ target: p.name, kind: 'not', label: 'present though not allowed', params: { ...b.params, [p.name]: [1] }, expect, rules });
+    return cases;
+  }
+  if (!isArrayParam(p)) {
+    for (const c of scalarCases(schema)) {
+      if (skip.has(`${p.name}.${c.keyword}`)) continue;
+      push({ target: p.name, kind: c.keyword, label: c.label, params: { ...b.params, [p.name]: c.value }, ...judge(c, false) });
+      const refRules = ours(c, false);
+      if (refRules) push({ target: p.name, kind: c.keyword, label: `${c.label}, refused`, params: { ...b.params, [p.name]: c.value }, ...paramExpect(p, c.keyword), rules: [...p.rules, ...refRules] });
+    }
+    return cases;
+  }
+  const items = (schema['items'] ?? {}) as JsonSchema;
+  // Item limits: a one-item array (parallel arrays cut to one item too, from the baseline).
+  const group = parallelGroup(relations, p.name);
+  const oneItem = (value: Json): Record<string, Json> => {
+    const out: Record<string, Json> = { ...b.params };
+    for (const f of group) {
+      const v = out[f];
+      if (Array.isArray(v) && v.length > 1) out[f] = [v[0]!];
+    }
+    out[p.name] = [value];
+    return out;
+  };
+  for (const c of scalarCases(items)) {
+    if (skip.has(`${p.name}.${c.keyword}`)) continue;
+    push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}`, params: oneItem(c.value), ...judge(c, true) });
+    const refRules = ours(c, true);
+    if (refRules) push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}, refused`, params: oneItem(c.value), ...paramExpect(p, c.keyword), rules: [...p.rules, ...refRules] });
+  }
+  const minItems = typeof schema['minItems'] === 'number' ? (schema['minItems'] as number) : undefined;
+  if (minItems !== undefined && minItems > 0 && !skip.has(`${p.name}.minItems`) && Array.isArray(b.params[p.name])) {
+    const { expect, rules } = refusal(p, 'minItems', undefined, false);
+    const fewer = (b.params[p.name] as Json[]).slice(0, minItems - 1);
+    push({ target: p.name, kind: 'minItems', label: `${minItems - 1} items`, params: { ...b.params, [p.name]: fewer }, expect, rules });
+  }
+  const maxItems = typeof schema['maxItems'] === 'number' ? (schema['maxItems'] as number) : undefined;
+  if (maxItems !== undefined && b.grow?.[p.name] !== undefined && !skip.has(`${p.name}.maxItems`)) {
+    for (const [n, valid] of [
+      [maxItems, true],
+      [maxItems + 1, false],
+    ] as const) {
+      const grown: Record<string, Json> = { ...b.params };
+      for (const f of group) if (b.grow[f] !== undefined && (f === p.name || b.params[f] !== undefined)) grown[f] = b.grow[f]!;
+      const { expect, rules } = valid ? { expect: 'success' as const, rules: paramExpect(p, 'maxItems').rules } : paramExpect(p, 'maxItems');
+      push({ target: p.name, kind: 'maxItems', label: `${n} items`, params: grown, vars: { n }, expect, rules });
+    }
+  }
   return cases;
 }
 
@@ -235,14 +288,14 @@ export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: Reado
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
     if (n > 1) id = `${id}-${n}`;
-    const level = c.rules.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref';
-    // A value of the wrong type must get the parameter's own code, never a crash (JOS-REF-02).
-    const covers = c.kind === 'type' ? [...c.rules, 'JOS-REF-02'] : c.rules;
+    // Every rule must be the document's for a must check; one choice of ours makes the check ref.
+    const covers = c.rules.length > 0 ? c.rules : ['JOS-10'];
+    const level = covers.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref';
     const step: Step = { call: b.operation, name: `${short} with ${c.target === 'relation' ? '' : `${c.target} `}${c.label}`, params: c.params, expect: c.expect };
     const doc: ScenarioDoc = {
       id,
       title: `${short}: ${c.target === 'relation' ? c.kind : c.target} ${c.label} → ${c.expect === 'success' ? 'accepted' : 'refused'}`,
-      covers: covers.length > 0 ? covers : ['JOS-10'],
+      covers,
       level,
       tags: ['generated', c.kind === 'required' ? 'missing-param' : c.target === 'relation' ? 'relation' : 'limit'],
       ...(b.requires ? { requires: b.requires } : {}),

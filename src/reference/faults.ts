@@ -1,5 +1,5 @@
 import { loadJosProtocol, loadPromotionSpec } from '../spec/load.js';
-import type { ApiSpec, JosProtocolSpec } from '../spec/types.js';
+import type { ApiSpec, JosProtocolSpec, ParamPatch } from '../spec/types.js';
 import { specMutations, type SpecMutation } from './spec-mutations.js';
 
 /** Deep-writable copy of a spec, for fault patches only. */
@@ -15,6 +15,26 @@ export interface FaultDef {
   readonly spec?: (spec: MutableSpec) => void;
   /** Edits the JOS protocol spec (skew window, versions …). */
   readonly protocol?: (p: MutableProtocol) => void;
+  /**
+   * Further rules a cross-cutting fault breaks, derived from the spec (e.g. every rule a required
+   * parameter carries): the self-test runs the checks covering any of them.
+   */
+  readonly alsoBreaks?: (spec: ApiSpec) => readonly string[];
+}
+
+/** The rules the parameters of every operation (and their variant patches) carry, for those matching `which`. */
+function paramRules(spec: ApiSpec, which: (p: ParamPatch & { type?: string }) => boolean): string[] {
+  const out = new Set<string>();
+  for (const op of Object.values(spec.operations)) {
+    for (const p of op.params) if (which(p)) for (const r of p.rules) out.add(r);
+    for (const v of op.variants ?? []) {
+      for (const [name, patch] of Object.entries(v.params ?? {})) {
+        const base = op.params.find((x) => x.name === name);
+        if (base && which({ ...base, ...patch })) for (const r of patch.rules ?? base.rules) out.add(r);
+      }
+    }
+  }
+  return [...out].filter((r) => !r.includes('-REF-'));
 }
 
 const M = 'jingdong.seller.promotion.';
@@ -86,16 +106,31 @@ export const FAULTS = {
   'param-json-empty-refused': { rule: 'JOS-REF-02', description: 'an empty 360buy_param_json object is refused with code 3' },
   'body-limit-unbounded': { rule: 'JOS-REF-02', description: 'bodies up to 64 MiB are read', protocol: (p) => { p.maxBodyBytes = 64 * 1024 * 1024; } },
   'unknown-params-ignored': { rule: 'JOS-REF-02', description: 'undeclared application parameters are ignored' },
-  'wrong-type-crashes': { rule: 'JOS-REF-02', description: 'a value of the wrong type crashes the handler: HTTP 500 without the JOS envelope' },
+  'wrong-type-crashes': {
+    rule: 'JOS-REF-02',
+    description: 'a value of the wrong type crashes the handler: HTTP 500 without the JOS envelope',
+    alsoBreaks: (spec) => paramRules(spec, (p) => p.type !== 'string' && p.type !== 'datetime'),
+  },
+  'missing-param-crashes': {
+    rule: 'JDP-ADD-01',
+    description: 'a missing or empty required parameter crashes the handler: HTTP 500 without the JOS envelope',
+    alsoBreaks: (spec) => paramRules(spec, (p) => p.required === true),
+  },
   'wrong-type-system-exception': { rule: 'JOS-REF-02', description: 'a value of the wrong type answers system.exception instead of the parameter\'s code' },
   'sign-not-checked': { rule: 'JOS-06', description: 'the signature is not verified' },
   'sign-ignores-param-json': { rule: 'JOS-06', description: 'the signature does not cover 360buy_param_json, so a request altered after signing passes' },
   'unknown-method-accepted': { rule: 'JOS-07', description: 'an unknown method answers an empty success' },
   'token-not-checked': { rule: 'JOS-08', description: 'a missing or unknown access_token is accepted', protocol: (p) => { p.systemParams.find((s) => s.name === 'access_token')!.required = false; } },
   'envelope-unwrapped': { rule: 'JOS-09', description: 'success answers lack the `<method>_response` wrapper' },
+  'reads-unwrapped': {
+    rule: 'JOS-09',
+    description: 'success answers of the reading methods (get, list, the *.get and *.list) lack the `<method>_response` wrapper; the others keep it',
+    alsoBreaks: () => ['JDP-GET-01', 'JDP-LIST-01', 'JDP-AM-07', 'JDP-PROP-05', 'JDP-SKU-10', 'JDP-OM-08'],
+  },
   'commit-keeps-last-batch': { rule: 'JDP-FLOW-01', description: 'each sku.add batch replaces the earlier ones instead of adding to them' },
   'drafts-visible': { rule: 'JDP-FLOW-02', description: 'get and list show promotions before commit' },
-  'drafts-never-expire': { rule: 'JDP-FLOW-03', description: 'uncommitted drafts are kept forever' },
+  'drafts-never-expire': { rule: 'JDP-REF-13', description: 'uncommitted drafts are kept forever' },
+  'drafts-lost-early': { rule: 'JDP-FLOW-03', description: 'drafts are cleared after 1,000 s, before the 30 minutes the document advises', spec: (s) => { (s.limits['draftLifetimeS'] as { value: number }).value = 1000; } },
   'review-route-ignored': { rule: 'JDP-REF-08', description: 'the test control\'s review route is ignored: every commit is approved automatically' },
   'auto-review-leaves-pending': { rule: 'JDP-REF-01', description: 'automatic review leaves a committed promotion not reviewed (2)' },
   'approved-never-in-effect': { rule: 'JDP-REF-01', description: 'an approved promotion (4) stays 4 after its begin_time' },
@@ -131,7 +166,7 @@ export const FAULTS = {
   'gift-price-unchecked': { rule: 'JDP-SKU-05', description: 'commit does not compare the gift total with the main SKUs' },
   'gift-total-counts-max-num': { rule: 'JDP-SKU-05', description: 'the gift total counts every gift 3 times (the maximum num) instead of num times' },
   'default-promo-price-empty': { rule: 'JDP-SKU-07', description: 'sku.list answers an empty promo_price for single-item SKUs added without one, instead of the jd price' },
-  'bundle-promo-price-optional': { rule: 'JDP-SKU-07', description: 'bundle SKUs without promo_prices are accepted' },
+  'bundle-promo-price-optional': { rule: 'JDP-SKU-07', description: 'bundle SKUs without promo_prices are accepted', spec: (s) => { (variantParam(s, 'sku.add', 6, 'promo_prices') as { required?: boolean }).required = false; } },
   'gift-return-price-optional': { rule: 'JDP-SKU-07', description: 'gift SKUs without promo_prices (the return price) are accepted' },
   'single-without-price-or-prop': { rule: 'JDP-SKU-07', description: 'a single-item promotion whose SKUs have no promo price commits without a prop' },
   'gift-bind-type-anywhere': { rule: 'JDP-SKU-08', description: 'bind_type 2 (gift) is accepted in single-item and bundle promotions' },
@@ -142,26 +177,32 @@ export const FAULTS = {
   'promo-price-not-below': { rule: 'JDP-SKU-07', description: 'a promo price equal to the jd price is accepted', spec: (s) => dropRelation(s, 'sku.add', 'lessThanEach') },
   'bind-type-3-accepted': { rule: 'JDP-SKU-08', description: 'bind_type 3 is accepted', spec: (s) => { (param(s, 'sku.add', 'bind_type').schema.items as { enum: number[] }).enum = [1, 2, 3]; } },
   'invalid-skus-kept': { rule: 'JDP-SKU-09', description: 'SKUs not in the catalogue are kept and answered' },
+  'invalid-sku-ids-kept': { rule: 'JDP-SKU-09', description: 'SKU ids that are not positive integers (0, a word) are kept and answered', spec: (s) => { param(s, 'sku.add', 'sku_ids').schema.items = {}; } },
   'sku-list-size-11': { rule: 'JDP-SKU-10', description: 'sku.list accepts size 11', spec: (s) => { param(s, 'sku.list', 'size').schema.maximum = 11; } },
+  'commit-answers-without-success': { rule: 'JDP-COMMIT-01', description: 'commit answers an empty success, without the `success` field' },
   'commit-unknown-accepted': { rule: 'JDP-COMMIT-01', description: 'commit of an unknown promotion answers success' },
   'check-any-status': { rule: 'JDP-CHECK-01', description: 'check is accepted in any status' },
   'check-status-5-accepted': { rule: 'JDP-CHECK-02', description: 'check accepts status 5', spec: (s) => { param(s, 'check', 'status').schema.enum = [1, 4, 5]; } },
   'ended-still-mutable': { rule: 'JDP-CHECK-03', description: 'ended promotions can still be suspended, resumed, deleted and checked' },
   'suspend-from-4': { rule: 'JDP-SUSP-01', description: 'suspend is allowed from status 4 (approved, not yet in effect)', spec: (s) => { (s.transitions[M + 'suspend'] as { from: number[] }).from = [4, 5]; } },
   'resume-from-7': { rule: 'JDP-RES-01', description: 'a force-suspended promotion (7) can be resumed', spec: (s) => { (s.transitions[M + 'resume'] as { from: number[] }).from = [6, 7]; } },
+  'resume-from-5': { rule: 'JDP-RES-01', description: 'resume is accepted for a promotion in effect (5), as if suspended', spec: (s) => { (s.transitions[M + 'resume'] as { from: number[] }).from = [5, 6]; } },
+  'delete-from-4': { rule: 'JDP-DEL-01', description: 'an approved promotion not yet begun (4) can be deleted', spec: (s) => { (s.transitions[M + 'delete'] as { from: number[] }).from = [1, 2, 4, 5, 6]; } },
   'delete-from-3': { rule: 'JDP-DEL-01', description: 'a promotion in manual review (3) can be deleted', spec: (s) => { (s.transitions[M + 'delete'] as { from: number[] }).from = [1, 2, 3, 5, 6]; } },
   'get-drops-slogan': { rule: 'JDP-GET-01', description: 'get answers the slogan as empty' },
   'list-total-of-page': { rule: 'JDP-LIST-01', description: 'list answers total_count as the number of items on the page' },
   'list-omits-member': { rule: 'JDP-LIST-01', description: 'list items answer member empty' },
+  'list-bad-filter-crashes': { rule: 'JDP-LIST-01', description: 'list crashes (HTTP 500) on a filter outside its value set' },
+  'sku-list-bad-filter-crashes': { rule: 'JDP-SKU-10', description: 'sku.list crashes (HTTP 500) on a filter outside its value set' },
   'ordermode-any-type': { rule: 'JDP-OM-01', description: 'ordermode.add is accepted for single-item promotions', spec: (s) => { promotionTypes(s, 'ordermode.add').in = [1, 10]; } },
   'favor-mode-7-accepted': { rule: 'JDP-OM-02', description: 'favor_mode 7 is accepted', spec: (s) => { param(s, 'ordermode.add', 'favor_mode').schema.enum = [6, 7, 13, 15, 16]; } },
   'mode6-rate-over-third': { rule: 'JDP-OM-03', description: 'buy-M-get-N-free accepts N above M/3', spec: (s) => { variantRelation(s, 'ordermode.add', 6, 'atMostFractionEach').denominator = 2; } },
   'mode13-rate-6': { rule: 'JDP-OM-04', description: 'M-yuan-for-N-items accepts N = 6', spec: (s) => { (variantParam(s, 'ordermode.add', 13, 'rate').schema.items as { maximum: number }).maximum = 6; } },
   'mode15-rate-10': { rule: 'JDP-OM-05', description: 'M-items-at-N-tenths accepts N = 10', spec: (s) => { const it = variantParam(s, 'ordermode.add', 15, 'rate').schema.items as Record<string, unknown>; delete it.exclusiveMaximum; it.maximum = 10; } },
   'mode16-minus-over-80pct': { rule: 'JDP-OM-06', description: 'spend-M-get-minus accepts minus above 80% of quota', spec: (s) => { variantRelation(s, 'ordermode.add', 16, 'atMostFractionEach').numerator = 9; variantRelation(s, 'ordermode.add', 16, 'atMostFractionEach').denominator = 10; } },
-  'link-unchecked': { rule: 'JDP-OM-07', description: 'any link is accepted', spec: (s) => { delete param(s, 'ordermode.add', 'link').schema.pattern; } },
-  'link-https-only': { rule: 'JDP-OM-07', description: 'links must use https', spec: (s) => { param(s, 'ordermode.add', 'link').schema.pattern = '^https://([A-Za-z0-9-]+\\.)*jd\\.com(/[^\\s]*)?$'; } },
-  'link-mall-host-only': { rule: 'JDP-OM-07', description: 'links must be on mall.jd.com', spec: (s) => { param(s, 'ordermode.add', 'link').schema.pattern = '^https?://mall\\.jd\\.com(/[^\\s]*)?$'; } },
+  'link-unchecked': { rule: 'JDP-OM-07', description: 'any link is accepted, even one that is not an address', spec: (s) => { const l = param(s, 'ordermode.add', 'link'); delete l.schema.pattern; delete l['refSchema']; } },
+  'link-https-only': { rule: 'JDP-OM-07', description: 'links must use https', spec: (s) => { param(s, 'ordermode.add', 'link').schema.pattern = '^https://[^\\s/]+(/[^\\s]*)?$'; } },
+  'link-mall-host-only': { rule: 'JDP-REF-10', description: 'links must be on mall.jd.com', spec: (s) => { (param(s, 'ordermode.add', 'link')['refSchema'] as Record<string, unknown>).pattern = '^https?://mall\\.jd\\.com(/[^\\s]*)?$'; } },
   'ordermode-list-empty': { rule: 'JDP-OM-08', description: 'ordermode.list answers no rules' },
 } as const satisfies Record<string, FaultDef>;
 
@@ -188,7 +229,9 @@ export function isFaultId(s: string): s is FaultId {
 
 /** The rules a fault breaks. */
 export function faultRules(fault: FaultId): readonly string[] {
-  return isFaultName(fault) ? [FAULTS[fault].rule] : (specMutationsById().get(fault)?.rules ?? []);
+  if (!isFaultName(fault)) return specMutationsById().get(fault)?.rules ?? [];
+  const def: FaultDef = FAULTS[fault];
+  return [...new Set([def.rule, ...(def.alsoBreaks?.(loadPromotionSpec()) ?? [])])];
 }
 
 export function applyFault(spec: ApiSpec, protocol: JosProtocolSpec, fault: FaultId | undefined): { spec: ApiSpec; protocol: JosProtocolSpec } {

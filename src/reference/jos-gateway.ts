@@ -111,7 +111,7 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
     const e = service.deps.api.spec.errors[result.code];
     return errorEnvelope(result.code, e?.zh ?? result.code, e?.en ?? result.message ?? result.code);
   }
-  if (fault === 'envelope-unwrapped') return { code: '0', ...result.body };
+  if (fault === 'envelope-unwrapped' || (fault === 'reads-unwrapped' && /\.(get|list)$/.test(method))) return { code: '0', ...result.body };
   return { [successKey(method)]: { code: '0', ...result.body } };
 }
 

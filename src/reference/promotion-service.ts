@@ -1,4 +1,4 @@
-import type { CompiledApi } from '../spec/compile.js';
+import type { CompiledApi, CompiledOperation } from '../spec/compile.js';
 import { normalizeValue } from '../spec/normalize.js';
 import { validateRequest } from '../spec/validate-request.js';
 import { fenToYuan, yuanToFen as toCents } from '../util/money.js';
@@ -6,6 +6,7 @@ import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import type { Catalogue } from './catalogue.js';
 import type { BusinessClock } from './clock.js';
 import type { FaultId, FaultName } from './faults.js';
+import type { ReadingId } from './readings.js';
 import type { OrderMode, PromoSku, Promotion, PromotionStore } from './store.js';
 
 /** What a method answers: the inner object of a success, or a business error code. */
@@ -19,6 +20,8 @@ export interface ServiceDeps {
   readonly catalogue: Catalogue;
   readonly clock: BusinessClock;
   readonly fault: FaultId | undefined;
+  /** Readings the documents allow instead of our own choices (see readings.ts); none by default. */
+  readonly readings?: ReadonlySet<ReadingId>;
 }
 
 type Values = Readonly<Record<string, unknown>>;
@@ -48,15 +51,26 @@ export class PromotionService {
     if (!op || !handler) return err('system.exception', `no handler for ${method}`);
     const promoIdParam = op.paramNames.has('promo_id') ? normalizeValue('int', raw['promo_id']) : undefined;
     const peeked = typeof promoIdParam === 'number' ? this.lookup(promoIdParam) : undefined;
-    const checked = validateRequest(op, raw, {
+    const crashOnBadFilter = (method === P + 'list' && this.is('list-bad-filter-crashes')) || (method === P + 'sku.list' && this.is('sku-list-bad-filter-crashes'));
+    if (crashOnBadFilter && op.params.some((p) => p.spec.filter && raw[p.spec.name] !== undefined && !p.validate(normalizeValue(p.spec.type, raw[p.spec.name])))) {
+      throw new FaultCrash('a filter outside its value set');
+    }
+    const checked = validateRequest(op, this.readings.size > 0 ? readRequest(op, raw, this.readings) : raw, {
       nowMs: peeked ? this.now(peeked) : this.deps.clock.nowMs(),
       promotionType: peeked?.type,
       promotionBound: peeked ? peeked.bound : undefined,
       ignoreUnknown: this.is('unknown-params-ignored'),
       ...(this.is('wrong-type-system-exception') ? { typeErrorCode: 'system.exception' } : {}),
+      ...(this.reads('wrong-type-generic') ? { typeErrorCode: 'param.error' } : {}),
+      ...(this.reads('missing-param-generic') ? { missingCode: 'param.error' } : {}),
+      noEffectIgnored: this.reads('no-effect-fields-ignored'),
+      refLimitsOff: this.reads('own-limits-off'),
+      ...(this.reads('unequal-tiers-accepted') ? { skipRelationRules: ['JDP-REF-05'] } : {}),
     });
     if (!checked.ok) {
       if (checked.violation.keyword === 'type' && this.is('wrong-type-crashes')) throw new FaultCrash(checked.violation.message);
+      const empty = checked.violation.keyword === 'required' || ((checked.violation.keyword === 'minLength' || checked.violation.keyword === 'minItems') && isRequired(op, checked.violation.param));
+      if (empty && this.is('missing-param-crashes')) throw new FaultCrash(checked.violation.message);
       return err(checked.violation.error, checked.violation.message);
     }
     const values = checked.values;
@@ -82,6 +96,14 @@ export class PromotionService {
     return this.deps.fault === fault;
   }
 
+  get readings(): ReadonlySet<ReadingId> {
+    return this.deps.readings ?? NO_READINGS;
+  }
+
+  reads(reading: ReadingId): boolean {
+    return this.readings.has(reading);
+  }
+
   /** This promotion's business time: the business clock plus its own test-control shift. */
   now(p: Promotion): number {
     return this.deps.clock.nowMs() + p.clockOffsetMs;
@@ -99,7 +121,7 @@ export class PromotionService {
   }
 
   draftExpired(p: Promotion): boolean {
-    if (this.is('drafts-never-expire')) return false;
+    if (this.is('drafts-never-expire') || this.reads('drafts-kept')) return false;
     const lifetimeS = this.deps.api.spec.limits['draftLifetimeS']?.value ?? 1800;
     return this.now(p) - p.createdMs > lifetimeS * 1000;
   }
@@ -135,6 +157,38 @@ export class PromotionService {
     this.deps.store.promotions.delete(id);
     this.deps.store.drafts.delete(id);
   }
+}
+
+const NO_READINGS: ReadonlySet<ReadingId> = new Set();
+
+function isRequired(op: CompiledOperation, name: string | undefined): boolean {
+  return op.params.some((p) => p.spec.name === name && p.spec.required) || op.variants.some((v) => v.params.get(name ?? '')?.spec.required === true);
+}
+
+/**
+ * The request as a reading that drops what it may drop sees it: filters outside their value set
+ * left out (an unfiltered page), invalid items removed with their parallel entries ("无效的SKU会被剔除").
+ */
+function readRequest(op: CompiledOperation, raw: Values, readings: ReadonlySet<ReadingId>): Values {
+  const out: Record<string, unknown> = { ...raw };
+  for (const p of op.params) {
+    const v = raw[p.spec.name];
+    if (v === undefined || v === null) continue;
+    if (p.spec.filter && readings.has('filters-ignored') && !p.validate(normalizeValue(p.spec.type, v))) delete out[p.spec.name];
+    if (p.spec.invalidItems && readings.has('invalid-skus-dropped')) {
+      const items = normalizeValue(p.spec.type, v);
+      if (!Array.isArray(items)) continue;
+      const bad = new Set(items.flatMap((x, i) => (p.validate([x]) ? [] : [i])));
+      if (bad.size === 0) continue;
+      const group = (op.spec.relations ?? []).find((r) => r.kind === 'sameLength' && r.fields.includes(p.spec.name));
+      for (const name of group && group.kind === 'sameLength' ? group.fields : [p.spec.name]) {
+        const param = op.params.find((x) => x.spec.name === name);
+        const arr = param && raw[name] !== undefined && raw[name] !== null ? normalizeValue(param.spec.type, raw[name]) : undefined;
+        if (Array.isArray(arr)) out[name] = arr.filter((_x, i) => !bad.has(i));
+      }
+    }
+  }
+  return out;
 }
 
 function ok(body: Record<string, unknown>): ServiceResult {
@@ -279,7 +333,8 @@ const HANDLERS = new Map<string, Handler>([
       const values = nums(v, 'num')!;
       const ways = nums(v, 'used_way')!;
       const ids: string[] = [];
-      types.forEach((type, i) => {
+      // Entries without a partner in the other arrays are dropped (arrays of unequal length, a reading).
+      types.slice(0, Math.min(types.length, values.length, ways.length)).forEach((type, i) => {
         const prop = { type, num: values[i]!, usedWay: ways[i]! };
         const at = promo.props.findIndex((x) => x.type === type);
         if (at >= 0 && !svc.is('prop-first-add-holds')) promo.props[at] = prop;
@@ -290,7 +345,13 @@ const HANDLERS = new Map<string, Handler>([
     },
   ],
   [P + 'sku.add', (svc, v, p) => addSkus(svc, v, p!)],
-  [P + 'commit', (svc, _v, p) => commit(svc, p!)],
+  [
+    P + 'commit',
+    (svc, _v, p) => {
+      const r = commit(svc, p!);
+      return r.ok && svc.is('commit-answers-without-success') ? ok({}) : r;
+    },
+  ],
   [P + 'check', (svc, v, p) => transition(svc, P + 'check', p!, () => v['status'] as number)],
   [P + 'suspend', (svc, _v, p) => transition(svc, P + 'suspend', p!, () => 6)],
   [P + 'resume', (svc, _v, p) => transition(svc, P + 'resume', p!, () => 5)],
@@ -404,6 +465,7 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
   const batch = new Map<number, PromoSku>();
   for (let i = 0; i < skuIds.length; i++) {
     const skuId = skuIds[i]!;
+    if (jd[i] === undefined) continue; // no jd price to go with it (arrays of unequal length, a reading)
     const bindType = binds?.[i] ?? 1;
     if (bindType === 2 && p.type !== 4 && p.type !== 10 && !svc.is('gift-bind-type-anywhere')) return err('param.error', `bind_type 2 (gift) is for gift and order-total promotions, not type ${p.type}`);
     const promoPrice = promoPrices?.[i];
@@ -414,7 +476,7 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
       if (giftNums?.[i] === undefined) return err('sku.num.invalid', 'gift SKUs need num');
     }
     const known = catalogue.get(skuId);
-    if (!known && !svc.is('invalid-skus-kept')) continue; // 无效的SKU会被剔除 (JDP-SKU-09)
+    if (!known && !svc.is('invalid-skus-kept') && !svc.is('invalid-sku-ids-kept')) continue; // 无效的SKU会被剔除 (JDP-SKU-09)
     batch.set(skuId, {
       skuId,
       wareId: known?.wareId ?? 0,
@@ -451,7 +513,7 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
       wareOfSeq.set(seq, k.wareId);
     }
   }
-  if (p.type === 4) {
+  if (p.type === 4 && !svc.reads('gift-count-at-commit')) {
     const gifts = [...merged.values()].filter((k) => k.bindType === 2).length;
     const limit = api.spec.limits['giftSkusPerPromotion'];
     const max = limit?.max ?? 5;
@@ -469,7 +531,7 @@ function commit(svc: PromotionService, p: Promotion): ServiceResult {
   if (problem) return problem;
   p.committed = true;
   svc.deps.store.drafts.delete(p.id);
-  const route = svc.is('review-route-ignored') ? 'auto' : p.reviewRoute;
+  const route = svc.is('review-route-ignored') ? 'auto' : svc.reads('review-by-hand') && p.reviewRoute === 'auto' ? 'manual' : p.reviewRoute;
   p.status = route === 'manual' ? 3 : route === 'pending' ? 2 : svc.is('auto-review-leaves-pending') ? 2 : 4;
   svc.statusOf(p);
   return ok({ success: true });

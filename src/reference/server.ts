@@ -9,6 +9,7 @@ import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
 import { applyFault, FAULTS, isFaultName, type FaultDef, type FaultId } from './faults.js';
 import { handleJos, systemError } from './jos-gateway.js';
 import { FaultCrash, PromotionService } from './promotion-service.js';
+import type { ReadingId } from './readings.js';
 import { createStore, type PromotionStore } from './store.js';
 import { registerTestControl, TEST_CONTROL_PATH } from './test-control.js';
 
@@ -17,6 +18,8 @@ export interface ServerOptions {
   readonly credentials?: Partial<JosCredentials>;
   /** One deliberate rule violation (see FAULTS); none by default. */
   readonly fault?: FaultId;
+  /** Readings the documents allow instead of our own choices (see READINGS); none by default. */
+  readonly readings?: readonly ReadingId[];
   /** Register the /__promoproof/ test-control routes (JDP-REF-08). Off by default. */
   readonly testControl?: boolean;
   /** The seller's catalogue; the seeded test catalogue by default. */
@@ -69,7 +72,14 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const credentials: JosCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
   const clock = createClock(realNow);
   const store = createStore();
-  const service = new PromotionService({ api, store, catalogue: createCatalogue(options.catalogue), clock, fault: options.fault });
+  const service = new PromotionService({
+    api,
+    store,
+    catalogue: createCatalogue(options.catalogue),
+    clock,
+    fault: options.fault,
+    readings: new Set(options.readings ?? []),
+  });
   const state: ReferenceState = { service, store, clock, credentials, protocol, fault: options.fault };
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: protocol.maxBodyBytes, return503OnClosing: false });

@@ -95,6 +95,13 @@ function paramMutations(method: string, p: ParamSpec, base: readonly (string | n
       add(`items.${m.name}`, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}[]: ${m.name}`, (x) => m.edit(at(x, ['schema', 'items'])));
     }
   }
+  // Our own limits on top of the document's (refSchema): mutated too, noticed by the ref checks.
+  if (p.refSchema) {
+    const refRules = [...new Set([...p.rules, ...(p.refRules ?? [])])];
+    for (const m of schemaMutations(p.refSchema)) add(`ref.${m.name}`, refRules, `${SHORT(method)}${label} ${p.name} (our limit): ${m.name}`, (x) => m.edit(at(x, ['refSchema'])));
+    const refItems = p.refSchema['items'] as JsonSchema | undefined;
+    if (refItems) for (const m of schemaMutations(refItems)) add(`ref.items.${m.name}`, refRules, `${SHORT(method)}${label} ${p.name}[] (our limit): ${m.name}`, (x) => m.edit(at(x, ['refSchema', 'items'])));
+  }
   if (p.required && !isId) add('not-required', [...new Set([...p.rules, ...alsoRules])], `${SHORT(method)}${label} ${p.name} may be missing`, (x) => void (x['required'] = false));
   if (typeof p.default === 'number') {
     const d = p.default;

@@ -16,6 +16,8 @@ import type {
 export interface CompiledParam {
   readonly spec: ParamSpec;
   readonly validate: ValidateFunction;
+  /** The reference's own limits on top of the documented ones (ParamSpec.refSchema). */
+  readonly validateRef?: ValidateFunction;
 }
 
 export interface CompiledVariant {
@@ -74,7 +76,11 @@ export function compileApi(spec: ApiSpec, ajv: Ajv = createAjv()): CompiledApi {
 }
 
 function compileParam(ajv: Ajv, spec: ParamSpec): CompiledParam {
-  return { spec, validate: ajv.compile(spec.schema as Record<string, unknown>) };
+  return {
+    spec,
+    validate: ajv.compile(spec.schema as Record<string, unknown>),
+    ...(spec.refSchema ? { validateRef: ajv.compile(spec.refSchema as Record<string, unknown>) } : {}),
+  };
 }
 
 function mergeParam(base: ParamSpec, patch: ParamPatch): ParamSpec {

@@ -24,6 +24,12 @@ export interface RequestContext {
   /** Fault switches of the reference: ignore undeclared parameters; answer type errors with this code. */
   readonly ignoreUnknown?: boolean;
   readonly typeErrorCode?: string;
+  /** Readings the document allows (see reference/readings.ts): skip our own limits; ignore fields without effect; any code for a missing value. */
+  readonly refLimitsOff?: boolean;
+  readonly noEffectIgnored?: boolean;
+  readonly missingCode?: string;
+  /** Relations carrying one of these rules are not checked (a reading departing from that choice). */
+  readonly skipRelationRules?: readonly string[];
 }
 
 export type RequestCheck =
@@ -65,17 +71,31 @@ export function validateRequest(
     const s = effective.spec;
     if (v === undefined) {
       if (s.default !== undefined) values[s.name] = s.default;
-      else if (s.required) return fail(paramViolation(effective, 'required', `${s.name} is required`));
+      else if (s.required) {
+        const violation = paramViolation(effective, 'required', `${s.name} is required`);
+        return fail(ctx.missingCode ? { ...violation, error: ctx.missingCode } : violation);
+      }
       continue;
     }
-    if (!effective.validate(v)) {
-      const e = effective.validate.errors?.[0];
+    // A field without effect here (e.g. seq outside bundles) may be ignored: the document allows it.
+    if (ctx.noEffectIgnored && s.appliesWhen && !matches(s.appliesWhen, values, ctx)) {
+      delete values[s.name];
+      continue;
+    }
+    const validators = ctx.refLimitsOff || !effective.validateRef ? [effective.validate] : [effective.validate, effective.validateRef];
+    for (const validate of validators) {
+      if (validate(v)) continue;
+      const e = validate.errors?.[0];
       const violation = paramViolation(effective, e?.keyword ?? 'schema', `${s.name} ${describeAjvError(e)}`);
-      return fail(e?.keyword === 'type' && ctx.typeErrorCode ? { ...violation, error: ctx.typeErrorCode } : violation);
+      const own = validate === effective.validateRef ? { ...violation, rules: s.refRules ?? violation.rules } : violation;
+      if (e?.keyword === 'type' && ctx.typeErrorCode) return fail({ ...own, error: ctx.typeErrorCode });
+      if (ctx.missingCode && (e?.keyword === 'minLength' || e?.keyword === 'minItems') && s.required) return fail({ ...own, error: ctx.missingCode });
+      return fail(own);
     }
   }
   for (const variant of active) relations.push(...variant.relations);
   for (const r of relations) {
+    if (ctx.skipRelationRules && r.rules.some((id) => ctx.skipRelationRules!.includes(id))) continue;
     const message = breaks(r, values, ctx);
     if (message !== undefined) {
       return fail({ relation: r.kind, keyword: r.kind, error: r.error, accept: acceptedCodes(r.error, r.accept), rules: r.rules, message });

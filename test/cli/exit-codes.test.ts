@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { READINGS } from '../../src/reference/readings.js';
 import { FAULTS } from '../../src/reference/faults.js';
 import { cli } from '../helpers/cli.js';
 
@@ -56,6 +57,21 @@ describe('promoproof serve', () => {
     const rows = JSON.parse(json.stdout) as { name: string; rule: string }[];
     expect(rows).toHaveLength(Object.keys(FAULTS).length);
     expect(rows.find((r) => r.name === 'suspend-from-4')?.rule).toBe('JDP-SUSP-01');
+  });
+
+  it('lists the readings, serves with them, and refuses an unknown one', async () => {
+    const json = await cli(['serve', '--list-readings', '--json']);
+    const rows = JSON.parse(json.stdout) as { name: string; departsFrom: string }[];
+    expect(rows.map((r) => r.name)).toEqual(Object.keys(READINGS));
+    expect(rows.every((r) => /-REF-/.test(r.departsFrom))).toBe(true);
+    const stop = new AbortController();
+    const run = cli(['serve', '--port', '0', '--reading', 'filters-ignored,drafts-kept'], { signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    stop.abort();
+    expect((await run).stdout).toContain('readings      filters-ignored, drafts-kept');
+    const bad = await cli(['serve', '--reading', 'lenient']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown reading 'lenient'");
   });
 
   it('serves a catalogue from a file, and reports a broken one at its line', async () => {

@@ -44,7 +44,7 @@ function listCheck(expectation?: Expectation, id = 'hostile-list', params: Recor
     requires: [],
     vars: {},
     source: { file: 'test/engine/hostile-target.test.ts', line: 1 },
-    steps: [{ kind: 'call', label: 'list', scope: 'root', step: { call: LIST, params, ...(expectation !== undefined ? { expect: expectation } : {}) } }],
+    steps: [{ kind: 'call', label: 'list', scope: 'root', asserts: true, step: { call: LIST, params, ...(expectation !== undefined ? { expect: expectation } : {}) } }],
   };
 }
 
@@ -216,16 +216,27 @@ describe('answers judged on their content', () => {
 describe('HTTP error statuses are judged on the envelope', () => {
   const err66 = { error_response: { code: '66', zh_desc: '平台连接后端服务不可用', en_desc: 'platform error' } };
 
-  it('HTTP 500 with an error_response passes when that error is expected', async () => {
+  it('HTTP 500 with an error_response fails even when that error is expected: a crash is no refusal', async () => {
     behaviour = json(500, err66);
     const { result } = await run(listCheck({ error: '66' }));
-    expect(result.status).toBe('passed');
+    expect(result.status).toBe('failed');
+    expect(result.message).toContain('HTTP 500 with error 66');
   });
 
-  it('HTTP 500 with an error_response passes when any error is expected', async () => {
-    behaviour = json(500, err66);
-    const { result } = await run(listCheck({ error: 'any' }));
-    expect(result.status).toBe('passed');
+  it('HTTP 500 with an error_response fails when any error is expected, or a refusal is allowed', async () => {
+    behaviour = json(500, { error_response: { code: 'system.exception', zh_desc: '系统异常' } });
+    for (const expectation of [{ error: 'any' }, { orRefused: 'any' }] as const) {
+      const { result } = await run(listCheck(expectation));
+      expect(result.status).toBe('failed');
+      expect(result.message).toContain('server error is never a conformant answer');
+    }
+  });
+
+  it('HTTP 503 with a well-formed success body fails too', async () => {
+    behaviour = json(503, { jingdong_seller_promotion_list_response: { code: '0', total_count: '0', promotion_v_o_s: [] } });
+    const { result } = await run();
+    expect(result.status).toBe('failed');
+    expect(result.message).toContain('HTTP 503 with a success body');
   });
 
   it('HTTP 500 with an error_response fails an expected success, naming the code', async () => {
@@ -242,6 +253,7 @@ describe('HTTP error statuses are judged on the envelope', () => {
     const status = await run(listCheck({ error: '66', httpStatus: 200 }));
     expect(status.result.status).toBe('failed');
     expect(status.result.message).toContain('expected HTTP 200, got HTTP 500');
+    behaviour = json(400, err66);
     const field = await run(listCheck({ error: '66', fields: { zh_desc: 'something else' } }));
     expect(field.result.status).toBe('failed');
     expect(field.result.message).toContain('zh_desc');
@@ -251,7 +263,7 @@ describe('HTTP error statuses are judged on the envelope', () => {
   });
 
   it('a different error than the expected one fails, naming both', async () => {
-    behaviour = json(500, err66);
+    behaviour = json(400, err66);
     const { result } = await run(listCheck({ error: ['8', '12'] }));
     expect(result.status).toBe('failed');
     expect(result.message).toContain('error 8 or 12');

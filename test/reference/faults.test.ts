@@ -196,6 +196,13 @@ const PROBES = {
     return a.status === 200 && refusedWith(a, 'promo.name.invalid');
   },
 
+  // A missing required parameter is refused in the envelope, never a crash.
+  'missing-param-crashes': async (c) => {
+    const { name: _gone, ...rest } = addFields();
+    const a = await c.call('add', rest);
+    return a.status === 200 && refused(a);
+  },
+
   'wrong-type-system-exception': async (c) =>
     refusedWith(await c.call('add', addFields({ name: 123 })), 'promo.name.invalid') && refusedWith(await c.call('add', addFields({ member: 'gold' })), 'promo.member.invalid'),
 
@@ -220,6 +227,20 @@ const PROBES = {
   },
 
   // ---------------------------------------------------------------- promotion lifecycle
+  // Commit answers success.
+  'commit-answers-without-success': async (c) => {
+    const id = await draftOf(c, 1);
+    if (!succeeded(await c.call('sku.add', skuBatch(id, 0, 1)))) return false;
+    const a = await c.call('commit', { promo_id: id });
+    return a.kind === 'success' && ['true', true].includes(field(a.body, 'success') as string | boolean);
+  },
+
+  // Reading methods answer inside <method>_response too.
+  'reads-unwrapped': async (c) => {
+    const a = await c.call('get', { promo_id: await c.promotion('single') });
+    return a.kind === 'success' && a.raw.includes('"jingdong_seller_promotion_get_response"');
+  },
+
   'commit-keeps-last-batch': async (c) => {
     const id = await draftOf(c, 1);
     if (!succeeded(await c.call('sku.add', skuBatch(id, 0, 1)))) return false;
@@ -240,6 +261,13 @@ const PROBES = {
     if (!succeeded(await c.call('sku.add', skuBatch(id, 0, 1)))) return false;
     await advance(c, id, 2);
     return refusedWith(await c.call('sku.add', skuBatch(id, 4, 5)), 'promoId.invalid') && refusedWith(await c.call('commit', { promo_id: id }), 'promo.id.invalid');
+  },
+
+  // The document advises committing within 30 minutes: a draft is kept that long.
+  'drafts-lost-early': async (c) => {
+    const id = await draftOf(c, 1);
+    await advance(c, id, 1700);
+    return succeeded(await c.call('sku.add', skuBatch(id, 0, 1))) && succeeded(await c.call('commit', { promo_id: id }));
   },
 
   'review-route-ignored': async (c) =>
@@ -481,6 +509,12 @@ const PROBES = {
     return ids.length === 1 && ids[0] === String(sku(0));
   },
 
+  // Dropped or refused, never answered back (无效的SKU会被剔除).
+  'invalid-sku-ids-kept': async (c) => {
+    const a = await c.call('sku.add', { promo_id: await draftOf(c, 1), sku_ids: [sku(0), 0], jd_prices: ['10.0', '5.0'], promo_prices: ['9.0', '4.0'] });
+    return refused(a) || !list(body(a), 'ids').map(String).includes('0');
+  },
+
   'sku-list-size-11': async (c) => {
     const id = await c.promotion('single');
     return succeeded(await c.call('sku.list', { promo_id: id, size: 10 })) && refusedWith(await c.call('sku.list', { promo_id: id, size: 11 }), 'param.error');
@@ -540,6 +574,19 @@ const PROBES = {
     return refusedWith(await c.call('resume', { promo_id: forced }), 'promo.non.delete') && succeeded(await c.call('resume', { promo_id: paused }));
   },
 
+  // In effect (5) cannot be resumed; suspended (6) can.
+  'resume-from-5': async (c) => {
+    const running = await c.promotion('single');
+    const paused = await c.promotion('single');
+    if (!succeeded(await c.call('suspend', { promo_id: paused }))) return false;
+    return refusedWith(await c.call('resume', { promo_id: running }), 'promo.non.delete') && succeeded(await c.call('resume', { promo_id: paused }));
+  },
+
+  // Approved, not yet begun (4) cannot be deleted; in effect (5) can.
+  'delete-from-4': async (c) =>
+    refusedWith(await c.call('delete', { promo_id: await c.promotion('single', { beginInMs: DAY_MS }) }), 'promo.non.delete') &&
+    succeeded(await c.call('delete', { promo_id: await c.promotion('single') })),
+
   // Manual review (3) cannot be deleted; not reviewed (2) can.
   'delete-from-3': async (c) =>
     refusedWith(await c.call('delete', { promo_id: await c.promotion('single', { route: 'manual' }) }), 'promo.non.delete') &&
@@ -564,6 +611,17 @@ const PROBES = {
     await c.promotion('single', { fields: { member: 56 } });
     const items = list(body(await c.call('list', {})), 'promotion_v_o_s');
     return items.length === 1 && field(field(items[0], 'promotion_v_o'), 'member') === '56';
+  },
+
+  // A filter outside its set may be refused or ignored, never crash the server.
+  'list-bad-filter-crashes': async (c) => {
+    const a = await c.call('list', { status: 9 });
+    return a.status === 200 && a.kind !== 'malformed';
+  },
+
+  'sku-list-bad-filter-crashes': async (c) => {
+    const a = await c.call('sku.list', { promo_id: await c.promotion('single'), bind_type: 3 });
+    return a.status === 200 && a.kind !== 'malformed';
   },
 
   // ---------------------------------------------------------------- ordermode
@@ -591,7 +649,7 @@ const PROBES = {
     orderMode(
       c,
       { favor_mode: 16, quota: [100], minus: [10], link: 'http://mall.jd.com/test-1234.html' },
-      { favor_mode: 16, quota: [100], minus: [10], link: 'http://example.com/test-1234.html' },
+      { favor_mode: 16, quota: [100], minus: [10], link: 'mall.jd.com test-1234' },
       'ordermode.link.invalid',
     ),
 
@@ -600,7 +658,7 @@ const PROBES = {
     orderMode(
       c,
       { favor_mode: 16, quota: [100], minus: [10], link: 'http://mall.jd.com/test-1234.html' },
-      { favor_mode: 16, quota: [100], minus: [10], link: 'https://mall.jd.com.example.com/test-1234.html' },
+      { favor_mode: 16, quota: [100], minus: [10], link: 'ftp://mall.jd.com/test-1234.html' },
       'ordermode.link.invalid',
     ),
 
@@ -641,9 +699,9 @@ describe('reference faults: each breaks its rule, and only under the fault', () 
     expect(unbroken).toEqual([]);
   });
 
-  it('keeps a correctly signed call working under every fault but envelope-unwrapped', async () => {
+  it('keeps a correctly signed call working under every fault but the unwrapped envelopes', async () => {
     const broken: string[] = [];
-    for (const fault of FAULT_NAMES.filter((f) => f !== 'envelope-unwrapped')) {
+    for (const fault of FAULT_NAMES.filter((f) => f !== 'envelope-unwrapped' && f !== 'reads-unwrapped')) {
       const a = await client(fault).call('list', { page: 1 });
       if (!succeeded(a)) broken.push(`${fault}: ${a.raw}`);
     }
