@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The self-test (test/proof/) runs on its own: npm run self-test (vitest.self-test.config.ts).
+    exclude: [...configDefaults.exclude, 'test/proof/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

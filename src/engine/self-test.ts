@@ -7,8 +7,16 @@ export interface FaultVerdict {
   readonly fault: FaultId;
   readonly rules: readonly string[];
   readonly description: string;
-  /** Checks covering the fault's rules that failed with the fault on (ids). */
+  /**
+   * Checks covering the fault's rules that failed with the fault on at a step that asserts (ids): a
+   * step of the scenario with an `expect`, or its last step.
+   */
   readonly caughtBy: readonly string[];
+  /**
+   * Checks covering the fault's rules that failed only at a setup step (a fixture's, or one without
+   * `expect`): the fault broke their preparation, which proves nothing about the rules they assert.
+   */
+  readonly setupFailures: readonly string[];
   /** Checks covering the fault's rules that ran. */
   readonly checks: number;
 }
@@ -28,8 +36,11 @@ export interface SelfTestResult {
   /** The spec mutations (every limit one step looser and stricter, codes, transitions), when asked for. */
   readonly mutations: readonly FaultVerdict[];
   readonly mutationScore: Score;
-  /** Checks that no fault or mutation of their own rules made fail (they could not be shown to fail). */
-  readonly neverFailed: readonly string[];
+  /**
+   * Checks not proven able to fail: no fault or mutation of their own rules made them fail at a step
+   * that asserts (failures at setup steps do not count).
+   */
+  readonly unproven: readonly string[];
 }
 
 export interface SelfTestOptions {
@@ -49,7 +60,8 @@ function score(verdicts: readonly FaultVerdict[]): Score {
 
 /**
  * The suite's mutation score: for each fault (and spec mutation) of the reference, run the checks
- * covering its rules against the reference with it on; it is caught when one of them fails.
+ * covering its rules against the reference with it on; it is caught when one of them fails at a step
+ * that asserts (a failure at a setup step proves nothing about the rule).
  */
 export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOptions = {}): Promise<SelfTestResult> {
   const clean = await runConformance({ checks, concurrency: opts.concurrency, signal: opts.signal });
@@ -73,12 +85,14 @@ export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOp
       } catch (e) {
         problem = (e as Error).message;
       }
+      const failed = (report?.results ?? []).filter((r) => r.status === 'failed');
       const description = fault.startsWith('spec:') ? (specMutationsById().get(fault)?.description ?? '') : FAULTS[fault as keyof typeof FAULTS].description;
       verdicts[i] = {
         fault,
         rules,
         description: problem ? `${description} (could not run: ${problem})` : description,
-        caughtBy: (report?.results ?? []).filter((r) => r.status === 'failed').map((r) => r.id),
+        caughtBy: failed.filter((r) => r.failure?.asserting === true).map((r) => r.id),
+        setupFailures: failed.filter((r) => r.failure?.asserting !== true).map((r) => r.id),
         checks: relevant.length,
       };
       opts.onVerdict?.(verdicts[i]!, ++done, all.length);
@@ -86,7 +100,7 @@ export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOp
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 2) }, worker));
   const ran = verdicts.filter((v) => v !== undefined);
-  const failedSomewhere = new Set(ran.flatMap((v) => v.caughtBy));
+  const proven = new Set(ran.flatMap((v) => v.caughtBy));
   const faults = ran.filter((v) => !v.fault.startsWith('spec:'));
   const mutations = ran.filter((v) => v.fault.startsWith('spec:'));
   return {
@@ -95,6 +109,6 @@ export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOp
     faultScore: score(faults),
     mutations,
     mutationScore: score(mutations),
-    neverFailed: checks.filter((c) => !failedSomewhere.has(c.id)).map((c) => c.id),
+    unproven: checks.filter((c) => !proven.has(c.id)).map((c) => c.id),
   };
 }

@@ -150,7 +150,7 @@ function failureBlock(r: CheckResult, c: Colors, verbose: boolean): string[] {
 
 function failureDetails(f: Failure, c: Colors, verbose: boolean): string[] {
   const out: string[] = [];
-  out.push(...field('step', f.step, c));
+  out.push(...field('step', `${f.step}${f.asserting === false ? ' (setup step)' : ''}`, c));
   out.push(...field('expected', f.expected, c, c.green));
   out.push(...field('actual', f.actual, c, c.red));
   if (f.request) {

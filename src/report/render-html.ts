@@ -165,7 +165,7 @@ function pre(text: string): string {
 
 function failureEntries(f: Failure): string[] {
   const out: string[] = [
-    entry('step', `<code>${escapeHtml(f.step)}</code>`),
+    entry('step', `<code>${escapeHtml(f.step)}</code>${f.asserting === false ? ' (setup step)' : ''}`),
     entry('expected', pre(f.expected)),
     entry('actual', pre(f.actual)),
   ];

@@ -75,6 +75,8 @@ function result(r: CheckResult): CheckResult {
 function failure(f: Failure): Failure {
   return {
     step: f.step,
+    stepIndex: f.stepIndex,
+    asserting: f.asserting,
     expected: f.expected,
     actual: f.actual,
     request: f.request ? request(f.request) : undefined,

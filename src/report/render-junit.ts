@@ -176,7 +176,7 @@ function details(r: CheckResult, heading?: string): string {
 }
 
 function failureLines(f: Failure): string[] {
-  const lines = [`step: ${f.step}`, `expected: ${f.expected}`, `actual: ${f.actual}`];
+  const lines = [`step: ${f.step}${f.asserting === false ? ' (setup step)' : ''}`, `expected: ${f.expected}`, `actual: ${f.actual}`];
   if (f.request) {
     lines.push(`request: ${f.request.httpMethod} ${f.request.url}`, `operation: ${f.request.operation}`);
     for (const [k, v] of Object.entries(f.request.params)) lines.push(`  ${k}=${v}`);

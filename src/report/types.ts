@@ -28,6 +28,13 @@ export interface RecordedResponse {
 export interface Failure {
   /** Id or index of the step that failed. */
   readonly step: string;
+  /** Index of that step in the check's planned steps (fixtures inlined). */
+  readonly stepIndex?: number;
+  /**
+   * Whether that step asserts the check's rules (a step of the scenario with an `expect`, or its last
+   * step); false for a setup step (a fixture's, or a scenario step without `expect`).
+   */
+  readonly asserting?: boolean;
   readonly expected: string;
   readonly actual: string;
   readonly request?: RecordedRequest;

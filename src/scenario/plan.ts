@@ -1,5 +1,6 @@
 import type { LoadedSuite } from './load-suite.js';
-import type { Capability, Json, PlannedCheck, PlannedStep, Step } from './types.js';
+import { addRoles, fixtureNeeds } from './sku-roles.js';
+import type { Capability, Json, PlannedCheck, PlannedStep, SkuRole, Step } from './types.js';
 
 /**
  * Expands a loaded suite into checks: one per scenario, or one per table row; fixtures inlined as
@@ -9,18 +10,23 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
   const checks: PlannedCheck[] = [];
   for (const { doc, pos, rowPos } of suite.scenarios) {
     const requires = new Set<Capability>(doc.requires ?? []);
+    // The check's SKU roles: the scenario's, then those of every fixture it uses (inlined).
+    const roles: Record<string, SkuRole> = { ...(doc.skus ?? {}) };
     let scopes = 0;
     const expand = (steps: readonly Step[], scope: string, depth: number, trail: readonly string[]): PlannedStep[] => {
       const out: PlannedStep[] = [];
       steps.forEach((step, i) => {
         const label = step.name ?? `${trail.join(' > ')}${trail.length ? ' > ' : ''}step ${i + 1}`;
-        if ('call' in step) out.push({ kind: 'call', label: step.name ?? `${label} (${step.call.split('.').slice(-2).join('.')})`, step, scope });
-        else if ('control' in step) out.push({ kind: 'control', label: step.name ?? `${label} (control ${step.control.action})`, step, scope });
+        // A step of the scenario itself asserts when it says what to expect (unless `asserts: false`);
+        // fixture steps never do. The check's last step is marked below.
+        if ('call' in step) out.push({ kind: 'call', label: step.name ?? `${label} (${step.call.split('.').slice(-2).join('.')})`, step, scope, asserts: scope === 'root' && step.expect !== undefined && step.asserts !== false });
+        else if ('control' in step) out.push({ kind: 'control', label: step.name ?? `${label} (control ${step.control.action})`, step, scope, asserts: false });
         else {
           const fx = suite.fixtures.get(step.use);
           if (!fx) throw new Error(`fixture ${step.use} vanished after loading`);
           if (depth > 8 || trail.includes(step.use)) throw new Error(`fixture ${step.use} uses itself`);
           for (const c of fx.doc.requires ?? []) requires.add(c);
+          addRoles(roles, fx.doc.skus, `fixture ${step.use}`);
           const inner = `s${++scopes}`;
           const bind: Record<string, Json> = { ...(fx.doc.params ?? {}), ...(step.with ?? {}) };
           out.push({ kind: 'enter', label: `${label} (use ${step.use})`, scope: inner, from: scope, bind });
@@ -36,7 +42,7 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
       });
       return out;
     };
-    const steps = expand(doc.steps, 'root', 0, []);
+    const steps = markLastStep(expand(doc.steps, 'root', 0, []));
     const base = {
       suite: suite.name,
       protocol: suite.protocol,
@@ -47,7 +53,7 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
       steps,
     };
     if (!doc.table) {
-      checks.push({ ...base, id: doc.id, title: doc.title, vars: doc.vars ?? {}, source: { file: pos.file, line: pos.line } });
+      checks.push({ ...base, id: doc.id, title: doc.title, vars: doc.vars ?? {}, source: { file: pos.file, line: pos.line }, ...fixtureNeeds(roles, steps, doc.vars ?? {}) });
       continue;
     }
     doc.table.forEach((row, r) => {
@@ -59,8 +65,21 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
         title: `${doc.title} — ${label}`,
         vars: { ...(doc.vars ?? {}), ...row },
         source: { file: at.file, line: at.line },
+        ...fixtureNeeds(roles, steps, { ...(doc.vars ?? {}), ...row }),
       });
     });
   }
   return checks;
+}
+
+/** The check's last call or control step asserts too when the scenario itself wrote it (root scope). */
+function markLastStep(steps: PlannedStep[]): PlannedStep[] {
+  let last = -1;
+  steps.forEach((s, i) => {
+    if (s.kind === 'call' || s.kind === 'control') last = i;
+  });
+  const s = steps[last];
+  if (s === undefined || (s.kind !== 'call' && s.kind !== 'control') || s.scope !== 'root') return steps;
+  if (s.kind === 'call' && s.step.asserts === false) return steps;
+  return steps.map((x, i) => (i === last ? { ...s, asserts: true } : x));
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { planChecks } from '../../src/engine/conformance.js';
+import type { PlannedStep } from '../../src/scenario/types.js';
+import { loadRules } from '../../src/spec/load.js';
+
+/** The fast guards of the proof that the suite can fail; the self-test itself is `npm run self-test`. */
+const asserting = (s: PlannedStep) => (s.kind === 'call' || s.kind === 'control') && s.asserts;
+
+describe('the planned jd-promotion suite', () => {
+  const checks = planChecks({});
+
+  it('covers every JOS and JDP rule, must and ref', () => {
+    const covered = new Set(checks.flatMap((c) => c.rules));
+    const families = loadRules().filter((r) => /^(JOS|JDP)-/.test(r.id));
+    expect(families.filter((r) => !covered.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
+  it('gives every check at least one step that asserts (a check asserting nothing cannot be proven)', () => {
+    expect(checks.filter((c) => !c.steps.some(asserting)).map((c) => `${c.id} (${c.source.file}:${c.source.line})`)).toEqual([]);
+  });
+
+  it('asserts in a generated case only at its final, generated step (the baseline setup never asserts)', () => {
+    const generated = checks.filter((c) => c.generated);
+    expect(generated.length).toBeGreaterThan(0);
+    const wrong = generated.filter((c) => {
+      const at = c.steps.flatMap((s, i) => (asserting(s) ? [i] : []));
+      return at.length !== 1 || at[0] !== c.steps.length - 1;
+    });
+    expect(wrong.map((c) => c.id)).toEqual([]);
+  });
+});
