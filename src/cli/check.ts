@@ -5,13 +5,14 @@ import { CHECK_DEFAULTS, planChecks, runConformance, TargetUnreachableError } fr
 import type { RunEvent } from '../engine/run.js';
 import { selfTest } from '../engine/self-test.js';
 import type { Target } from '../engine/target.js';
-import { loadTargetConfig, targetFromUrl } from '../engine/target-config.js';
+import { loadTargetConfig, referenceSkus, targetFromUrl } from '../engine/target-config.js';
 import { loadWaivers } from '../engine/waivers.js';
 import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
 import { isFaultId } from '../reference/faults.js';
 import { REPORTERS, isReportFormat, redactSecrets, type ReportFormat } from '../report/index.js';
 import type { RunReport, Waiver } from '../report/types.js';
 import { LoadError } from '../scenario/errors.js';
+import { serveCheck } from '../scenario/sku-roles.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { intOption, listOption, stringOption, type CliIo, type Command, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
@@ -50,7 +51,12 @@ Selection:
   --tags LIST             only checks with one of these tags (comma-separated, repeatable)
   --scenarios DIR         folder holding the suite folders (default: the bundled scenarios/)
   --no-generated          leave out the boundary cases generated from the spec
-  --list                  print the planned checks and exit
+  --list                  print the planned checks and exit (marking those the target's
+                          fixtures cannot serve)
+  --check-fixtures        send nothing: say which planned checks the target's catalogue fixtures
+                          (--target-config, else the reference's catalogue) cannot serve, why,
+                          and which SKUs to add (exit 0 when they serve every check, else 1;
+                          --json for a machine-readable list)
 
 Run:
   --concurrency N         checks run at once (default ${CHECK_DEFAULTS.concurrency})
@@ -61,11 +67,13 @@ Run:
 Output:
   --report FORMAT=PATH    write a report (console, json, junit, markdown, html); repeatable.
                           Default: reports/promoproof.{json,junit.xml,md,html}
-  --json                  print the JSON report on stdout instead of the console summary
+  --json                  print the JSON report on stdout instead of the console summary (with
+                          --check-fixtures: the checks the fixtures cannot serve)
   --verbose               list passed checks and show whole response bodies
   --self-test             run each fault of the reference, and each mutation of the spec, against the
-                          checks covering its rules; print the scores (caught / total) and the checks
-                          no fault made fail (exit 1 when a named fault is missed)
+                          checks covering its rules; print the scores (caught / total: a check failed
+                          at a step that asserts, not at a setup step) and the checks not proven, which
+                          nothing made fail at such a step (exit 1 when a named fault is missed)
   -h, --help              show this help
 
 Exit codes: 0 every must check passed; 1 a must check failed or a waiver expired;
@@ -82,6 +90,7 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
     'no-generated': { type: 'boolean' },
     scenarios: { type: 'string' },
     list: { type: 'boolean' },
+    'check-fixtures': { type: 'boolean' },
     concurrency: { type: 'string' },
     'timeout-ms': { type: 'string' },
     waivers: { type: 'string' },
@@ -103,7 +112,8 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
     const timeoutMs = intOption(values, 'timeout-ms', CHECK_DEFAULTS.timeoutMs, { min: 100, max: 600_000 });
 
     return withLoadErrors(io, async () => {
-      const target = resolveTarget(values, io);
+      // --check-fixtures and --list send nothing: a target config's secrets need not be set.
+      const target = resolveTarget(values, io, values['check-fixtures'] === true || values['list'] === true);
       const waivers: Waiver[] = stringOption(values, 'waivers') ? loadWaivers(abs(stringOption(values, 'waivers')!)) : [];
       const checks = planChecks({
         suites: listOption(values, 'suite'),
@@ -114,11 +124,18 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
         cwd: io.cwd,
       });
       if (values['list']) {
-        for (const c of checks) io.stdout(`${c.id}  [${c.level}] ${c.rules.join(',')}  ${c.title}\n`);
-        io.stdout(`${checks.length} checks\n`);
+        const skus = target?.skus ?? referenceSkus();
+        let unserved = 0;
+        for (const c of checks) {
+          const served = serveCheck(c, skus);
+          if (!served.ok) unserved++;
+          io.stdout(`${c.id}  [${c.level}] ${c.rules.join(',')}  ${c.title}${served.ok ? '' : `  [fixtures cannot serve it: ${served.add}]`}\n`);
+        }
+        io.stdout(`${checks.length} checks${unserved > 0 ? `; the fixtures cannot serve ${unserved} (--check-fixtures says why)` : ''}\n`);
         return EXIT.ok;
       }
       if (checks.length === 0) throw new CliError('no check matches the selection (--suite / --rules / --tags)');
+      if (values['check-fixtures']) return checkFixtures(checks, target, values, io, color);
       if (values['self-test']) return runSelfTest(checks, concurrency, io, color, values['verbose'] === true);
 
       const progress = progressPrinter(io, color);
@@ -178,9 +195,11 @@ function listOptionRaw(values: Values, name: string): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
 }
 
-function resolveTarget(values: Values, io: CliIo): Target | undefined {
+function resolveTarget(values: Values, io: CliIo, noSecrets = false): Target | undefined {
   const config = stringOption(values, 'target-config');
-  if (config) return loadTargetConfig(isAbsolute(config) ? config : resolve(io.cwd, config), io.env);
+  // Without requests to send (--check-fixtures), unset ${env:…} credentials stand in as placeholders.
+  const env = noSecrets ? new Proxy(io.env, { get: (e, k) => (typeof k === 'string' ? e[k] || 'unset' : undefined) }) : io.env;
+  if (config) return loadTargetConfig(isAbsolute(config) ? config : resolve(io.cwd, config), env);
   const url = stringOption(values, 'target');
   if (!url) return undefined;
   let parsed: URL;
@@ -198,6 +217,51 @@ function resolveTarget(values: Values, io: CliIo): Target | undefined {
     accessToken: io.env['PROMOPROOF_ACCESS_TOKEN'] || DEFAULT_CREDENTIALS.accessToken,
   });
   return caps.includes('test-control') ? { ...base, capabilities: ['test-control'], testControlUrl: `${parsed.origin}/__promoproof` } : base;
+}
+
+/**
+ * --check-fixtures: resolves every planned check's SKUs (positions and roles) against the target's
+ * fixtures without sending a request; prints the checks they cannot serve grouped by reason, with
+ * what to add. Exit 0 when every check can be served, 1 otherwise.
+ */
+function checkFixtures(checks: readonly PlannedCheck[], target: Target | undefined, values: Values, io: CliIo, color: boolean): ExitCode {
+  const c = pc.createColors(color);
+  const skus = target?.skus ?? referenceSkus();
+  const source = values['target-config'] ? `the fixtures of ${stringOption(values, 'target-config')}` : target ? "the reference's catalogue (assumed with --target)" : "the reference's catalogue";
+  const unserved = checks.flatMap((check) => {
+    const served = serveCheck(check, skus);
+    return served.ok ? [] : [{ check, reason: served.reason, add: served.add }];
+  });
+  if (values['json']) {
+    const out = {
+      fixtures: { skus: skus.length, source },
+      checks: checks.length,
+      served: checks.length - unserved.length,
+      unserved: unserved.map((u) => ({ id: u.check.id, level: u.check.level, rules: u.check.rules, source: u.check.source, reason: u.reason, add: u.add })),
+    };
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    return unserved.length === 0 ? EXIT.ok : EXIT.checkFailed;
+  }
+  io.stdout(`Fixtures: ${skus.length} SKUs (${source}); ${checks.length} checks planned, no request sent.\n`);
+  if (unserved.length === 0) {
+    io.stdout(c.green(`The fixtures serve every check.\n`));
+    return EXIT.ok;
+  }
+  const groups = new Map<string, { add: string; checks: PlannedCheck[] }>();
+  for (const u of unserved) {
+    const g = groups.get(u.reason) ?? { add: u.add, checks: [] };
+    g.checks.push(u.check);
+    groups.set(u.reason, g);
+  }
+  const must = unserved.filter((u) => u.check.level === 'must').length;
+  io.stdout(c.red(`The fixtures cannot serve ${unserved.length} check(s) (${must} must); they would be skipped:\n`));
+  for (const [reason, g] of groups) {
+    io.stdout(`\n  ${reason}\n    ${c.bold(`→ ${g.add}`)}\n`);
+    for (const k of g.checks) io.stdout(`    ${k.id} [${k.level}] ${c.dim(`${k.source.file}:${k.source.line}`)}\n`);
+  }
+  const adds = [...new Set(unserved.map((u) => u.add))];
+  io.stdout(`\nTo serve them, add to fixtures.skus of the target config:\n${adds.map((a) => `  - ${a.replace(/^add /, '')}\n`).join('')}`);
+  return EXIT.checkFailed;
 }
 
 async function withLoadErrors(io: CliIo, body: () => Promise<ExitCode>): Promise<ExitCode> {
@@ -242,7 +306,8 @@ async function runSelfTest(checks: readonly PlannedCheck[], concurrency: number,
       if (v.fault.startsWith('spec:') && v.caughtBy.length > 0 && !verbose) return;
       const mark = v.caughtBy.length > 0 ? c.green('caught') : c.red('MISSED');
       const how = v.caughtBy.length > 0 ? `by ${v.caughtBy.length} of ${v.checks} check(s), e.g. ${v.caughtBy[0]}` : `${v.checks} check(s) cover ${v.rules.join(', ')}`;
-      io.stdout(`  [${String(done).padStart(3)}/${total}] ${mark}  ${v.fault} (${v.rules.join(', ')})  ${how}\n`);
+      const setup = v.setupFailures.length > 0 ? c.dim(`; ${v.setupFailures.length} failed only at a setup step, e.g. ${v.setupFailures[0]}`) : '';
+      io.stdout(`  [${String(done).padStart(3)}/${total}] ${mark}  ${v.fault} (${v.rules.join(', ')})  ${how}${setup}\n`);
     },
   });
   if (result.clean.notPassed.length > 0) {
@@ -252,6 +317,8 @@ async function runSelfTest(checks: readonly PlannedCheck[], concurrency: number,
   const line = (label: string, s: { caught: number; total: number; missed: readonly { fault: string }[] }) =>
     `${label}: ${s.caught}/${s.total} caught${s.missed.length > 0 ? `; missed: ${s.missed.map((m) => m.fault).join(', ')}` : ''}\n`;
   io.stdout(`\n${line('Faults', result.faultScore)}${line('Spec mutations', result.mutationScore)}`);
-  io.stdout(`Checks never shown to fail: ${result.neverFailed.length} of ${checks.length}${result.neverFailed.length > 0 && verbose ? `: ${result.neverFailed.join(', ')}` : ''}\n`);
+  io.stdout(
+    `Checks not proven (no fault or mutation of their rules made them fail at a step that asserts): ${result.unproven.length} of ${checks.length}${result.unproven.length > 0 && verbose ? `: ${result.unproven.join(', ')}` : ''}\n`,
+  );
   return result.faultScore.missed.length === 0 && result.clean.notPassed.length === 0 ? EXIT.ok : EXIT.checkFailed;
 }

@@ -3,8 +3,9 @@ import { checkField } from '../checks/matchers.js';
 import { decodeAnswer } from '../protocol/jos/envelope.js';
 import type { CheckResult, Failure, RecordedResponse } from '../report/types.js';
 import type { CompiledApi } from '../spec/compile.js';
+import { serveCheck } from '../scenario/sku-roles.js';
 import { evaluate, lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
-import type { CallStep, ControlStep, Json, PlannedCheck, Transport } from '../scenario/types.js';
+import type { CallStep, ControlStep, Json, Matcher, PlannedCheck, Transport } from '../scenario/types.js';
 import { httpExchange, type HttpOutcome } from './http.js';
 import { sendJos, type JosExchange } from './jos-adapter.js';
 import type { Target } from './target.js';
@@ -23,7 +24,7 @@ export interface ExecuteOptions {
 /** Why a check stopped early: a failed expectation, a transport or harness fault, an undecidable case, or an allowed early refusal. */
 class Stop {
   constructor(
-    readonly status: 'failed' | 'errored' | 'inconclusive' | 'passed',
+    readonly status: 'failed' | 'errored' | 'inconclusive' | 'passed' | 'skipped',
     readonly message: string,
     readonly failure?: Failure,
   ) {}
@@ -68,6 +69,9 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
   if (missing.length > 0) {
     return { ...base, status: 'skipped', message: `target lacks capability ${missing.join(', ')}`, durationMs: 0 };
   }
+  // The catalogue SKUs it names by position and by role, picked before any request.
+  const served = serveCheck(check, target.skus);
+  if (!served.ok) return { ...base, status: 'skipped', message: `fixtures cannot serve this check: ${served.reason}; ${served.add}`, durationMs: 0 };
   const scopes = new Map<string, Record<string, Json>>();
   const fresh = freshSource();
   const ctxFor = (scope: string): TemplateContext => ({
@@ -75,13 +79,17 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     nowMs: () => Date.now() + (target.clock?.offsetMs ?? 0),
     fresh,
     skus: target.skus,
+    ...(served.picked.size > 0 ? { roles: served.picked } : {}),
     ...(target.skuPool && opts.poolBase !== undefined ? { pool: { base: opts.poolBase, priceFen: yuanToFen(Number(target.skuPool.price)) } } : {}),
   });
+  // The planned step the check is at, so that a failure says where it stopped and whether that step asserts.
+  let at = -1;
   try {
     scopes.set('root', {});
     const rootVars = scopes.get('root')!;
     for (const [k, v] of Object.entries(check.vars)) rootVars[k] = evaluate(v, ctxFor('root')) as Json;
-    for (const step of check.steps) {
+    for (const [i, step] of check.steps.entries()) {
+      at = i;
       if (opts.signal?.aborted) throw new Stop('errored', 'run stopped');
       switch (step.kind) {
         case 'enter': {
@@ -106,10 +114,25 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     return { ...base, status: 'passed', message: '', durationMs: Math.round(performance.now() - started) };
   } catch (e) {
     const durationMs = Math.round(performance.now() - started);
-    if (e instanceof Stop) return { ...base, status: e.status, message: e.status === 'passed' ? '' : e.message, durationMs, ...(e.failure ? { failure: e.failure } : {}) };
-    if (e instanceof TemplateError) return { ...base, status: 'errored', message: `scenario error: ${e.message}`, durationMs };
-    return { ...base, status: 'errored', message: `harness error: ${(e as Error).message}`, durationMs };
+    const status = e instanceof Stop ? e.status : 'errored';
+    const message = e instanceof Stop ? (e.status === 'passed' ? '' : e.message) : e instanceof TemplateError ? `scenario error: ${e.message}` : `harness error: ${(e as Error).message}`;
+    const failure = status === 'passed' || status === 'skipped' ? undefined : stoppedAt(check, at, e instanceof Stop ? e.failure : undefined, message);
+    return { ...base, status, message, durationMs, ...(failure ? { failure } : {}) };
   }
+}
+
+/**
+ * The failure of a check that stopped at planned step `at`: the step's details (when the step gave
+ * them) with its index and whether it asserts; a bare record of the step otherwise (a test-control or
+ * scenario error). Undefined when the check stopped before its first step.
+ */
+function stoppedAt(check: PlannedCheck, at: number, given: Failure | undefined, message: string): Failure | undefined {
+  const step = check.steps[at];
+  if (step === undefined) return given;
+  const asserting = (step.kind === 'call' || step.kind === 'control') && step.asserts;
+  if (given) return { ...given, stepIndex: at, asserting };
+  const prefix = `${step.label}: `;
+  return { step: step.label, stepIndex: at, asserting, expected: 'the step to run to completion', actual: message.startsWith(prefix) ? message.slice(prefix.length) : message };
 }
 
 async function runControl(step: ControlStep, label: string, ctx: TemplateContext, target: Target, opts: ExecuteOptions): Promise<void> {
@@ -183,6 +206,12 @@ async function runCall(
     throw fail('failed', `HTTP ${expectation.httpStatus}`, `HTTP ${out.status}`);
   }
 
+  // A crash is never a conformant answer, whatever its body says: not a refusal, not a success.
+  const askedStatus = expectation !== 'success' ? expectation.httpStatus : undefined;
+  if (out.status >= 500 && askedStatus !== out.status) {
+    const said = answer.kind === 'error' ? `error ${answer.code} (${answer.message})` : answer.kind === 'success' ? 'a success body' : 'a malformed body';
+    throw fail('failed', expectedText, `HTTP ${out.status} with ${said}: a server error is never a conformant answer`);
+  }
   if (answer.kind === 'malformed') throw fail('failed', expectedText, `a malformed answer: ${answer.reason}`);
   if (wantError !== undefined) {
     if (answer.kind === 'success') throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `success${skew.note}`);
@@ -191,6 +220,12 @@ async function runCall(
     checkFields(answer.body as Json);
     return;
   }
+  // A state the check needs, reached through the public API where the target allows it: if this target
+  // went another way (another review route, a begin_time it refuses), the check does not apply to it.
+  const assumed = step.assume === undefined ? undefined : (evaluate(step.assume as unknown as Json, ctx) as Record<string, Matcher>);
+  const assumeNot = (what: string) =>
+    new Stop('skipped', `${label}: this check needs ${describeAssumption(assumed!)}, and the target ${what}; reach that state with test-control instead`);
+  if (assumed !== undefined && answer.kind === 'error') throw assumeNot(`refused the step with ${answer.code} (${answer.message})`);
   if (answer.kind === 'error') {
     const early = expectation !== 'success' ? expectation.orRefused : undefined;
     if (early !== undefined && (early === 'any' || [early].flat().includes(answer.code))) {
@@ -205,12 +240,22 @@ async function runCall(
     throw fail('failed', `an answer matching the spec schema of ${step.call}`, `${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`);
   }
   const body = answer.body as Json;
+  for (const [path, matcher] of Object.entries(assumed ?? {})) {
+    const r = checkField(body, path, matcher);
+    if (!r.passed) throw assumeNot(`answered ${r.given}`);
+  }
   checkFields(body);
   for (const [name, path] of Object.entries(step.capture ?? {})) {
     const v = lookup(body as Record<string, Json>, parsePath(path));
     if (v === undefined) throw fail('failed', `a value at ${path} to capture as ${name}`, 'nothing there');
     scopeVars[name] = v;
   }
+}
+
+function describeAssumption(assume: Readonly<Record<string, Matcher>>): string {
+  return Object.entries(assume)
+    .map(([path, m]) => `${path} ${m !== null && typeof m === 'object' ? Object.entries(m).map(([op, v]) => `${op} ${JSON.stringify(v)}`).join(', ') : `= ${JSON.stringify(m)}`}`)
+    .join(' and ');
 }
 
 /**

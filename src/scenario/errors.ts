@@ -10,6 +10,7 @@ export const LOAD_ERROR_CODES = {
   PP_UNKNOWN_FIXTURE: 'a step uses a fixture the suite does not define',
   PP_DUPLICATE_ID: 'two scenarios (or fixtures) of a suite share an id',
   PP_CAPABILITY: 'a scenario uses test control without requiring it',
+  PP_SKU_ROLE: 'a template names a SKU role that is not declared, or SKU roles contradict each other',
   PP_SUITE_MISMATCH: "a file's suite differs from its folder",
   PP_UNKNOWN_SUITE: 'no such suite folder under scenarios/',
   PP_FILE: 'the file cannot be read',

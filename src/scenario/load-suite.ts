@@ -4,8 +4,9 @@ import { loadRules } from '../spec/load.js';
 import { LoadError, type LoadProblem } from './errors.js';
 import { schemaProblems } from './schema-check.js';
 import { SCENARIOS_DIR, SUITES } from './suites.js';
-import { checkTemplates } from './template.js';
-import type { BaselineDoc, FixtureDoc, ScenarioDoc, ScenarioFileDoc, SourcePos, Step } from './types.js';
+import { roleProblems, sameRole } from './sku-roles.js';
+import { checkTemplates, roleRefs } from './template.js';
+import type { BaselineDoc, FixtureDoc, ScenarioDoc, ScenarioFileDoc, SkuRole, SourcePos, Step } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadedScenario {
@@ -47,6 +48,8 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
   const fixtures = new Map<string, { doc: FixtureDoc; pos: SourcePos; source: YamlSource; path: (string | number)[] }>();
   const uses: { use: string; source: YamlSource; path: (string | number)[]; owner: { requires?: readonly string[] } }[] = [];
   const seenIds = new Map<string, SourcePos>();
+  // Who declares or names SKU roles, checked once every fixture is known.
+  const roleOwners: RoleOwner[] = [];
   const baselines: { doc: BaselineDoc; pos: SourcePos }[] = [];
   const ruleIds = new Set(loadRules().map((r) => r.id));
   const api = def.api();
@@ -97,6 +100,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       checkSteps(s.steps, [...at, 'steps'], s);
       if (usesPool(s) && !(s.requires ?? []).includes('sku-pool')) problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
       scenarios.push({ doc: s, pos: source.locate(at), rowPos: (s.table ?? []).map((_, r) => source.locate([...at, 'table', r])) });
+      roleOwners.push({ what: `scenario '${s.id}'`, own: s.skus ?? {}, steps: s.steps, source, at, values: [[s.vars ?? {}, [...at, 'vars']], [s.table ?? [], [...at, 'table']], [s.steps, [...at, 'steps']]] });
     });
     (doc.baselines ?? []).forEach((b, i) => {
       const at = ['baselines', i];
@@ -104,6 +108,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       checkSteps(b.setup ?? [], [...at, 'setup'], b);
       for (const t of checkTemplates({ params: b.params, grow: b.grow ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       baselines.push({ doc: b, pos: source.locate(at) });
+      roleOwners.push({ what: 'the baseline', own: {}, steps: b.setup ?? [], source, at, values: [[b.setup ?? [], [...at, 'setup']], [b.params, [...at, 'params']], [b.grow ?? {}, [...at, 'grow']]] });
     });
     for (const [fname, fx] of Object.entries(doc.fixtures ?? {})) {
       const at = ['fixtures', fname];
@@ -113,6 +118,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       checkSteps(fx.steps, [...at, 'steps'], fx);
       if (usesPool(fx) && !(fx.requires ?? []).includes('sku-pool')) problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
       for (const t of checkTemplates({ params: fx.params ?? {}, outputs: fx.outputs ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      roleOwners.push({ what: `fixture '${fname}'`, own: fx.skus ?? {}, steps: fx.steps, source, at, values: [[fx.params ?? {}, [...at, 'params']], [fx.steps, [...at, 'steps']], [fx.outputs ?? {}, [...at, 'outputs']]] });
     }
   }
   const someFileFailed = problems.some((p) => p.code === 'PP_SCHEMA' || p.code === 'PP_YAML_SYNTAX' || p.code === 'PP_FILE');
@@ -126,6 +132,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       }
     }
   }
+  for (const owner of roleOwners) problems.push(...roleOwnerProblems(owner, fixtures));
   if (problems.length > 0) throw new LoadError(problems);
   return {
     name,
@@ -134,6 +141,63 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     fixtures: new Map([...fixtures].map(([k, v]) => [k, { doc: v.doc, pos: v.pos }])),
     baselines,
   };
+}
+
+interface RoleOwner {
+  readonly what: string;
+  /** The roles it declares itself. */
+  readonly own: Readonly<Record<string, SkuRole>>;
+  readonly steps: readonly Step[];
+  readonly source: YamlSource;
+  readonly at: (string | number)[];
+  /** Values whose templates may name roles, with their paths. */
+  readonly values: readonly [unknown, (string | number)[]][];
+}
+
+/**
+ * SKU roles of a scenario, fixture or baseline: its own and those of every fixture it uses must agree
+ * (a name declared twice asks the same), refer to declared roles without cycles, and every
+ * `${sku.NAME}` / `{$skus: {role}}` it writes must name one of them.
+ */
+function roleOwnerProblems(owner: RoleOwner, fixtures: ReadonlyMap<string, { doc: FixtureDoc }>): LoadProblem[] {
+  const problems: LoadProblem[] = [];
+  const merged: Record<string, SkuRole> = { ...owner.own };
+  const from = new Map<string, string>(Object.keys(owner.own).map((n) => [n, owner.what]));
+  const seen = new Set<string>();
+  const visit = (steps: readonly Step[]) => {
+    for (const step of steps) {
+      if (!('use' in step) || seen.has(step.use)) continue;
+      seen.add(step.use);
+      const fx = fixtures.get(step.use);
+      if (!fx) continue;
+      for (const [name, r] of Object.entries(fx.doc.skus ?? {})) {
+        const prior = merged[name];
+        if (prior !== undefined && !sameRole(prior, r)) {
+          // Reported where the owner declares or pulls it in; a fixture's own clash is its own problem.
+          problems.push(owner.source.problem('PP_SKU_ROLE', `SKU role '${name}' of fixture '${step.use}' differs from the one of ${from.get(name)}: ${JSON.stringify(r)} vs ${JSON.stringify(prior)} (rename one)`, name in owner.own ? [...owner.at, 'skus', name] : owner.at));
+        } else if (prior === undefined) {
+          merged[name] = r;
+          from.set(name, `fixture '${step.use}'`);
+        }
+      }
+      visit(fx.doc.steps);
+    }
+  };
+  visit(owner.steps);
+  for (const p of roleProblems(merged, true)) {
+    const cycle = p.message.startsWith('roles name each other');
+    if (!(p.role in owner.own) && !(cycle && Object.keys(owner.own).some((n) => p.message.includes(`skus.${n} `) || p.message.endsWith(`skus.${n}`)))) continue;
+    problems.push(owner.source.problem('PP_SKU_ROLE', p.message, p.role in owner.own ? [...owner.at, 'skus', p.role, ...(p.field ? [p.field] : [])] : [...owner.at, 'skus']));
+  }
+  for (const [value, path] of owner.values) {
+    for (const ref of roleRefs(value, path)) {
+      if (!(ref.role in merged)) {
+        const known = Object.keys(merged);
+        problems.push(owner.source.problem('PP_SKU_ROLE', `SKU role '${ref.role}' is not declared by ${owner.what} or a fixture it uses (${known.length > 0 ? `known: ${known.join(', ')}` : "declare it under 'skus:'"})`, ref.path));
+      }
+    }
+  }
+  return problems;
 }
 
 function usesPool(doc: unknown): boolean {

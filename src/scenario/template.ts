@@ -8,10 +8,13 @@ import type { Json } from './types.js';
  *   now, now+1d, now-5m59s          a time text (yyyy-MM-dd HH:mm:ss, UTC+8) relative to the target's clock
  *   begin, begin+60s, promo, a.b[0]  a variable (captured, table column, fixture parameter), with time arithmetic
  *   fresh.name, fresh.int            unique per check: a name of at most 10 characters, a positive integer
- *   sku[3], sku[3].price, sku[3].ware   the target's catalogue fixtures: id, jd price (yuan text), ware id
+ *   sku[3], sku[3].price, sku[3].ware   the target's catalogue fixtures by position: id, jd price (yuan text), ware id
+ *   sku.gift, sku.gift[2].price      a SKU of a role the scenario (or a fixture it uses) declares in `skus:`
+ *                                    (the role's first SKU, or its i-th): id, .price, .ware
  *   pool[3], pool[3].price           SKU 3 of this run's block of the target's SKU pool (capability
  *                                    sku-pool): a block drawn at random per run, for list filters
  * Object constructors: {$repeat: {value, count}}, {$skus: {from, count}}, {$prices: {from, count}},
+ * {$skus: {role}}, {$prices: {role}} (every SKU of the role),
  * {$text: {length, char}} (length characters), {$text: {bytes, char}} (bytes in UTF-8, padded with 'a').
  */
 
@@ -20,6 +23,7 @@ export type Expr =
   | { readonly kind: 'var'; readonly path: readonly (string | number)[] }
   | { readonly kind: 'fresh'; readonly what: 'name' | 'int' }
   | { readonly kind: 'sku'; readonly index: number; readonly field: 'id' | 'price' | 'ware' }
+  | { readonly kind: 'role'; readonly role: string; readonly index: number; readonly field: 'id' | 'price' | 'ware' }
   | { readonly kind: 'pool'; readonly index: number; readonly field: 'id' | 'price' | 'ware' };
 
 /** How many SKUs of the pool one run may use: ${pool[0]} … ${pool[99]}. */
@@ -41,6 +45,12 @@ export function parseExpr(text: string): Expr {
     if (offsetAt >= 0) throw new TemplateError(`\${${text}}: fresh values take no offset`);
     return { kind: 'fresh', what: head === 'fresh.name' ? 'name' : 'int' };
   }
+  const role = /^sku\.([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?(?:\.(id|price|ware))?$/.exec(head);
+  if (role) {
+    if (offsetAt >= 0) throw new TemplateError(`\${${text}}: a SKU takes no offset`);
+    return { kind: 'role', role: role[1]!, index: role[2] === undefined ? 0 : Number(role[2]), field: (role[3] as 'id' | 'price' | 'ware' | undefined) ?? 'id' };
+  }
+  if (head.startsWith('sku.')) throw new TemplateError(`\${${text}}: expected sku.ROLE, sku.ROLE[i], with .price, .ware or .id`);
   const sku = /^(sku|pool)\[(\d+)\](?:\.(id|price|ware))?$/.exec(head);
   if (sku) {
     const index = Number(sku[2]);
@@ -143,7 +153,8 @@ function checkConstructor(name: string, arg: unknown, keyCount: number): string 
       return 'value' in a && int('count') ? undefined : '$repeat needs {value, count}';
     case '$skus':
     case '$prices':
-      return int('from') && int('count') ? undefined : `${name} needs {from, count} (non-negative integers)`;
+      if ('role' in a) return Object.keys(a).length === 1 && typeof a['role'] === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(a['role']) ? undefined : `${name} needs {role: NAME} alone`;
+      return int('from') && int('count') ? undefined : `${name} needs {from, count} (non-negative integers) or {role: NAME}`;
     case '$text':
       return (int('length') || int('bytes')) && (a['char'] === undefined || (typeof a['char'] === 'string' && [...a['char']].length === 1))
         ? undefined
@@ -167,6 +178,8 @@ export interface TemplateContext {
   readonly nowMs: () => number;
   readonly fresh: { name(): string; int(): number };
   readonly skus: readonly FixtureSku[];
+  /** The SKUs picked for the check's roles (`${sku.NAME}`), when it declares any. */
+  readonly roles?: ReadonlyMap<string, readonly FixtureSku[]>;
   /** This run's block of the target's SKU pool, when it has one. */
   readonly pool?: { readonly base: number; readonly priceFen: number };
 }
@@ -218,6 +231,11 @@ function evalExpr(e: Expr, ctx: TemplateContext): Json {
       if (!k) throw new TemplateError(`sku[${e.index}]: the target's fixtures list ${ctx.skus.length} SKUs`);
       return e.field === 'id' ? k.id : e.field === 'ware' ? k.ware : fenToYuan(k.priceFen);
     }
+    case 'role': {
+      const k = roleSkus(ctx, e.role, `sku.${e.role}`)[e.index];
+      if (!k) throw new TemplateError(`sku.${e.role}[${e.index}]: the role has ${roleSkus(ctx, e.role, `sku.${e.role}`).length} SKU(s)`);
+      return e.field === 'id' ? k.id : e.field === 'ware' ? k.ware : fenToYuan(k.priceFen);
+    }
     case 'pool': {
       if (!ctx.pool) throw new TemplateError(`pool[${e.index}]: the target has no SKU pool (capability sku-pool)`);
       const id = ctx.pool.base + e.index;
@@ -242,7 +260,17 @@ function evalExpr(e: Expr, ctx: TemplateContext): Json {
   }
 }
 
+function roleSkus(ctx: TemplateContext, role: string, shown: string): readonly FixtureSku[] {
+  const picked = ctx.roles?.get(role);
+  if (!picked) throw new TemplateError(`${shown}: no SKU role '${role}' was picked (declare it in the scenario's skus:)`);
+  return picked;
+}
+
 function construct(name: string, a: Record<string, Json>, ctx: TemplateContext): Json {
+  if ((name === '$skus' || name === '$prices') && typeof a['role'] === 'string') {
+    const picked = roleSkus(ctx, a['role'], `${name} {role: ${a['role']}}`);
+    return name === '$skus' ? picked.map((k) => k.id) : picked.map((k) => fenToYuan(k.priceFen));
+  }
   const count = Number(a['count'] ?? 0);
   const from = Number(a['from'] ?? 0);
   if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(from) || from < 0) {
@@ -269,4 +297,63 @@ function construct(name: string, a: Record<string, Json>, ctx: TemplateContext):
     default:
       throw new TemplateError(`unknown constructor ${name}`);
   }
+}
+
+/** Every SKU role a value's templates and constructors name, with the JSON path where it sits (for load-time checks). */
+export function roleRefs(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; role: string }[] {
+  const out: { path: (string | number)[]; role: string }[] = [];
+  const walk = (v: unknown, p: (string | number)[]) => {
+    if (typeof v === 'string') {
+      if (!v.includes('${sku.')) return;
+      let parts: (string | Expr)[];
+      try {
+        parts = parseTemplate(v);
+      } catch {
+        return; // reported by checkTemplates
+      }
+      for (const e of parts) if (typeof e !== 'string' && e.kind === 'role') out.push({ path: p, role: e.role });
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+    else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const ctor of ['$skus', '$prices']) {
+        const arg = o[ctor] as Record<string, unknown> | undefined;
+        if (arg && typeof arg === 'object' && typeof arg['role'] === 'string') out.push({ path: [...p, ctor, 'role'], role: arg['role'] });
+      }
+      for (const k of Object.keys(o)) walk(o[k], [...p, k]);
+    }
+  };
+  walk(value, path);
+  return out;
+}
+
+/**
+ * The catalogue positions a value names literally: `sku[N]` (one each) and `$skus` / `$prices {from,
+ * count}` (a `${var}` count or from looked up in `vars`; a range whose bounds are unknown is left out).
+ */
+export function skuIndexRefs(value: unknown, vars: Readonly<Record<string, Json>> = {}): { from: number; count: number }[] {
+  const out: { from: number; count: number }[] = [];
+  const num = (x: unknown): number | undefined => {
+    if (typeof x === 'number') return Number.isSafeInteger(x) && x >= 0 ? x : undefined;
+    const m = typeof x === 'string' ? /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(x) : null;
+    return m ? num(vars[m[1]!]) : undefined;
+  };
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(/\$\{\s*sku\[(\d+)\]/g)) out.push({ from: Number(m[1]), count: 1 });
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const ctor of ['$skus', '$prices']) {
+        const arg = o[ctor] as Record<string, unknown> | undefined;
+        if (arg && typeof arg === 'object' && !('role' in arg)) {
+          const from = num(arg['from']);
+          const count = num(arg['count']);
+          if (from !== undefined && count !== undefined && count > 0) out.push({ from, count });
+        }
+      }
+      for (const k of Object.keys(o)) walk(o[k]);
+    }
+  };
+  walk(value);
+  return out;
 }

@@ -18,6 +18,8 @@ export type Matcher =
       readonly match?: string;
       readonly exists?: boolean;
       readonly length?: Json;
+      /** Neither this value nor an object holding it is an item of the array (a dropped SKU). */
+      readonly excludes?: Json;
     };
 
 export type Expectation =
@@ -50,6 +52,17 @@ export interface CallStep {
   readonly transport?: Transport;
   readonly expect?: Expectation;
   readonly capture?: Readonly<Record<string, string>>;
+  /**
+   * `false`: a step of the scenario that carries an `expect` only as a guard (it does not assert the
+   * scenario's rules). A root step asserts when it has an `expect` or is the last step of the check.
+   */
+  readonly asserts?: false;
+  /**
+   * A state the rest of the check needs, reached through the public API (e.g. `promotion_v_o.status: 5`
+   * after commit): a success whose fields do not match, or a refusal, skips the check with the reason
+   * instead of failing it, since the document lets a target reach another state here.
+   */
+  readonly assume?: Readonly<Record<string, Matcher>>;
 }
 
 export interface UseStep {
@@ -73,6 +86,36 @@ export type Step = CallStep | UseStep | ControlStep;
 
 export type Capability = 'test-control' | 'sku-pool';
 
+/**
+ * What a scenario (or fixture) needs of the target's catalogue fixtures, by role: the runner picks
+ * the SKUs (src/scenario/sku-roles.ts); templates name them `${sku.NAME}`, `${sku.NAME[i].price}`, ….
+ * Prices compare the jd price, strictly; a role name in a price bound means that role's lowest
+ * (`…Below`) or highest (`priceAbove`) price. Roles never share a SKU, nor a SKU a check names by
+ * position (`sku[N]`).
+ */
+export interface SkuRole {
+  /** How many SKUs (default 1); a `${var}` of the check (a table column) is allowed. */
+  readonly count?: number | string;
+  /** Each SKU's price above this many yuan, or above the highest price of the named role(s). */
+  readonly priceAbove?: number | string | readonly string[];
+  /** Each SKU's price below this many yuan, or below the lowest price of the named role(s). */
+  readonly priceBelow?: number | string | readonly string[];
+  /** Σ price × times of this role's SKUs below the lowest price of the named role(s) (the gift rule). */
+  readonly totalBelow?: string | readonly string[];
+  /** Σ price × times of this role's SKUs equal to the price of the named role (a single SKU): a boundary. */
+  readonly totalEquals?: string;
+  /** The multiplier of totalBelow / totalEquals (a gift's num; default 1); a `${var}` is allowed. */
+  readonly times?: number | string;
+  /** `distinct`: each SKU of another ware (product); `same`: all of one ware. */
+  readonly wares?: 'distinct' | 'same';
+  /** Each SKU of a ware of the named role. */
+  readonly sameWareAs?: string;
+  /** No SKU of a ware of the named roles. */
+  readonly otherWareThan?: readonly string[];
+  /** Which end of the price order to pick from (the SKU nearest a bound, for boundary cases); else the solver's choice. */
+  readonly prefer?: 'cheapest' | 'dearest';
+}
+
 export interface ScenarioDoc {
   readonly id: string;
   readonly title: string;
@@ -82,12 +125,16 @@ export interface ScenarioDoc {
   readonly requires?: readonly Capability[];
   readonly vars?: Readonly<Record<string, Json>>;
   readonly table?: readonly Readonly<Record<string, Json>>[];
+  /** The catalogue SKUs the scenario needs, by role (see SkuRole). */
+  readonly skus?: Readonly<Record<string, SkuRole>>;
   readonly steps: readonly Step[];
 }
 
 export interface FixtureDoc {
   readonly description?: string;
   readonly requires?: readonly Capability[];
+  /** The catalogue SKUs the fixture needs, by role; a check using the fixture needs them too. */
+  readonly skus?: Readonly<Record<string, SkuRole>>;
   readonly params?: Readonly<Record<string, Json>>;
   readonly steps: readonly Step[];
   readonly outputs?: Readonly<Record<string, Json>>;
@@ -121,10 +168,15 @@ export interface SourcePos {
 
 // ---------------------------------------------------------------- the plan: plain, serialisable data
 
-/** A step with fixtures inlined: only calls and controls remain; `scope` marks fixture-local variables. */
+/**
+ * A step with fixtures inlined: only calls and controls remain; `scope` marks fixture-local variables.
+ * `asserts`: the step checks the rules the check covers — it is written in the scenario itself (not in a
+ * fixture) and has an `expect` (without `asserts: false`) or is the check's last step. A check that
+ * fails at a step that does not assert (setup) proves nothing about its rules.
+ */
 export type PlannedStep =
-  | { readonly kind: 'call'; readonly label: string; readonly step: CallStep; readonly scope: string }
-  | { readonly kind: 'control'; readonly label: string; readonly step: ControlStep; readonly scope: string }
+  | { readonly kind: 'call'; readonly label: string; readonly step: CallStep; readonly scope: string; readonly asserts: boolean }
+  | { readonly kind: 'control'; readonly label: string; readonly step: ControlStep; readonly scope: string; readonly asserts: boolean }
   /** Enter a fixture: bind its parameters (templates evaluated in the caller's scope). */
   | { readonly kind: 'enter'; readonly label: string; readonly scope: string; readonly from: string; readonly bind: Readonly<Record<string, Json>> }
   /** Leave a fixture: copy its outputs into the caller's variables. */
@@ -145,4 +197,15 @@ export interface PlannedCheck {
   readonly source: { readonly file: string; readonly line: number };
   /** Set for generated cases: which limit of the spec they probe. */
   readonly generated?: { readonly kind: string; readonly operation: string; readonly target: string };
+  /**
+   * The catalogue SKUs the check needs by role: the scenario's and those of every fixture it uses,
+   * `${var}` counts resolved from the check's variables. Absent when it names none.
+   */
+  readonly skus?: Readonly<Record<string, SkuRole>>;
+  /**
+   * The catalogue positions the check names literally (`sku[N]`, `$skus`/`$prices {from, count}`), as
+   * ranges; roles never pick these. `skuReach` is how many fixtures they need (highest index + 1).
+   */
+  readonly skuIndices?: readonly { readonly from: number; readonly count: number }[];
+  readonly skuReach?: number;
 }
