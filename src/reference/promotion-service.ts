@@ -506,7 +506,8 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
     const wareOfSeq = new Map<number, number>();
     for (const k of merged.values()) {
       const seq = k.seq!;
-      if ((seqOfWare.get(k.wareId) ?? seq) !== seq || (wareOfSeq.get(seq) ?? k.wareId) !== k.wareId) {
+      const sameWareOtherSeq = (seqOfWare.get(k.wareId) ?? seq) !== seq && !svc.is('bundle-seq-per-sku');
+      if (sameWareOtherSeq || (wareOfSeq.get(seq) ?? k.wareId) !== k.wareId) {
         return err('sku.seq.invalid', `SKUs of product ${k.wareId} must share one seq, and products must not share a seq`);
       }
       seqOfWare.set(k.wareId, seq);
@@ -566,9 +567,9 @@ function commitProblem(svc: PromotionService, p: Promotion): ServiceResult | und
     case 10: {
       const mode = p.orderModes[0];
       if (!mode) return svc.is('order-total-without-rule') ? undefined : err('param.null', 'an order-total promotion needs an order rule (ordermode.add)');
-      if (mode.favorMode !== 16) return undefined;
+      if (mode.favorMode !== 16 || svc.is('mode16-commit-unchecked')) return undefined;
       if (mode.plus !== undefined && gifts.length === 0) return err('ordermode.plus.invalid', 'a plus amount needs a gift SKU');
-      if (mode.minus === undefined && gifts.length === 0) return err('ordermode.minus.invalid', 'spend-M needs a minus amount or a gift SKU');
+      if (mode.minus === undefined && (gifts.length === 0 || svc.is('mode16-minus-required'))) return err('ordermode.minus.invalid', 'spend-M needs a minus amount or a gift SKU');
       const quotaFen = toCents(mode.quota);
       const plusFen = mode.plus === undefined ? 0 : toCents(mode.plus);
       const bad = gifts.find((k) => !(k.jdPriceFen > plusFen && k.jdPriceFen < quotaFen));

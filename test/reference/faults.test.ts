@@ -414,6 +414,12 @@ const PROBES = {
     return refused(await c.call('sku.add', skuBatch(id, 1000, 1001)));
   },
 
+  // SKUs of one product share one seq.
+  'bundle-seq-per-sku': async (c) => {
+    const id = await draftOf(c, 6);
+    return refusedWith(await c.call('sku.add', { promo_id: id, sku_ids: [sku(40), sku(41)], jd_prices: [jdPrice(40), jdPrice(41)], promo_prices: ['1.0', '1.0'], seq: [1, 2] }), 'sku.seq.invalid');
+  },
+
   'bundle-seq-8': async (c) => {
     const id = await draftOf(c, 6);
     const seq = (n: number) => c.call('sku.add', { ...skuBatch(id, 0, 1), seq: [n] });
@@ -644,6 +650,22 @@ const PROBES = {
   // 80% of 100 is 80.
   'mode16-minus-over-80pct': async (c) =>
     orderMode(c, { favor_mode: 16, quota: [100], minus: [80] }, { favor_mode: 16, quota: [100], minus: [81] }, 'ordermode.minus.invalid'),
+
+  // Spend M with plus but no gift cannot be committed.
+  'mode16-commit-unchecked': async (c) => {
+    const id = await draftOf(c, 10);
+    if (!succeeded(await c.call('ordermode.add', { promo_id: id, favor_mode: 16, quota: [100], minus: [10], plus: [10] }))) return false;
+    if (!succeeded(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: [jdPrice(0)] }))) return false;
+    return refusedWith(await c.call('commit', { promo_id: id }), 'ordermode.plus.invalid');
+  },
+
+  // Spend M with a gift and no minus is committed.
+  'mode16-minus-required': async (c) => {
+    const id = await draftOf(c, 10);
+    if (!succeeded(await c.call('ordermode.add', { promo_id: id, favor_mode: 16, quota: [1000] }))) return false;
+    if (!succeeded(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(8)], jd_prices: [jdPrice(0), jdPrice(8)], bind_type: [1, 2] }))) return false;
+    return succeeded(await c.call('commit', { promo_id: id }));
+  },
 
   'link-unchecked': async (c) =>
     orderMode(
