@@ -106,7 +106,8 @@ export function casesOfBaseline(api: CompiledApi, b: BaselineDoc): Case[] {
     }
   }
 
-  for (const r of relations) cases.push(...relationCases(r, b, relations, skip));
+  const errorOf = (name: string) => params.find((p) => p.name === name)?.error;
+  for (const r of relations) cases.push(...relationCases(r, b, relations, skip, errorOf));
   return cases;
 }
 
@@ -206,7 +207,7 @@ function paramCases(
   return cases;
 }
 
-function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSpec[], skip: ReadonlySet<string>): Case[] {
+function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSpec[], skip: ReadonlySet<string>, errorOf: (param: string) => string | undefined): Case[] {
   if (skip.has(r.kind)) return [];
   const out: Case[] = [];
   const err = relationExpect(r);
@@ -235,9 +236,20 @@ function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSp
     }
     case 'afterNow': {
       const partner = all.find((x) => x.kind === 'minGap' && x.to === r.field);
-      const begin = partner && partner.kind === 'minGap' ? { [partner.from]: '${now-2h}' } : {};
-      push(`${r.field} = now + 1 h`, { ...begin, [r.field]: '${now+1h}' }, true);
-      push(`${r.field} = now − 1 min`, { ...begin, [r.field]: '${now-1m}' }, false);
+      const from = partner && partner.kind === 'minGap' ? partner.from : undefined;
+      // The accepted side begins in the future (a begin_time in the past is a choice, JDP-REF-02); an end in
+      // the past needs a begin before it, which a target may refuse for that reason: its code is accepted too.
+      push(`${r.field} = now + 1 h`, { ...(from ? { [from]: '${now+1m}' } : {}), [r.field]: '${now+1h}' }, true);
+      const beginCode = from ? errorOf(from) : undefined;
+      const codes = err === 'success' || err.error === undefined || err.error === 'any' ? undefined : [...[err.error].flat(), ...(beginCode ? [beginCode] : [])];
+      out.push({
+        target: 'relation',
+        kind: r.kind,
+        label: `${r.field} = now − 1 min`,
+        params: { ...b.params, ...(from ? { [from]: '${now-2h}' } : {}), [r.field]: '${now-1m}' },
+        expect: codes ? { error: [...new Set(codes)] } : err,
+        rules: r.rules,
+      });
       break;
     }
     case 'sameLength': {

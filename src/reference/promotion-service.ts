@@ -278,7 +278,7 @@ const HANDLERS = new Map<string, Handler>([
       const type = v['type'] as number;
       const beginTime = v['begin_time'] as string;
       const endTime = v['end_time'] as string;
-      if (svc.is('begin-must-be-future') && parseJosTimestamp(beginTime, false)! < clock.nowMs()) return err('promo.beginTime.invalid', 'begin_time lies in the past');
+      if ((svc.is('begin-must-be-future') || svc.reads('begin-in-past-refused')) && parseJosTimestamp(beginTime, false)! < clock.nowMs()) return err('promo.beginTime.invalid', 'begin_time lies in the past');
       const p: Promotion = {
         id: store.nextPromotionId(),
         name: v['name'] as string,

@@ -59,6 +59,11 @@ export const READINGS = {
     because: 'what happens between commit and status 5 is not documented (JDP-FLOW-04)',
     description: 'commit sends every promotion to manual review (3) instead of approving it',
   },
+  'begin-in-past-refused': {
+    departsFrom: 'JDP-REF-02',
+    because: '"最长可设置为距当前时间180天之内的时间点" bounds begin_time from above only; refusing a past one is a reading too',
+    description: 'a begin_time in the past is refused (promo.beginTime.invalid)',
+  },
   'drafts-kept': {
     departsFrom: 'JDP-REF-13',
     because: '"否则数据有可能丢失": a draft may be lost after 30 minutes, not must',
