@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import { loadCatalogueFile, type CatalogueSku } from '../reference/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
 import { LoadError } from '../scenario/errors.js';
@@ -8,6 +7,7 @@ import { TEST_CONTROL_PATH } from '../reference/test-control.js';
 import { ALL_READINGS, isReadingId, READINGS, type ReadingId } from '../reference/readings.js';
 import { intOption, listOption, stringOption, type Command } from './command.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { readUserFile } from './files.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -34,7 +34,8 @@ Options:
   --list-faults         list the faults with the rule each breaks, and exit
   --mutations           with --list-faults: also list the spec mutations (spec:…), usable as --fault too
   --json                with --list-faults: print JSON
-  --log                 log every request (JSON lines on stdout)
+  --log                 log every request (JSON lines on stdout; access_token, sign and the
+                        secrets given are replaced by ***)
   -h, --help            show this help
 
 Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the options are absent.`,
@@ -87,11 +88,14 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
     const accessToken = stringOption(values, 'access-token') ?? io.env['PROMOPROOF_ACCESS_TOKEN'];
     const catalogueFile = stringOption(values, 'catalogue');
     let catalogue: CatalogueSku[] | undefined;
-    try {
-      catalogue = catalogueFile ? loadCatalogueFile(isAbsolute(catalogueFile) ? catalogueFile : resolve(io.cwd, catalogueFile)) : undefined;
-    } catch (e) {
-      if (e instanceof LoadError) throw new CliError(e.message);
-      throw new CliError(`cannot read ${catalogueFile}: ${(e as Error).message}`);
+    if (catalogueFile !== undefined) {
+      const { abs, text } = readUserFile('catalogue', catalogueFile, io.cwd);
+      try {
+        catalogue = loadCatalogueFile(abs, text);
+      } catch (e) {
+        if (e instanceof LoadError) throw new CliError(e.message);
+        throw e;
+      }
     }
     const app = buildServer({
       ...(catalogue ? { catalogue } : {}),

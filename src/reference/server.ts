@@ -12,6 +12,7 @@ import { FaultCrash, PromotionService } from './promotion-service.js';
 import type { ReadingId } from './readings.js';
 import { createStore, type PromotionStore } from './store.js';
 import { registerTestControl, TEST_CONTROL_PATH } from './test-control.js';
+import { referenceLoggerOptions, type LogDestination } from './log-redact.js';
 
 export interface ServerOptions {
   /** Credentials accepted; each defaults to the fixed test value in DEFAULT_CREDENTIALS. */
@@ -26,8 +27,10 @@ export interface ServerOptions {
   readonly catalogue?: readonly CatalogueSku[];
   /** Real clock in epoch ms, injectable for tests; Date.now by default. */
   readonly now?: () => number;
-  /** Log requests (pino) to stdout. Off by default. */
+  /** Log requests (pino JSON lines), secrets redacted (see log-redact.ts). Off by default. */
   readonly logger?: boolean;
+  /** Where log lines go when `logger` is on; stdout by default. */
+  readonly logStream?: LogDestination;
 }
 
 /** What the reference keeps per instance, for the test control and for tests. */
@@ -82,7 +85,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   });
   const state: ReferenceState = { service, store, clock, credentials, protocol, fault: options.fault };
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: protocol.maxBodyBytes, return503OnClosing: false });
+  const logger = options.logger ? referenceLoggerOptions(credentials, options.logStream) : false;
+  const app = Fastify({ logger, bodyLimit: protocol.maxBodyBytes, return503OnClosing: false });
   app.decorate('promoproof', state);
 
   const system = (code: string) => systemError(protocol, code);
@@ -105,6 +109,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     const params = mergeParams(req.query, req.body);
     reply.header('content-type', 'application/json;charset=utf-8');
     if (params === undefined) return system('1');
+    // Which JOS method was asked for (the form body is not in the URL); credentials censored by `redact`.
+    req.log.info({ jos: { method: params['method'], app_key: params['app_key'], access_token: params['access_token'], sign: params['sign'] } }, 'jos request');
     return handleJos({ protocol, credentials, service, fault: options.fault, realNow }, params);
   };
   app.get(protocol.path, route);
