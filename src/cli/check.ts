@@ -16,6 +16,7 @@ import { serveCheck } from '../scenario/sku-roles.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { intOption, listOption, stringOption, type CliIo, type Command, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { fsReason, readUserFile, userFolder, writableUserFile } from './files.js';
 
 /** Reports written when no --report is given: every machine format, under reports/. */
 export const DEFAULT_REPORTS: readonly [ReportFormat, string][] = [
@@ -77,7 +78,8 @@ Output:
   -h, --help              show this help
 
 Exit codes: 0 every must check passed; 1 a must check failed or a waiver expired;
-2 usage or scenario error (file:line:column); 3 target unreachable.
+2 usage or scenario error (file:line:column), or a file named here that cannot be read or
+written; 3 target unreachable; 70 promoproof itself failed (a bug: please report it).
 NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
   options: {
     target: { type: 'string' },
@@ -108,19 +110,24 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
     if (fault !== undefined && (values['target'] || values['target-config'])) throw new CliError('--fault applies to the embedded reference only');
     if (values['target'] && values['target-config']) throw new CliError('give --target or --target-config, not both');
     const reports = parseReports(values);
+    // Every file the user named is checked before any work: a missing one is a usage error naming it.
+    const waiversFile = stringOption(values, 'waivers');
+    const waiversRead = waiversFile !== undefined ? readUserFile('waivers', waiversFile, io.cwd) : undefined;
+    const scenariosDir = stringOption(values, 'scenarios') !== undefined ? userFolder('scenarios', stringOption(values, 'scenarios')!, io.cwd) : undefined;
+    if (!values['list'] && !values['check-fixtures'] && !values['self-test']) for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
     const concurrency = intOption(values, 'concurrency', CHECK_DEFAULTS.concurrency, { min: 1, max: 256 });
     const timeoutMs = intOption(values, 'timeout-ms', CHECK_DEFAULTS.timeoutMs, { min: 100, max: 600_000 });
 
     return withLoadErrors(io, async () => {
       // --check-fixtures and --list send nothing: a target config's secrets need not be set.
       const target = resolveTarget(values, io, values['check-fixtures'] === true || values['list'] === true);
-      const waivers: Waiver[] = stringOption(values, 'waivers') ? loadWaivers(abs(stringOption(values, 'waivers')!)) : [];
+      const waivers: Waiver[] = waiversRead ? loadWaivers(waiversRead.abs, waiversRead.text) : [];
       const checks = planChecks({
         suites: listOption(values, 'suite'),
         rules: listOption(values, 'rules'),
         tags: listOption(values, 'tags'),
         generated: values['no-generated'] !== true,
-        ...(stringOption(values, 'scenarios') ? { scenariosDir: abs(stringOption(values, 'scenarios')!) } : {}),
+        ...(scenariosDir !== undefined ? { scenariosDir } : {}),
         cwd: io.cwd,
       });
       if (values['list']) {
@@ -163,8 +170,12 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
       const safe = redactSecrets(report, secrets);
       for (const [format, path] of reports) {
         const file = abs(path);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, REPORTERS[format].render(safe, { color: false, verbose: values['verbose'] === true }));
+        try {
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, REPORTERS[format].render(safe, { color: false, verbose: values['verbose'] === true }));
+        } catch (e) {
+          throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`);
+        }
       }
       if (values['json']) io.stdout(REPORTERS.json.render(safe));
       else {
@@ -199,7 +210,10 @@ function resolveTarget(values: Values, io: CliIo, noSecrets = false): Target | u
   const config = stringOption(values, 'target-config');
   // Without requests to send (--check-fixtures), unset ${env:…} credentials stand in as placeholders.
   const env = noSecrets ? new Proxy(io.env, { get: (e, k) => (typeof k === 'string' ? e[k] || 'unset' : undefined) }) : io.env;
-  if (config) return loadTargetConfig(isAbsolute(config) ? config : resolve(io.cwd, config), env);
+  if (config) {
+    const { abs, text } = readUserFile('target config', config, io.cwd);
+    return loadTargetConfig(abs, env, text);
+  }
   const url = stringOption(values, 'target');
   if (!url) return undefined;
   let parsed: URL;

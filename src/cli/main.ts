@@ -24,7 +24,8 @@ Commands:
 ${[...COMMANDS.values()].map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
 
 Run 'promoproof <command> --help' for a command's options.
-Exit codes: 0 ok, 1 a must check failed, 2 usage or scenario error, 3 target unreachable.
+Exit codes: 0 ok, 1 a must check failed, 2 usage or scenario error, 3 target unreachable,
+70 promoproof itself failed (a bug: please report it).
 `;
 }
 
