@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadRules } from '../spec/load.js';
 import { LoadError, type LoadProblem } from './errors.js';
+import { didYouMean } from './hints.js';
 import { schemaProblems } from './schema-check.js';
 import { SCENARIOS_DIR, SUITES } from './suites.js';
 import { roleProblems, sameRole } from './sku-roles.js';
@@ -77,7 +78,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       steps.forEach((step, i) => {
         const at = [...base, i];
         if ('call' in step) {
-          if (!api.operations.has(step.call)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${step.call}'`, [...at, 'call']));
+          if (!api.operations.has(step.call)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${step.call}'${didYouMean(step.call, api.operations.keys())}`, [...at, 'call']));
         } else if ('use' in step) {
           uses.push({ use: step.use, source, path: [...at, 'use'], owner });
         } else if (!(owner.requires ?? []).includes('test-control')) {
@@ -104,7 +105,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     });
     (doc.baselines ?? []).forEach((b, i) => {
       const at = ['baselines', i];
-      if (!api.operations.has(b.operation)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${b.operation}'`, [...at, 'operation']));
+      if (!api.operations.has(b.operation)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${b.operation}'${didYouMean(b.operation, api.operations.keys())}`, [...at, 'operation']));
       checkSteps(b.setup ?? [], [...at, 'setup'], b);
       for (const t of checkTemplates({ params: b.params, grow: b.grow ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       baselines.push({ doc: b, pos: source.locate(at) });

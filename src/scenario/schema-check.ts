@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { SPECS_DIR } from '../spec/load.js';
 import type { LoadProblem } from './errors.js';
+import { didYouMean } from './hints.js';
 import { fromPointer, type YamlSource } from './yaml-source.js';
 
 const compiled = new Map<string, ValidateFunction>();
@@ -10,7 +11,7 @@ const compiled = new Map<string, ValidateFunction>();
 export function schemaValidator(name: string): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
     v = ajv.compile(JSON.parse(readFileSync(`${SPECS_DIR}schema/${name}`, 'utf8')) as object);
     compiled.set(name, v);
   }
@@ -19,16 +20,44 @@ export function schemaValidator(name: string): ValidateFunction {
 
 /**
  * Validates a parsed YAML file against a schema; answers the most telling problem: the deepest
- * failing value, preferring a concrete keyword over "must match one of" summaries.
+ * failing value, preferring a concrete keyword over "must match one of" summaries. With `all`, answers
+ * every concrete problem instead (for schemas without alternatives, e.g. waivers), in file order.
+ * An unknown key is reported at the key itself, with a hint for a near miss of a known key.
  */
-export function schemaProblems(source: YamlSource, schema: string): LoadProblem[] {
+export function schemaProblems(source: YamlSource, schema: string, { all = false } = {}): LoadProblem[] {
   const validate = schemaValidator(schema);
   if (validate(source.value)) return [];
   const errors = validate.errors ?? [];
+  if (all) {
+    const concrete = errors.filter((e) => !['oneOf', 'anyOf', 'if', 'const'].includes(e.keyword));
+    const pool = concrete.length > 0 ? concrete : errors;
+    const seen = new Set<string>();
+    const out: LoadProblem[] = [];
+    for (const e of pool) {
+      const p = toProblem(source, e);
+      const key = `${p.pos.line}:${p.pos.column}:${p.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(p);
+    }
+    return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
+  }
   const best = pickError(errors);
   if (!best) return [];
-  const path = fromPointer(best.instancePath);
-  return [source.problem('PP_SCHEMA', describe(best, path), path)];
+  return [toProblem(source, best)];
+}
+
+function toProblem(source: YamlSource, e: ErrorObject): LoadProblem {
+  const path = fromPointer(e.instancePath);
+  const problem = source.problem('PP_SCHEMA', describe(e, path), path);
+  if (e.keyword !== 'additionalProperties') return problem;
+  return { ...problem, pos: source.locateKey(path, (e.params as { additionalProperty: string }).additionalProperty) };
+}
+
+/** The keys a schema object allows, for "did you mean" hints. */
+function knownKeys(e: ErrorObject): string[] {
+  const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
 }
 
 function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
@@ -42,7 +71,10 @@ function describe(e: ErrorObject, path: readonly (string | number)[]): string {
   const where = path.length === 0 ? 'the file' : path.join('.');
   switch (e.keyword) {
     case 'additionalProperties':
-      return `${where}: unknown key '${String((e.params as { additionalProperty: string }).additionalProperty)}'`;
+    {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      return `${where}: unknown key '${key}'${didYouMean(key, knownKeys(e))}`;
+    }
     case 'required':
       return `${where}: missing '${String((e.params as { missingProperty: string }).missingProperty)}'`;
     case 'enum':

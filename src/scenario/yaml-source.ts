@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { LoadError, type LoadErrorCode, type LoadProblem } from './errors.js';
 import type { SourcePos } from './types.js';
 
@@ -8,6 +8,8 @@ export interface YamlSource {
   readonly value: unknown;
   /** Position of the value at `path` (or of its nearest existing parent). */
   locate(path: readonly (string | number)[]): SourcePos;
+  /** Position of the key `key` of the mapping at `path` (else of the mapping, as `locate`). */
+  locateKey(path: readonly (string | number)[], key: string): SourcePos;
   problem(code: LoadErrorCode, message: string, path: readonly (string | number)[]): LoadProblem;
 }
 
@@ -33,8 +35,22 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     }
     return { file, line: 1, column: 1 };
   };
+  const locateKey = (path: readonly (string | number)[], key: string): SourcePos => {
+    const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const k = pair.key;
+        if (isScalar(k) && String(k.value) === key && k.range) {
+          const { line, col } = lineCounter.linePos(k.range[0]);
+          return { file, line, column: col };
+        }
+      }
+    }
+    return locate(path);
+  };
   return {
     file,
+    locateKey,
     value: doc.toJS({ maxAliasCount: 100 }) as unknown,
     locate,
     problem: (code, message, path) => ({ code, message, pos: locate(path), pointer: toPointer(path) }),

@@ -49,8 +49,37 @@ describe('loading scenarios: every problem names file, line and column', () => {
   it('reports an unknown key at the key, with the schema path', () => {
     const text = GOOD.replace('        params: { page: 1 }', '        parms: { page: 1 }');
     const [p] = problemsOf({ 'a.yaml': text });
-    expect(p).toMatchObject({ code: 'PP_SCHEMA', pos: { line: 8, column: 9 }, pointer: '/scenarios/0/steps/0' });
-    expect(p!.message).toContain("unknown key 'parms'");
+    expect(p).toMatchObject({ code: 'PP_SCHEMA', pos: { line: 9, column: 9 }, pointer: '/scenarios/0/steps/0' });
+    expect(p!.message).toContain("unknown key 'parms'; did you mean 'params'?");
+  });
+
+  it("reports an unknown key of a scenario at the key's own line, not at its '- id:' line, with a hint", () => {
+    const text = GOOD.replace('    level: must\n', '    level: must\n    requries: [test-control]\n');
+    const [p] = problemsOf({ 'a.yaml': text });
+    expect(p).toMatchObject({ code: 'PP_SCHEMA', pos: { file: 'jd-promotion/a.yaml', line: 7, column: 5 }, pointer: '/scenarios/0' });
+    expect(p!.message).toContain("unknown key 'requries'; did you mean 'requires'?");
+  });
+
+  it("reports a misspelt step key at its line, with a hint: expct → 'expect'", () => {
+    const text = GOOD.replace('        params: { page: 1 }\n', '        params: { page: 1 }\n        expct: { success: true }\n');
+    const [p] = problemsOf({ 'a.yaml': text });
+    expect(p).toMatchObject({ code: 'PP_SCHEMA', pos: { line: 10, column: 9 }, pointer: '/scenarios/0/steps/0' });
+    expect(p!.message).toContain("unknown key 'expct'; did you mean 'expect'?");
+  });
+
+  it('gives no hint for a key far from every known key', () => {
+    const [p] = problemsOf({ 'a.yaml': GOOD.replace('    level: must\n', '    level: must\n    zzzzzzzz: 1\n') });
+    expect(p).toMatchObject({ code: 'PP_SCHEMA', pos: { line: 7, column: 5 } });
+    expect(p!.message).toContain("unknown key 'zzzzzzzz'");
+    expect(p!.message).not.toContain('did you mean');
+  });
+
+  it('hints at the nearest operation name for a near miss', () => {
+    const [p] = problemsOf({ 'a.yaml': GOOD.replace('promotion.list', 'promotion.lsit') });
+    expect(p).toMatchObject({ code: 'PP_UNKNOWN_OPERATION', pos: { line: 8, column: 15 } });
+    expect(p!.message).toBe("unknown operation 'jingdong.seller.promotion.lsit'; did you mean 'jingdong.seller.promotion.list'?");
+    const [far] = problemsOf({ 'a.yaml': GOOD.replace('promotion.list', 'promotion.frobnicate') });
+    expect(far!.message).toBe("unknown operation 'jingdong.seller.promotion.frobnicate'");
   });
 
   it('reports a bad level value at the value', () => {
