@@ -117,28 +117,53 @@ export function parseTemplate(s: string): (string | Expr)[] {
   return parts;
 }
 
+/** What walkValue shows its visitor: each string, and each object (before its members), with its JSON path. */
+interface ValueVisitor {
+  readonly string?: (s: string, path: (string | number)[]) => void;
+  readonly object?: (o: Record<string, unknown>, path: (string | number)[]) => void;
+}
+
+/** Visits every string and object of a scenario value, depth first, with the JSON path where it sits. */
+function walkValue(value: unknown, visit: ValueVisitor, path: (string | number)[] = []): void {
+  if (typeof value === 'string') visit.string?.(value, path);
+  else if (Array.isArray(value)) value.forEach((x, i) => walkValue(x, visit, [...path, i]));
+  else if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    visit.object?.(o, path);
+    for (const k of Object.keys(o)) walkValue(o[k], visit, [...path, k]);
+  }
+}
+
+/** The `{$skus: …}` / `{$prices: …}` arguments of an object, each with its constructor name. */
+function skuConstructors(o: Record<string, unknown>): { ctor: string; arg: Record<string, unknown> }[] {
+  return ['$skus', '$prices'].flatMap((ctor) => {
+    const arg = o[ctor];
+    return arg !== null && typeof arg === 'object' && !Array.isArray(arg) ? [{ ctor, arg: arg as Record<string, unknown> }] : [];
+  });
+}
+
 /** Every template problem in a value, with the JSON path where it sits (for load-time errors). */
 export function checkTemplates(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
-  const walk = (v: unknown, p: (string | number)[]) => {
-    if (typeof v === 'string') {
-      try {
-        parseTemplate(v);
-      } catch (e) {
-        problems.push({ path: p, message: (e as Error).message });
-      }
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-    else if (v !== null && typeof v === 'object') {
-      const keys = Object.keys(v);
-      const ctor = keys.find((k) => k.startsWith('$'));
-      if (ctor !== undefined) {
-        const problem = checkConstructor(ctor, (v as Record<string, unknown>)[ctor], keys.length);
+  walkValue(
+    value,
+    {
+      string: (v, p) => {
+        try {
+          parseTemplate(v);
+        } catch (e) {
+          problems.push({ path: p, message: (e as Error).message });
+        }
+      },
+      object: (o, p) => {
+        const keys = Object.keys(o);
+        const ctor = keys.find((k) => k.startsWith('$'));
+        const problem = ctor === undefined ? undefined : checkConstructor(ctor, o[ctor], keys.length);
         if (problem) problems.push({ path: p, message: problem });
-      }
-      for (const k of keys) walk((v as Record<string, unknown>)[k], [...p, k]);
-    }
-  };
-  walk(value, path);
+      },
+    },
+    path,
+  );
   return problems;
 }
 
@@ -229,12 +254,13 @@ function evalExpr(e: Expr, ctx: TemplateContext): Json {
     case 'sku': {
       const k = ctx.skus[e.index];
       if (!k) throw new TemplateError(`sku[${e.index}]: the target's fixtures list ${ctx.skus.length} SKUs`);
-      return e.field === 'id' ? k.id : e.field === 'ware' ? k.ware : fenToYuan(k.priceFen);
+      return skuField(k, e.field);
     }
     case 'role': {
-      const k = roleSkus(ctx, e.role, `sku.${e.role}`)[e.index];
-      if (!k) throw new TemplateError(`sku.${e.role}[${e.index}]: the role has ${roleSkus(ctx, e.role, `sku.${e.role}`).length} SKU(s)`);
-      return e.field === 'id' ? k.id : e.field === 'ware' ? k.ware : fenToYuan(k.priceFen);
+      const picked = roleSkus(ctx, e.role, `sku.${e.role}`);
+      const k = picked[e.index];
+      if (!k) throw new TemplateError(`sku.${e.role}[${e.index}]: the role has ${picked.length} SKU(s)`);
+      return skuField(k, e.field);
     }
     case 'pool': {
       if (!ctx.pool) throw new TemplateError(`pool[${e.index}]: the target has no SKU pool (capability sku-pool)`);
@@ -258,6 +284,10 @@ function evalExpr(e: Expr, ctx: TemplateContext): Json {
       return formatJosTimestamp(base + e.offsetMs);
     }
   }
+}
+
+function skuField(k: FixtureSku, field: 'id' | 'price' | 'ware'): Json {
+  return field === 'id' ? k.id : field === 'ware' ? k.ware : fenToYuan(k.priceFen);
 }
 
 function roleSkus(ctx: TemplateContext, role: string, shown: string): readonly FixtureSku[] {
@@ -302,27 +332,25 @@ function construct(name: string, a: Record<string, Json>, ctx: TemplateContext):
 /** Every SKU role a value's templates and constructors name, with the JSON path where it sits (for load-time checks). */
 export function roleRefs(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; role: string }[] {
   const out: { path: (string | number)[]; role: string }[] = [];
-  const walk = (v: unknown, p: (string | number)[]) => {
-    if (typeof v === 'string') {
-      if (!v.includes('${sku.')) return;
-      let parts: (string | Expr)[];
-      try {
-        parts = parseTemplate(v);
-      } catch {
-        return; // reported by checkTemplates
-      }
-      for (const e of parts) if (typeof e !== 'string' && e.kind === 'role') out.push({ path: p, role: e.role });
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-    else if (v !== null && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      for (const ctor of ['$skus', '$prices']) {
-        const arg = o[ctor] as Record<string, unknown> | undefined;
-        if (arg && typeof arg === 'object' && typeof arg['role'] === 'string') out.push({ path: [...p, ctor, 'role'], role: arg['role'] });
-      }
-      for (const k of Object.keys(o)) walk(o[k], [...p, k]);
-    }
-  };
-  walk(value, path);
+  walkValue(
+    value,
+    {
+      string: (v, p) => {
+        if (!v.includes('${sku.')) return;
+        let parts: (string | Expr)[];
+        try {
+          parts = parseTemplate(v);
+        } catch {
+          return; // reported by checkTemplates
+        }
+        for (const e of parts) if (typeof e !== 'string' && e.kind === 'role') out.push({ path: p, role: e.role });
+      },
+      object: (o, p) => {
+        for (const { ctor, arg } of skuConstructors(o)) if (typeof arg['role'] === 'string') out.push({ path: [...p, ctor, 'role'], role: arg['role'] });
+      },
+    },
+    path,
+  );
   return out;
 }
 
@@ -337,23 +365,18 @@ export function skuIndexRefs(value: unknown, vars: Readonly<Record<string, Json>
     const m = typeof x === 'string' ? /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(x) : null;
     return m ? num(vars[m[1]!]) : undefined;
   };
-  const walk = (v: unknown) => {
-    if (typeof v === 'string') {
+  walkValue(value, {
+    string: (v) => {
       for (const m of v.matchAll(/\$\{\s*sku\[(\d+)\]/g)) out.push({ from: Number(m[1]), count: 1 });
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      for (const ctor of ['$skus', '$prices']) {
-        const arg = o[ctor] as Record<string, unknown> | undefined;
-        if (arg && typeof arg === 'object' && !('role' in arg)) {
-          const from = num(arg['from']);
-          const count = num(arg['count']);
-          if (from !== undefined && count !== undefined && count > 0) out.push({ from, count });
-        }
+    },
+    object: (o) => {
+      for (const { arg } of skuConstructors(o)) {
+        if ('role' in arg) continue;
+        const from = num(arg['from']);
+        const count = num(arg['count']);
+        if (from !== undefined && count !== undefined && count > 0) out.push({ from, count });
       }
-      for (const k of Object.keys(o)) walk(o[k]);
-    }
-  };
-  walk(value);
+    },
+  });
   return out;
 }
