@@ -52,7 +52,7 @@ export class PromotionService {
     const promoIdParam = op.paramNames.has('promo_id') ? normalizeValue('int', raw['promo_id']) : undefined;
     const peeked = typeof promoIdParam === 'number' ? this.lookup(promoIdParam) : undefined;
     const crashOnBadFilter = (method === P + 'list' && this.is('list-bad-filter-crashes')) || (method === P + 'sku.list' && this.is('sku-list-bad-filter-crashes'));
-    if (crashOnBadFilter && op.params.some((p) => p.spec.filter && raw[p.spec.name] !== undefined && !p.validate(normalizeValue(p.spec.type, raw[p.spec.name])))) {
+    if (crashOnBadFilter && outOfSetFilters(op, raw).length > 0) {
       throw new FaultCrash('a filter outside its value set');
     }
     const checked = validateRequest(op, this.readings.size > 0 ? readRequest(op, raw, this.readings) : raw, {
@@ -69,8 +69,7 @@ export class PromotionService {
     });
     if (!checked.ok) {
       if (checked.violation.keyword === 'type' && this.is('wrong-type-crashes')) throw new FaultCrash(checked.violation.message);
-      const empty = checked.violation.keyword === 'required' || ((checked.violation.keyword === 'minLength' || checked.violation.keyword === 'minItems') && isRequired(op, checked.violation.param));
-      if (empty && this.is('missing-param-crashes')) throw new FaultCrash(checked.violation.message);
+      if (checked.violation.empty && this.is('missing-param-crashes')) throw new FaultCrash(checked.violation.message);
       return err(checked.violation.error, checked.violation.message);
     }
     const values = checked.values;
@@ -161,8 +160,9 @@ export class PromotionService {
 
 const NO_READINGS: ReadonlySet<ReadingId> = new Set();
 
-function isRequired(op: CompiledOperation, name: string | undefined): boolean {
-  return op.params.some((p) => p.spec.name === name && p.spec.required) || op.variants.some((v) => v.params.get(name ?? '')?.spec.required === true);
+/** The query filters of a request whose value lies outside their value set. */
+function outOfSetFilters(op: CompiledOperation, raw: Values): string[] {
+  return op.params.filter((p) => p.spec.filter && raw[p.spec.name] !== undefined && raw[p.spec.name] !== null && !p.validate(normalizeValue(p.spec.type, raw[p.spec.name]))).map((p) => p.spec.name);
 }
 
 /**
@@ -171,10 +171,10 @@ function isRequired(op: CompiledOperation, name: string | undefined): boolean {
  */
 function readRequest(op: CompiledOperation, raw: Values, readings: ReadonlySet<ReadingId>): Values {
   const out: Record<string, unknown> = { ...raw };
+  if (readings.has('filters-ignored')) for (const name of outOfSetFilters(op, raw)) delete out[name];
   for (const p of op.params) {
     const v = raw[p.spec.name];
     if (v === undefined || v === null) continue;
-    if (p.spec.filter && readings.has('filters-ignored') && !p.validate(normalizeValue(p.spec.type, v))) delete out[p.spec.name];
     if (p.spec.invalidItems && readings.has('invalid-skus-dropped')) {
       const items = normalizeValue(p.spec.type, v);
       if (!Array.isArray(items)) continue;

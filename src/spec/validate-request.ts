@@ -13,6 +13,8 @@ export interface Violation {
   readonly accept: Accept;
   readonly rules: readonly string[];
   readonly message: string;
+  /** A required parameter missing or empty (`""`, `[]`): the document names no code for it. */
+  readonly empty?: true;
 }
 
 /** What the caller knows about the promotion a request names, for variants that depend on it. */
@@ -71,10 +73,7 @@ export function validateRequest(
     const s = effective.spec;
     if (v === undefined) {
       if (s.default !== undefined) values[s.name] = s.default;
-      else if (s.required) {
-        const violation = paramViolation(effective, 'required', `${s.name} is required`);
-        return fail(ctx.missingCode ? { ...violation, error: ctx.missingCode } : violation);
-      }
+      else if (s.required) return fail(withMissingCode({ ...paramViolation(effective, 'required', `${s.name} is required`), empty: true }, ctx));
       continue;
     }
     // A field without effect here (e.g. seq outside bundles) may be ignored: the document allows it.
@@ -89,8 +88,8 @@ export function validateRequest(
       const violation = paramViolation(effective, e?.keyword ?? 'schema', `${s.name} ${describeAjvError(e)}`);
       const own = validate === effective.validateRef ? { ...violation, rules: s.refRules ?? violation.rules } : violation;
       if (e?.keyword === 'type' && ctx.typeErrorCode) return fail({ ...own, error: ctx.typeErrorCode });
-      if (ctx.missingCode && (e?.keyword === 'minLength' || e?.keyword === 'minItems') && s.required) return fail({ ...own, error: ctx.missingCode });
-      return fail(own);
+      const empty = s.required && (e?.keyword === 'minLength' || e?.keyword === 'minItems');
+      return fail(empty ? withMissingCode({ ...own, empty: true }, ctx) : own);
     }
   }
   for (const variant of active) relations.push(...variant.relations);
@@ -102,6 +101,11 @@ export function validateRequest(
     }
   }
   return { ok: true, values };
+}
+
+/** A missing or empty required value answers the reading's code when one is given. */
+function withMissingCode(violation: Violation, ctx: RequestContext): Violation {
+  return ctx.missingCode ? { ...violation, error: ctx.missingCode } : violation;
 }
 
 function fail(violation: Violation): RequestCheck {
