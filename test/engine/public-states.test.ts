@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import type { Target } from '../../src/engine/target.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
 import type { FaultName } from '../../src/reference/faults.js';
-import { buildServer } from '../../src/reference/server.js';
-import { referenceSkus } from '../../src/engine/target-config.js';
+import { referenceAsTarget } from '../helpers/reference-target.js';
 
 /**
  * Statuses 4, 5 and 6 are reachable through the public API alone: against a target without test
@@ -18,10 +16,9 @@ afterEach(async () => {
 });
 
 async function publicOnly(fault?: FaultName): Promise<Target> {
-  const server = buildServer(fault ? { fault } : {});
+  const { server, target } = await referenceAsTarget(fault ? { fault } : {});
   servers.push(server);
-  const address = await server.listen({ port: 0, host: '127.0.0.1' });
-  return { url: `${address}/routerjson`, embedded: false, jos: DEFAULT_CREDENTIALS, capabilities: [], skus: referenceSkus(), clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' } };
+  return target;
 }
 
 describe('status transitions through the public API, without test control', () => {
@@ -42,12 +39,12 @@ describe('status transitions through the public API, without test control', () =
   }
 
   it('skip with the reason, not fail, where the target reviews promotions by hand', async () => {
-    const server = buildServer({ testControl: true });
+    // The reference with test control, to route every review by hand, described to the runner without it.
+    const { server, target: withControl } = await referenceAsTarget({}, ['test-control']);
     servers.push(server);
-    const address = await server.listen({ port: 0, host: '127.0.0.1' });
-    const route = await fetch(`${address}/__promoproof/review`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: 'manual' }) });
+    const route = await fetch(`${withControl.testControlUrl}/review`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: 'manual' }) });
     expect(route.status).toBe(200);
-    const target: Target = { url: `${address}/routerjson`, embedded: false, jos: DEFAULT_CREDENTIALS, capabilities: [], skus: referenceSkus(), clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' } };
+    const { testControlUrl: _hidden, ...target } = { ...withControl, capabilities: [] };
     const report = await runConformance({ checks, target });
     expect(report.results.every((r) => r.status === 'skipped')).toBe(true);
     expect(report.results[0]!.message).toMatch(/needs promotion_v_o.status = [45], and the target answered promotion_v_o.status = "3"/);

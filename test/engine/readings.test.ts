@@ -2,13 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import type { Target } from '../../src/engine/target.js';
-import { REFERENCE_SKU_POOL, type CatalogueSku } from '../../src/reference/catalogue.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import type { CatalogueSku } from '../../src/reference/catalogue.js';
 import { ALL_READINGS, READINGS, type ReadingId } from '../../src/reference/readings.js';
-import { buildServer } from '../../src/reference/server.js';
-import { TEST_CONTROL_PATH } from '../../src/reference/test-control.js';
 import type { CheckResult } from '../../src/report/types.js';
 import type { Capability } from '../../src/scenario/types.js';
+import { referenceAsTarget } from '../helpers/reference-target.js';
 
 /**
  * "Never stricter than the document", by construction: the reference with every reading the
@@ -40,19 +38,9 @@ afterEach(async () => {
 });
 
 async function independent(readings: readonly ReadingId[], capabilities: readonly Capability[], catalogue = foreignCatalogue()): Promise<Target> {
-  const server = buildServer({ readings, catalogue, testControl: capabilities.includes('test-control') });
+  const { server, target } = await referenceAsTarget({ readings, catalogue }, [...capabilities, 'sku-pool']);
   servers.push(server);
-  const address = await server.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    url: `${address}/routerjson`,
-    embedded: false,
-    jos: DEFAULT_CREDENTIALS,
-    capabilities,
-    ...(capabilities.includes('test-control') ? { testControlUrl: `${address}${TEST_CONTROL_PATH}` } : {}),
-    skus: catalogue.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen })),
-    skuPool: REFERENCE_SKU_POOL,
-    clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' },
-  };
+  return target;
 }
 
 const falseAlarms = (results: readonly CheckResult[]) =>

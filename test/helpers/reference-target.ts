@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { Target } from '../../src/engine/target.js';
+import { referenceSkus } from '../../src/engine/target-config.js';
+import { REFERENCE_SKU_POOL } from '../../src/reference/catalogue.js';
+import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { buildServer, type ServerOptions } from '../../src/reference/server.js';
+import { TEST_CONTROL_PATH } from '../../src/reference/test-control.js';
+import type { Capability } from '../../src/scenario/types.js';
+
+/**
+ * The reference listening on a free loopback port and described as a third-party target would be
+ * (not embedded): its catalogue given only as fixtures, test control and the SKU pool only when
+ * listed in `capabilities`. The caller closes `server`.
+ */
+export async function referenceAsTarget(options: ServerOptions = {}, capabilities: readonly Capability[] = []): Promise<{ server: FastifyInstance; target: Target }> {
+  const testControl = capabilities.includes('test-control');
+  const server = buildServer({ ...options, testControl });
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const skus = options.catalogue ? options.catalogue.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen })) : referenceSkus();
+  const target: Target = {
+    url: `${address}/routerjson`,
+    embedded: false,
+    jos: DEFAULT_CREDENTIALS,
+    capabilities: capabilities.filter((c) => c !== 'sku-pool'),
+    ...(testControl ? { testControlUrl: `${address}${TEST_CONTROL_PATH}` } : {}),
+    skus,
+    ...(capabilities.includes('sku-pool') ? { skuPool: REFERENCE_SKU_POOL } : {}),
+    clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' },
+  };
+  return { server, target };
+}
