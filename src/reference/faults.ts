@@ -105,7 +105,8 @@ export const FAULTS = {
   'param-json-lenient': { rule: 'JOS-REF-02', description: 'a 360buy_param_json that is not a JSON object is read as no parameters' },
   'param-json-empty-refused': { rule: 'JOS-REF-02', description: 'an empty 360buy_param_json object is refused with code 3' },
   'body-limit-unbounded': { rule: 'JOS-REF-02', description: 'bodies up to 64 MiB are read', protocol: (p) => { p.maxBodyBytes = 64 * 1024 * 1024; } },
-  'unknown-params-ignored': { rule: 'JOS-REF-02', description: 'undeclared application parameters are ignored' },
+  'unknown-params-refused': { rule: 'JOS-REF-04', description: 'an undeclared application parameter is refused with param.error instead of ignored' },
+  'blank-optional-as-value': { rule: 'JOS-REF-04', description: 'an optional parameter sent as "" is read as a value (and refused) instead of as absent' },
   'wrong-type-crashes': {
     rule: 'JOS-REF-02',
     description: 'a value of the wrong type crashes the handler: HTTP 500 without the JOS envelope',

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { errorEnvelope, successEnvelope, successKey } from '../protocol/jos/envelope.js';
+import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, successKey, type SuccessSuffix } from '../protocol/jos/envelope.js';
 import { josSign, parseSignMethod } from '../protocol/jos/sign.js';
 import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import type { JosProtocolSpec } from '../spec/types.js';
+import type { Leniency } from '../spec/validate-request.js';
 import type { JosCredentials } from './credentials.js';
 import type { FaultId, FaultName } from './faults.js';
 import type { PromotionService } from './promotion-service.js';
@@ -14,6 +15,10 @@ export interface GatewayDeps {
   readonly fault: FaultId | undefined;
   /** The real clock (epoch ms) for the timestamp window; never the test-control clock. */
   readonly realNow: () => number;
+  /** How success keys are spelt; the live gateway's `_responce` by default (JOS-REF-01). */
+  readonly successSuffix?: SuccessSuffix;
+  /** Told what a request sent that was left out (undeclared, optional `""`), for the log (JOS-REF-04). */
+  readonly onLeniency?: (method: string, notes: Leniency) => void;
 }
 
 /** A JOS answer: always HTTP 200 with a JSON body (JOS-REF-01). */
@@ -105,14 +110,19 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
     if (is('param-json-empty-refused') && Object.keys(app).length === 0) return sys('3');
   }
 
-  if (!known) return successEnvelope(method, {});
+  const suffix = deps.successSuffix ?? LIVE_SUCCESS_SUFFIX;
+  if (!known) return successEnvelope(method, {}, suffix);
   const result = service.call(method, app);
+  if (result.notes) deps.onLeniency?.(method, result.notes);
   if (!result.ok) {
     const e = service.deps.api.spec.errors[result.code];
-    return errorEnvelope(result.code, e?.zh ?? result.code, e?.en ?? result.message ?? result.code);
+    // zh_desc is the document's 错误描述 (JOS-REF-01); en_desc adds what was wrong, and what was left out.
+    const detail = [result.message, result.notes?.ignored.length ? `ignored undeclared ${result.notes.ignored.join(', ')}` : undefined].filter(Boolean).join('; ');
+    const en = e?.en ?? result.code;
+    return errorEnvelope(result.code, e?.zh ?? result.code, detail ? `${en}: ${detail}` : en);
   }
   if (fault === 'envelope-unwrapped' || (fault === 'reads-unwrapped' && /\.(get|list)$/.test(method))) return { code: '0', ...result.body };
-  return { [successKey(method)]: { code: '0', ...result.body } };
+  return { [successKey(method, suffix)]: { code: '0', ...result.body } };
 }
 
 function readTimestamp(text: string, fault: FaultId | undefined): number | undefined {

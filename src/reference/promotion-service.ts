@@ -1,6 +1,6 @@
 import type { CompiledApi, CompiledOperation } from '../spec/compile.js';
 import { normalizeValue } from '../spec/normalize.js';
-import { validateRequest } from '../spec/validate-request.js';
+import { validateRequest, type Leniency } from '../spec/validate-request.js';
 import { fenToYuan, yuanToFen as toCents } from '../util/money.js';
 import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import type { Catalogue } from './catalogue.js';
@@ -10,9 +10,13 @@ import type { ReadingId } from './readings.js';
 import type { OrderMode, PromoSku, Promotion, PromotionStore } from './store.js';
 
 /** What a method answers: the inner object of a success, or a business error code. */
-export type ServiceResult =
+export type ServiceResult = (
   | { readonly ok: true; readonly body: Record<string, unknown> }
-  | { readonly ok: false; readonly code: string; readonly message?: string };
+  | { readonly ok: false; readonly code: string; readonly message?: string }
+) & {
+  /** What the request sent that was left out (undeclared, or optional `""`): for the log (JOS-REF-04). */
+  readonly notes?: Leniency;
+};
 
 export interface ServiceDeps {
   readonly api: CompiledApi;
@@ -46,6 +50,12 @@ export class PromotionService {
 
   /** Validates `raw` application parameters with the spec, checks the promotion's state, then runs the method. */
   call(method: string, raw: Values): ServiceResult {
+    const notes: { ignored: readonly string[]; blank: readonly string[] } = { ignored: [], blank: [] };
+    const result = this.dispatch(method, raw, notes);
+    return notes.ignored.length > 0 || notes.blank.length > 0 ? { ...result, notes } : result;
+  }
+
+  private dispatch(method: string, raw: Values, notes: { ignored: readonly string[]; blank: readonly string[] }): ServiceResult {
     const op = this.deps.api.operations.get(method);
     const handler = HANDLERS.get(method);
     if (!op || !handler) return err('system.exception', `no handler for ${method}`);
@@ -59,7 +69,8 @@ export class PromotionService {
       nowMs: peeked ? this.now(peeked) : this.deps.clock.nowMs(),
       promotionType: peeked?.type,
       promotionBound: peeked ? peeked.bound : undefined,
-      ignoreUnknown: this.is('unknown-params-ignored'),
+      refuseUnknown: this.reads('strict-params') || this.is('unknown-params-refused'),
+      emptyIsValue: this.reads('strict-params') || this.is('blank-optional-as-value'),
       ...(this.is('wrong-type-system-exception') ? { typeErrorCode: 'system.exception' } : {}),
       ...(this.reads('wrong-type-generic') ? { typeErrorCode: 'param.error' } : {}),
       ...(this.reads('missing-param-generic') ? { missingCode: 'param.error' } : {}),
@@ -67,6 +78,8 @@ export class PromotionService {
       refLimitsOff: this.reads('own-limits-off'),
       ...(this.reads('unequal-tiers-accepted') ? { skipRelationRules: ['JDP-REF-05'] } : {}),
     });
+    notes.ignored = checked.ignored;
+    notes.blank = checked.blank;
     if (!checked.ok) {
       if (checked.violation.keyword === 'type' && this.is('wrong-type-crashes')) throw new FaultCrash(checked.violation.message);
       if (checked.violation.empty && this.is('missing-param-crashes')) throw new FaultCrash(checked.violation.message);

@@ -64,6 +64,11 @@ export const READINGS = {
     because: '"最长可设置为距当前时间180天之内的时间点" bounds begin_time from above only; refusing a past one is a reading too',
     description: 'a begin_time in the past is refused (promo.beginTime.invalid)',
   },
+  'strict-params': {
+    departsFrom: 'JOS-REF-04',
+    because: 'the document lists each method\'s parameters but says nothing of others, nor of ""',
+    description: 'an undeclared application parameter is refused (param.error) and an optional "" is read as a value (serve --strict-params)',
+  },
   'drafts-kept': {
     departsFrom: 'JDP-REF-13',
     because: '"否则数据有可能丢失": a draft may be lost after 30 minutes, not must',

@@ -1,8 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { errorEnvelope } from '../protocol/jos/envelope.js';
+import { errorEnvelope, LIVE_SUCCESS_SUFFIX, type SuccessSuffix } from '../protocol/jos/envelope.js';
 import { compileApi, promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
 import { loadJosProtocol, loadPromotionSpec } from '../spec/load.js';
 import type { JosProtocolSpec } from '../spec/types.js';
+import type { Leniency } from '../spec/validate-request.js';
 import { createCatalogue, type CatalogueSku } from './catalogue.js';
 import { createClock, type BusinessClock } from './clock.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
@@ -21,6 +22,10 @@ export interface ServerOptions {
   readonly fault?: FaultId;
   /** Readings the documents allow instead of our own choices (see READINGS); none by default. */
   readonly readings?: readonly ReadingId[];
+  /** Refuse undeclared parameters and read an optional `""` as a value (the `strict-params` reading, JOS-REF-04). */
+  readonly strictParams?: boolean;
+  /** How success keys are spelt: the live gateway's `_responce` by default, `_response` as the document shows (JOS-REF-01). */
+  readonly successSuffix?: SuccessSuffix;
   /** Register the /__promoproof/ test-control routes (JDP-REF-08). Off by default. */
   readonly testControl?: boolean;
   /** The seller's catalogue; the seeded test catalogue by default. */
@@ -72,6 +77,7 @@ function enforcedSpec(fault: FaultId | undefined): { api: CompiledApi; protocol:
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const { api, protocol } = enforcedSpec(options.fault);
   const realNow = options.now ?? Date.now;
+  const successSuffix = options.successSuffix ?? LIVE_SUCCESS_SUFFIX;
   const credentials: JosCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
   const clock = createClock(realNow);
   const store = createStore();
@@ -81,7 +87,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     catalogue: createCatalogue(options.catalogue),
     clock,
     fault: options.fault,
-    readings: new Set(options.readings ?? []),
+    readings: new Set([...(options.readings ?? []), ...(options.strictParams ? (['strict-params'] as const) : [])]),
   });
   const state: ReferenceState = { service, store, clock, credentials, protocol, fault: options.fault };
 
@@ -111,7 +117,11 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     if (params === undefined) return system('1');
     // Which JOS method was asked for (the form body is not in the URL); credentials censored by `redact`.
     req.log.info({ jos: { method: params['method'], app_key: params['app_key'], access_token: params['access_token'], sign: params['sign'] } }, 'jos request');
-    return handleJos({ protocol, credentials, service, fault: options.fault, realNow }, params);
+    const onLeniency = (method: string, notes: Leniency) => {
+      // Names only, never values: a client developer sees what the reference left out (JOS-REF-04).
+      req.log.info({ jos: { method, ignored: notes.ignored, blank: notes.blank } }, 'parameters left out: undeclared ones ignored, optional "" read as absent');
+    };
+    return handleJos({ protocol, credentials, service, fault: options.fault, realNow, successSuffix, onLeniency }, params);
   };
   app.get(protocol.path, route);
   app.post(protocol.path, route);

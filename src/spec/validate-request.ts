@@ -23,8 +23,14 @@ export interface RequestContext {
   readonly nowMs: number;
   readonly promotionType?: number;
   readonly promotionBound?: number | null;
-  /** Fault switches of the reference: ignore undeclared parameters; answer type errors with this code. */
-  readonly ignoreUnknown?: boolean;
+  /**
+   * Strictness (the `strict-params` reading, or a fault): refuse undeclared parameters with param.error;
+   * read `""` in an optional parameter as a value. By default undeclared parameters are ignored and an
+   * optional `""` is absent (JOS-REF-04: SDKs generated from JD's metadata send both).
+   */
+  readonly refuseUnknown?: boolean;
+  readonly emptyIsValue?: boolean;
+  /** Fault switch of the reference: answer type errors with this code. */
   readonly typeErrorCode?: string;
   /** Readings the document allows (see reference/readings.ts): skip our own limits; ignore fields without effect; any code for a missing value. */
   readonly refLimitsOff?: boolean;
@@ -34,9 +40,17 @@ export interface RequestContext {
   readonly skipRelationRules?: readonly string[];
 }
 
+/** What the check left out of the request, so a log can tell a client developer (JOS-REF-04). */
+export interface Leniency {
+  /** Undeclared parameters, ignored. */
+  readonly ignored: readonly string[];
+  /** Optional parameters sent as `""`, read as absent. */
+  readonly blank: readonly string[];
+}
+
 export type RequestCheck =
-  | { readonly ok: true; readonly values: Readonly<Record<string, unknown>> }
-  | { readonly ok: false; readonly violation: Violation };
+  | ({ readonly ok: true; readonly values: Readonly<Record<string, unknown>> } & Leniency)
+  | ({ readonly ok: false; readonly violation: Violation } & Leniency);
 
 /** Normalised values of the declared parameters; null and absent are both left out. */
 export function normalizeParams(op: CompiledOperation, raw: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -58,13 +72,25 @@ export function validateRequest(
   raw: Readonly<Record<string, unknown>>,
   ctx: RequestContext,
 ): RequestCheck {
+  const ignored: string[] = [];
+  const blank: string[] = [];
+  const fail = (violation: Violation): RequestCheck => ({ ok: false, violation, ignored, blank });
   for (const key of Object.keys(raw)) {
     // JSON null counts as absent, for undeclared parameters too (the Java SDK serialises unset fields as null).
-    if (!op.paramNames.has(key) && !ctx.ignoreUnknown && raw[key] !== null) {
-      return fail({ param: key, keyword: 'unknown', error: 'param.error', accept: 'any', rules: ['JOS-REF-02'], message: `unknown parameter ${key}` });
+    if (op.paramNames.has(key) || raw[key] === null) continue;
+    if (ctx.refuseUnknown) {
+      return fail({ param: key, keyword: 'unknown', error: 'param.error', accept: 'any', rules: ['JOS-REF-04'], message: `unknown parameter ${key}` });
     }
+    ignored.push(key);
   }
-  const values = normalizeParams(op, raw);
+  let read = raw;
+  if (!ctx.emptyIsValue) {
+    for (const p of op.params) {
+      if (!p.spec.required && raw[p.spec.name] === '') blank.push(p.spec.name);
+    }
+    if (blank.length > 0) read = Object.fromEntries(Object.entries(raw).filter(([k]) => !blank.includes(k)));
+  }
+  const values = normalizeParams(op, read);
   const active = op.variants.filter((v) => matches(v.when, values, ctx));
   const relations: RelationSpec[] = [...(op.spec.relations ?? [])];
   for (const p of op.params) {
@@ -100,16 +126,12 @@ export function validateRequest(
       return fail({ relation: r.kind, keyword: r.kind, error: r.error, accept: acceptedCodes(r.error, r.accept), rules: r.rules, message });
     }
   }
-  return { ok: true, values };
+  return { ok: true, values, ignored, blank };
 }
 
 /** A missing or empty required value answers the reading's code when one is given. */
 function withMissingCode(violation: Violation, ctx: RequestContext): Violation {
   return ctx.missingCode ? { ...violation, error: ctx.missingCode } : violation;
-}
-
-function fail(violation: Violation): RequestCheck {
-  return { ok: false, violation };
 }
 
 function paramViolation(p: CompiledParam, keyword: string, message: string): Violation {

@@ -11,11 +11,18 @@ function signed(over: Parameters<typeof buildJosParams>[0] extends infer T ? Par
 describe('JOS gateway: system parameters (JOS-01 … JOS-09)', () => {
   const c = createTestClient({ now: () => FIXED });
 
-  it('answers a signed call with the <method>_response envelope and HTTP 200', async () => {
+  it('answers a signed call with the <method>_responce envelope (the live spelling) and HTTP 200', async () => {
     const a = await c.send(signed());
     expect(a.status).toBe(200);
     expect(a.kind).toBe('success');
-    expect(JSON.parse(a.raw)).toHaveProperty('jingdong_seller_promotion_list_response.code', '0');
+    expect(JSON.parse(a.raw)).toHaveProperty('jingdong_seller_promotion_list_responce.code', '0');
+  });
+
+  it('spells the success key as the document shows when asked (successSuffix _response)', async () => {
+    const d = createTestClient({ now: () => FIXED, successSuffix: '_response' });
+    const a = await d.send(signed());
+    expect(a.kind).toBe('success');
+    expect(Object.keys(JSON.parse(a.raw) as object)).toEqual(['jingdong_seller_promotion_list_response']);
   });
 
   it('reads parameters from the query of a GET as well as from a form body', async () => {
@@ -135,14 +142,15 @@ describe('JOS gateway: hostile requests never give a 500 (JOS-REF-02)', () => {
     const params = buildJosParams({ method: P + 'list', app: {}, credentials: CREDS });
     const qs = `${new URLSearchParams(params).toString()}&method=other`;
     const res = await c.app.inject({ method: 'GET', url: `/routerjson?${qs}` });
-    expect(JSON.parse(res.body)).toHaveProperty('jingdong_seller_promotion_list_response');
+    expect(JSON.parse(res.body)).toHaveProperty('jingdong_seller_promotion_list_responce');
   });
 
   it('answers wrong types and unknown fields with the parameter codes', async () => {
     expect(outcome(await c.call('add', { name: 12, type: 1, begin_time: ts(Date.now()), end_time: ts(Date.now() + 3_600_000) }))).toBe('promo.name.invalid');
     expect(outcome(await c.call('add', { name: 'x', type: 'one', begin_time: ts(Date.now()), end_time: ts(Date.now() + 3_600_000) }))).toBe('promo.type.invalid');
     expect(outcome(await c.call('get', { promo_id: { nested: true } }))).toBe('promo.id.invalid');
-    expect(outcome(await c.call('get', { promo_id: 1, surprise: 'field' }))).toBe('param.error');
+    // An undeclared field is ignored (JOS-REF-04): the unknown promotion answers its own code.
+    expect(outcome(await c.call('get', { promo_id: 1, surprise: 'field' }))).toBe('promo.id.invalid');
     expect(outcome(await c.call('list', { page: 1.5 }))).toBe('param.error');
     expect(outcome(await c.call('list', { page: '1e3' }))).toBe('param.error');
   });

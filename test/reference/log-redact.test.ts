@@ -66,3 +66,45 @@ describe('reference request log redaction', () => {
     expect(redactText('bad token "T\\"x"', ['T"x'])).toBe('bad token "***"');
   });
 });
+
+describe('reference request log: parameters left out (JOS-REF-04)', () => {
+  it('names each undeclared parameter it ignored and each optional "" it read as absent, never their values', async () => {
+    const { app, lines } = logged();
+    const p = buildJosParams({
+      method: 'jingdong.seller.promotion.list',
+      app: { favor_mode: 'private-value', type: '', page: 1 },
+      credentials: CREDS,
+      timestampMs: Date.now(),
+    });
+    const res = await app.inject({ method: 'GET', url: `/routerjson?${toFormBody(p)}` });
+    expect(JSON.parse(res.body)).toHaveProperty('jingdong_seller_promotion_list_responce.code', '0');
+    const left = lines.find((l) => l.includes('"ignored"'));
+    expect(JSON.parse(left ?? '{}')).toMatchObject({ jos: { ignored: ['favor_mode'], blank: ['type'] } });
+    expect(left).not.toContain('private-value');
+    for (const secret of [SECRET, TOKEN, encodeURIComponent(TOKEN), p['sign']!]) expect(lines.join('')).not.toContain(secret);
+  });
+
+  it('answers #promo_id (a generator bug of two PHP SDKs) as a missing promotion id and logs it ignored', async () => {
+    const { app, lines } = logged();
+    const p = buildJosParams({
+      method: 'jingdong.seller.promotion.sku.add',
+      app: { '#promo_id': 2300001, sku_ids: [1], jd_prices: [10], promo_prices: [5] },
+      credentials: CREDS,
+      timestampMs: Date.now(),
+    });
+    const res = await app.inject({ method: 'POST', url: '/routerjson', payload: toFormBody(p), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.statusCode).toBe(200);
+    const err = (JSON.parse(res.body) as { error_response: { code: string; en_desc: string } }).error_response;
+    expect(err.code).toBe('promoId.invalid');
+    expect(err.en_desc).toContain('promo_id is required');
+    expect(err.en_desc).toContain('ignored undeclared #promo_id');
+    expect(lines.join('')).toContain('"ignored":["#promo_id"]');
+  });
+
+  it('refuses them under strictParams, as it did before', async () => {
+    const app = buildServer({ credentials: CREDS, strictParams: true });
+    const p = buildJosParams({ method: 'jingdong.seller.promotion.list', app: { favor_mode: '', page: 1 }, credentials: CREDS, timestampMs: Date.now() });
+    const res = await app.inject({ method: 'GET', url: `/routerjson?${toFormBody(p)}` });
+    expect(JSON.parse(res.body)).toHaveProperty('error_response.code', 'param.error');
+  });
+});

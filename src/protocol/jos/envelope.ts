@@ -1,13 +1,22 @@
 /** JOS answer envelopes (PROTOCOLS.md §1d, RULES.md JOS-09). */
 
-/** Key of a success answer: dots become underscores, `_response` appended. */
-export function successKey(method: string): string {
-  return `${method.replace(/\./g, '_')}_response`;
+/**
+ * How the suffix of a success key is spelt: `_response` as the document shows (JOS-09), `_responce`
+ * as JD's live gateway sends it (captured bodies and the Go SDK's struct tags, PROTOCOLS.md §1d).
+ * Readers accept both; the reference answers the live spelling unless told otherwise (JOS-REF-04).
+ */
+export type SuccessSuffix = '_response' | '_responce';
+export const SUCCESS_SUFFIXES: readonly SuccessSuffix[] = ['_responce', '_response'];
+export const LIVE_SUCCESS_SUFFIX: SuccessSuffix = '_responce';
+
+/** Key of a success answer: dots become underscores, then the suffix (`_response` by default, the document's). */
+export function successKey(method: string, suffix: SuccessSuffix = '_response'): string {
+  return `${method.replace(/\./g, '_')}${suffix}`;
 }
 
-/** JD's live gateway spells the suffix `_responce`; readers accept both. */
+/** The live gateway's key (`_responce`); readers accept both. */
 export function successKeyMisspelt(method: string): string {
-  return `${method.replace(/\./g, '_')}_responce`;
+  return successKey(method, '_responce');
 }
 
 export interface JosErrorBody {
@@ -20,8 +29,8 @@ export function errorEnvelope(code: string, zh: string, en: string): { error_res
   return { error_response: { code, zh_desc: zh, en_desc: en } };
 }
 
-export function successEnvelope(method: string, body: Record<string, unknown>): Record<string, unknown> {
-  return { [successKey(method)]: { code: '0', ...body } };
+export function successEnvelope(method: string, body: Record<string, unknown>, suffix: SuccessSuffix = '_response'): Record<string, unknown> {
+  return { [successKey(method, suffix)]: { code: '0', ...body } };
 }
 
 /** A decoded answer: success with its inner object, an error with its code, or something that is neither. */
@@ -68,5 +77,5 @@ export function decodeAnswer(method: string, json: unknown): JosAnswer {
     return { kind: 'success', key, body };
   }
   const keys = Object.keys(obj).slice(0, 5).join(', ');
-  return { kind: 'malformed', reason: `expected ${successKey(method)} or error_response, got keys [${keys}]` };
+  return { kind: 'malformed', reason: `expected ${successKey(method)} (or ${successKeyMisspelt(method)}) or error_response, got keys [${keys}]` };
 }
