@@ -2,7 +2,9 @@ import type { LoadedSuite } from '../scenario/load-suite.js';
 import { planSuite } from '../scenario/plan.js';
 import { SUITES } from '../scenario/suites.js';
 import type { PlannedCheck } from '../scenario/types.js';
-import { loadJosProtocol, loadRules } from '../spec/load.js';
+import { readFileSync } from 'node:fs';
+import { parseYamlSource, type YamlSource } from '../scenario/yaml-source.js';
+import { loadJosProtocol, loadRules, SPECS_DIR } from '../spec/load.js';
 import { baselineScenarios } from './cases.js';
 import { systemScenarios } from './system.js';
 
@@ -23,12 +25,21 @@ export function generateChecks(suite: LoadedSuite): PlannedCheck[] {
       return { doc: s.doc, pos, rowPos: [] };
     }),
   );
-  const protocolPos = { file: 'specs/jos/protocol.yaml', line: 1, column: 1 };
   if (def.protocol === 'jos') {
+    // Each case points at the line of protocol.yaml that declares what it probes (the skew window, a parameter …).
+    const source = protocolSource();
     for (const s of systemScenarios(loadJosProtocol(), rules)) {
       meta.set(s.doc.id, s.generated);
-      scenarios.push({ doc: s.doc, pos: protocolPos, rowPos: [] });
+      scenarios.push({ doc: s.doc, pos: source.locate(s.declared), rowPos: [] });
     }
   }
   return planSuite({ ...suite, scenarios }).map((c) => ({ ...c, generated: meta.get(c.id)! }));
+}
+
+let protocolYaml: YamlSource | undefined;
+
+/** protocol.yaml parsed with positions, named as the reports name it (relative to the package). */
+function protocolSource(): YamlSource {
+  protocolYaml ??= parseYamlSource('specs/jos/protocol.yaml', readFileSync(`${SPECS_DIR}jos/protocol.yaml`, 'utf8'));
+  return protocolYaml;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planChecks } from '../../src/engine/conformance.js';
 import type { PlannedStep } from '../../src/scenario/types.js';
@@ -13,6 +14,22 @@ describe('the planned jd-promotion suite', () => {
     const covered = new Set(checks.flatMap((c) => c.rules));
     const families = loadRules().filter((r) => /^(JOS|JDP)-/.test(r.id));
     expect(families.filter((r) => !covered.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
+  it('points each generated protocol case at the protocol.yaml line that declares what it probes', () => {
+    const lines = readFileSync(new URL('../../specs/jos/protocol.yaml', import.meta.url), 'utf8').split('\n');
+    const at = (id: string) => {
+      const c = checks.find((x) => x.id === id);
+      expect(c?.source.file, id).toBe('specs/jos/protocol.yaml');
+      return lines[(c?.source.line ?? 0) - 1] ?? '';
+    };
+    expect(at('gen-jos-skew-past-outside')).toMatch(/^skewS: 360/);
+    expect(at('gen-jos-skew-future-inside')).toMatch(/^skewS: 360/);
+    expect(at('gen-jos-missing-app-key')).toContain('name: app_key');
+    expect(at('gen-jos-wrong-sign')).toContain('name: sign,');
+    expect(at('gen-jos-version-3')).toMatch(/^versions:/);
+    expect(at('gen-jos-timestamp-offset-form')).toContain('yyyy-MM-dd HH:mm:ss.SSS±hhmm');
+    expect(checks.filter((c) => c.source.file === 'specs/jos/protocol.yaml' && c.source.line === 1).map((c) => c.id)).toEqual([]);
   });
 
   it('gives every check at least one step that asserts (a check asserting nothing cannot be proven)', () => {
