@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { PACKAGE_MANIFEST } from './util/package-root.js';
 
-/** The package version, read once from package.json. */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The package version, from package.json (read once). */
+export const VERSION: string = PACKAGE_MANIFEST.version ?? '0.0.0';

@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
+import { packageFolder } from '../util/package-root.js';
 
 /** Absolute path of the repository's `scenarios/` folder. */
-export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export const SCENARIOS_DIR = packageFolder('scenarios');
 
 /** What a suite runs against: its protocol and the compiled spec of its operations. */
 export interface SuiteDef {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { packageFolder } from '../util/package-root.js';
 import type { ApiSpec, JosProtocolSpec, RuleSpec } from './types.js';
 
 /** Absolute path of the repository's `specs/` folder. */
-export const SPECS_DIR = fileURLToPath(new URL('../../specs/', import.meta.url));
+export const SPECS_DIR = packageFolder('specs');
 
 const cache = new Map<string, unknown>();
 
