@@ -9,6 +9,7 @@ export { selfTest, type SelfTestResult, type FaultVerdict, type SelfTestOptions 
 export { loadTargetConfig, targetFromUrl, referenceSkus } from './engine/target-config.js';
 export { loadWaivers } from './engine/waivers.js';
 export { estimateClockOffset } from './engine/clock-offset.js';
+export { preflight, PreflightError, abortedReport, type PreflightResult, type PreflightOptions } from './engine/preflight.js';
 export type { Target, ClockEstimate, JosTargetCredentials } from './engine/target.js';
 export type { RunEvent } from './engine/run.js';
 
@@ -21,7 +22,7 @@ export type { PlannedCheck, ScenarioDoc, Step, Expectation } from './scenario/ty
 
 // Reports
 export { REPORTERS, REPORT_FORMATS, isReportFormat, redactSecrets, type ReportFormat } from './report/index.js';
-export type { RunReport, CheckResult, CheckStatus, Summary, Coverage, Waiver, Failure } from './report/types.js';
+export type { RunReport, CheckResult, CheckStatus, Summary, Coverage, Waiver, Failure, Preflight, PreflightProblemKind } from './report/types.js';
 
 // The reference implementation
 export { buildServer, type ServerOptions, type ReferenceState } from './reference/server.js';

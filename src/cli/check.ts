@@ -2,19 +2,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { CHECK_DEFAULTS, planChecks, runConformance, TargetUnreachableError } from '../engine/conformance.js';
+import { abortedReport, PreflightError } from '../engine/preflight.js';
 import type { RunEvent } from '../engine/run.js';
 import { selfTest } from '../engine/self-test.js';
 import type { Target } from '../engine/target.js';
 import { loadTargetConfig, referenceSkus, targetFromUrl } from '../engine/target-config.js';
 import { loadWaivers } from '../engine/waivers.js';
-import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
+import { DEFAULT_CREDENTIALS, isTestCredentials } from '../reference/credentials.js';
 import { isFaultId } from '../reference/faults.js';
 import { REPORTERS, isReportFormat, redactSecrets, type ReportFormat } from '../report/index.js';
 import type { RunReport, Waiver } from '../report/types.js';
 import { LoadError } from '../scenario/errors.js';
 import { serveCheck } from '../scenario/sku-roles.js';
 import type { PlannedCheck } from '../scenario/types.js';
-import { intOption, listOption, stringOption, type CliIo, type Command, type Values } from './command.js';
+import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fsReason, readUserFile, userFolder, writableUserFile } from './files.js';
 
@@ -26,166 +27,130 @@ export const DEFAULT_REPORTS: readonly [ReportFormat, string][] = [
   ['html', 'reports/promoproof.html'],
 ];
 
-export const checkCommand: Command = {
-  name: 'check',
-  summary: 'run the conformance suite against a target (the embedded reference by default)',
-  help: `Usage: promoproof check [options]
+/** Runs `promoproof check` (its name, help and options: checkCommand in commands.ts). */
+export async function run(values: Values, _positionals: string[], io: CliIo): Promise<ExitCode> {
+  const color = io.isTty && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
+  const fault = stringOption(values, 'fault');
+  if (fault !== undefined && !isFaultId(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
+  if (fault !== undefined && (values['target'] || values['target-config'])) throw new CliError('--fault applies to the embedded reference only');
+  if (values['target'] && values['target-config']) throw new CliError('give --target or --target-config, not both');
+  const reports = parseReports(values);
+  // Every file the user named is checked before any work: a missing one is a usage error naming it.
+  const waiversFile = stringOption(values, 'waivers');
+  const waiversRead = waiversFile !== undefined ? readUserFile('waivers', waiversFile, io.cwd) : undefined;
+  const scenariosDir = stringOption(values, 'scenarios') !== undefined ? userFolder('scenarios', stringOption(values, 'scenarios')!, io.cwd) : undefined;
+  if (!values['list'] && !values['check-fixtures'] && !values['self-test']) for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
+  const concurrency = intOption(values, 'concurrency', CHECK_DEFAULTS.concurrency, { min: 1, max: 256 });
+  const timeoutMs = intOption(values, 'timeout-ms', CHECK_DEFAULTS.timeoutMs, { min: 100, max: 600_000 });
+  const maxFailuresShown = intOption(values, 'max-failures-shown', CHECK_DEFAULTS.maxFailuresShown, { min: 0, max: 1_000_000 });
 
-Runs the conformance scenarios and the boundary cases generated from the spec against a target,
-writes reports, and exits 0 when every must check passed.
-Without --target or --target-config it starts the embedded reference (with test control) on a
-free loopback port, runs, and stops it.
-
-Target:
-  --target URL            JOS router URL of the implementation, e.g. http://127.0.0.1:8620/routerjson
-                          (credentials from PROMOPROOF_APP_KEY / PROMOPROOF_APP_SECRET /
-                          PROMOPROOF_ACCESS_TOKEN, else the reference's test credentials; assumes
-                          the reference's catalogue and SKU pool: use --target-config for others)
-  --target-config FILE    a YAML target config (specs/schema/target-config.schema.json)
-  --capabilities LIST     with --target: capabilities the target has (test-control)
-                          (self-test always runs against the embedded reference)
-  --fault NAME            embedded reference only: switch on one deliberate fault
-
-Selection:
-  --suite NAME            suite folder under scenarios/ (repeatable; default jd-promotion)
-  --rules PATTERN         only checks covering a matching rule id, * and ? allowed (repeatable)
-  --tags LIST             only checks with one of these tags (comma-separated, repeatable)
-  --scenarios DIR         folder holding the suite folders (default: the bundled scenarios/)
-  --no-generated          leave out the boundary cases generated from the spec
-  --list                  print the planned checks and exit (marking those the target's
-                          fixtures cannot serve)
-  --check-fixtures        send nothing: say which planned checks the target's catalogue fixtures
-                          (--target-config, else the reference's catalogue) cannot serve, why,
-                          and which SKUs to add (exit 0 when they serve every check, else 1;
-                          --json for a machine-readable list)
-
-Run:
-  --concurrency N         checks run at once (default ${CHECK_DEFAULTS.concurrency})
-  --timeout-ms N          per request (default ${CHECK_DEFAULTS.timeoutMs})
-  --waivers FILE          known deviations (specs/schema/waivers.schema.json)
-  --strict-ref            failed ref checks fail the run too (default only against the embedded reference)
-
-Output:
-  --report FORMAT=PATH    write a report (console, json, junit, markdown, html); repeatable.
-                          Default: reports/promoproof.{json,junit.xml,md,html}
-  --json                  print the JSON report on stdout instead of the console summary (with
-                          --check-fixtures: the checks the fixtures cannot serve)
-  --verbose               list passed checks and show whole response bodies
-  --self-test             run each fault of the reference, and each mutation of the spec, against the
-                          checks covering its rules; print the scores (caught / total: a check failed
-                          at a step that asserts, not at a setup step) and the checks not proven, which
-                          nothing made fail at such a step (exit 1 when a named fault is missed)
-  -h, --help              show this help
-
-Exit codes: 0 every must check passed; 1 a must check failed or a waiver expired;
-2 usage or scenario error (file:line:column), or a file named here that cannot be read or
-written; 3 target unreachable; 70 promoproof itself failed (a bug: please report it).
-NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
-  options: {
-    target: { type: 'string' },
-    'target-config': { type: 'string' },
-    capabilities: { type: 'string', multiple: true },
-    fault: { type: 'string' },
-    suite: { type: 'string', multiple: true },
-    rules: { type: 'string', multiple: true },
-    tags: { type: 'string', multiple: true },
-    'no-generated': { type: 'boolean' },
-    scenarios: { type: 'string' },
-    list: { type: 'boolean' },
-    'check-fixtures': { type: 'boolean' },
-    concurrency: { type: 'string' },
-    'timeout-ms': { type: 'string' },
-    waivers: { type: 'string' },
-    'strict-ref': { type: 'boolean' },
-    report: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-    verbose: { type: 'boolean' },
-    'self-test': { type: 'boolean' },
-  },
-  async run(values, _positionals, io) {
-    const color = io.isTty && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
-    const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
-    const fault = stringOption(values, 'fault');
-    if (fault !== undefined && !isFaultId(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
-    if (fault !== undefined && (values['target'] || values['target-config'])) throw new CliError('--fault applies to the embedded reference only');
-    if (values['target'] && values['target-config']) throw new CliError('give --target or --target-config, not both');
-    const reports = parseReports(values);
-    // Every file the user named is checked before any work: a missing one is a usage error naming it.
-    const waiversFile = stringOption(values, 'waivers');
-    const waiversRead = waiversFile !== undefined ? readUserFile('waivers', waiversFile, io.cwd) : undefined;
-    const scenariosDir = stringOption(values, 'scenarios') !== undefined ? userFolder('scenarios', stringOption(values, 'scenarios')!, io.cwd) : undefined;
-    if (!values['list'] && !values['check-fixtures'] && !values['self-test']) for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
-    const concurrency = intOption(values, 'concurrency', CHECK_DEFAULTS.concurrency, { min: 1, max: 256 });
-    const timeoutMs = intOption(values, 'timeout-ms', CHECK_DEFAULTS.timeoutMs, { min: 100, max: 600_000 });
-
-    return withLoadErrors(io, async () => {
-      // --check-fixtures and --list send nothing: a target config's secrets need not be set.
-      const target = resolveTarget(values, io, values['check-fixtures'] === true || values['list'] === true);
-      const waivers: Waiver[] = waiversRead ? loadWaivers(waiversRead.abs, waiversRead.text) : [];
-      const checks = planChecks({
-        suites: listOption(values, 'suite'),
-        rules: listOption(values, 'rules'),
-        tags: listOption(values, 'tags'),
-        generated: values['no-generated'] !== true,
-        ...(scenariosDir !== undefined ? { scenariosDir } : {}),
-        cwd: io.cwd,
-      });
-      if (values['list']) {
-        const skus = target?.skus ?? referenceSkus();
-        let unserved = 0;
-        for (const c of checks) {
-          const served = serveCheck(c, skus);
-          if (!served.ok) unserved++;
-          io.stdout(`${c.id}  [${c.level}] ${c.rules.join(',')}  ${c.title}${served.ok ? '' : `  [fixtures cannot serve it: ${served.add}]`}\n`);
-        }
-        io.stdout(`${checks.length} checks${unserved > 0 ? `; the fixtures cannot serve ${unserved} (--check-fixtures says why)` : ''}\n`);
-        return EXIT.ok;
-      }
-      if (checks.length === 0) throw new CliError('no check matches the selection (--suite / --rules / --tags)');
-      if (values['check-fixtures']) return checkFixtures(checks, target, values, io, color);
-      if (values['self-test']) return runSelfTest(checks, concurrency, io, color, values['verbose'] === true);
-
-      const progress = progressPrinter(io, color);
-      let report: RunReport;
-      try {
-        report = await runConformance({
-          checks,
-          ...(target ? { target } : {}),
-          ...(fault ? { fault } : {}),
-          concurrency,
-          timeoutMs,
-          waivers,
-          strictRef: values['strict-ref'] === true ? true : undefined,
-          signal: io.stopSignal,
-          onEvent: progress,
-        });
-      } catch (e) {
-        if (e instanceof TargetUnreachableError) throw new CliError(e.message, EXIT.unreachable);
-        throw e;
-      } finally {
-        progress({ type: 'start', total: -1 });
-      }
-      // Last guard: no secret of the target reaches a report, whatever a scenario or target echoed.
-      const secrets = target ? [target.jos.appSecret, target.jos.accessToken] : [DEFAULT_CREDENTIALS.appSecret, DEFAULT_CREDENTIALS.accessToken];
-      const safe = redactSecrets(report, secrets);
-      for (const [format, path] of reports) {
-        const file = abs(path);
-        try {
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, REPORTERS[format].render(safe, { color: false, verbose: values['verbose'] === true }));
-        } catch (e) {
-          throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`);
-        }
-      }
-      if (values['json']) io.stdout(REPORTERS.json.render(safe));
-      else {
-        io.stdout(REPORTERS.console.render(safe, { color, verbose: values['verbose'] === true }));
-        if (reports.length > 0) io.stdout(`Reports: ${reports.map(([, p]) => p).join(', ')}\n`);
-      }
-      return safe.verdict === 'pass' ? EXIT.ok : EXIT.checkFailed;
+  return withLoadErrors(io, async () => {
+    // --check-fixtures and --list send nothing: a target config's secrets need not be set.
+    const target = resolveTarget(values, io, values['check-fixtures'] === true || values['list'] === true);
+    const waivers: Waiver[] = waiversRead ? loadWaivers(waiversRead.abs, waiversRead.text) : [];
+    const checks = planChecks({
+      suites: listOption(values, 'suite'),
+      rules: listOption(values, 'rules'),
+      tags: listOption(values, 'tags'),
+      generated: values['no-generated'] !== true,
+      ...(scenariosDir !== undefined ? { scenariosDir } : {}),
+      cwd: io.cwd,
     });
-  },
-};
+    if (values['list']) {
+      const skus = target?.skus ?? referenceSkus();
+      let unserved = 0;
+      for (const c of checks) {
+        const served = serveCheck(c, skus);
+        if (!served.ok) unserved++;
+        io.stdout(`${c.id}  [${c.level}] ${c.rules.join(',')}  ${c.title}${served.ok ? '' : `  [fixtures cannot serve it: ${served.add}]`}\n`);
+      }
+      io.stdout(`${checks.length} checks${unserved > 0 ? `; the fixtures cannot serve ${unserved} (--check-fixtures says why)` : ''}\n`);
+      return EXIT.ok;
+    }
+    if (checks.length === 0) throw new CliError('no check matches the selection (--suite / --rules / --tags)');
+    if (values['check-fixtures']) return checkFixtures(checks, target, values, io, color);
+    if (values['self-test']) return runSelfTest(checks, concurrency, io, color, values['verbose'] === true);
+
+    const progress = progressPrinter(io, color);
+    let report: RunReport;
+    const startedAt = new Date();
+    try {
+      report = await runConformance({
+        checks,
+        ...(target ? { target } : {}),
+        ...(fault ? { fault } : {}),
+        concurrency,
+        timeoutMs,
+        waivers,
+        strictRef: values['strict-ref'] === true ? true : undefined,
+        signal: io.stopSignal,
+        onEvent: progress,
+        preflight: values['no-preflight'] !== true,
+      });
+    } catch (e) {
+      if (e instanceof TargetUnreachableError || e instanceof PreflightError) {
+        // The run did not happen: every requested report says so (and why), so none of the previous
+        // run's files is left looking current, and a JUnit consumer shows one error with the reason.
+        const aborted = abortedReport({
+          target: e instanceof PreflightError ? e.target : { url: e.url, embedded: false },
+          suites: listOption(values, 'suite').length > 0 ? listOption(values, 'suite') : CHECK_DEFAULTS.suites,
+          startedAt,
+          durationMs: Date.now() - startedAt.getTime(),
+          kind: e instanceof PreflightError ? e.preflight.kind ?? 'unreachable' : 'unreachable',
+          message: e.message,
+          ...(e instanceof PreflightError ? { preflight: e.preflight } : {}),
+        });
+        const jos = target ? target.jos : DEFAULT_CREDENTIALS;
+        const safeAborted = redactSecrets(aborted, isTestCredentials(jos) ? [jos.appSecret] : [jos.appSecret, jos.accessToken]);
+        writeAbortedReports(reports, safeAborted, abs);
+        if (values['json']) io.stdout(REPORTERS.json.render(safeAborted));
+        throw new CliError(safeAborted.aborted?.message ?? e.message, EXIT.unreachable);
+      }
+      throw e;
+    } finally {
+      progress({ type: 'start', total: -1 });
+    }
+    // The preflight's warnings (a clock some seconds off, a method the router does not know), one line each.
+    for (const w of report.preflight?.warnings ?? []) io.stderr(`promoproof check: preflight warning: ${w}\n`);
+    // Last guard: no secret of the target reaches a report, whatever a scenario or target echoed. The
+    // app secret never does; the token neither, unless it is the documented (public) test token, which
+    // the runnable curl lines of a run with the test credentials hold.
+    const jos = target ? target.jos : DEFAULT_CREDENTIALS;
+    const secrets = isTestCredentials(jos) ? [jos.appSecret] : [jos.appSecret, jos.accessToken];
+    const safe = redactSecrets(report, secrets);
+    for (const [format, path] of reports) {
+      const file = abs(path);
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, REPORTERS[format].render(safe, { color: false, verbose: values['verbose'] === true }));
+      } catch (e) {
+        throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`);
+      }
+    }
+    if (values['json']) io.stdout(REPORTERS.json.render(safe));
+    else {
+      // The terminal gets the first failures in full; the rest are in the reports (markdown cuts them too).
+      const fullReports = reports.filter(([format]) => format !== 'markdown').map(([, p]) => p);
+      io.stdout(REPORTERS.console.render(safe, { color, verbose: values['verbose'] === true, maxFailuresShown, fullReports }));
+      if (reports.length > 0) io.stdout(`Reports: ${reports.map(([, p]) => p).join(', ')}\n`);
+    }
+    return safe.verdict === 'pass' ? EXIT.ok : safe.verdict === 'none' ? EXIT.nothingRan : EXIT.checkFailed;
+  });
+}
+
+/** Writes the report of a run that did not happen in every requested format (exit 3 follows). */
+function writeAbortedReports(reports: readonly [ReportFormat, string][], report: RunReport, abs: (p: string) => string): void {
+  for (const [format, path] of reports) {
+    const file = abs(path);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, REPORTERS[format].render(report, { color: false }));
+    } catch (e) {
+      throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`);
+    }
+  }
+}
 
 function parseReports(values: Values): [ReportFormat, string][] {
   const given = listOptionRaw(values, 'report');

@@ -1,13 +1,15 @@
 /** Process exit codes of the CLI; documented in the README (a test keeps them in step). */
 export const EXIT = {
-  /** Every `must` check passed (check); clean shutdown (serve). */
+  /** Every check that counts passed (check); clean shutdown (serve). */
   ok: 0,
-  /** A `must` check failed or errored, or a waiver expired. */
+  /** A check that counts (`must`; `ref` too under strict ref) failed or errored, or a waiver expired. */
   checkFailed: 1,
   /** Usage error, or a scenario / config / waiver file that does not load (file:line:column given). */
   usage: 2,
-  /** The target could not be reached. */
+  /** The run did not happen: the target could not be reached, or the preflight found a problem (not a JOS router, wrong credentials, clock, test-control absent). */
   unreachable: 3,
+  /** No check ran: every selected check was skipped (or skipped and inconclusive). A gate that verified nothing does not pass. */
+  nothingRan: 4,
   /** promoproof itself failed (a bug: please report it). */
   internal: 70,
 } as const;

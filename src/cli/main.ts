@@ -2,12 +2,13 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, type CliIo, type Command } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { checkCommand } from './check.js';
-import { serveCommand } from './serve.js';
-import { signCommand } from './sign.js';
+import { checkCommand, serveCommand, signCommand } from './commands.js';
 import { VERSION } from '../version.js';
 
-/** The commands, by name: adding one is a new file plus one entry here. */
+/**
+ * The commands, by name: adding one is its entry in commands.ts (help and options), a module with
+ * its run, and one line here. Nothing heavy is imported before argv names a command that runs.
+ */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   [checkCommand.name, checkCommand],
   [serveCommand.name, serveCommand],
@@ -24,8 +25,9 @@ Commands:
 ${[...COMMANDS.values()].map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
 
 Run 'promoproof <command> --help' for a command's options.
-Exit codes: 0 ok, 1 a must check failed, 2 usage or scenario error, 3 target unreachable,
-70 promoproof itself failed (a bug: please report it).
+Exit codes: 0 ok, 1 a check that counts failed, 2 usage or scenario error, 3 target unreachable or
+unusable (preflight), 4 no check ran (all skipped), 70 promoproof itself failed (a bug: please
+report it).
 `;
 }
 

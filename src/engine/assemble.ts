@@ -56,7 +56,9 @@ export function assembleReport(input: AssembleInput): RunReport {
     startedAt: input.startedAt.toISOString(),
     durationMs: input.durationMs,
     summary,
-    verdict: blocking || expiredWaivers.length > 0 ? 'fail' : 'pass',
+    // A run in which no check passed, failed or errored verified nothing: not a pass (exit 4).
+    verdict: blocking || expiredWaivers.length > 0 ? 'fail' : summary.passed + summary.failed + summary.errored === 0 ? 'none' : 'pass',
+    strictRef: input.strictRef === true,
     expiredWaivers,
     results,
     coverage,

@@ -16,15 +16,24 @@ export async function estimateClockOffset(url: string, opts: { samples?: number;
   for (let i = 0; i < samples; i++) {
     const out = await httpExchange({ method: 'GET', url, timeoutMs: opts.timeoutMs ?? 5000, maxBodyBytes: 64 * 1024, signal: opts.signal });
     if (!out.ok) return undefined;
-    const receivedMs = out.sentAtMs + out.elapsedMs;
-    const dateMs = out.date === undefined ? NaN : Date.parse(out.date);
-    if (!Number.isNaN(dateMs)) {
-      lo = Math.max(lo, dateMs - receivedMs);
-      hi = Math.min(hi, dateMs + 1000 - out.sentAtMs);
+    const bounds = dateOffsetBounds(out.date, out.sentAtMs, out.elapsedMs);
+    if (bounds) {
+      lo = Math.max(lo, bounds.lo);
+      hi = Math.min(hi, bounds.hi);
       seen++;
     }
     if (i < samples - 1) await new Promise((r) => setTimeout(r, spacingMs));
   }
   if (seen === 0 || lo > hi) return undefined;
   return { offsetMs: Math.round((lo + hi) / 2), uncertaintyMs: Math.ceil((hi - lo) / 2), method: `HTTP Date header, ${seen} samples` };
+}
+
+/**
+ * What one answer's `Date` header says of the offset (target now − our now, ms): its time lay in
+ * [Date, Date + 1 s) while we were between sending and receiving. Undefined without a readable Date.
+ */
+export function dateOffsetBounds(date: string | undefined, sentAtMs: number, elapsedMs: number): { lo: number; hi: number } | undefined {
+  const dateMs = date === undefined ? NaN : Date.parse(date);
+  if (Number.isNaN(dateMs)) return undefined;
+  return { lo: dateMs - (sentAtMs + elapsedMs), hi: dateMs + 1000 - sentAtMs };
 }

@@ -7,7 +7,7 @@ import { POOL_BLOCK } from '../scenario/template.js';
 import type { FaultId } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
 import { TEST_CONTROL_PATH } from '../reference/test-control.js';
-import type { RunReport, Waiver } from '../report/types.js';
+import type { Preflight, RunReport, Waiver } from '../report/types.js';
 import { loadSuite } from '../scenario/load-suite.js';
 import { planSuite } from '../scenario/plan.js';
 import { SCENARIOS_DIR, SUITES } from '../scenario/suites.js';
@@ -15,18 +15,15 @@ import type { PlannedCheck } from '../scenario/types.js';
 import { loadJosProtocol, loadRules } from '../spec/load.js';
 import { assembleReport } from './assemble.js';
 import { estimateClockOffset } from './clock-offset.js';
+import { CHECK_DEFAULTS } from './defaults.js';
 import { httpExchange } from './http.js';
+import { preflight, PreflightError } from './preflight.js';
 import { runChecks, type RunEvent } from './run.js';
 import type { Target } from './target.js';
 import { referenceSkus } from './target-config.js';
 
-/** Defaults of a conformance run, in one place (units in names). */
-export const CHECK_DEFAULTS = {
-  concurrency: 8,
-  timeoutMs: 10_000,
-  maxBodyBytes: 4 * 1024 * 1024,
-  suites: ['jd-promotion'] as readonly string[],
-} as const;
+/** Defaults of a conformance run (defined apart, for the CLI's help). */
+export { CHECK_DEFAULTS };
 
 export interface ConformanceOptions {
   /** The target; undefined starts the embedded reference (with test control) on a free loopback port. */
@@ -54,13 +51,25 @@ export interface ConformanceOptions {
   readonly today?: string;
   /** Checks already planned (planChecks); skips loading and filtering. */
   readonly checks?: readonly PlannedCheck[];
+  /**
+   * Run the preflight (src/engine/preflight.ts) before the suite: one harmless signed call; a problem
+   * throws PreflightError and nothing runs. Off by default here (the API runs what it is given; tests
+   * use fake targets); the CLI turns it on unless --no-preflight. Against the embedded reference it
+   * runs too (it costs one loopback call and proves the wiring), except with a fault: a deliberate
+   * violation must show as failed checks, not as an aborted run.
+   */
+  readonly preflight?: boolean;
 }
 
 /** The target could not be reached at all: the CLI exits 3. */
 export class TargetUnreachableError extends Error {
+  readonly url: string;
+  readonly reason: string;
   constructor(url: string, reason: string) {
     super(`target ${url} is unreachable: ${reason}`);
     this.name = 'TargetUnreachableError';
+    this.url = url;
+    this.reason = reason;
   }
 }
 
@@ -121,9 +130,18 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
   }
   try {
     const timeoutMs = opts.timeoutMs ?? CHECK_DEFAULTS.timeoutMs;
+    const reportTarget: RunReport['target'] = { url: target.url, embedded: target.embedded, ...(target.fault ? { fault: target.fault } : {}) };
+    let checked: Preflight | undefined;
+    if (opts.preflight === true && !(target.embedded && target.fault)) {
+      checked = await preflight(target, { timeoutMs, signal: opts.signal, skewS: loadJosProtocol().skewS });
+      if (!checked.ok) throw new PreflightError(checked, reportTarget);
+    }
     if (!target.embedded) {
-      const probe = await httpExchange({ method: 'GET', url: target.url, timeoutMs, maxBodyBytes: 64 * 1024, signal: opts.signal });
-      if (!probe.ok) throw new TargetUnreachableError(target.url, probe.reason);
+      // The preflight has reached it already; without one, a plain GET says whether anything answers.
+      if (!checked) {
+        const probe = await httpExchange({ method: 'GET', url: target.url, timeoutMs, maxBodyBytes: 64 * 1024, signal: opts.signal });
+        if (!probe.ok) throw new TargetUnreachableError(target.url, probe.reason);
+      }
       if (!target.clock && checks.some(usesClockSkew)) {
         const estimate = await estimateClockOffset(target.url, { timeoutMs, signal: opts.signal });
         target = { ...target, clock: estimate ?? { offsetMs: 0, uncertaintyMs: 5_000, method: 'no Date header: assumed in step with ours, ±5 s' } };
@@ -141,17 +159,18 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
       onEvent: opts.onEvent,
     });
     const prefixes = suites.flatMap((s) => SUITES.get(s)?.rulePrefixes ?? []);
-    return assembleReport({
+    const report = assembleReport({
       results,
       suites,
       rules: loadRules().filter((r) => prefixes.some((p) => r.id.startsWith(p))),
-      target: { url: target.url, embedded: target.embedded, ...(target.fault ? { fault: target.fault } : {}) },
+      target: reportTarget,
       startedAt: started,
       durationMs: Math.round(performance.now() - t0),
       waivers: opts.waivers ?? [],
       today: opts.today ?? todayUtc8(),
       strictRef: opts.strictRef ?? target.embedded,
     });
+    return checked ? { ...report, preflight: checked } : report;
   } finally {
     await server?.close();
   }

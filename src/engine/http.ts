@@ -17,6 +17,8 @@ export type HttpOutcome =
       readonly status: number;
       readonly contentType: string;
       readonly date: string | undefined;
+      /** The `Location` header of a redirect (redirects are not followed). */
+      readonly location?: string;
       readonly body: string;
       /** True when the body exceeded maxBodyBytes and was cut. */
       readonly truncated: boolean;
@@ -57,21 +59,70 @@ export async function httpExchange(req: HttpRequest): Promise<HttpOutcome> {
       status: res.status,
       contentType: res.headers.get('content-type') ?? '',
       date: res.headers.get('date') ?? undefined,
+      ...(res.headers.get('location') !== null ? { location: res.headers.get('location')! } : {}),
       body: Buffer.concat(chunks).toString('utf8'),
       truncated,
       elapsedMs: elapsed(),
       sentAtMs,
     };
   } catch (e) {
-    if (timeout.aborted) return { ok: false, kind: 'timeout', reason: `no complete answer within ${req.timeoutMs} ms`, elapsedMs: elapsed(), sentAtMs };
+    if (timeout.aborted) return { ok: false, kind: 'timeout', reason: `no complete answer within ${req.timeoutMs} ms from ${hostOf(req.url)} (timeout)`, elapsedMs: elapsed(), sentAtMs };
     if (req.signal?.aborted) return { ok: false, kind: 'aborted', reason: 'run stopped', elapsedMs: elapsed(), sentAtMs };
-    return { ok: false, kind: 'network', reason: describeNetworkError(e), elapsedMs: elapsed(), sentAtMs };
+    const ms = elapsed();
+    return { ok: false, kind: 'network', reason: describeNetworkError(e, req.url, ms), elapsedMs: ms, sentAtMs };
   }
 }
 
-function describeNetworkError(e: unknown): string {
-  const err = e as { message?: string; cause?: { code?: string; message?: string } };
+/** `host:port` of a URL, the port spelt out even when it is the scheme's default. */
+export function hostOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * One line for a failed fetch: the cause in words, the address, the error code and how long it tried,
+ * e.g. `connection refused by 127.0.0.1:8620 (ECONNREFUSED) after 2 ms`. fetch itself only says
+ * "fetch failed"; the reason is in `cause` (undici's, or the socket's).
+ */
+export function describeNetworkError(e: unknown, url: string, elapsedMs: number): string {
+  const err = e as { message?: string; cause?: { code?: string; message?: string; address?: string; hostname?: string } };
   const cause = err.cause;
-  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
-  return err.message ?? String(e);
+  const code = cause?.code;
+  const host = hostOf(url);
+  const resolved = cause?.address !== undefined && cause.address !== safeHostname(url) ? ` (${cause.address})` : '';
+  const after = `after ${elapsedMs} ms`;
+  const shortMessage = (m: string | undefined) => {
+    if (!m) return '';
+    // OpenSSL's messages carry a routine trail and a source path: keep only the reason.
+    const ssl = /SSL routines:[^:]*:([^:]+)/.exec(m);
+    const text = ssl ? ssl[1]! : m.split('\n')[0]!;
+    return text.length > 0 && text.length <= 120 ? `: ${text.trim()}` : '';
+  };
+  if (code === undefined) {
+    // The Fetch standard blocks some ports outright (1, 21, 25, 6000 …): nothing was sent.
+    if (cause?.message === 'bad port') return `port ${new URL(url).port} of ${host} is blocked by fetch (a "bad port" of the Fetch standard): use another port`;
+    return `${err.message ?? String(e)}${cause?.message ? `: ${cause.message}` : ''} (${host}) ${after}`;
+  }
+  if (code === 'ECONNREFUSED') return `connection refused by ${host}${resolved} (${code}) ${after}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME') return `DNS lookup of ${cause?.hostname ?? safeHostname(url)} failed (${code}) ${after}`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `connecting to ${host}${resolved} timed out (${code}) ${after}`;
+  if (code === 'ECONNRESET') return `connection reset by ${host}${resolved} (${code}) ${after}`;
+  if (code === 'UND_ERR_SOCKET') return `connection closed by ${host}${resolved} before a complete answer (${code}${shortMessage(cause?.message)}) ${after}`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `no route to ${host}${resolved} (${code}) ${after}`;
+  if (/^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code) || /^HOSTNAME_MISMATCH$/.test(code)) {
+    return `TLS error with ${host}${resolved} (${code}${shortMessage(cause?.message)}) ${after}`;
+  }
+  return `${code}${shortMessage(cause?.message)} (${host}${resolved}) ${after}`;
+}
+
+function safeHostname(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return url;
+  }
 }

@@ -1,4 +1,5 @@
 import { buildJosParams, toFormBody } from '../protocol/jos/client.js';
+import { isTestCredentials } from '../reference/credentials.js';
 import { josSign } from '../protocol/jos/sign.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from '../protocol/jos/timestamp.js';
 import type { RecordedRequest } from '../report/types.js';
@@ -85,7 +86,9 @@ export async function sendJos(target: Target, method: string, app: Readonly<Reco
     maxBodyBytes: opts.maxBodyBytes,
     signal: opts.signal,
   });
-  const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, REDACTED.has(k) ? '***' : v]));
+  // The documented test credentials are public: show token and signature, so the curl line runs as it is.
+  const redact = !isTestCredentials(target.jos);
+  const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, redact && REDACTED.has(k) ? '***' : v]));
   return {
     request: { httpMethod, url: target.url, operation: method, params: shown },
     curl: curlLine(httpMethod, target.url, shown),
@@ -124,7 +127,7 @@ export function skewedTimestamp(targetNowMs: number, offsetS: number, skewS: num
   return (up ? Math.ceil(exact / 1000) : Math.floor(exact / 1000)) * 1000;
 }
 
-/** A curl command reproducing the request; the redacted token and signature must be filled in by the user. */
+/** A curl command reproducing the request; a redacted (`***`) token and signature must be filled in by the user. */
 export function curlLine(httpMethod: string, url: string, params: Readonly<Record<string, string>>): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const parts = Object.entries(params).map(([k, v]) => `--data-urlencode ${q(`${k}=${v}`)}`);

@@ -10,3 +10,12 @@ export const DEFAULT_CREDENTIALS: JosCredentials = Object.freeze({
   appSecret: 'promoproof-app-secret',
   accessToken: 'promoproof-access-token',
 });
+
+/**
+ * True when `c` are the documented test credentials above (public, in the README): reports then show
+ * the token and the signature of a request, so its curl line runs as it is. Any other credentials are
+ * real secrets: reports redact the token and the signature, and never hold the app secret.
+ */
+export function isTestCredentials(c: JosCredentials): boolean {
+  return c.appKey === DEFAULT_CREDENTIALS.appKey && c.appSecret === DEFAULT_CREDENTIALS.appSecret && c.accessToken === DEFAULT_CREDENTIALS.accessToken;
+}

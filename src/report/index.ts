@@ -9,8 +9,12 @@ import type { RunReport } from './types.js';
 export interface RenderOptions {
   /** ANSI colours (console only). Default `false`. */
   readonly color?: boolean;
-  /** More detail: passed checks, full response bodies (console only). Default `false`. */
+  /** More detail: passed checks, full response bodies, every failure (console only). Default `false`. */
   readonly verbose?: boolean;
+  /** Failures shown in full, the rest counted in one line (console only). Default: all. */
+  readonly maxFailuresShown?: number;
+  /** Report files of the run holding every failure in full, named in that line (console only). */
+  readonly fullReports?: readonly string[];
 }
 
 /** A report format: a pure function from a run report to text. */
@@ -28,7 +32,13 @@ export interface Reporter {
  */
 export const REPORTERS = {
   console: {
-    render: (report, opts = {}) => renderConsole(report, { color: opts.color ?? false, verbose: opts.verbose ?? false }),
+    render: (report, opts = {}) =>
+      renderConsole(report, {
+        color: opts.color ?? false,
+        verbose: opts.verbose ?? false,
+        ...(opts.maxFailuresShown !== undefined ? { maxFailuresShown: opts.maxFailuresShown } : {}),
+        ...(opts.fullReports !== undefined ? { fullReports: opts.fullReports } : {}),
+      }),
     extension: 'txt',
     description: 'human-readable text for a terminal, failures first (colours with --color)',
   },
@@ -50,7 +60,7 @@ export const REPORTERS = {
   html: {
     render: (report) => renderHtml(report),
     extension: 'html',
-    description: 'one self-contained HTML page (no scripts, no external assets)',
+    description: 'one self-contained HTML page with filters (inline script, no external assets)',
   },
 } as const satisfies Readonly<Record<string, Reporter>>;
 
@@ -66,6 +76,7 @@ export function isReportFormat(s: string): s is ReportFormat {
 }
 
 export { redactSecrets } from './redact.js';
+export { countsTowardVerdict, levelLabel, verdictLine, verdictStatement, type VerdictStatement } from './verdict.js';
 export { renderConsole, type ConsoleOptions } from './render-console.js';
 export { renderHtml } from './render-html.js';
 export { renderJson } from './render-json.js';

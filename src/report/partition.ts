@@ -69,10 +69,10 @@ export function groupByMessage(results: readonly CheckResult[]): ReadonlyMap<str
   return groups;
 }
 
-/** Unwaived failed or errored `must` checks: the results that fail the run. */
+/** Unwaived failed or errored `must` checks (and `ref` checks under strict ref): the results that fail the run. */
 export function blockingResults(report: RunReport): readonly CheckResult[] {
   return report.results.filter(
-    (r) => (r.status === 'failed' || r.status === 'errored') && r.level === 'must' && !isWaived(r),
+    (r) => (r.status === 'failed' || r.status === 'errored') && (r.level === 'must' || report.strictRef) && !isWaived(r),
   );
 }
 

@@ -1,14 +1,22 @@
 import pc from 'picocolors';
-import { attentionResults, blockingResults, groupByMessage, partitionResults } from './partition.js';
+import { attentionResults, groupByMessage, partitionResults } from './partition.js';
 import { cutText, firstLines, formatDuration, oneLine, plural, sanitizeText } from './text.js';
 import type { CheckResult, CheckStatus, Failure, RunReport } from './types.js';
+import { levelLabel, verdictStatement } from './verdict.js';
 
 /** Options of the console reporter. */
 export interface ConsoleOptions {
   /** ANSI colours; `false` gives plain text without a single escape sequence. */
   readonly color: boolean;
-  /** Also list passed checks and show response bodies in full. */
+  /** Also list passed checks and show response bodies in full; shows every failure, whatever `maxFailuresShown`. */
   readonly verbose?: boolean;
+  /**
+   * Failures (and waived failures) shown in full; the rest are counted in one line, by rule.
+   * Default: all (a report file); the CLI caps its terminal output (`--max-failures-shown`).
+   */
+  readonly maxFailuresShown?: number;
+  /** Report files written by this run that hold every failure in full: named in the line of the rest. */
+  readonly fullReports?: readonly string[];
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -36,20 +44,27 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   const parts = partitionResults(report);
   const out: string[] = [header(report, c), ''];
 
+  const max = verbose || opts.maxFailuresShown === undefined ? Infinity : Math.max(0, opts.maxFailuresShown);
   const attention = attentionResults(parts);
   if (attention.length > 0) {
-    out.push(c.bold(c.red(`FAILURES (${attention.length})`)), '');
-    for (const r of attention) out.push(...failureBlock(r, c, verbose), '');
+    const shown = attention.slice(0, max);
+    out.push(c.bold(c.red(`FAILURES (${attention.length}${shown.length < attention.length ? `, the first ${shown.length} in full` : ''})`)), '');
+    for (const r of shown) out.push(...failureBlock(r, report, c, verbose), '');
+    const rest = attention.slice(shown.length);
+    if (rest.length > 0) out.push(restLine(rest, shown.length === 0 ? '' : 'more ', opts.fullReports ?? [], c), '');
   }
 
   if (parts.waived.length > 0) {
     out.push(c.bold(c.yellow(`WAIVED (${parts.waived.length})`)));
-    for (const r of parts.waived) {
+    const shown = parts.waived.slice(0, max);
+    for (const r of shown) {
       out.push(
         `  ${c.yellow('~')} ${oneLine(r.id)}  ${oneLine(r.title)} ${c.dim(`(${r.status}, ${r.rules.join(', ')})`)}`,
         `${INDENT}${oneLine(r.waived.reason)} ${c.dim(`(expires ${oneLine(r.waived.expires)})`)}`,
       );
     }
+    const rest = parts.waived.slice(shown.length);
+    if (rest.length > 0) out.push(restLine(rest, shown.length === 0 ? 'waived ' : 'more waived ', opts.fullReports ?? [], c));
     out.push('');
   }
 
@@ -137,11 +152,30 @@ function field(label: string, value: string, c: Colors, paint: (s: string) => st
   return lines.map((line, i) => `${INDENT}${i === 0 ? first : pad}${paint(line)}`);
 }
 
-function failureBlock(r: CheckResult, c: Colors, verbose: boolean): string[] {
+/** Rules named in the line of the failures not shown. */
+const REST_RULES_NAMED = 8;
+
+/**
+ * One line for failures not shown in full: how many, by rule (most first), and where they are in full,
+ * e.g. `… and 612 more failures (by rule: JDP-ADD-03 ×40, …) — full details in reports/promoproof.html`.
+ */
+function restLine(rest: readonly CheckResult[], what: string, fullReports: readonly string[], c: Colors): string {
+  const byRule = new Map<string, number>();
+  for (const r of rest) for (const rule of r.rules.length > 0 ? r.rules : ['(no rule)']) byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+  const rules = [...byRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const named = rules.slice(0, REST_RULES_NAMED).map(([rule, n]) => `${oneLine(rule)} ×${n}`);
+  if (rules.length > REST_RULES_NAMED) named.push(`${plural(rules.length - REST_RULES_NAMED, 'more rule')}`);
+  const statuses = new Map<string, number>();
+  for (const r of rest) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+  const mixed = statuses.size > 1 ? `${[...statuses].map(([st, n]) => `${n} ${st}`).join(', ')}; ` : '';
+  const where = fullReports.length > 0 ? `full details in ${fullReports.map(oneLine).join(', ')} (--verbose prints them all)` : '--verbose prints them all';
+  return `  ${c.bold(`… and ${plural(rest.length, `${what}failure`)}`)} (${mixed}by rule: ${named.join(', ')}) — ${where}`;
+}
+
+function failureBlock(r: CheckResult, report: RunReport, c: Colors, verbose: boolean): string[] {
   const out: string[] = [`  ${statusLabel(r.status, c)}  ${c.bold(oneLine(r.id))}  ${oneLine(r.title)}`];
   const rules = r.rules.length > 0 ? r.rules.join(', ') : '(none)';
-  const level = r.level === 'ref' ? 'ref, does not fail the run' : r.level;
-  out.push(...field('rules', `${rules} (${level})`, c));
+  out.push(...field('rules', `${rules} — ${levelLabel(r, report)}`, c));
   if (r.source) out.push(...field('source', `${r.source.file}:${r.source.line}`, c, c.cyan));
   out.push(...field('message', r.message.trim() === '' ? '(no message)' : r.message, c));
   if (r.failure) out.push(...failureDetails(r.failure, c, verbose));
@@ -214,10 +248,7 @@ function footer(report: RunReport, c: Colors): string[] {
 }
 
 function verdict(report: RunReport, c: Colors): string {
-  if (report.verdict === 'pass') return c.bold(c.green('PASS'));
-  const reasons: string[] = [];
-  const blocking = blockingResults(report).length;
-  if (blocking > 0) reasons.push(`${plural(blocking, 'must check')} failed or errored`);
-  if (report.expiredWaivers.length > 0) reasons.push(plural(report.expiredWaivers.length, 'expired waiver'));
-  return c.bold(c.red('FAIL')) + (reasons.length > 0 ? ` (${reasons.join(', ')})` : '');
+  const v = verdictStatement(report);
+  const paint = report.verdict === 'pass' ? c.green : report.verdict === 'fail' ? c.red : c.yellow;
+  return `${c.bold(paint(v.headline))} — ${oneLine(v.reason)}`;
 }

@@ -2,6 +2,7 @@ import type {
   CheckResult,
   Coverage,
   Failure,
+  Preflight,
   RecordedRequest,
   RecordedResponse,
   RuleCoverage,
@@ -33,10 +34,24 @@ export function canonicalReport(report: RunReport): RunReport {
     durationMs: report.durationMs,
     summary: summary(report.summary),
     verdict: report.verdict,
+    strictRef: report.strictRef,
     expiredWaivers: report.expiredWaivers.map(waiver),
     results: report.results.map(result),
     coverage: coverage(report.coverage),
+    preflight: report.preflight ? preflight(report.preflight) : undefined,
+    aborted: report.aborted ? { kind: report.aborted.kind, message: report.aborted.message } : undefined,
   } satisfies EveryKey<RunReport>;
+}
+
+function preflight(p: Preflight): Preflight {
+  return {
+    ok: p.ok,
+    kind: p.kind,
+    message: p.message,
+    warnings: [...p.warnings],
+    durationMs: p.durationMs,
+    details: { ...p.details },
+  } satisfies EveryKey<Preflight>;
 }
 
 function summary(s: Summary): Summary {

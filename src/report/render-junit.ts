@@ -2,6 +2,7 @@ import { escapeXmlAttr, escapeXmlText } from './escape.js';
 import { isWaived, suiteNames } from './partition.js';
 import { formatSeconds } from './text.js';
 import type { CheckResult, Failure, RunReport } from './types.js';
+import { levelLabel } from './verdict.js';
 
 /** Suite of the synthetic testcases for expired waivers. */
 export const EXPIRED_WAIVERS_SUITE = 'promoproof.expired-waivers';
@@ -94,7 +95,7 @@ export function renderJunit(report: RunReport): string {
     out.push(`    <properties>`);
     out.push(`      <property${attrs([['name', 'target'], ['value', report.target.url]])}/>`);
     out.push(`    </properties>`);
-    for (const r of results) out.push(...testcase(r));
+    for (const r of results) out.push(...testcase(r, report));
     out.push('  </testsuite>');
   }
   if (expired > 0) out.push(...expiredWaiversSuite(report, suiteNames(report).length));
@@ -133,7 +134,7 @@ function expiredWaiversSuite(report: RunReport, id: number): string[] {
   return out;
 }
 
-function testcase(r: CheckResult): string[] {
+function testcase(r: CheckResult, report: RunReport): string[] {
   const pairs: [string, string | number][] = [
     ['classname', r.suite],
     ['name', `${r.id} ${r.title}`],
@@ -150,11 +151,11 @@ function testcase(r: CheckResult): string[] {
   if (isWaived(r)) {
     const w = r.waived;
     out.push(`      <skipped${attrs([['message', `waived: ${w.reason} (expires ${w.expires})`]])}/>`);
-    out.push(`      <system-out>${escapeXmlText(details(r, `waived ${r.status} check (rule ${w.rule})`))}</system-out>`);
+    out.push(`      <system-out>${escapeXmlText(details(r, report, `waived ${r.status} check (rule ${w.rule})`))}</system-out>`);
   } else if (r.status === 'failed') {
-    out.push(`      <failure${attrs([['message', r.message], ['type', type]])}>${escapeXmlText(details(r))}</failure>`);
+    out.push(`      <failure${attrs([['message', r.message], ['type', type]])}>${escapeXmlText(details(r, report))}</failure>`);
   } else if (r.status === 'errored') {
-    out.push(`      <error${attrs([['message', r.message], ['type', type]])}>${escapeXmlText(details(r))}</error>`);
+    out.push(`      <error${attrs([['message', r.message], ['type', type]])}>${escapeXmlText(details(r, report))}</error>`);
   } else if (r.status === 'skipped') {
     out.push(`      <skipped${attrs([['message', r.message]])}/>`);
   } else if (r.status === 'inconclusive') {
@@ -165,11 +166,11 @@ function testcase(r: CheckResult): string[] {
 }
 
 /** The plain-text body of a failure or error: message, source, expected / actual, request, response, curl. */
-function details(r: CheckResult, heading?: string): string {
+function details(r: CheckResult, report: RunReport, heading?: string): string {
   const lines: string[] = [];
   if (heading) lines.push(heading);
   lines.push(r.message);
-  lines.push(`rules: ${r.rules.join(', ')} (${r.level})`);
+  lines.push(`rules: ${r.rules.join(', ')} — ${levelLabel(r, report)}`);
   if (r.source) lines.push(`source: ${r.source.file}:${r.source.line}`);
   if (r.failure) lines.push(...failureLines(r.failure));
   return lines.join('\n');

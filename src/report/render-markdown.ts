@@ -1,6 +1,7 @@
 import { attentionResults, displayGroup, orderedResults, partitionResults, type DisplayGroup } from './partition.js';
 import { cutText, formatDuration, formatSeconds, oneLine, sanitizeText } from './text.js';
 import type { CheckResult, Failure, RunReport } from './types.js';
+import { levelLabel, verdictStatement } from './verdict.js';
 
 /** Characters of a response body shown per failure. */
 const BODY_CHARS = 1000;
@@ -33,8 +34,9 @@ export function renderMarkdown(report: RunReport): string {
   const s = report.summary;
   const out: string[] = [];
 
-  const pass = report.verdict === 'pass';
-  out.push(`## ${pass ? '✅' : '❌'} promoproof: ${pass ? 'pass' : 'fail'}`, '');
+  const verdict = verdictStatement(report);
+  const icon = report.verdict === 'pass' ? '✅' : report.verdict === 'fail' ? '❌' : '⚠️';
+  out.push(`## ${icon} promoproof: ${verdict.headline.toLowerCase()} — ${inline(verdict.reason)}`, '');
   const target = [report.target.embedded ? 'embedded' : '', report.target.fault ? `fault: ${report.target.fault}` : '']
     .filter((t) => t !== '')
     .join(', ');
@@ -59,7 +61,7 @@ export function renderMarkdown(report: RunReport): string {
   const attention = attentionResults(parts);
   if (attention.length > 0) {
     out.push(`### Failures (${attention.length})`, '');
-    for (const r of attention.slice(0, MAX_DETAILED_FAILURES)) out.push(...failureSection(r));
+    for (const r of attention.slice(0, MAX_DETAILED_FAILURES)) out.push(...failureSection(r, report));
     const rest = attention.slice(MAX_DETAILED_FAILURES);
     if (rest.length > 0) {
       out.push(`${rest.length} more not shown in detail: ${rest.map((r) => code(r.id)).join(', ')}. See the full report.`, '');
@@ -104,10 +106,10 @@ function coverageRatio(report: RunReport): string {
   return total > 0 ? `${covered}/${total} (${Math.floor((covered / total) * 100)}%)` : `${covered}/${total}`;
 }
 
-function failureSection(r: CheckResult): string[] {
+function failureSection(r: CheckResult, report: RunReport): string[] {
   const out = [`#### ${ICON[displayGroup(r)]} ${code(r.id)} ${inline(r.title)}`, ''];
   out.push(`- **Status:** ${r.status}`);
-  out.push(`- **Rules:** ${r.rules.length > 0 ? r.rules.map(code).join(', ') : '(none)'} (${r.level})`);
+  out.push(`- **Rules:** ${r.rules.length > 0 ? r.rules.map(code).join(', ') : '(none)'} — ${inline(levelLabel(r, report))}`);
   if (r.source) out.push(`- **Source:** ${code(`${r.source.file}:${r.source.line}`)}`);
   out.push(`- **Message:** ${r.message.trim() === '' ? '(no message)' : multiline(r.message)}`, '');
   if (r.failure) out.push(...failureDetails(r.failure));
@@ -129,7 +131,12 @@ function failureDetails(f: Failure): string[] {
     const note = body.omitted > 0 ? `, first ${BODY_CHARS} characters shown (${body.omitted} more cut)` : '';
     out.push(`**Response** ${res.status}${meta ? ` (${inline(meta)})` : ''}${note}`, '', ...fence(body.text), '');
   }
-  if (f.curl !== undefined) out.push('**Reproduce** (token and signature redacted: `promoproof sign` makes a fresh signed request)', '', ...fence(f.curl, 'sh'), '');
+  if (f.curl !== undefined) {
+    const note = f.curl.includes('=***')
+      ? '(token and signature redacted: `promoproof sign` makes a fresh signed request)'
+      : '(test credentials: runs as it is while its timestamp is within the JOS window of ±6 minutes; `promoproof sign` makes a fresh one)';
+    out.push(`**Reproduce** ${note}`, '', ...fence(f.curl, 'sh'), '');
+  }
   return out;
 }
 

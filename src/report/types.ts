@@ -13,7 +13,11 @@ export interface RecordedRequest {
   readonly url: string;
   /** The JOS method or operation called, e.g. `jingdong.seller.promotion.add`. */
   readonly operation: string;
-  /** Parameters as sent (system and application), with secrets and signatures replaced by `***`. */
+  /**
+   * Parameters as sent (system and application). `access_token` and `sign` are replaced by `***`
+   * unless the run used the documented test credentials (then they are shown, so the request can be
+   * replayed); the app secret never appears.
+   */
   readonly params: Readonly<Record<string, string>>;
 }
 
@@ -39,7 +43,11 @@ export interface Failure {
   readonly actual: string;
   readonly request?: RecordedRequest;
   readonly response?: RecordedResponse;
-  /** A curl command line that reproduces the request (secrets redacted: the user re-signs). */
+  /**
+   * A curl command line that reproduces the request: runnable as it is with the documented test
+   * credentials (within the timestamp window), else with `access_token` and `sign` redacted (the
+   * user re-signs with `promoproof sign`).
+   */
   readonly curl?: string;
 }
 
@@ -103,9 +111,43 @@ export interface RunReport {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly summary: Summary;
-  /** `pass` when no unwaived `must` check failed or errored and no waiver has expired. */
-  readonly verdict: 'pass' | 'fail';
+  /**
+   * `fail` when an unwaived check that counts (every `must` check; `ref` checks too when `strictRef`)
+   * failed or errored, or a waiver has expired; otherwise `none` when no check passed, failed or
+   * errored (every check skipped or inconclusive: nothing was verified); otherwise `pass`.
+   */
+  readonly verdict: 'pass' | 'fail' | 'none';
+  /**
+   * Whether failed or errored `ref` checks count against the verdict of this run: true against the
+   * embedded reference and with `--strict-ref`. Renderers label `ref` failures by it.
+   */
+  readonly strictRef: boolean;
   readonly expiredWaivers: readonly Waiver[];
   readonly results: readonly CheckResult[];
   readonly coverage: Coverage;
+  /** What the preflight found before the suite ran (src/engine/preflight.ts); absent when it did not run. */
+  readonly preflight?: Preflight;
+  /**
+   * Set when the run did not happen (exit 3): the preflight found a problem, or the target was
+   * unreachable. `results` then holds one errored check, `preflight`, with the same message.
+   */
+  readonly aborted?: { readonly kind: PreflightProblemKind; readonly message: string };
+}
+
+/** What stops a run before it starts: see src/engine/preflight.ts. */
+export type PreflightProblemKind = 'unreachable' | 'not-jos' | 'credentials' | 'clock' | 'test-control';
+
+/** The outcome of the preflight: one harmless signed call (and the test-control routes when claimed). */
+export interface Preflight {
+  /** True when the target is a JOS router that takes our credentials and timestamps. */
+  readonly ok: boolean;
+  /** The problem, when not ok. */
+  readonly kind?: PreflightProblemKind;
+  /** One line: what was found, or what is wrong and what to do. */
+  readonly message: string;
+  /** Worth saying, not worth stopping for (a clock a few seconds off, an unknown method). */
+  readonly warnings: readonly string[];
+  readonly durationMs: number;
+  /** The facts behind the message: HTTP status, content type, bytes, answer, code, clock offset… */
+  readonly details: Readonly<Record<string, string | number | boolean>>;
 }

@@ -105,7 +105,7 @@ describe('promoproof sign', () => {
     expect(r.code).toBe(0);
     const app = buildServer();
     const res = await app.inject({ method: 'POST', url: '/routerjson', payload: r.stdout.trim(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(JSON.parse(res.body)).toHaveProperty('jingdong_seller_promotion_list_response.code', '0');
+    expect(JSON.parse(res.body)).toHaveProperty('jingdong_seller_promotion_list_responce.code', '0');
     const curl = await cli(['sign', '--method', 'jingdong.seller.promotion.get', '--url', 'http://127.0.0.1:9/routerjson']);
     expect(curl.stdout).toMatch(/^curl -sS -X POST 'http:\/\/127\.0\.0\.1:9\/routerjson' .*--data-urlencode 'sign=[0-9A-F]{32}'/);
   });

@@ -74,10 +74,13 @@ afterEach(async () => {
   await server.close();
 });
 
+/** Credentials that are not the documented test ones: real secrets, which reports redact. */
+const REAL_CREDENTIALS = { appKey: 'shop-app-key', appSecret: 'shop-app-secret-7c1e', accessToken: 'shop-access-token-9d2f' };
+
 async function run(check: PlannedCheck = listCheck()): Promise<{ report: RunReport; result: CheckResult; ms: number }> {
   const t0 = performance.now();
   const report = await runConformance({
-    target: targetFromUrl(`${server.origin}/routerjson`, DEFAULT_CREDENTIALS),
+    target: targetFromUrl(`${server.origin}/routerjson`, REAL_CREDENTIALS),
     checks: [check],
     timeoutMs: TIMEOUT_MS,
     maxBodyBytes: MAX_BODY,
@@ -87,8 +90,8 @@ async function run(check: PlannedCheck = listCheck()): Promise<{ report: RunRepo
   expect(report.results).toHaveLength(1);
   // Secrets never reach the report, whatever went wrong.
   const text = JSON.stringify(report);
-  expect(text).not.toContain(DEFAULT_CREDENTIALS.appSecret);
-  expect(text).not.toContain(DEFAULT_CREDENTIALS.accessToken);
+  expect(text).not.toContain(REAL_CREDENTIALS.appSecret);
+  expect(text).not.toContain(REAL_CREDENTIALS.accessToken);
   return { report, result: report.results[0]!, ms };
 }
 

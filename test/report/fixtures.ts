@@ -109,6 +109,7 @@ export function makeReport(overrides: Partial<RunReport> = {}): RunReport {
     durationMs: 1534.2,
     summary: { total: 8, passed: 1, failed: 2, errored: 1, skipped: 3, inconclusive: 1, waived: 1 },
     verdict: 'fail',
+    strictRef: false,
     expiredWaivers: [],
     results: makeResults(),
     coverage: {
@@ -149,4 +150,81 @@ export function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value as object)) deepFreeze(v);
   }
   return value;
+}
+
+/** An unbroken 1,200-character URL: what a GET with a long query looks like in a report. */
+export const LONG_URL = `http://127.0.0.1:8710/routerjson?method=jingdong.seller.promotion.add&360buy_param_json=${'%7B%22name%22%3A%22AAAA%22%7D'.repeat(40)}`;
+
+/**
+ * The results of `makeResults` plus `ref` checks (passed, failed with a very long URL, curl line and
+ * one-line JSON body, skipped) and a passed `must` check with a very long unbroken id: mixed statuses
+ * and levels, for the HTML report's filters and its layout on a narrow screen.
+ */
+export function makeMixedResults(): CheckResult[] {
+  const longBody = JSON.stringify({ jingdong_seller_promotion_add_responce: { code: '0', promo_id: 2300001, echo: 'B'.repeat(1500) } });
+  return [
+    ...makeResults(),
+    {
+      ...base,
+      id: 'REF-SEQ-001',
+      title: 'ignores seq outside a bundle',
+      rules: ['JDP-REF-09'],
+      level: 'ref',
+      status: 'passed',
+    },
+    {
+      ...base,
+      id: 'REF-SEQ-002',
+      title: 'rejects an empty seq outside a bundle',
+      rules: ['JDP-REF-09', 'JDP-REF-10'],
+      level: 'ref',
+      status: 'failed',
+      message: 'accepted an empty seq: promoproof expects error code 19 here',
+      durationMs: 31,
+      failure: {
+        step: 'add',
+        expected: 'error_response.code = "19"',
+        actual: 'jingdong_seller_promotion_add_responce.code = "0"',
+        request: { httpMethod: 'GET', url: LONG_URL, operation: 'jingdong.seller.promotion.add', params: { method: 'jingdong.seller.promotion.add', sign: '***' } },
+        response: { status: 200, contentType: 'application/json;charset=UTF-8', body: longBody },
+        curl: `curl -sS '${LONG_URL}' --data-urlencode 'sign=***' --data-urlencode '360buy_param_json=${'{"k":"v"}'.repeat(60)}'`,
+      },
+    },
+    {
+      ...base,
+      id: 'REF-PAGE-003',
+      title: 'pages past the end give an empty page',
+      rules: ['JDP-REF-11'],
+      level: 'ref',
+      status: 'skipped',
+      message: SKIP_REASON,
+      durationMs: 0,
+    },
+    {
+      ...base,
+      id: `PROMO-GEN-${'LENGTH-'.repeat(30)}001`,
+      title: 'accepts a name of exactly the documented length',
+      rules: ['JD-PROMO-03'],
+      status: 'passed',
+    },
+  ];
+}
+
+/** A failing report of `makeMixedResults` (failed `must` checks), `strictRef` as given. */
+export function makeMixedReport(strictRef = false): RunReport {
+  const results = makeMixedResults();
+  const count = (status: CheckResult['status']) => results.filter((r) => r.status === status).length;
+  return makeReport({
+    results,
+    strictRef,
+    summary: {
+      total: results.length,
+      passed: count('passed'),
+      failed: count('failed'),
+      errored: count('errored'),
+      skipped: count('skipped'),
+      inconclusive: count('inconclusive'),
+      waived: results.filter((r) => r.waived !== undefined).length,
+    },
+  });
 }

@@ -40,7 +40,7 @@ describe('renderConsole', () => {
     expect(plain).toMatch(/✗ FAILED\s+PROMO-ADD-002\[3\]\s+rejects discount \| percentage above 100/);
     expect(plain).toMatch(/! ERRORED\s+JOS-SIGN-003/);
     expect(plain).toMatch(/\? INCONCLUSIVE\s+JOS-TIME-002/);
-    expect(plain).toContain('JD-PROMO-02, JOS-01 (must)');
+    expect(plain).toContain('JD-PROMO-02, JOS-01 — must');
     expect(plain).toContain('scenarios/jd-promotion/add.yaml:41');
     expect(plain).toContain('expected: error_response.code = "19"');
     expect(plain).toContain('POST http://127.0.0.1:8710/routerjson');
@@ -75,7 +75,7 @@ describe('renderConsole', () => {
   it('ends with coverage, uncovered rule ids and the verdict', () => {
     const lines = plain.trimEnd().split('\n');
     expect(lines.at(-2)).toContain('7/10 rules covered (70%); uncovered: JD-PROMO-08, JD-PROMO-09, JOS-REF-01');
-    expect(lines.at(-1)).toBe('verdict:  FAIL (2 must checks failed or errored)');
+    expect(lines.at(-1)).toBe('verdict:  FAIL — 1 must check failed, 1 must check errored (1 waived failure does not fail the run)');
   });
 
   it('shows expired waivers and a passing verdict', () => {
@@ -84,9 +84,9 @@ describe('renderConsole', () => {
       { color: false },
     );
     expect(expired).toContain('JOS-03: clock drift (expired 2024-01-31)');
-    expect(expired).toContain('1 expired waiver');
+    expect(expired).toContain('1 waiver expired');
     const pass = renderConsole(makePassingReport(), { color: false });
     expect(pass).not.toContain('FAILURES');
-    expect(pass.trimEnd().split('\n').at(-1)).toBe('verdict:  PASS');
+    expect(pass.trimEnd().split('\n').at(-1)).toBe('verdict:  PASS — 5 checks, 0 must failures (3 skipped; 1 waived failure does not fail the run)');
   });
 });

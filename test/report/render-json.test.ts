@@ -31,7 +31,7 @@ describe('renderJson', () => {
     expect(renderJson(shuffled)).toBe(renderJson(report));
     expect(Object.keys(JSON.parse(renderJson(shuffled)) as object)).toEqual([
       'schemaVersion', 'tool', 'target', 'suites', 'startedAt', 'durationMs',
-      'summary', 'verdict', 'expiredWaivers', 'results', 'coverage',
+      'summary', 'verdict', 'strictRef', 'expiredWaivers', 'results', 'coverage',
     ]);
     expect(renderJson(report)).toMatch(/^ {2}"schemaVersion": 1,$/m);
   });

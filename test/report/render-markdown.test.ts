@@ -11,8 +11,8 @@ describe('renderMarkdown', () => {
   const md = renderMarkdown(deepFreeze(makeReport()));
 
   it('shows the verdict in the title', () => {
-    expect(md.split('\n')[0]).toBe('## ❌ promoproof: fail');
-    expect(renderMarkdown(makePassingReport()).split('\n')[0]).toBe('## ✅ promoproof: pass');
+    expect(md.split('\n')[0]).toBe('## ❌ promoproof: fail — 1 must check failed, 1 must check errored (1 waived failure does not fail the run)');
+    expect(renderMarkdown(makePassingReport()).split('\n')[0]).toBe('## ✅ promoproof: pass — 5 checks, 0 must failures (3 skipped; 1 waived failure does not fail the run)');
   });
 
   it('has a summary table with the counts', () => {
@@ -43,7 +43,7 @@ describe('renderMarkdown', () => {
     expect(details).toBeGreaterThan(failures);
     const section = md.slice(failures, details);
     expect(section).toContain('#### ❌ `PROMO-ADD-002[3]` rejects discount \\| percentage above 100');
-    expect(section).toContain('- **Rules:** `JD-PROMO-02`, `JOS-01` (must)');
+    expect(section).toContain('- **Rules:** `JD-PROMO-02`, `JOS-01` — must');
     expect(section).toContain('- **Message:** expected error code 19, got success');
     expect(section).toContain('```text\nerror_response.code = "19"\n```');
     expect(section).toContain("```sh\ncurl -sS -X POST 'http://127.0.0.1:8710/routerjson'");

@@ -1,0 +1,190 @@
+import { CHECK_DEFAULTS } from '../engine/defaults.js';
+import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
+import { TEST_CONTROL_PATH } from '../reference/test-control.js';
+import type { Command } from './command.js';
+
+/**
+ * The commands as data: name, help and options here, each run in a module of its own (check.ts,
+ * serve.ts, sign.ts) imported only when the command runs. So `promoproof --help` and
+ * `promoproof <command> --help` load neither the engine nor fastify, ajv or yaml: keep the imports
+ * of this file light.
+ */
+function lazyRun(load: () => Promise<{ run: Command['run'] }>): Command['run'] {
+  return async (values, positionals, io) => (await load()).run(values, positionals, io);
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'run the conformance suite against a target (the embedded reference by default)',
+  help: `Usage: promoproof check [options]
+
+Runs the conformance scenarios and the boundary cases generated from the spec against a target,
+writes reports, and exits 0 when every must check passed.
+Without --target or --target-config it starts the embedded reference (with test control) on a
+free loopback port, runs, and stops it.
+
+Target:
+  --target URL            JOS router URL of the implementation, e.g. http://127.0.0.1:8620/routerjson
+                          (credentials from PROMOPROOF_APP_KEY / PROMOPROOF_APP_SECRET /
+                          PROMOPROOF_ACCESS_TOKEN, else the reference's test credentials; assumes
+                          the reference's catalogue and SKU pool: use --target-config for others)
+  --target-config FILE    a YAML target config (specs/schema/target-config.schema.json)
+  --capabilities LIST     with --target: capabilities the target has (test-control)
+                          (self-test always runs against the embedded reference)
+  --fault NAME            embedded reference only: switch on one deliberate fault
+
+Selection:
+  --suite NAME            suite folder under scenarios/ (repeatable; default jd-promotion)
+  --rules PATTERN         only checks covering a matching rule id, * and ? allowed (repeatable)
+  --tags LIST             only checks with one of these tags (comma-separated, repeatable)
+  --scenarios DIR         folder holding the suite folders (default: the bundled scenarios/)
+  --no-generated          leave out the boundary cases generated from the spec
+  --list                  print the planned checks and exit (marking those the target's
+                          fixtures cannot serve)
+  --check-fixtures        send nothing: say which planned checks the target's catalogue fixtures
+                          (--target-config, else the reference's catalogue) cannot serve, why,
+                          and which SKUs to add (exit 0 when they serve every check, else 1;
+                          --json for a machine-readable list)
+
+Run:
+  --concurrency N         checks run at once (default ${CHECK_DEFAULTS.concurrency})
+  --timeout-ms N          per request (default ${CHECK_DEFAULTS.timeoutMs})
+  --waivers FILE          known deviations (specs/schema/waivers.schema.json)
+  --strict-ref            failed ref checks fail the run too (default only against the embedded reference)
+  --no-preflight          skip the preflight: before the suite, one harmless signed call
+                          (jingdong.seller.promotion.list, page 1) and, when test-control is claimed,
+                          GET /__promoproof/info; a target that is unreachable, not a JOS router
+                          (wrong path), refuses the credentials, has a clock beyond the JOS ±6 min
+                          window, or lacks the claimed test-control routes stops the run with one
+                          line (exit 3; the reports say the run did not happen)
+
+Output:
+  --report FORMAT=PATH    write a report (console, json, junit, markdown, html); repeatable.
+                          Default: reports/promoproof.{json,junit.xml,md,html}
+  --json                  print the JSON report on stdout instead of the console summary (with
+                          --check-fixtures: the checks the fixtures cannot serve)
+  --verbose               list passed checks, show whole response bodies and every failure
+  --max-failures-shown N  failures the console shows in full (default ${CHECK_DEFAULTS.maxFailuresShown}); one line
+                          counts the rest by rule and names the reports holding them (all with --verbose)
+  --self-test             run each fault of the reference, and each mutation of the spec, against the
+                          checks covering its rules; print the scores (caught / total: a check failed
+                          at a step that asserts, not at a setup step) and the checks not proven, which
+                          nothing made fail at such a step (exit 1 when a named fault is missed)
+  -h, --help              show this help
+
+Exit codes: 0 every must check passed (ref checks too against the embedded reference or with
+--strict-ref); 1 a check that counts failed or errored, or a waiver expired; 2 usage or scenario
+error (file:line:column), or a file named here that cannot be read or written; 3 target
+unreachable, or the preflight found a problem (the run did not happen); 4 no check ran (every
+check skipped, or skipped and inconclusive); 70 promoproof itself failed (a bug: please report it).
+NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
+  options: {
+    target: { type: 'string' },
+    'target-config': { type: 'string' },
+    capabilities: { type: 'string', multiple: true },
+    fault: { type: 'string' },
+    suite: { type: 'string', multiple: true },
+    rules: { type: 'string', multiple: true },
+    tags: { type: 'string', multiple: true },
+    'no-generated': { type: 'boolean' },
+    scenarios: { type: 'string' },
+    list: { type: 'boolean' },
+    'check-fixtures': { type: 'boolean' },
+    concurrency: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    waivers: { type: 'string' },
+    'strict-ref': { type: 'boolean' },
+    'no-preflight': { type: 'boolean' },
+    report: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    'max-failures-shown': { type: 'string' },
+    'self-test': { type: 'boolean' },
+  },
+  run: lazyRun(() => import('./check.js')),
+};
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the reference JD promotion service (the embedded default target)',
+  help: `Usage: promoproof serve [options]
+
+Runs the reference implementation of the JD seller promotion service (jingdong.seller.promotion.*)
+at http://HOST:PORT/routerjson until interrupted (Ctrl-C).
+
+Options:
+  --port N              port to listen on (default 8620; 0 picks a free port)
+  --host H              address to bind (default 127.0.0.1)
+  --app-key K           app_key accepted (default ${DEFAULT_CREDENTIALS.appKey})
+  --app-secret S        app secret used to verify signatures (default: the test secret in the README)
+  --access-token T      access_token accepted (default: the test token in the README)
+  --fault NAME          switch on one deliberate rule violation (see --list-faults)
+  --reading NAME        behave as the documents also allow, not as our own choice (repeatable,
+                        comma-separated, or 'all'; see --list-readings): a stand-in for another
+                        correct implementation, to try a client or a suite against
+  --list-readings       list the readings with the choice of ours each departs from, and exit
+  --strict-params       refuse an undeclared application parameter (param.error) and read an
+                        optional "" as a value; by default both are left out, as SDKs generated
+                        from JD's metadata send them (the --log line names each one)
+  --success-suffix S    spelling of success keys: _responce (default: what JD's live gateway
+                        sends) or _response (what the document shows); promoproof reads both
+  --catalogue FILE      the seller's SKUs (YAML or JSON, specs/schema/catalogue.schema.json);
+                        default: the seeded test catalogue of 1,600 SKUs
+  --test-control        enable the ${TEST_CONTROL_PATH}/ routes (move the clock, route reviews)
+  --list-faults         list the faults with the rule each breaks, and exit
+  --mutations           with --list-faults: also list the spec mutations (spec:…), usable as --fault too
+  --json                with --list-faults: print JSON
+  --log                 log every request (JSON lines on stdout; access_token, sign and the
+                        secrets given are replaced by ***), and the parameters left out
+  -h, --help            show this help
+
+Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the options are absent.`,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'app-key': { type: 'string' },
+    'app-secret': { type: 'string' },
+    'access-token': { type: 'string' },
+    fault: { type: 'string' },
+    reading: { type: 'string', multiple: true },
+    'list-readings': { type: 'boolean' },
+    'strict-params': { type: 'boolean' },
+    'success-suffix': { type: 'string' },
+    catalogue: { type: 'string' },
+    'test-control': { type: 'boolean' },
+    'list-faults': { type: 'boolean' },
+    mutations: { type: 'boolean' },
+    json: { type: 'boolean' },
+    log: { type: 'boolean' },
+  },
+  run: lazyRun(() => import('./serve.js')),
+};
+
+export const signCommand: Command = {
+  name: 'sign',
+  summary: 'sign a JOS request now, to reproduce a failed check (prints curl or the form body)',
+  help: `Usage: promoproof sign --method NAME [--app-json JSON] [--url URL] [--form] [--sign-method M]
+
+Builds a JOS request signed with the current time, e.g. to replay the request of a failed check
+(reports redact the token and the signature). Prints a curl command, or with --form the
+application/x-www-form-urlencoded body.
+
+Options:
+  --method NAME        the JOS method, e.g. jingdong.seller.promotion.get
+  --app-json JSON      the application parameters (360buy_param_json), sent byte for byte (default {})
+  --url URL            the JOS router URL (default http://127.0.0.1:8620/routerjson)
+  --sign-method M      md5 (default), hmacmd5 or hmacsha256
+  --form               print the form body instead of a curl command
+  -h, --help           show this help
+
+Credentials: PROMOPROOF_APP_KEY, PROMOPROOF_APP_SECRET, PROMOPROOF_ACCESS_TOKEN, else the reference's
+test credentials. The output holds the token and a valid signature: treat it as a secret.`,
+  options: {
+    method: { type: 'string' },
+    'app-json': { type: 'string' },
+    url: { type: 'string' },
+    'sign-method': { type: 'string' },
+    form: { type: 'boolean' },
+  },
+  run: lazyRun(() => import('./sign.js')),
+};
