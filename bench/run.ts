@@ -1,16 +1,20 @@
 /**
  * promoproof benchmarks: `npm run bench`. Every figure is a median, and every target is a ratio
  * against a baseline measured in the same run on the same machine (machines are shared and noisy).
- * Writes reports/bench.json.
+ * Writes reports/bench.json. Sections by name (`npm run bench -- latency suite`), all by default:
+ * startup, micro, suite, latency, memory, tests. `--readme` rewrites the README's table from the run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { cliEntry, distIsFresh } from '../bin/entry.js';
 import { CHECK_DEFAULTS, planChecks, runConformance } from '../src/engine/conformance.js';
 import { httpExchange } from '../src/engine/http.js';
+import { targetFromUrl } from '../src/engine/target-config.js';
 import { buildJosParams, toFormBody } from '../src/protocol/jos/client.js';
 import { josSign, josSignBase } from '../src/protocol/jos/sign.js';
 import { DEFAULT_CREDENTIALS } from '../src/reference/credentials.js';
@@ -119,6 +123,89 @@ async function suite(): Promise<void> {
   });
 }
 
+/**
+ * The suite against a target 20 ms away (a delay proxy in front of the reference, both on loopback)
+ * at several concurrencies, against the same suite on the embedded reference at the default
+ * concurrency (the baseline). Chooses nothing by itself: it shows where more concurrency stops
+ * paying, which is how CHECK_DEFAULTS.concurrency was chosen, and the parallelism each run achieved.
+ */
+async function latency(): Promise<void> {
+  const checks = planChecks({});
+  const delayMs = 20;
+  const runs = Number(process.env['BENCH_LATENCY_RUNS'] ?? 3);
+  const levels = (process.env['BENCH_LATENCY_CONCURRENCY'] ?? '8,16,32,64').split(',').map(Number);
+  const server = buildServer({ testControl: true });
+  const upstream = new URL(await server.listen({ port: 0, host: '127.0.0.1' }));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const proxy = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => res.writeHead(502).end());
+        up.end(Buffer.concat(chunks));
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const port = (proxy.address() as { port: number }).port;
+  const target = { ...targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS), capabilities: ['test-control'] as const, testControlUrl: `http://127.0.0.1:${port}/__promoproof` };
+
+  const embeddedMs: number[] = [];
+  const byLevel = new Map<number, { ms: number[]; achieved: number[]; failed: number }>(levels.map((n) => [n, { ms: [], achieved: [], failed: 0 }]));
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    await runConformance({ checks });
+    embeddedMs.push(performance.now() - t);
+    for (const n of levels) {
+      t = performance.now();
+      const report = await runConformance({ checks, target, concurrency: n });
+      const row = byLevel.get(n)!;
+      row.ms.push(performance.now() - t);
+      row.achieved.push(report.parallelism?.achieved ?? 0);
+      row.failed += report.summary.failed + report.summary.errored;
+    }
+  }
+  proxy.close();
+  agent.destroy();
+  await server.close();
+  for (const n of levels) {
+    const row = byLevel.get(n)!;
+    rows.push({
+      name: `full suite, target ${delayMs} ms away, concurrency ${n}${n === CHECK_DEFAULTS.concurrency ? ' (the default)' : ''}`,
+      unit: 'ms',
+      median: median(row.ms),
+      baseline: `the suite on the embedded reference, concurrency ${CHECK_DEFAULTS.concurrency}`,
+      baselineMedian: median(embeddedMs),
+      ratio: median(row.ms) / median(embeddedMs),
+      note: `${median(row.achieved).toFixed(1)} checks at once on average; ${row.failed} failed or errored over ${runs} runs`,
+    });
+  }
+}
+
+/**
+ * `npm test` as CI runs it (type-check, then every test file), wall time, once, against vitest
+ * running one small test file (its start-up and collection), same run. The budget is 3 minutes.
+ */
+async function tests(): Promise<void> {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  let failed = '';
+  const wall = (cmd: string, args: string[]) => {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { cwd: root, stdio: 'ignore' });
+    // Timed all the same (a test that fails, e.g. the README's table before --readme wrote it, costs its time too).
+    if (r.status !== 0) failed += `; ${cmd} ${args.join(' ')} exited ${r.status}`;
+    return performance.now() - t;
+  };
+  const baseline = wall('npx', ['vitest', 'run', 'test/index.test.ts']);
+  const all = wall('npm', ['test']);
+  rows.push({ name: '`npm test` (type-check, then every test file)', unit: 'ms', median: all, baseline: 'vitest running one small test file', baselineMedian: baseline, ratio: all / baseline, note: `one run, wall time; budget 3 minutes${failed}` });
+}
+
 /** Heap per promotion in the reference vs the same fields as plain objects (a memory target, same run). */
 async function memory(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -189,16 +276,47 @@ async function startup(): Promise<void> {
   });
 }
 
-await startup();
-await micro();
-await suite();
-await memory();
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+if (only.length > 0 && process.argv.includes('--readme')) throw new Error('--readme writes the whole table: run every section (no section names)');
+const sections: Record<string, () => Promise<void>> = { startup, micro, suite, latency, memory, tests };
+for (const [name, run] of Object.entries(sections)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  // The table first without the npm test row, so the timed npm test sees a README in step with the suite.
+  if (name === 'tests' && process.argv.includes('--readme')) writeReadmeTable();
+  await run();
+}
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} µs`);
 console.log('promoproof benchmarks (medians; ratio = task / baseline, same run)\n');
 for (const r of rows) {
   const show = r.unit === 'bytes' ? (x: number) => `${x.toFixed(0)} B` : fmt;
   console.log(`${r.name}\n  ${show(r.median)}  vs  ${r.baseline} ${show(r.baselineMedian)}  →  ×${r.ratio.toFixed(2)}   (${r.note})`);
 }
+if (process.argv.includes('--readme')) writeReadmeTable();
 mkdirSync('reports', { recursive: true });
 writeFileSync('reports/bench.json', `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`);
 console.log('\nWritten: reports/bench.json');
+
+/**
+ * `npm run bench -- --readme`: rewrites the README's table between the bench markers from this run,
+ * so its figures come from the command, never typed (test/cli/readme-figures.test.ts checks that the
+ * table still describes today's suite).
+ */
+function writeReadmeTable(): void {
+  const path = fileURLToPath(new URL('../README.md', import.meta.url));
+  const readme = readFileSync(path, 'utf8');
+  const begin = '<!-- bench:begin (npm run bench -- --readme writes this table) -->';
+  const end = '<!-- bench:end -->';
+  const from = readme.indexOf(begin);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${begin} … ${end} block`);
+  const show = (r: Row, x: number) => (r.unit === 'bytes' ? `${x.toFixed(0)} B` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 1 ? `${x.toFixed(x >= 100 ? 0 : 1)} ms` : `${(x * 1000).toFixed(1)} µs`);
+  const table = [
+    `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (medians):`,
+    '',
+    '| what | median | baseline (same run) | ratio | note |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${show(r, r.median)} | ${r.baseline}: ${show(r, r.baselineMedian)} | ×${r.ratio.toFixed(2)} | ${r.note} |`),
+  ].join('\n');
+  writeFileSync(path, `${readme.slice(0, from + begin.length)}\n${table}\n${readme.slice(to)}`);
+  console.log('Written: the table in README.md');
+}

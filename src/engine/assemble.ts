@@ -15,6 +15,8 @@ export interface AssembleInput {
   readonly today: string;
   /** Count failed `ref` checks against the verdict too (default: only `must`). */
   readonly strictRef?: boolean;
+  /** Checks run at once, and the wall time of running them (for the achieved parallelism). */
+  readonly parallelism?: { readonly concurrency: number; readonly runMs: number };
 }
 
 /** Applies waivers, counts, computes coverage and the verdict. Pure. */
@@ -56,6 +58,7 @@ export function assembleReport(input: AssembleInput): RunReport {
     startedAt: input.startedAt.toISOString(),
     durationMs: input.durationMs,
     summary,
+    ...(input.parallelism ? { parallelism: achievedParallelism(results, input.parallelism) } : {}),
     // A run in which no check passed, failed or errored verified nothing: not a pass (exit 4).
     verdict: blocking || expiredWaivers.length > 0 ? 'fail' : summary.passed + summary.failed + summary.errored === 0 ? 'none' : 'pass',
     strictRef: input.strictRef === true,
@@ -63,4 +66,11 @@ export function assembleReport(input: AssembleInput): RunReport {
     results,
     coverage,
   };
+}
+
+/** Checks in flight on average: the sum of their durations over the wall time of running them (two decimals). */
+export function achievedParallelism(results: readonly CheckResult[], p: { readonly concurrency: number; readonly runMs: number }): { concurrency: number; achieved: number } {
+  const busyMs = results.reduce((n, r) => n + r.durationMs, 0);
+  const achieved = p.runMs > 0 ? Math.min(p.concurrency, busyMs / p.runMs) : 0;
+  return { concurrency: p.concurrency, achieved: Math.round(achieved * 100) / 100 };
 }

@@ -149,9 +149,11 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
     }
     // A random block of the SKU pool per run, so list counts never see another run's promotions.
     const poolBase = target.skuPool ? target.skuPool.first + randomInt(target.skuPool.count - POOL_BLOCK + 1) : undefined;
+    const concurrency = opts.concurrency ?? CHECK_DEFAULTS.concurrency;
+    const tRun = performance.now();
     const results = await runChecks(checks, target, {
       ...(poolBase !== undefined ? { poolBase } : {}),
-      concurrency: opts.concurrency ?? CHECK_DEFAULTS.concurrency,
+      concurrency,
       timeoutMs,
       maxBodyBytes: opts.maxBodyBytes ?? CHECK_DEFAULTS.maxBodyBytes,
       skewS: loadJosProtocol().skewS,
@@ -169,6 +171,7 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
       waivers: opts.waivers ?? [],
       today: opts.today ?? todayUtc8(),
       strictRef: opts.strictRef ?? target.embedded,
+      parallelism: { concurrency, runMs: performance.now() - tRun },
     });
     return checked ? { ...report, preflight: checked } : report;
   } finally {

@@ -240,11 +240,17 @@ function footer(report: RunReport, c: Colors): string[] {
   const uncovered = cov.uncovered.length > 0 ? `; uncovered: ${c.yellow(cov.uncovered.map(oneLine).join(', '))}` : '';
 
   const out = [
-    `${c.dim('checks:'.padEnd(LABEL_WIDTH))}${checks}${waived} ${c.dim(`in ${formatDuration(report.durationMs)}`)}`,
+    `${c.dim('checks:'.padEnd(LABEL_WIDTH))}${checks}${waived} ${c.dim(`in ${formatDuration(report.durationMs)}${parallel(report)}`)}`,
     `${c.dim('coverage:'.padEnd(LABEL_WIDTH))}${rules}${uncovered}`,
     `${c.dim('verdict:'.padEnd(LABEL_WIDTH))}${verdict(report, c)}`,
   ];
   return out;
+}
+
+/** ", 7.6 checks at once on average (concurrency 8)": what the run achieved of what it asked for. */
+function parallel(report: RunReport): string {
+  const p = report.parallelism;
+  return p ? `, ${p.achieved.toFixed(1)} checks at once on average (concurrency ${p.concurrency})` : '';
 }
 
 function verdict(report: RunReport, c: Colors): string {

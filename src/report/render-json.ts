@@ -33,6 +33,7 @@ export function canonicalReport(report: RunReport): RunReport {
     startedAt: report.startedAt,
     durationMs: report.durationMs,
     summary: summary(report.summary),
+    parallelism: report.parallelism ? { concurrency: report.parallelism.concurrency, achieved: report.parallelism.achieved } : undefined,
     verdict: report.verdict,
     strictRef: report.strictRef,
     expiredWaivers: report.expiredWaivers.map(waiver),

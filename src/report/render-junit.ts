@@ -2,16 +2,21 @@ import { escapeXmlAttr, escapeXmlText } from './escape.js';
 import { isWaived, suiteNames } from './partition.js';
 import { formatSeconds } from './text.js';
 import type { CheckResult, Failure, RunReport } from './types.js';
-import { levelLabel } from './verdict.js';
+import { countsTowardVerdict, levelLabel, verdictLine } from './verdict.js';
 
 /** Suite of the synthetic testcases for expired waivers. */
 export const EXPIRED_WAIVERS_SUITE = 'promoproof.expired-waivers';
+/** Suite of the synthetic testcase of a run that verified nothing (verdict none, exit 4). */
+export const VERDICT_SUITE = 'promoproof.verdict';
 
-/** How one result counts in JUnit: waived failures count as skipped so CI does not fail on them. */
+/**
+ * How one result counts in JUnit, so that a JUnit view fails exactly when the verdict does: waived
+ * failures, and failed `ref` checks that do not count in this run, count as skipped.
+ */
 type JunitOutcome = 'passed' | 'failure' | 'error' | 'skipped';
 
-function outcome(r: CheckResult): JunitOutcome {
-  if (isWaived(r)) return 'skipped';
+function outcome(r: CheckResult, report: Pick<RunReport, 'strictRef'>): JunitOutcome {
+  if (isWaived(r) || ((r.status === 'failed' || r.status === 'errored') && !countsTowardVerdict(r, report))) return 'skipped';
   switch (r.status) {
     case 'passed':
       return 'passed';
@@ -33,12 +38,12 @@ interface Counts {
   ms: number;
 }
 
-function count(results: readonly CheckResult[]): Counts {
+function count(results: readonly CheckResult[], report: Pick<RunReport, 'strictRef'>): Counts {
   const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
   for (const r of results) {
     counts.tests += 1;
     counts.ms += Number.isFinite(r.durationMs) && r.durationMs > 0 ? r.durationMs : 0;
-    const o = outcome(r);
+    const o = outcome(r, report);
     if (o === 'failure') counts.failures += 1;
     else if (o === 'error') counts.errors += 1;
     else if (o === 'skipped') counts.skipped += 1;
@@ -57,14 +62,20 @@ function attrs(pairs: readonly (readonly [string, string | number])[]): string {
  * inconclusive ones `<skipped>`; waived failures are rendered as `<skipped message="waived: …">` so they
  * do not fail the build, and the counts on `<testsuites>` and `<testsuite>` follow that mapping. Each
  * testcase carries its rule ids and level as `<properties>`. Each expired waiver becomes a failed testcase
- * of a suite `promoproof.expired-waivers`, since it fails the verdict. All text is escaped and characters XML 1.0
+ * of a suite `promoproof.expired-waivers`, since it fails the verdict; failed `ref` checks that do not count
+ * in this run are `<skipped>` too, and a run that verified nothing gets one errored testcase (`promoproof.verdict`). All text is escaped and characters XML 1.0
  * forbids are replaced, so hostile response bodies cannot break the document. Times are seconds.
  */
 export function renderJunit(report: RunReport): string {
-  const total = count(report.results);
+  const total = count(report.results, report);
   const expired = report.expiredWaivers.length;
   total.tests += expired;
   total.failures += expired;
+  const nothing = report.verdict === 'none';
+  if (nothing) {
+    total.tests += 1;
+    total.errors += 1;
+  }
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attrs([
@@ -79,7 +90,7 @@ export function renderJunit(report: RunReport): string {
   ];
   for (const [index, suite] of suiteNames(report).entries()) {
     const results = report.results.filter((r) => r.suite === suite);
-    const counts = count(results);
+    const counts = count(results, report);
     out.push(
       `  <testsuite${attrs([
         ['name', suite],
@@ -99,13 +110,14 @@ export function renderJunit(report: RunReport): string {
     out.push('  </testsuite>');
   }
   if (expired > 0) out.push(...expiredWaiversSuite(report, suiteNames(report).length));
+  if (nothing) out.push(...verdictSuite(report, suiteNames(report).length + (expired > 0 ? 1 : 0)));
   out.push('</testsuites>');
   return out.join('\n') + '\n';
 }
 
 /**
  * Expired waivers fail the verdict, so they appear as failed testcases of their own suite: a JUnit view
- * of the run then fails exactly when the verdict does (ref-level failures aside).
+ * of the run then fails exactly when the verdict does.
  */
 function expiredWaiversSuite(report: RunReport, id: number): string[] {
   const n = report.expiredWaivers.length;
@@ -134,6 +146,18 @@ function expiredWaiversSuite(report: RunReport, id: number): string[] {
   return out;
 }
 
+/** A run that verified nothing exits 4: one errored testcase says so, so a JUnit view is not green. */
+function verdictSuite(report: RunReport, id: number): string[] {
+  const message = verdictLine(report);
+  return [
+    `  <testsuite${attrs([['name', VERDICT_SUITE], ['id', id], ['tests', 1], ['failures', 0], ['errors', 1], ['skipped', 0], ['time', formatSeconds(0)], ['timestamp', report.startedAt]])}>`,
+    `    <testcase${attrs([['classname', VERDICT_SUITE], ['name', 'the run verified something'], ['time', formatSeconds(0)]])}>`,
+    `      <error${attrs([['message', message], ['type', 'nothing-ran']])}>${escapeXmlText(`${message}\nNo check passed, failed or errored: promoproof exits 4.`)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+  ];
+}
+
 function testcase(r: CheckResult, report: RunReport): string[] {
   const pairs: [string, string | number][] = [
     ['classname', r.suite],
@@ -152,6 +176,9 @@ function testcase(r: CheckResult, report: RunReport): string[] {
     const w = r.waived;
     out.push(`      <skipped${attrs([['message', `waived: ${w.reason} (expires ${w.expires})`]])}/>`);
     out.push(`      <system-out>${escapeXmlText(details(r, report, `waived ${r.status} check (rule ${w.rule})`))}</system-out>`);
+  } else if ((r.status === 'failed' || r.status === 'errored') && !countsTowardVerdict(r, report)) {
+    out.push(`      <skipped${attrs([['message', `${r.status} ${levelLabel(r, report)}: ${r.message}`]])}/>`);
+    out.push(`      <system-out>${escapeXmlText(details(r, report, `${r.status} ref check; does not fail the run (pass --strict-ref to count it)`))}</system-out>`);
   } else if (r.status === 'failed') {
     out.push(`      <failure${attrs([['message', r.message], ['type', type]])}>${escapeXmlText(details(r, report))}</failure>`);
   } else if (r.status === 'errored') {

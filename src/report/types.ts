@@ -112,6 +112,12 @@ export interface RunReport {
   readonly durationMs: number;
   readonly summary: Summary;
   /**
+   * How parallel the checks ran: `concurrency` asked for, `achieved` the checks in flight on average
+   * (the sum of the checks' durations over the wall time of running them). Far below `concurrency`
+   * means a few long checks set the pace; `achieved` near it against a slow target means more would help.
+   */
+  readonly parallelism?: { readonly concurrency: number; readonly achieved: number };
+  /**
    * `fail` when an unwaived check that counts (every `must` check; `ref` checks too when `strictRef`)
    * failed or errored, or a waiver has expired; otherwise `none` when no check passed, failed or
    * errored (every check skipped or inconclusive: nothing was verified); otherwise `pass`.

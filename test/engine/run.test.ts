@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { achievedParallelism } from '../../src/engine/assemble.js';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import type { RunEvent } from '../../src/engine/run.js';
 import { targetFromUrl } from '../../src/engine/target-config.js';
@@ -19,6 +20,24 @@ const generated = checks.filter((c) => c.generated !== undefined);
 const needsControl = planChecks({}).filter((c) => c.requires.includes('test-control'));
 
 const statuses = (r: RunReport): Record<string, CheckResult['status']> => Object.fromEntries(r.results.map((x) => [x.id, x.status]));
+
+describe('achieved parallelism', () => {
+  const result = (durationMs: number) => ({ id: 'x', title: 'x', suite: 's', rules: [], level: 'must', tags: [], status: 'passed', message: '', durationMs }) as CheckResult;
+
+  it('is the checks in flight on average: their summed durations over the wall time, capped at the concurrency', () => {
+    expect(achievedParallelism([result(100), result(100), result(100), result(100)], { concurrency: 4, runMs: 100 })).toEqual({ concurrency: 4, achieved: 4 });
+    // One long check sets the pace: 8 asked for, 1.75 achieved.
+    expect(achievedParallelism([result(400), result(100), result(100), result(100)], { concurrency: 8, runMs: 400 })).toEqual({ concurrency: 8, achieved: 1.75 });
+    expect(achievedParallelism([result(100)], { concurrency: 2, runMs: 40 }).achieved).toBe(2);
+  });
+
+  it('is reported by a run, between 1 and the concurrency asked for', async () => {
+    const report = await runConformance({ checks: generated, concurrency: 3 });
+    expect(report.parallelism?.concurrency).toBe(3);
+    expect(report.parallelism?.achieved).toBeGreaterThan(1);
+    expect(report.parallelism?.achieved).toBeLessThanOrEqual(3);
+  });
+});
 
 describe('runConformance against the embedded reference', () => {
   it('plans something worth running', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/report/render-junit.js';
-import { deepFreeze, makeReport } from './fixtures.js';
+import { deepFreeze, makeMixedReport, makeReport, makeResults } from './fixtures.js';
 import { findAll, parseXml, type XmlElement } from './xml-check.js';
 
 describe('renderJunit', () => {
@@ -83,5 +83,36 @@ describe('renderJunit', () => {
       message: 'waiver for JOS-03 expired on 2024-01-31: clock <drift>',
       type: 'expired-waiver',
     });
+  });
+});
+
+describe('renderJunit fails exactly when the verdict does', () => {
+  const refCase = (strictRef: boolean) => {
+    const root = parseXml(renderJunit(deepFreeze(makeMixedReport(strictRef))));
+    return findAll(root, 'testcase').find((c) => c.attrs.name?.startsWith('REF-SEQ-002 '))!;
+  };
+
+  it('renders a failed ref check that does not count in this run as skipped, with its details', () => {
+    const c = refCase(false);
+    expect(findAll(c, 'failure')).toHaveLength(0);
+    expect(findAll(c, 'skipped')[0]?.attrs.message).toMatch(/^failed ref, does not fail the run: accepted an empty seq/);
+    expect(renderJunit(makeMixedReport(false))).toContain('pass --strict-ref to count it');
+  });
+
+  it('renders it as a failure under strict ref', () => {
+    const c = refCase(true);
+    expect(findAll(c, 'failure')).toHaveLength(1);
+    expect(findAll(c, 'skipped')).toHaveLength(0);
+  });
+
+  it('adds one errored testcase when the run verified nothing (verdict none, exit 4)', () => {
+    const results = makeResults().map((r) => ({ ...r, status: 'skipped' as const, message: 'target lacks capability test-control', waived: undefined, failure: undefined }));
+    const report = makeReport({ results, verdict: 'none', summary: { total: results.length, passed: 0, failed: 0, errored: 0, skipped: results.length, inconclusive: 0, waived: 0 } });
+    const root = parseXml(renderJunit(deepFreeze(report)));
+    expect(root.attrs).toMatchObject({ errors: '1', failures: '0', tests: String(results.length + 1) });
+    const errors = findAll(root, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.attrs.message).toMatch(/^NO CHECKS RAN/);
+    expect(findAll(root, 'testsuite').map((s) => s.attrs.name)).toContain('promoproof.verdict');
   });
 });
