@@ -78,7 +78,13 @@ export function loadCatalogueFile(file: string, text: string = readFileSync(file
   if (problems.length > 0) throw new LoadError(problems);
   const rows = (source.value as { skus: { skuId: number; wareId: number; name: string; itemNum?: string; jdPrice: string }[] }).skus;
   const seen = new Set<number>();
-  const dupes = rows.flatMap((r, i) => (seen.has(r.skuId) ? [source.problem('PP_DUPLICATE_ID', `skuId ${r.skuId} is listed twice`, ['skus', i, 'skuId'])] : (seen.add(r.skuId), [])));
+  const dupes = rows.flatMap((r, i) => {
+    if (!seen.has(r.skuId)) {
+      seen.add(r.skuId);
+      return [];
+    }
+    return [source.problem('PP_DUPLICATE_ID', `skuId ${r.skuId} is listed twice`, ['skus', i, 'skuId'])];
+  });
   if (dupes.length > 0) throw new LoadError(dupes);
   return rows.map((r) => ({ skuId: r.skuId, wareId: r.wareId, name: r.name, itemNum: r.itemNum ?? '', jdPriceFen: yuanToFen(Number(r.jdPrice)) }));
 }

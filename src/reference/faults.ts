@@ -213,7 +213,7 @@ export const FAULTS = {
 export type FaultName = keyof typeof FAULTS;
 
 export function isFaultName(s: string): s is FaultName {
-  return Object.prototype.hasOwnProperty.call(FAULTS, s);
+  return Object.hasOwn(FAULTS, s);
 }
 
 /** A fault the reference can run with: a named fault, or a mutation of the spec (`spec:…`, see spec-mutations.ts). */

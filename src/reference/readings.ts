@@ -81,5 +81,5 @@ export type ReadingId = keyof typeof READINGS;
 export const ALL_READINGS: readonly ReadingId[] = Object.keys(READINGS) as ReadingId[];
 
 export function isReadingId(s: string): s is ReadingId {
-  return Object.prototype.hasOwnProperty.call(READINGS, s);
+  return Object.hasOwn(READINGS, s);
 }

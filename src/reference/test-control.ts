@@ -91,7 +91,7 @@ export function registerTestControl(app: FastifyInstance, state: ReferenceState)
     async (req, reply) => {
       const id = (req.params as { id: number }).id;
       const p = store.promotions.get(id);
-      if (!p || !p.committed) return reply.code(404).send(missing(id));
+      if (!p?.committed) return reply.code(404).send(missing(id));
       p.status = (req.body as { status: number }).status;
       return { promo_id: id, status: service.statusOf(p) };
     },

@@ -72,7 +72,7 @@ export const REPORT_FORMATS = Object.keys(REPORTERS) as readonly ReportFormat[];
 
 /** True when `s` names a report format. */
 export function isReportFormat(s: string): s is ReportFormat {
-  return Object.prototype.hasOwnProperty.call(REPORTERS, s);
+  return Object.hasOwn(REPORTERS, s);
 }
 
 export { redactSecrets } from './redact.js';

@@ -126,7 +126,7 @@ interface ValueVisitor {
 /** Visits every string and object of a scenario value, depth first, with the JSON path where it sits. */
 function walkValue(value: unknown, visit: ValueVisitor, path: (string | number)[] = []): void {
   if (typeof value === 'string') visit.string?.(value, path);
-  else if (Array.isArray(value)) value.forEach((x, i) => walkValue(x, visit, [...path, i]));
+  else if (Array.isArray(value)) for (const [i, x] of value.entries()) walkValue(x, visit, [...path, i]);
   else if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     visit.object?.(o, path);

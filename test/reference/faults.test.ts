@@ -4,7 +4,7 @@ import { successKey } from '../../src/protocol/jos/envelope.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from '../../src/protocol/jos/timestamp.js';
 import { FAULTS, type FaultName } from '../../src/reference/faults.js';
 import { loadJosProtocol, loadRules } from '../../src/spec/load.js';
-import { createTestClient, CREDS, DAY_MS, outcome, P, sku, ts, type Answer, type TestClient } from '../helpers/jos.js';
+import { createTestClient, CREDS, DAY_MS, P, sku, ts, type Answer, type TestClient } from '../helpers/jos.js';
 
 /** The probes' fixed real clock: 2026-11-23 10:00:00 UTC+8, a whole minute. */
 const FIXED = Date.UTC(2026, 10, 23, 2, 0, 0);

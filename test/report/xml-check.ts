@@ -99,7 +99,7 @@ export function parseXml(xml: string): XmlElement {
         pos += 1;
         const raw = skipTo(quote ?? '"');
         if (raw.includes('<')) fail(`'<' in the value of ${attr}`);
-        if (Object.prototype.hasOwnProperty.call(attrs, attr)) fail(`duplicate attribute ${attr}`);
+        if (Object.hasOwn(attrs, attr)) fail(`duplicate attribute ${attr}`);
         attrs[attr] = decode(raw, `attribute ${attr}`);
       }
       const element: XmlElement = { name, attrs, children: [], text: '' };

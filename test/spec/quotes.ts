@@ -71,17 +71,17 @@ export function chineseNumerals(n: number): string[] {
   return out.startsWith('二') ? [out, '两' + out.slice(1)] : [out];
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
 /** A number as digits (not inside a longer number) or as Chinese numerals (not inside a longer numeral). */
 export function numberForms(n: number, after = ''): RegExp[] {
-  const tail = escape(after);
-  const forms = [new RegExp(`(?<![0-9.])${escape(String(n))}(?![0-9]|\\.[0-9])${tail}`, 'u')];
+  const tail = escapeRegExp(after);
+  const forms = [new RegExp(`(?<![0-9.])${escapeRegExp(String(n))}(?![0-9]|\\.[0-9])${tail}`, 'u')];
   for (const cn of chineseNumerals(n)) forms.push(new RegExp(`(?<![${CN_CHARS}])${cn}(?![${CN_CHARS}])${tail}`, 'u'));
   return forms;
 }
 
-const literal = (s: string) => new RegExp(escape(collapse(s)), 'u');
+const literal = (s: string) => new RegExp(escapeRegExp(collapse(s)), 'u');
 
 /** A duration: as days when whole days, minutes when whole minutes, else seconds. */
 export function durationClaim(label: string, seconds: number): Claim {
@@ -143,7 +143,7 @@ export function schemaClaims(schema: JsonSchema | undefined, at = ''): SchemaCla
   const sub = (s: unknown, where: string) => out.push(...schemaClaims(s as JsonSchema, `${at}${where}.`));
   if (schema['items']) sub(schema['items'], 'items');
   for (const k of ['anyOf', 'oneOf', 'allOf'] as const) {
-    if (Array.isArray(schema[k])) (schema[k] as unknown[]).forEach((s, i) => sub(s, `${k}[${i}]`));
+    if (Array.isArray(schema[k])) for (const [i, s] of (schema[k] as unknown[]).entries()) sub(s, `${k}[${i}]`);
   }
   if (schema['properties'] && typeof schema['properties'] === 'object') {
     for (const [name, s] of Object.entries(schema['properties'] as Record<string, unknown>)) sub(s, `properties.${name}`);
@@ -205,7 +205,7 @@ export function promotionElements(spec: ApiSpec): Element[] {
       out.push({ path: `${m}.promotionTypes`, rules: t.rules, quote: t.quote, claims: t.in.map((n) => ({ label: `type ${n}`, forms: numberForms(n) })) });
     }
     for (const p of op.params) out.push(...paramElements(`${m}.params.${p.name}`, p, p.rules));
-    (op.relations ?? []).forEach((r, i) => out.push({ path: `${m}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) }));
+    for (const [i, r] of (op.relations ?? []).entries()) out.push({ path: `${m}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) });
     for (const v of op.variants ?? []) {
       const at = `${m}.variants[${whenLabel(v)}]`;
       for (const [name, patch] of Object.entries(v.params ?? {})) {
@@ -214,7 +214,7 @@ export function promotionElements(spec: ApiSpec): Element[] {
         const base = op.params.find((p) => p.name === name);
         out.push(...paramElements(`${at}.params.${name}`, patch, patch.rules ?? base?.rules ?? []));
       }
-      (v.relations ?? []).forEach((r, i) => out.push({ path: `${at}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) }));
+      for (const [i, r] of (v.relations ?? []).entries()) out.push({ path: `${at}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) });
     }
   }
   return out;
