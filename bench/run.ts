@@ -44,7 +44,11 @@ const median = (xs: number[]) => {
 async function micro(): Promise<void> {
   const params = buildJosParams({
     method: 'jingdong.seller.promotion.sku.add',
-    app: { promo_id: 2300001, sku_ids: Array.from({ length: 100 }, (_, i) => 10_000_001 + i), jd_prices: Array.from({ length: 100 }, () => '99.0') },
+    app: {
+      promo_id: 2300001,
+      sku_ids: Array.from({ length: 100 }, (_, i) => 10_000_001 + i),
+      jd_prices: Array.from({ length: 100 }, () => '99.0'),
+    },
     credentials: DEFAULT_CREDENTIALS,
   });
   const base = DEFAULT_CREDENTIALS.appSecret + josSignBase(params) + DEFAULT_CREDENTIALS.appSecret;
@@ -71,10 +75,15 @@ async function micro(): Promise<void> {
       await app.inject({ method: 'GET', url: '/nowhere' });
     })
     .add('fastify inject, signed list call', async () => {
-      await app.inject({ method: 'POST', url: '/routerjson', payload: listParams, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await app.inject({
+        method: 'POST',
+        url: '/routerjson',
+        payload: listParams,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     });
   await bench.run();
-  const med = (name: string) => (bench.getTask(name)?.result?.latency.p50 ?? NaN);
+  const med = (name: string) => bench.getTask(name)?.result?.latency.p50 ?? NaN;
   const pair = (name: string, baseline: string, note: string) =>
     rows.push({ name, unit: 'ms', median: med(name), baseline, baselineMedian: med(baseline), ratio: med(name) / med(baseline), note });
   pair('josSign (sort, concatenate, md5)', 'md5 of the pre-sign bytes', 'signing overhead beyond the hash itself');
@@ -105,7 +114,14 @@ async function suite(): Promise<void> {
     const worker = async () => {
       while (next++ < calls) {
         const body = toFormBody(buildJosParams({ method: 'jingdong.seller.promotion.list', app: {}, credentials: DEFAULT_CREDENTIALS }));
-        await httpExchange({ method: 'POST', url, body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, timeoutMs: 10_000, maxBodyBytes: 1 << 20 });
+        await httpExchange({
+          method: 'POST',
+          url,
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          timeoutMs: 10_000,
+          maxBodyBytes: 1 << 20,
+        });
       }
     };
     await Promise.all(Array.from({ length: CHECK_DEFAULTS.concurrency }, worker));
@@ -142,10 +158,13 @@ async function latency(): Promise<void> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       setTimeout(() => {
-        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
+        const up = http.request(
+          { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
         up.on('error', () => res.writeHead(502).end());
         up.end(Buffer.concat(chunks));
       }, delayMs);
@@ -153,10 +172,16 @@ async function latency(): Promise<void> {
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const port = (proxy.address() as { port: number }).port;
-  const target = { ...targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS), capabilities: ['test-control'] as const, testControlUrl: `http://127.0.0.1:${port}/__promoproof` };
+  const target = {
+    ...targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS),
+    capabilities: ['test-control'] as const,
+    testControlUrl: `http://127.0.0.1:${port}/__promoproof`,
+  };
 
   const embeddedMs: number[] = [];
-  const byLevel = new Map<number, { ms: number[]; achieved: number[]; failed: number }>(levels.map((n) => [n, { ms: [], achieved: [], failed: 0 }]));
+  const byLevel = new Map<number, { ms: number[]; achieved: number[]; failed: number }>(
+    levels.map((n) => [n, { ms: [], achieved: [], failed: 0 }]),
+  );
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
     await runConformance({ checks });
@@ -203,7 +228,15 @@ async function tests(): Promise<void> {
   };
   const baseline = wall('npx', ['vitest', 'run', 'test/index.test.ts']);
   const all = wall('npm', ['test']);
-  rows.push({ name: '`npm test` (type-check, then every test file)', unit: 'ms', median: all, baseline: 'vitest running one small test file', baselineMedian: baseline, ratio: all / baseline, note: `one run, wall time; budget 3 minutes${failed}` });
+  rows.push({
+    name: '`npm test` (type-check, then every test file)',
+    unit: 'ms',
+    median: all,
+    baseline: 'vitest running one small test file',
+    baselineMedian: baseline,
+    ratio: all / baseline,
+    note: `one run, wall time; budget 3 minutes${failed}`,
+  });
 }
 
 /** Heap per promotion in the reference vs the same fields as plain objects (a memory target, same run). */
@@ -223,16 +256,39 @@ async function memory(): Promise<void> {
   const before = heap();
   const now = Date.now();
   for (let i = 0; i < n; i++) {
-    svc.call('jingdong.seller.promotion.add', { name: `p${i}`, type: 1, begin_time: formatJosTimestamp(now + 3_600_000), end_time: formatJosTimestamp(now + 86_400_000) });
+    svc.call('jingdong.seller.promotion.add', {
+      name: `p${i}`,
+      type: 1,
+      begin_time: formatJosTimestamp(now + 3_600_000),
+      end_time: formatJosTimestamp(now + 86_400_000),
+    });
   }
   const reference = (heap() - before) / n;
   const plainBefore = heap();
   const plain: unknown[] = [];
   for (let i = 0; i < n; i++) {
-    plain.push({ id: 2_300_001 + i, name: `p${i}`, type: 1, beginTime: formatJosTimestamp(now + 3_600_000), endTime: formatJosTimestamp(now + 86_400_000), bound: null, member: 50, slogan: '', comment: '' });
+    plain.push({
+      id: 2_300_001 + i,
+      name: `p${i}`,
+      type: 1,
+      beginTime: formatJosTimestamp(now + 3_600_000),
+      endTime: formatJosTimestamp(now + 86_400_000),
+      bound: null,
+      member: 50,
+      slogan: '',
+      comment: '',
+    });
   }
   const baseline = (heap() - plainBefore) / n;
-  rows.push({ name: `reference heap per promotion (${n} drafts)`, unit: 'bytes', median: reference, baseline: 'the same fields as plain objects', baselineMedian: baseline, ratio: reference / baseline, note: 'one measurement after gc; includes the draft index and the empty SKU map' });
+  rows.push({
+    name: `reference heap per promotion (${n} drafts)`,
+    unit: 'bytes',
+    median: reference,
+    baseline: 'the same fields as plain objects',
+    baselineMedian: baseline,
+    ratio: reference / baseline,
+    note: 'one measurement after gc; includes the draft index and the empty SKU map',
+  });
   await app.close();
   void plain.length;
 }
@@ -277,7 +333,8 @@ async function startup(): Promise<void> {
 }
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-if (only.length > 0 && process.argv.includes('--readme')) throw new Error('--readme writes the whole table: run every section (no section names)');
+if (only.length > 0 && process.argv.includes('--readme'))
+  throw new Error('--readme writes the whole table: run every section (no section names)');
 const sections: Record<string, () => Promise<void>> = { startup, micro, suite, latency, memory, tests };
 for (const [name, run] of Object.entries(sections)) {
   if (only.length > 0 && !only.includes(name)) continue;
@@ -309,13 +366,22 @@ function writeReadmeTable(): void {
   const from = readme.indexOf(begin);
   const to = readme.indexOf(end);
   if (from < 0 || to < from) throw new Error(`README.md has no ${begin} … ${end} block`);
-  const show = (r: Row, x: number) => (r.unit === 'bytes' ? `${x.toFixed(0)} B` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 1 ? `${x.toFixed(x >= 100 ? 0 : 1)} ms` : `${(x * 1000).toFixed(1)} µs`);
+  const show = (r: Row, x: number) =>
+    r.unit === 'bytes'
+      ? `${x.toFixed(0)} B`
+      : x >= 1000
+        ? `${(x / 1000).toFixed(2)} s`
+        : x >= 1
+          ? `${x.toFixed(x >= 100 ? 0 : 1)} ms`
+          : `${(x * 1000).toFixed(1)} µs`;
   const table = [
     `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (medians):`,
     '',
     '| what | median | baseline (same run) | ratio | note |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${show(r, r.median)} | ${r.baseline}: ${show(r, r.baselineMedian)} | ×${r.ratio.toFixed(2)} | ${r.note} |`),
+    ...rows.map(
+      (r) => `| ${r.name} | ${show(r, r.median)} | ${r.baseline}: ${show(r, r.baselineMedian)} | ×${r.ratio.toFixed(2)} | ${r.note} |`,
+    ),
   ].join('\n');
   writeFileSync(path, `${readme.slice(0, from + begin.length)}\n${table}\n${readme.slice(to)}`);
   console.log('Written: the table in README.md');

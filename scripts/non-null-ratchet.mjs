@@ -28,7 +28,10 @@ if (process.argv.includes('--update')) {
 const baseline = JSON.parse(readFileSync(baselineFile, 'utf8'));
 const grown = Object.entries(sorted).filter(([f, n]) => n > (baseline[f] ?? 0));
 const fallen = Object.entries(baseline).filter(([f, n]) => (sorted[f] ?? 0) < n);
-for (const [f, n] of grown) console.error(`${f}: ${n} non-null assertions, ${baseline[f] ?? 0} allowed — say why the value is there instead of \`!\``);
+for (const [f, n] of grown)
+  console.error(`${f}: ${n} non-null assertions, ${baseline[f] ?? 0} allowed — say why the value is there instead of \`!\``);
 if (grown.length > 0) process.exit(1);
 const total = Object.values(sorted).reduce((a, b) => a + b, 0);
-console.log(`non-null assertions: ${total}, none new${fallen.length > 0 ? ` (${fallen.length} files have fewer: node scripts/non-null-ratchet.mjs --update pins the lower counts)` : ''}`);
+console.log(
+  `non-null assertions: ${total}, none new${fallen.length > 0 ? ` (${fallen.length} files have fewer: node scripts/non-null-ratchet.mjs --update pins the lower counts)` : ''}`,
+);

@@ -22,7 +22,17 @@ export type { PlannedCheck, ScenarioDoc, Step, Expectation } from './scenario/ty
 
 // Reports
 export { REPORTERS, REPORT_FORMATS, isReportFormat, redactSecrets, type ReportFormat } from './report/index.js';
-export type { RunReport, CheckResult, CheckStatus, Summary, Coverage, Waiver, Failure, Preflight, PreflightProblemKind } from './report/types.js';
+export type {
+  RunReport,
+  CheckResult,
+  CheckStatus,
+  Summary,
+  Coverage,
+  Waiver,
+  Failure,
+  Preflight,
+  PreflightProblemKind,
+} from './report/types.js';
 
 // The reference implementation
 export { buildServer, type ServerOptions, type ReferenceState } from './reference/server.js';

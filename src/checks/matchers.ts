@@ -34,11 +34,13 @@ export function looseEqual(a: Json | undefined, b: Json | undefined): boolean {
   return false;
 }
 
-const compare = (pred: (x: number, y: number) => boolean): Op => (a, e) => {
-  const x = asNumber(a);
-  const y = asNumber(e);
-  return x !== undefined && y !== undefined && pred(x, y);
-};
+const compare =
+  (pred: (x: number, y: number) => boolean): Op =>
+  (a, e) => {
+    const x = asNumber(a);
+    const y = asNumber(e);
+    return x !== undefined && y !== undefined && pred(x, y);
+  };
 
 /** Matcher operators by name: adding one is one entry here (and one in the scenario schema). */
 export const MATCHERS: Readonly<Record<string, Op>> = {
@@ -54,7 +56,10 @@ export const MATCHERS: Readonly<Record<string, Op>> = {
   length: (a, e) => (Array.isArray(a) || typeof a === 'string') && looseEqual(a.length, e),
   excludes: (a, e) =>
     Array.isArray(a) &&
-    !a.some((x) => looseEqual(x, e) || (x !== null && typeof x === 'object' && !Array.isArray(x) && Object.values(x).some((v) => looseEqual(v, e)))),
+    !a.some(
+      (x) =>
+        looseEqual(x, e) || (x !== null && typeof x === 'object' && !Array.isArray(x) && Object.values(x).some((v) => looseEqual(v, e))),
+    ),
 };
 
 /** Values at a path: `a.b`, `a[0]`, `a[*].b` (every item), `a.length`. `found` is false when any branch is missing. */
@@ -86,7 +91,8 @@ function show(v: Json | undefined): string {
 
 /** Evaluates one field matcher against an answer body. A literal means `eq`. */
 export function checkField(body: Json | undefined, path: string, matcher: Matcher): CheckOutcome {
-  const ops: [string, Json][] = matcher !== null && typeof matcher === 'object' ? (Object.entries(matcher) as [string, Json][]) : [['eq', matcher]];
+  const ops: [string, Json][] =
+    matcher !== null && typeof matcher === 'object' ? (Object.entries(matcher) as [string, Json][]) : [['eq', matcher]];
   const { values, wildcard } = resolvePath(body, path);
   const expected = ops.map(([op, e]) => `${op} ${show(e)}`).join(', ');
   for (const [op, e] of ops) {

@@ -33,14 +33,17 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
   const fault = stringOption(values, 'fault');
   if (fault !== undefined && !isFaultId(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
-  if (fault !== undefined && (values['target'] || values['target-config'])) throw new CliError('--fault applies to the embedded reference only');
+  if (fault !== undefined && (values['target'] || values['target-config']))
+    throw new CliError('--fault applies to the embedded reference only');
   if (values['target'] && values['target-config']) throw new CliError('give --target or --target-config, not both');
   const reports = parseReports(values);
   // Every file the user named is checked before any work: a missing one is a usage error naming it.
   const waiversFile = stringOption(values, 'waivers');
   const waiversRead = waiversFile !== undefined ? readUserFile('waivers', waiversFile, io.cwd) : undefined;
-  const scenariosDir = stringOption(values, 'scenarios') !== undefined ? userFolder('scenarios', stringOption(values, 'scenarios')!, io.cwd) : undefined;
-  if (!values['list'] && !values['check-fixtures'] && !values['self-test']) for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
+  const scenariosDir =
+    stringOption(values, 'scenarios') !== undefined ? userFolder('scenarios', stringOption(values, 'scenarios')!, io.cwd) : undefined;
+  if (!values['list'] && !values['check-fixtures'] && !values['self-test'])
+    for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
   const concurrency = intOption(values, 'concurrency', CHECK_DEFAULTS.concurrency, { min: 1, max: 256 });
   const timeoutMs = intOption(values, 'timeout-ms', CHECK_DEFAULTS.timeoutMs, { min: 100, max: 600_000 });
   const maxFailuresShown = intOption(values, 'max-failures-shown', CHECK_DEFAULTS.maxFailuresShown, { min: 0, max: 1_000_000 });
@@ -63,7 +66,9 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
       for (const c of checks) {
         const served = serveCheck(c, skus);
         if (!served.ok) unserved++;
-        io.stdout(`${c.id}  [${c.level}] ${c.rules.join(',')}  ${c.title}${served.ok ? '' : `  [fixtures cannot serve it: ${served.add}]`}\n`);
+        io.stdout(
+          `${c.id}  [${c.level}] ${c.rules.join(',')}  ${c.title}${served.ok ? '' : `  [fixtures cannot serve it: ${served.add}]`}\n`,
+        );
       }
       io.stdout(`${checks.length} checks${unserved > 0 ? `; the fixtures cannot serve ${unserved} (--check-fixtures says why)` : ''}\n`);
       return EXIT.ok;
@@ -97,7 +102,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
           suites: listOption(values, 'suite').length > 0 ? listOption(values, 'suite') : CHECK_DEFAULTS.suites,
           startedAt,
           durationMs: Date.now() - startedAt.getTime(),
-          kind: e instanceof PreflightError ? e.preflight.kind ?? 'unreachable' : 'unreachable',
+          kind: e instanceof PreflightError ? (e.preflight.kind ?? 'unreachable') : 'unreachable',
           message: e.message,
           ...(e instanceof PreflightError ? { preflight: e.preflight } : {}),
         });
@@ -158,7 +163,8 @@ function parseReports(values: Values): [ReportFormat, string][] {
   return given.map((spec) => {
     const eq = spec.indexOf('=');
     const format = eq < 0 ? spec : spec.slice(0, eq);
-    if (!isReportFormat(format)) throw new CliError(`--report ${spec}: unknown format '${format}' (known: ${Object.keys(REPORTERS).join(', ')})`);
+    if (!isReportFormat(format))
+      throw new CliError(`--report ${spec}: unknown format '${format}' (known: ${Object.keys(REPORTERS).join(', ')})`);
     const path = eq < 0 ? join('reports', `promoproof.${REPORTERS[format].extension}`) : spec.slice(eq + 1);
     if (path === '') throw new CliError(`--report ${spec}: empty path`);
     return [format, path];
@@ -195,7 +201,9 @@ function resolveTarget(values: Values, io: CliIo, noSecrets = false): Target | u
     appSecret: io.env['PROMOPROOF_APP_SECRET'] || DEFAULT_CREDENTIALS.appSecret,
     accessToken: io.env['PROMOPROOF_ACCESS_TOKEN'] || DEFAULT_CREDENTIALS.accessToken,
   });
-  return caps.includes('test-control') ? { ...base, capabilities: ['test-control'], testControlUrl: `${parsed.origin}/__promoproof` } : base;
+  return caps.includes('test-control')
+    ? { ...base, capabilities: ['test-control'], testControlUrl: `${parsed.origin}/__promoproof` }
+    : base;
 }
 
 /**
@@ -206,7 +214,11 @@ function resolveTarget(values: Values, io: CliIo, noSecrets = false): Target | u
 function checkFixtures(checks: readonly PlannedCheck[], target: Target | undefined, values: Values, io: CliIo, color: boolean): ExitCode {
   const c = pc.createColors(color);
   const skus = target?.skus ?? referenceSkus();
-  const source = values['target-config'] ? `the fixtures of ${stringOption(values, 'target-config')}` : target ? "the reference's catalogue (assumed with --target)" : "the reference's catalogue";
+  const source = values['target-config']
+    ? `the fixtures of ${stringOption(values, 'target-config')}`
+    : target
+      ? "the reference's catalogue (assumed with --target)"
+      : "the reference's catalogue";
   const unserved = checks.flatMap((check) => {
     const served = serveCheck(check, skus);
     return served.ok ? [] : [{ check, reason: served.reason, add: served.add }];
@@ -216,7 +228,14 @@ function checkFixtures(checks: readonly PlannedCheck[], target: Target | undefin
       fixtures: { skus: skus.length, source },
       checks: checks.length,
       served: checks.length - unserved.length,
-      unserved: unserved.map((u) => ({ id: u.check.id, level: u.check.level, rules: u.check.rules, source: u.check.source, reason: u.reason, add: u.add })),
+      unserved: unserved.map((u) => ({
+        id: u.check.id,
+        level: u.check.level,
+        rules: u.check.rules,
+        source: u.check.source,
+        reason: u.reason,
+        add: u.add,
+      })),
     };
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     return unserved.length === 0 ? EXIT.ok : EXIT.checkFailed;
@@ -274,9 +293,17 @@ function progressPrinter(io: CliIo, color: boolean): (e: RunEvent) => void {
   };
 }
 
-async function runSelfTest(checks: readonly PlannedCheck[], concurrency: number, io: CliIo, color: boolean, verbose: boolean): Promise<ExitCode> {
+async function runSelfTest(
+  checks: readonly PlannedCheck[],
+  concurrency: number,
+  io: CliIo,
+  color: boolean,
+  verbose: boolean,
+): Promise<ExitCode> {
   const c = pc.createColors(color);
-  io.stdout(`Self-test: ${checks.length} checks against the clean reference, then each fault and each spec mutation against the checks covering its rules.\n`);
+  io.stdout(
+    `Self-test: ${checks.length} checks against the clean reference, then each fault and each spec mutation against the checks covering its rules.\n`,
+  );
   const result = await selfTest(checks, {
     concurrency,
     signal: io.stopSignal,
@@ -284,8 +311,12 @@ async function runSelfTest(checks: readonly PlannedCheck[], concurrency: number,
       // Named faults are listed one by one; mutations only when missed (or with --verbose).
       if (v.fault.startsWith('spec:') && v.caughtBy.length > 0 && !verbose) return;
       const mark = v.caughtBy.length > 0 ? c.green('caught') : c.red('MISSED');
-      const how = v.caughtBy.length > 0 ? `by ${v.caughtBy.length} of ${v.checks} check(s), e.g. ${v.caughtBy[0]}` : `${v.checks} check(s) cover ${v.rules.join(', ')}`;
-      const setup = v.setupFailures.length > 0 ? c.dim(`; ${v.setupFailures.length} failed only at a setup step, e.g. ${v.setupFailures[0]}`) : '';
+      const how =
+        v.caughtBy.length > 0
+          ? `by ${v.caughtBy.length} of ${v.checks} check(s), e.g. ${v.caughtBy[0]}`
+          : `${v.checks} check(s) cover ${v.rules.join(', ')}`;
+      const setup =
+        v.setupFailures.length > 0 ? c.dim(`; ${v.setupFailures.length} failed only at a setup step, e.g. ${v.setupFailures[0]}`) : '';
       io.stdout(`  [${String(done).padStart(3)}/${total}] ${mark}  ${v.fault} (${v.rules.join(', ')})  ${how}${setup}\n`);
     },
   });

@@ -46,7 +46,8 @@ export function intOption(values: Values, name: string, fallback: number, { min 
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new CliError(`--${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new CliError(`--${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
   return n;
 }
 
@@ -59,5 +60,8 @@ export function listOption(values: Values, name: string): string[] {
   const v = values[name];
   if (v === undefined) return [];
   const items = Array.isArray(v) ? v.map(String) : [String(v)];
-  return items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  return items
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

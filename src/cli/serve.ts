@@ -13,7 +13,12 @@ import { readUserFile } from './files.js';
 /** Runs `promoproof serve` (its name, help and options: serveCommand in commands.ts). */
 export async function run(values: Values, _positionals: string[], io: CliIo): Promise<ExitCode> {
   if (values['list-readings']) {
-    const rows = Object.entries(READINGS).map(([name, r]) => ({ name, departsFrom: r.departsFrom, description: r.description, because: r.because }));
+    const rows = Object.entries(READINGS).map(([name, r]) => ({
+      name,
+      departsFrom: r.departsFrom,
+      description: r.description,
+      because: r.because,
+    }));
     if (values['json']) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     else {
       const w = Math.max(...rows.map((r) => r.name.length));
@@ -26,8 +31,13 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   const unknownReading = readings.find((r) => !isReadingId(r));
   if (unknownReading !== undefined) throw new CliError(`unknown reading '${unknownReading}'; see 'promoproof serve --list-readings'`);
   if (values['list-faults']) {
-    const rows: { name: string; rule: string; description: string }[] = Object.entries(FAULTS).map(([name, f]) => ({ name, rule: f.rule, description: f.description }));
-    if (values['mutations']) for (const m of specMutationsById().values()) rows.push({ name: m.id, rule: m.rules.join(','), description: m.description });
+    const rows: { name: string; rule: string; description: string }[] = Object.entries(FAULTS).map(([name, f]) => ({
+      name,
+      rule: f.rule,
+      description: f.description,
+    }));
+    if (values['mutations'])
+      for (const m of specMutationsById().values()) rows.push({ name: m.id, rule: m.rules.join(','), description: m.description });
     if (values['json']) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     else {
       const w = Math.max(...rows.map((r) => r.name.length));
@@ -54,7 +64,8 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     }
   }
   const suffix = stringOption(values, 'success-suffix') ?? LIVE_SUCCESS_SUFFIX;
-  if (!SUCCESS_SUFFIXES.includes(suffix as SuccessSuffix)) throw new CliError(`--success-suffix must be one of ${SUCCESS_SUFFIXES.join(', ')}, not '${suffix}'`);
+  if (!SUCCESS_SUFFIXES.includes(suffix as SuccessSuffix))
+    throw new CliError(`--success-suffix must be one of ${SUCCESS_SUFFIXES.join(', ')}, not '${suffix}'`);
   const strictParams = values['strict-params'] === true;
   const app = buildServer({
     ...(catalogue ? { catalogue } : {}),

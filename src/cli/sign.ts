@@ -17,7 +17,8 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     throw new CliError(`--app-json: ${(e as Error).message}`);
   }
   const signMethod = stringOption(values, 'sign-method') ?? 'md5';
-  if (!(JOS_SIGN_METHODS as readonly string[]).includes(signMethod)) throw new CliError(`--sign-method must be one of ${JOS_SIGN_METHODS.join(', ')}`);
+  if (!(JOS_SIGN_METHODS as readonly string[]).includes(signMethod))
+    throw new CliError(`--sign-method must be one of ${JOS_SIGN_METHODS.join(', ')}`);
   const params = buildJosParams({
     method,
     app: appJson,

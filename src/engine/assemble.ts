@@ -49,7 +49,9 @@ export function assembleReport(input: AssembleInput): RunReport {
     uncovered: input.rules.filter((r) => !checksPerRule.has(r.id)).map((r) => r.id),
     rules: input.rules.map((r) => ({ id: r.id, level: r.level, checks: checksPerRule.get(r.id) ?? 0 })),
   };
-  const blocking = results.some((r) => (r.status === 'failed' || r.status === 'errored') && !r.waived && (r.level === 'must' || input.strictRef === true));
+  const blocking = results.some(
+    (r) => (r.status === 'failed' || r.status === 'errored') && !r.waived && (r.level === 'must' || input.strictRef === true),
+  );
   return {
     schemaVersion: 1,
     tool: { name: 'promoproof', version: VERSION },
@@ -69,7 +71,10 @@ export function assembleReport(input: AssembleInput): RunReport {
 }
 
 /** Checks in flight on average: the sum of their durations over the wall time of running them (two decimals). */
-export function achievedParallelism(results: readonly CheckResult[], p: { readonly concurrency: number; readonly runMs: number }): { concurrency: number; achieved: number } {
+export function achievedParallelism(
+  results: readonly CheckResult[],
+  p: { readonly concurrency: number; readonly runMs: number },
+): { concurrency: number; achieved: number } {
   const busyMs = results.reduce((n, r) => n + r.durationMs, 0);
   const achieved = p.runMs > 0 ? Math.min(p.concurrency, busyMs / p.runMs) : 0;
   return { concurrency: p.concurrency, achieved: Math.round(achieved * 100) / 100 };

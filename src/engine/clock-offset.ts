@@ -7,7 +7,10 @@ import type { ClockEstimate } from './target.js';
  * offset ∈ [Date − received, Date + 1000 − sent]. Intersecting samples spread across a second
  * narrows the interval to about the round trip plus the spacing.
  */
-export async function estimateClockOffset(url: string, opts: { samples?: number; spacingMs?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ClockEstimate | undefined> {
+export async function estimateClockOffset(
+  url: string,
+  opts: { samples?: number; spacingMs?: number; timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<ClockEstimate | undefined> {
   const samples = opts.samples ?? 7;
   const spacingMs = opts.spacingMs ?? 157;
   let lo = -Infinity;

@@ -74,7 +74,9 @@ export class TargetUnreachableError extends Error {
 }
 
 /** Loads and plans the suites (scenarios and generated cases), then filters them. Throws LoadError. */
-export function planChecks(opts: Pick<ConformanceOptions, 'suites' | 'rules' | 'tags' | 'generated' | 'scenariosDir' | 'cwd'>): PlannedCheck[] {
+export function planChecks(
+  opts: Pick<ConformanceOptions, 'suites' | 'rules' | 'tags' | 'generated' | 'scenariosDir' | 'cwd'>,
+): PlannedCheck[] {
   const suites = opts.suites && opts.suites.length > 0 ? opts.suites : CHECK_DEFAULTS.suites;
   const checks: PlannedCheck[] = [];
   for (const name of suites) {
@@ -91,7 +93,12 @@ export function planChecks(opts: Pick<ConformanceOptions, 'suites' | 'rules' | '
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /** Today's date in UTC+8, the documents' time zone, as yyyy-MM-dd. */
@@ -130,7 +137,11 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
   }
   try {
     const timeoutMs = opts.timeoutMs ?? CHECK_DEFAULTS.timeoutMs;
-    const reportTarget: RunReport['target'] = { url: target.url, embedded: target.embedded, ...(target.fault ? { fault: target.fault } : {}) };
+    const reportTarget: RunReport['target'] = {
+      url: target.url,
+      embedded: target.embedded,
+      ...(target.fault ? { fault: target.fault } : {}),
+    };
     let checked: Preflight | undefined;
     if (opts.preflight === true && !(target.embedded && target.fault)) {
       checked = await preflight(target, { timeoutMs, signal: opts.signal, skewS: loadJosProtocol().skewS });
@@ -144,7 +155,10 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
       }
       if (!target.clock && checks.some(usesClockSkew)) {
         const estimate = await estimateClockOffset(target.url, { timeoutMs, signal: opts.signal });
-        target = { ...target, clock: estimate ?? { offsetMs: 0, uncertaintyMs: 5_000, method: 'no Date header: assumed in step with ours, ±5 s' } };
+        target = {
+          ...target,
+          clock: estimate ?? { offsetMs: 0, uncertaintyMs: 5_000, method: 'no Date header: assumed in step with ours, ±5 s' },
+        };
       }
     }
     // A random block of the SKU pool per run, so list counts never see another run's promotions.

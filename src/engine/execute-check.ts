@@ -46,7 +46,12 @@ const BODY_SHOWN = 4096;
 function recordResponse(out: HttpOutcome): RecordedResponse | undefined {
   if (!out.ok) return undefined;
   const cut = out.body.length > BODY_SHOWN;
-  return { status: out.status, contentType: out.contentType, body: cut ? out.body.slice(0, BODY_SHOWN) : out.body, truncated: cut || out.truncated };
+  return {
+    status: out.status,
+    contentType: out.contentType,
+    body: cut ? out.body.slice(0, BODY_SHOWN) : out.body,
+    truncated: cut || out.truncated,
+  };
 }
 
 /**
@@ -71,7 +76,8 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
   }
   // The catalogue SKUs it names by position and by role, picked before any request.
   const served = serveCheck(check, target.skus);
-  if (!served.ok) return { ...base, status: 'skipped', message: `fixtures cannot serve this check: ${served.reason}; ${served.add}`, durationMs: 0 };
+  if (!served.ok)
+    return { ...base, status: 'skipped', message: `fixtures cannot serve this check: ${served.reason}; ${served.add}`, durationMs: 0 };
   const scopes = new Map<string, Record<string, Json>>();
   const fresh = freshSource();
   const ctxFor = (scope: string): TemplateContext => ({
@@ -80,7 +86,9 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     fresh,
     skus: target.skus,
     ...(served.picked.size > 0 ? { roles: served.picked } : {}),
-    ...(target.skuPool && opts.poolBase !== undefined ? { pool: { base: opts.poolBase, priceFen: yuanToFen(Number(target.skuPool.price)) } } : {}),
+    ...(target.skuPool && opts.poolBase !== undefined
+      ? { pool: { base: opts.poolBase, priceFen: yuanToFen(Number(target.skuPool.price)) } }
+      : {}),
   });
   // The planned step the check is at, so that a failure says where it stopped and whether that step asserts.
   let at = -1;
@@ -115,8 +123,16 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
   } catch (e) {
     const durationMs = Math.round(performance.now() - started);
     const status = e instanceof Stop ? e.status : 'errored';
-    const message = e instanceof Stop ? (e.status === 'passed' ? '' : e.message) : e instanceof TemplateError ? `scenario error: ${e.message}` : `harness error: ${(e as Error).message}`;
-    const failure = status === 'passed' || status === 'skipped' ? undefined : stoppedAt(check, at, e instanceof Stop ? e.failure : undefined, message);
+    const message =
+      e instanceof Stop
+        ? e.status === 'passed'
+          ? ''
+          : e.message
+        : e instanceof TemplateError
+          ? `scenario error: ${e.message}`
+          : `harness error: ${(e as Error).message}`;
+    const failure =
+      status === 'passed' || status === 'skipped' ? undefined : stoppedAt(check, at, e instanceof Stop ? e.failure : undefined, message);
     return { ...base, status, message, durationMs, ...(failure ? { failure } : {}) };
   }
 }
@@ -132,7 +148,13 @@ function stoppedAt(check: PlannedCheck, at: number, given: Failure | undefined, 
   const asserting = (step.kind === 'call' || step.kind === 'control') && step.asserts;
   if (given) return { ...given, stepIndex: at, asserting };
   const prefix = `${step.label}: `;
-  return { step: step.label, stepIndex: at, asserting, expected: 'the step to run to completion', actual: message.startsWith(prefix) ? message.slice(prefix.length) : message };
+  return {
+    step: step.label,
+    stepIndex: at,
+    asserting,
+    expected: 'the step to run to completion',
+    actual: message.startsWith(prefix) ? message.slice(prefix.length) : message,
+  };
 }
 
 async function runControl(step: ControlStep, label: string, ctx: TemplateContext, target: Target, opts: ExecuteOptions): Promise<void> {
@@ -191,7 +213,11 @@ async function runCall(
   try {
     json = JSON.parse(out.body);
   } catch {
-    throw fail('failed', expectedText, `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`);
+    throw fail(
+      'failed',
+      expectedText,
+      `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
+    );
   }
   const answer = decodeAnswer(step.call, json);
   const skew = skewJudgement(transport, ex, target, opts.skewS);
@@ -209,7 +235,12 @@ async function runCall(
   // A crash is never a conformant answer, whatever its body says: not a refusal, not a success.
   const askedStatus = expectation !== 'success' ? expectation.httpStatus : undefined;
   if (out.status >= 500 && askedStatus !== out.status) {
-    const said = answer.kind === 'error' ? `error ${answer.code} (${answer.message})` : answer.kind === 'success' ? 'a success body' : 'a malformed body';
+    const said =
+      answer.kind === 'error'
+        ? `error ${answer.code} (${answer.message})`
+        : answer.kind === 'success'
+          ? 'a success body'
+          : 'a malformed body';
     throw fail('failed', expectedText, `HTTP ${out.status} with ${said}: a server error is never a conformant answer`);
   }
   if (answer.kind === 'malformed') throw fail('failed', expectedText, `a malformed answer: ${answer.reason}`);
@@ -224,7 +255,10 @@ async function runCall(
   // went another way (another review route, a begin_time it refuses), the check does not apply to it.
   const assumed = step.assume === undefined ? undefined : (evaluate(step.assume as unknown as Json, ctx) as Record<string, Matcher>);
   const assumeNot = (what: string) =>
-    new Stop('skipped', `${label}: this check needs ${describeAssumption(assumed!)}, and the target ${what}; reach that state with test-control instead`);
+    new Stop(
+      'skipped',
+      `${label}: this check needs ${describeAssumption(assumed!)}, and the target ${what}; reach that state with test-control instead`,
+    );
   if (assumed !== undefined && answer.kind === 'error') throw assumeNot(`refused the step with ${answer.code} (${answer.message})`);
   if (answer.kind === 'error') {
     const early = expectation !== 'success' ? expectation.orRefused : undefined;
@@ -254,7 +288,16 @@ async function runCall(
 
 function describeAssumption(assume: Readonly<Record<string, Matcher>>): string {
   return Object.entries(assume)
-    .map(([path, m]) => `${path} ${m !== null && typeof m === 'object' ? Object.entries(m).map(([op, v]) => `${op} ${JSON.stringify(v)}`).join(', ') : `= ${JSON.stringify(m)}`}`)
+    .map(
+      ([path, m]) =>
+        `${path} ${
+          m !== null && typeof m === 'object'
+            ? Object.entries(m)
+                .map(([op, v]) => `${op} ${JSON.stringify(v)}`)
+                .join(', ')
+            : `= ${JSON.stringify(m)}`
+        }`,
+    )
     .join(' and ');
 }
 

@@ -25,7 +25,13 @@ export type HttpOutcome =
       readonly elapsedMs: number;
       readonly sentAtMs: number;
     }
-  | { readonly ok: false; readonly reason: string; readonly kind: 'timeout' | 'network' | 'aborted'; readonly elapsedMs: number; readonly sentAtMs: number };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly kind: 'timeout' | 'network' | 'aborted';
+      readonly elapsedMs: number;
+      readonly sentAtMs: number;
+    };
 
 export async function httpExchange(req: HttpRequest): Promise<HttpOutcome> {
   const sentAtMs = Date.now();
@@ -66,7 +72,14 @@ export async function httpExchange(req: HttpRequest): Promise<HttpOutcome> {
       sentAtMs,
     };
   } catch (e) {
-    if (timeout.aborted) return { ok: false, kind: 'timeout', reason: `no complete answer within ${req.timeoutMs} ms from ${hostOf(req.url)} (timeout)`, elapsedMs: elapsed(), sentAtMs };
+    if (timeout.aborted)
+      return {
+        ok: false,
+        kind: 'timeout',
+        reason: `no complete answer within ${req.timeoutMs} ms from ${hostOf(req.url)} (timeout)`,
+        elapsedMs: elapsed(),
+        sentAtMs,
+      };
     if (req.signal?.aborted) return { ok: false, kind: 'aborted', reason: 'run stopped', elapsedMs: elapsed(), sentAtMs };
     const ms = elapsed();
     return { ok: false, kind: 'network', reason: describeNetworkError(e, req.url, ms), elapsedMs: ms, sentAtMs };
@@ -104,14 +117,17 @@ export function describeNetworkError(e: unknown, url: string, elapsedMs: number)
   };
   if (code === undefined) {
     // The Fetch standard blocks some ports outright (1, 21, 25, 6000 …): nothing was sent.
-    if (cause?.message === 'bad port') return `port ${new URL(url).port} of ${host} is blocked by fetch (a "bad port" of the Fetch standard): use another port`;
+    if (cause?.message === 'bad port')
+      return `port ${new URL(url).port} of ${host} is blocked by fetch (a "bad port" of the Fetch standard): use another port`;
     return `${err.message ?? String(e)}${cause?.message ? `: ${cause.message}` : ''} (${host}) ${after}`;
   }
   if (code === 'ECONNREFUSED') return `connection refused by ${host}${resolved} (${code}) ${after}`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME') return `DNS lookup of ${cause?.hostname ?? safeHostname(url)} failed (${code}) ${after}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME')
+    return `DNS lookup of ${cause?.hostname ?? safeHostname(url)} failed (${code}) ${after}`;
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `connecting to ${host}${resolved} timed out (${code}) ${after}`;
   if (code === 'ECONNRESET') return `connection reset by ${host}${resolved} (${code}) ${after}`;
-  if (code === 'UND_ERR_SOCKET') return `connection closed by ${host}${resolved} before a complete answer (${code}${shortMessage(cause?.message)}) ${after}`;
+  if (code === 'UND_ERR_SOCKET')
+    return `connection closed by ${host}${resolved} before a complete answer (${code}${shortMessage(cause?.message)}) ${after}`;
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `no route to ${host}${resolved} (${code}) ${after}`;
   if (/^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code) || /^HOSTNAME_MISMATCH$/.test(code)) {
     return `TLS error with ${host}${resolved} (${code}${shortMessage(cause?.message)}) ${after}`;

@@ -30,7 +30,13 @@ const REDACTED = new Set(['access_token', 'sign']);
  * Builds and sends one JOS request: signed byte-exact, with the deliberate deviations a step asks
  * for (missing or altered system parameters, a wrong or stale signature, a skewed timestamp).
  */
-export async function sendJos(target: Target, method: string, app: Readonly<Record<string, unknown>>, transport: Transport, opts: JosSendOptions): Promise<JosExchange> {
+export async function sendJos(
+  target: Target,
+  method: string,
+  app: Readonly<Record<string, unknown>>,
+  transport: Transport,
+  opts: JosSendOptions,
+): Promise<JosExchange> {
   const clockOffset = target.clock?.offsetMs ?? 0;
   const timestampMs = skewedTimestamp(Date.now() + clockOffset, transport.clockOffsetS ?? 0, opts.skewS);
   const timestampText = timestampIn(transport.timestampForm ?? 'plain', timestampMs);
@@ -80,7 +86,10 @@ export async function sendJos(target: Target, method: string, app: Readonly<Reco
   const outcome = await httpExchange({
     method: httpMethod,
     url,
-    headers: httpMethod === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' } : { accept: 'application/json' },
+    headers:
+      httpMethod === 'POST'
+        ? { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' }
+        : { accept: 'application/json' },
     body: httpMethod === 'POST' ? form : undefined,
     timeoutMs: opts.timeoutMs,
     maxBodyBytes: opts.maxBodyBytes,

@@ -77,7 +77,13 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
     details,
   });
 
-  const ex = await sendJos(target, PREFLIGHT_METHOD, PREFLIGHT_PARAMS, {}, { timeoutMs: opts.timeoutMs, maxBodyBytes: PREFLIGHT_MAX_BODY, signal: opts.signal, skewS });
+  const ex = await sendJos(
+    target,
+    PREFLIGHT_METHOD,
+    PREFLIGHT_PARAMS,
+    {},
+    { timeoutMs: opts.timeoutMs, maxBodyBytes: PREFLIGHT_MAX_BODY, signal: opts.signal, skewS },
+  );
   const out = ex.outcome;
   details['elapsedMs'] = out.elapsedMs;
   if (!out.ok) {
@@ -138,7 +144,14 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
   }
   // A target whose clock the runner already knows (the embedded reference) is not judged by its header.
   if (target.clock === undefined || refusedTimestamp) {
-    const clock = clockVerdict(bounds, refusedTimestamp, skewS, target.url, answer.kind === 'error' ? answer.message : '', protocol.systemErrors['8']);
+    const clock = clockVerdict(
+      bounds,
+      refusedTimestamp,
+      skewS,
+      target.url,
+      answer.kind === 'error' ? answer.message : '',
+      protocol.systemErrors['8'],
+    );
     if (clock.problem) return done('clock', clock.problem);
     if (clock.warning) warnings.push(clock.warning);
   }
@@ -146,7 +159,9 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
   if (answer.kind === 'error') {
     details['code'] = answer.code;
     if (answer.code === systemCode(protocol, 'method', 'invalid')) {
-      warnings.push(`${target.url} does not know ${PREFLIGHT_METHOD} (JOS error ${answer.code} ${cut(answer.message, 80)}): is it the JD seller promotion service?`);
+      warnings.push(
+        `${target.url} does not know ${PREFLIGHT_METHOD} (JOS error ${answer.code} ${cut(answer.message, 80)}): is it the JD seller promotion service?`,
+      );
     }
   }
 
@@ -181,7 +196,10 @@ function clockVerdict(
   const fix = 'fix the clock of the target or of this machine (NTP), or run anyway with --no-preflight';
   const code8 = `JOS error 8 ${describeCode(message, spec)}`;
   if (!bounds) {
-    if (refusedTimestamp) return { problem: `${url} refused our current timestamp with ${code8}: its clock is probably more than ${skewS} s off ours (it sends no Date header to measure it); ${fix}` };
+    if (refusedTimestamp)
+      return {
+        problem: `${url} refused our current timestamp with ${code8}: its clock is probably more than ${skewS} s off ours (it sends no Date header to measure it); ${fix}`,
+      };
     return {};
   }
   const offsetMs = Math.round((bounds.lo + bounds.hi) / 2);
@@ -190,22 +208,35 @@ function clockVerdict(
   const way = offsetMs >= 0 ? 'ahead of' : 'behind';
   const offsetText = `${Math.round(Math.abs(offsetMs) / 1000)} s ${way} ours (HTTP Date header, ±${Math.max(1, Math.round(uncertaintyMs / 1000))} s)`;
   if (certainMs > skewS * 1000) {
-    return { problem: `the clock of ${url} is ${offsetText}, beyond the JOS ±${skewS} s window${refusedTimestamp ? `: it refused our timestamp with ${code8}` : ': signed calls would be refused as stale (error 8)'}; ${fix}` };
+    return {
+      problem: `the clock of ${url} is ${offsetText}, beyond the JOS ±${skewS} s window${refusedTimestamp ? `: it refused our timestamp with ${code8}` : ': signed calls would be refused as stale (error 8)'}; ${fix}`,
+    };
   }
   if (refusedTimestamp) {
     return {
       problem: `${url} refused our current timestamp with ${code8}, though its HTTP Date header is ${offsetText}: it reads timestamps in another time zone than UTC+8 (JOS-02), or its JOS clock is not its HTTP clock; run anyway with --no-preflight to see every check`,
     };
   }
-  if (certainMs > CLOCK_WARN_MS) return { warning: `the clock of ${url} is ${offsetText}; inside the JOS ±${skewS} s window (the clock-skew cases measure and correct for it)` };
+  if (certainMs > CLOCK_WARN_MS)
+    return {
+      warning: `the clock of ${url} is ${offsetText}; inside the JOS ±${skewS} s window (the clock-skew cases measure and correct for it)`,
+    };
   return {};
 }
 
 /** GET <testControlUrl>/info must answer 200 with a JSON object. */
 async function testControlProblem(target: Target, opts: PreflightOptions): Promise<string | undefined> {
   const url = `${target.testControlUrl ?? `${new URL(target.url).origin}/__promoproof`}/info`;
-  const advice = 'start the target with its test control on (promoproof serve --test-control), or drop the capability (--capabilities, or capabilities: in the target config)';
-  const out: HttpOutcome = await httpExchange({ method: 'GET', url, headers: { accept: 'application/json' }, timeoutMs: opts.timeoutMs, maxBodyBytes: 64 * 1024, signal: opts.signal });
+  const advice =
+    'start the target with its test control on (promoproof serve --test-control), or drop the capability (--capabilities, or capabilities: in the target config)';
+  const out: HttpOutcome = await httpExchange({
+    method: 'GET',
+    url,
+    headers: { accept: 'application/json' },
+    timeoutMs: opts.timeoutMs,
+    maxBodyBytes: 64 * 1024,
+    signal: opts.signal,
+  });
   if (!out.ok) return `the target claims test-control, but GET ${url} failed: ${out.reason}; ${advice}`;
   let body: unknown;
   try {

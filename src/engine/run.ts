@@ -35,7 +35,17 @@ export async function runChecks(checks: readonly PlannedCheck[], target: Target,
       const suite = SUITES.get(check.suite);
       const result: CheckResult = suite
         ? await executeCheck(check, target, suite.api(), opts)
-        : { id: check.id, title: check.title, suite: check.suite, rules: check.rules, level: check.level, tags: check.tags, status: 'errored', message: `unknown suite ${check.suite}`, durationMs: 0 };
+        : {
+            id: check.id,
+            title: check.title,
+            suite: check.suite,
+            rules: check.rules,
+            level: check.level,
+            tags: check.tags,
+            status: 'errored',
+            message: `unknown suite ${check.suite}`,
+            durationMs: 0,
+          };
       results[i] = result;
       opts.onEvent?.({ type: 'check-done', result, done: ++done, total: checks.length });
     }

@@ -81,12 +81,17 @@ export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOp
       let report: Awaited<ReturnType<typeof runConformance>> | undefined;
       let problem: string | undefined;
       try {
-        report = relevant.length > 0 ? await runConformance({ checks: relevant, fault, concurrency: opts.concurrency, signal: opts.signal }) : undefined;
+        report =
+          relevant.length > 0
+            ? await runConformance({ checks: relevant, fault, concurrency: opts.concurrency, signal: opts.signal })
+            : undefined;
       } catch (e) {
         problem = (e as Error).message;
       }
       const failed = (report?.results ?? []).filter((r) => r.status === 'failed');
-      const description = fault.startsWith('spec:') ? (specMutationsById().get(fault)?.description ?? '') : FAULTS[fault as keyof typeof FAULTS].description;
+      const description = fault.startsWith('spec:')
+        ? (specMutationsById().get(fault)?.description ?? '')
+        : FAULTS[fault as keyof typeof FAULTS].description;
       verdicts[i] = {
         fault,
         rules,

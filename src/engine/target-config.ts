@@ -29,7 +29,11 @@ export function referenceSkus(): FixtureSku[] {
  * Loads a target config (YAML, specs/schema/target-config.schema.json). `${env:NAME}` in a string is
  * replaced from `env`; a missing variable is a load error naming file, line and column.
  */
-export function loadTargetConfig(file: string, env: Readonly<Record<string, string | undefined>>, text: string = readFileSync(file, 'utf8')): Target {
+export function loadTargetConfig(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+  text: string = readFileSync(file, 'utf8'),
+): Target {
   const source = parseYamlSource(file, text);
   const schema = schemaProblems(source, 'target-config.schema.json');
   if (schema.length > 0) throw new LoadError(schema);

@@ -30,9 +30,16 @@ export function loadWaivers(file: string, text: string = readFileSync(file, 'utf
   waivers.forEach((w, i) => {
     if (w === null || typeof w !== 'object') return;
     const { rule, expires } = w as { rule?: unknown; expires?: unknown };
-    if (typeof rule === 'string' && !known.has(rule)) problems.push(source.problem('PP_UNKNOWN_RULE', `unknown rule id '${rule}'${didYouMean(rule, rules)}`, ['waivers', i, 'rule']));
+    if (typeof rule === 'string' && !known.has(rule))
+      problems.push(source.problem('PP_UNKNOWN_RULE', `unknown rule id '${rule}'${didYouMean(rule, rules)}`, ['waivers', i, 'rule']));
     if (typeof expires === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(expires) && !isCalendarDate(expires)) {
-      problems.push(source.problem('PP_SCHEMA', `waivers.${i}.expires: '${expires}' is not a date of the calendar (yyyy-MM-dd)`, ['waivers', i, 'expires']));
+      problems.push(
+        source.problem('PP_SCHEMA', `waivers.${i}.expires: '${expires}' is not a date of the calendar (yyyy-MM-dd)`, [
+          'waivers',
+          i,
+          'expires',
+        ]),
+      );
     }
   });
   if (problems.length > 0) throw new LoadError([...problems].sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column));

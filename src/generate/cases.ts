@@ -87,7 +87,14 @@ export function casesOfBaseline(api: CompiledApi, b: BaselineDoc): Case[] {
       ...op.answer.rules,
     ]),
   ];
-  cases.push({ target: 'baseline', kind: 'valid', label: 'the valid request', params: { ...b.params }, expect: 'success', rules: baselineRules });
+  cases.push({
+    target: 'baseline',
+    kind: 'valid',
+    label: 'the valid request',
+    params: { ...b.params },
+    expect: 'success',
+    rules: baselineRules,
+  });
 
   for (const p of params) {
     if (skip.has(p.name)) continue;
@@ -113,7 +120,9 @@ export function casesOfBaseline(api: CompiledApi, b: BaselineDoc): Case[] {
 
 /** Whether a baseline meets a spec condition (its literal params, or the promotion type its setup makes). */
 function conditionHolds(when: VariantCondition, b: BaselineDoc): boolean {
-  return 'param' in when ? when.in.includes(b.params[when.param] as never) : b.promotionType !== undefined && when.promotionType.includes(b.promotionType);
+  return 'param' in when
+    ? when.in.includes(b.params[when.param] as never)
+    : b.promotionType !== undefined && when.promotionType.includes(b.promotionType);
 }
 
 /**
@@ -125,7 +134,10 @@ function refusal(p: ParamSpec, keyword: string, value: Json | undefined, item: b
   const own = paramExpect(p, keyword);
   if (p.filter) return { expect: { orRefused: 'any' }, rules: own.rules };
   if (item && p.invalidItems) {
-    return { expect: { orRefused: 'any', fields: { [p.invalidItems.answerPath]: { excludes: value ?? null } } }, rules: [...new Set([...own.rules, ...p.invalidItems.rules])] };
+    return {
+      expect: { orRefused: 'any', fields: { [p.invalidItems.answerPath]: { excludes: value ?? null } } },
+      rules: [...new Set([...own.rules, ...p.invalidItems.rules])],
+    };
   }
   const empty = keyword === 'required' || (p.required && (keyword === 'minLength' || keyword === 'minItems'));
   if (empty || keyword === 'type') return { expect: { error: 'any' }, rules: own.rules };
@@ -144,10 +156,17 @@ function paramCases(
   const cases: Case[] = [];
   const withRules = (rules: readonly string[]) => (extraRules.length > 0 ? [...new Set([...rules, ...extraRules])] : rules);
   const push = (c: Omit<Case, 'rules'> & { rules: readonly string[] }) => cases.push({ ...c, rules: withRules(c.rules) });
-  const judge = (c: ValueCase, item: boolean) => (c.valid ? { expect: 'success' as const, rules: p.rules } : refusal(p, c.keyword, c.value, item));
+  const judge = (c: ValueCase, item: boolean) =>
+    c.valid ? { expect: 'success' as const, rules: p.rules } : refusal(p, c.keyword, c.value, item);
   // Where the document allows a refusal or an answer, our refusal with the parameter's code is a ref check beside the must one.
   const ours = (c: ValueCase, item: boolean): readonly string[] | undefined =>
-    c.valid || c.keyword === 'type' ? undefined : p.filter ? p.filter.rules : item && p.invalidItems ? p.invalidItems.refusedRules : undefined;
+    c.valid || c.keyword === 'type'
+      ? undefined
+      : p.filter
+        ? p.filter.rules
+        : item && p.invalidItems
+          ? p.invalidItems.refusedRules
+          : undefined;
   if (p.required && b.params[p.name] !== undefined) {
     const { [p.name]: _gone, ...rest } = b.params;
     const { expect, rules } = refusal(p, 'required', undefined, false);
@@ -164,7 +183,15 @@ function paramCases(
       if (skip.has(`${p.name}.${c.keyword}`)) continue;
       push({ target: p.name, kind: c.keyword, label: c.label, params: { ...b.params, [p.name]: c.value }, ...judge(c, false) });
       const refRules = ours(c, false);
-      if (refRules) push({ target: p.name, kind: c.keyword, label: `${c.label}, refused`, params: { ...b.params, [p.name]: c.value }, ...paramExpect(p, c.keyword), rules: [...p.rules, ...refRules] });
+      if (refRules)
+        push({
+          target: p.name,
+          kind: c.keyword,
+          label: `${c.label}, refused`,
+          params: { ...b.params, [p.name]: c.value },
+          ...paramExpect(p, c.keyword),
+          rules: [...p.rules, ...refRules],
+        });
     }
     return cases;
   }
@@ -184,7 +211,15 @@ function paramCases(
     if (skip.has(`${p.name}.${c.keyword}`)) continue;
     push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}`, params: oneItem(c.value), ...judge(c, true) });
     const refRules = ours(c, true);
-    if (refRules) push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}, refused`, params: oneItem(c.value), ...paramExpect(p, c.keyword), rules: [...p.rules, ...refRules] });
+    if (refRules)
+      push({
+        target: `${p.name}[]`,
+        kind: c.keyword,
+        label: `one item: ${c.label}, refused`,
+        params: oneItem(c.value),
+        ...paramExpect(p, c.keyword),
+        rules: [...p.rules, ...refRules],
+      });
   }
   const minItems = typeof schema['minItems'] === 'number' ? (schema['minItems'] as number) : undefined;
   if (minItems !== undefined && minItems > 0 && !skip.has(`${p.name}.minItems`) && Array.isArray(b.params[p.name])) {
@@ -200,23 +235,41 @@ function paramCases(
     ] as const) {
       const grown: Record<string, Json> = { ...b.params };
       for (const f of group) if (b.grow[f] !== undefined && (f === p.name || b.params[f] !== undefined)) grown[f] = b.grow[f]!;
-      const { expect, rules } = valid ? { expect: 'success' as const, rules: paramExpect(p, 'maxItems').rules } : paramExpect(p, 'maxItems');
+      const { expect, rules } = valid
+        ? { expect: 'success' as const, rules: paramExpect(p, 'maxItems').rules }
+        : paramExpect(p, 'maxItems');
       push({ target: p.name, kind: 'maxItems', label: `${n} items`, params: grown, vars: { n }, expect, rules });
     }
   }
   return cases;
 }
 
-function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSpec[], skip: ReadonlySet<string>, errorOf: (param: string) => string | undefined): Case[] {
+function relationCases(
+  r: RelationSpec,
+  b: BaselineDoc,
+  all: readonly RelationSpec[],
+  skip: ReadonlySet<string>,
+  errorOf: (param: string) => string | undefined,
+): Case[] {
   if (skip.has(r.kind)) return [];
   const out: Case[] = [];
   const err = relationExpect(r);
   const push = (label: string, params: Record<string, Json>, valid: boolean, vars?: Record<string, Json>) =>
-    out.push({ target: 'relation', kind: r.kind, label, params: { ...b.params, ...params }, expect: valid ? 'success' : err, rules: r.rules, ...(vars ? { vars } : {}) });
+    out.push({
+      target: 'relation',
+      kind: r.kind,
+      label,
+      params: { ...b.params, ...params },
+      expect: valid ? 'success' : err,
+      rules: r.rules,
+      ...(vars ? { vars } : {}),
+    });
   switch (r.kind) {
     case 'minGap':
       push(`${r.to} = ${r.from} + ${r.seconds} s`, { [r.from]: '${t0}', [r.to]: `\${t0+${r.seconds}s}` }, true, { t0: '${now+1d}' });
-      push(`${r.to} = ${r.from} + ${r.seconds - 1} s`, { [r.from]: '${t0}', [r.to]: `\${t0+${r.seconds - 1}s}` }, false, { t0: '${now+1d}' });
+      push(`${r.to} = ${r.from} + ${r.seconds - 1} s`, { [r.from]: '${t0}', [r.to]: `\${t0+${r.seconds - 1}s}` }, false, {
+        t0: '${now+1d}',
+      });
       break;
     case 'maxGap': {
       const d = Math.floor(r.seconds / DAY_S);
@@ -241,7 +294,10 @@ function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSp
       // the past needs a begin before it, which a target may refuse for that reason: its code is accepted too.
       push(`${r.field} = now + 1 h`, { ...(from ? { [from]: '${now+1m}' } : {}), [r.field]: '${now+1h}' }, true);
       const beginCode = from ? errorOf(from) : undefined;
-      const codes = err === 'success' || err.error === undefined || err.error === 'any' ? undefined : [...[err.error].flat(), ...(beginCode ? [beginCode] : [])];
+      const codes =
+        err === 'success' || err.error === undefined || err.error === 'any'
+          ? undefined
+          : [...[err.error].flat(), ...(beginCode ? [beginCode] : [])];
       out.push({
         target: 'relation',
         kind: r.kind,
@@ -263,7 +319,8 @@ function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSp
     }
     case 'lessThanEach': {
       const than = b.params[r.than];
-      if (Array.isArray(than) && than.length > 0) push(`${r.field} equal to ${r.than}`, { [r.field]: [than[0]!] , [r.than]: [than[0]!] }, false);
+      if (Array.isArray(than) && than.length > 0)
+        push(`${r.field} equal to ${r.than}`, { [r.field]: [than[0]!], [r.than]: [than[0]!] }, false);
       break;
     }
     case 'atMostFractionEach': {
@@ -274,7 +331,11 @@ function relationCases(r: RelationSpec, b: BaselineDoc, all: readonly RelationSp
       const limit = r.floor ? Math.floor(exact) : exact;
       if (!Number.isInteger(limit)) break;
       push(`${r.field} = ${limit} (${r.numerator}/${r.denominator} of ${whole})`, { [r.of]: [whole], [r.field]: [limit] }, true);
-      push(`${r.field} = ${limit + 1} (over ${r.numerator}/${r.denominator} of ${whole})`, { [r.of]: [whole], [r.field]: [limit + 1] }, false);
+      push(
+        `${r.field} = ${limit + 1} (over ${r.numerator}/${r.denominator} of ${whole})`,
+        { [r.of]: [whole], [r.field]: [limit + 1] },
+        false,
+      );
       break;
     }
     case 'promotionBound':
@@ -303,7 +364,12 @@ export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: Reado
     // Every rule must be the document's for a must check; one choice of ours makes the check ref.
     const covers = c.rules.length > 0 ? c.rules : ['JOS-10'];
     const level = covers.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref';
-    const step: Step = { call: b.operation, name: `${short} with ${c.target === 'relation' ? '' : `${c.target} `}${c.label}`, params: c.params, expect: c.expect };
+    const step: Step = {
+      call: b.operation,
+      name: `${short} with ${c.target === 'relation' ? '' : `${c.target} `}${c.label}`,
+      params: c.params,
+      expect: c.expect,
+    };
     const doc: ScenarioDoc = {
       id,
       title: `${short}: ${c.target === 'relation' ? c.kind : c.target} ${c.label} → ${c.expect === 'success' ? 'accepted' : 'refused'}`,

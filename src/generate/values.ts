@@ -14,7 +14,6 @@ export interface ValueCase {
 
 const num = (s: JsonSchema, k: string): number | undefined => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
 
-
 /**
  * Values on both sides of each limit a scalar schema declares: lengths in characters (ASCII and CJK),
  * UTF-8 bytes with multibyte characters, enums, ranges (inclusive and exclusive), multiples, decimal
@@ -30,16 +29,42 @@ export function scalarCases(s: JsonSchema): ValueCase[] {
     const free = s['pattern'] === undefined;
     if (max !== undefined && free) {
       out.push({ label: `${max} ASCII characters`, value: { $text: { length: max, char: 'a' } }, valid: true, keyword: 'maxLength' });
-      out.push({ label: `${max + 1} ASCII characters`, value: { $text: { length: max + 1, char: 'a' } }, valid: false, keyword: 'maxLength' });
+      out.push({
+        label: `${max + 1} ASCII characters`,
+        value: { $text: { length: max + 1, char: 'a' } },
+        valid: false,
+        keyword: 'maxLength',
+      });
       out.push({ label: `${max} Chinese characters`, value: { $text: { length: max, char: '促' } }, valid: true, keyword: 'maxLength' });
-      out.push({ label: `${max + 1} Chinese characters`, value: { $text: { length: max + 1, char: '促' } }, valid: false, keyword: 'maxLength' });
+      out.push({
+        label: `${max + 1} Chinese characters`,
+        value: { $text: { length: max + 1, char: '促' } },
+        valid: false,
+        keyword: 'maxLength',
+      });
     }
-    if (min !== undefined && min > 0) out.push({ label: `${min - 1} characters`, value: { $text: { length: min - 1, char: 'a' } }, valid: false, keyword: 'minLength' });
+    if (min !== undefined && min > 0)
+      out.push({ label: `${min - 1} characters`, value: { $text: { length: min - 1, char: 'a' } }, valid: false, keyword: 'minLength' });
     const maxBytes = num(s, 'maxBytes');
     if (maxBytes !== undefined && free) {
-      out.push({ label: `${maxBytes} UTF-8 bytes of Chinese`, value: { $text: { bytes: maxBytes, char: '备' } }, valid: true, keyword: 'maxBytes' });
-      out.push({ label: `${maxBytes + 1} UTF-8 bytes of Chinese`, value: { $text: { bytes: maxBytes + 1, char: '备' } }, valid: false, keyword: 'maxBytes' });
-      out.push({ label: `${maxBytes} ASCII characters`, value: { $text: { length: maxBytes, char: 'a' } }, valid: true, keyword: 'maxBytes' });
+      out.push({
+        label: `${maxBytes} UTF-8 bytes of Chinese`,
+        value: { $text: { bytes: maxBytes, char: '备' } },
+        valid: true,
+        keyword: 'maxBytes',
+      });
+      out.push({
+        label: `${maxBytes + 1} UTF-8 bytes of Chinese`,
+        value: { $text: { bytes: maxBytes + 1, char: '备' } },
+        valid: false,
+        keyword: 'maxBytes',
+      });
+      out.push({
+        label: `${maxBytes} ASCII characters`,
+        value: { $text: { length: maxBytes, char: 'a' } },
+        valid: true,
+        keyword: 'maxBytes',
+      });
     }
     if (s['datetime'] === true) {
       out.push({ label: 'a date with slashes', value: '2026/11/23 10:00:00', valid: false, keyword: 'datetime' });
@@ -64,7 +89,8 @@ export function scalarCases(s: JsonSchema): ValueCase[] {
   const xmax = num(s, 'exclusiveMaximum');
   const multiple = num(s, 'multipleOf');
   if (min !== undefined) {
-    if (multiple === undefined || min % multiple === 0) out.push({ label: `${min}, the minimum`, value: min, valid: true, keyword: 'minimum' });
+    if (multiple === undefined || min % multiple === 0)
+      out.push({ label: `${min}, the minimum`, value: min, valid: true, keyword: 'minimum' });
     out.push({ label: `${tidy(min - step)}, below the minimum`, value: tidy(min - step), valid: false, keyword: 'minimum' });
   }
   if (max !== undefined) {
@@ -83,9 +109,15 @@ export function scalarCases(s: JsonSchema): ValueCase[] {
     const base = Math.max(multiple, min ?? multiple);
     const first = Math.ceil(base / multiple) * multiple;
     out.push({ label: `${first}, a multiple of ${multiple}`, value: first, valid: true, keyword: 'multipleOf' });
-    out.push({ label: `${first + multiple / 2}, not a multiple of ${multiple}`, value: first + multiple / 2, valid: false, keyword: 'multipleOf' });
+    out.push({
+      label: `${first + multiple / 2}, not a multiple of ${multiple}`,
+      value: first + multiple / 2,
+      valid: false,
+      keyword: 'multipleOf',
+    });
     // A multiple below the minimum, so only the minimum can refuse it.
-    if (min !== undefined && first - multiple < min) out.push({ label: `${first - multiple}, a multiple below the minimum`, value: first - multiple, valid: false, keyword: 'minimum' });
+    if (min !== undefined && first - multiple < min)
+      out.push({ label: `${first - multiple}, a multiple below the minimum`, value: first - multiple, valid: false, keyword: 'minimum' });
   }
   const places = num(s, 'decimalPlaces');
   if (places !== undefined) {
@@ -98,7 +130,8 @@ export function scalarCases(s: JsonSchema): ValueCase[] {
     const bad = tidy(ok - 10 ** -(places + 1) * 5);
     out.push({ label: `${bad}, ${places + 1} decimal places`, value: bad, valid: false, keyword: 'decimalPlaces' });
   }
-  if (type === 'integer' && places === undefined) out.push({ label: 'a fraction for an integer', value: tidy((min ?? max ?? 1) + 0.5), valid: false, keyword: 'type' });
+  if (type === 'integer' && places === undefined)
+    out.push({ label: 'a fraction for an integer', value: tidy((min ?? max ?? 1) + 0.5), valid: false, keyword: 'type' });
   out.push({ label: 'a word instead of a number', value: 'abc', valid: false, keyword: 'type' });
   return out;
 }

@@ -62,7 +62,10 @@ export function seedCatalogue(): CatalogueSku[] {
   return skus;
 }
 
-export function createCatalogue(skus: readonly CatalogueSku[] = seedCatalogue(), pool: SkuPool | undefined = REFERENCE_SKU_POOL): Catalogue {
+export function createCatalogue(
+  skus: readonly CatalogueSku[] = seedCatalogue(),
+  pool: SkuPool | undefined = REFERENCE_SKU_POOL,
+): Catalogue {
   const byId = new Map(skus.map((s) => [s.skuId, s]));
   const fromPool = (id: number): CatalogueSku | undefined =>
     pool && Number.isSafeInteger(id) && id >= pool.first && id < pool.first + pool.count
@@ -86,5 +89,11 @@ export function loadCatalogueFile(file: string, text: string = readFileSync(file
     return [source.problem('PP_DUPLICATE_ID', `skuId ${r.skuId} is listed twice`, ['skus', i, 'skuId'])];
   });
   if (dupes.length > 0) throw new LoadError(dupes);
-  return rows.map((r) => ({ skuId: r.skuId, wareId: r.wareId, name: r.name, itemNum: r.itemNum ?? '', jdPriceFen: yuanToFen(Number(r.jdPrice)) }));
+  return rows.map((r) => ({
+    skuId: r.skuId,
+    wareId: r.wareId,
+    name: r.name,
+    itemNum: r.itemNum ?? '',
+    jdPriceFen: yuanToFen(Number(r.jdPrice)),
+  }));
 }

@@ -17,5 +17,9 @@ export const DEFAULT_CREDENTIALS: JosCredentials = Object.freeze({
  * real secrets: reports redact the token and the signature, and never hold the app secret.
  */
 export function isTestCredentials(c: JosCredentials): boolean {
-  return c.appKey === DEFAULT_CREDENTIALS.appKey && c.appSecret === DEFAULT_CREDENTIALS.appSecret && c.accessToken === DEFAULT_CREDENTIALS.accessToken;
+  return (
+    c.appKey === DEFAULT_CREDENTIALS.appKey &&
+    c.appSecret === DEFAULT_CREDENTIALS.appSecret &&
+    c.accessToken === DEFAULT_CREDENTIALS.accessToken
+  );
 }

@@ -117,7 +117,9 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
   if (!result.ok) {
     const e = service.deps.api.spec.errors[result.code];
     // zh_desc is the document's 错误描述 (JOS-REF-01); en_desc adds what was wrong, and what was left out.
-    const detail = [result.message, result.notes?.ignored.length ? `ignored undeclared ${result.notes.ignored.join(', ')}` : undefined].filter(Boolean).join('; ');
+    const detail = [result.message, result.notes?.ignored.length ? `ignored undeclared ${result.notes.ignored.join(', ')}` : undefined]
+      .filter(Boolean)
+      .join('; ');
     const en = e?.en ?? result.code;
     return errorEnvelope(result.code, e?.zh ?? result.code, detail ? `${en}: ${detail}` : en);
   }

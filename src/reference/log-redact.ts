@@ -71,7 +71,10 @@ function safeDecode(s: string): string {
  * serialized line (`hooks.streamWrite`) so that no secret reaches the destination even through a
  * message fastify composes itself (e.g. "Route GET:/x?sign=… not found").
  */
-export function referenceLoggerOptions(credentials: JosCredentials, stream?: LogDestination): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {
+export function referenceLoggerOptions(
+  credentials: JosCredentials,
+  stream?: LogDestination,
+): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {
   const secrets = secretValues(credentials);
   const censorPaths = SECRET_PARAMS.flatMap((k) => [`jos.${k}`, `req.query.${k}`, `req.body.${k}`, `query.${k}`, `body.${k}`]);
   return {

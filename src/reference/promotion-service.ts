@@ -61,7 +61,9 @@ export class PromotionService {
     if (!op || !handler) return err('system.exception', `no handler for ${method}`);
     const promoIdParam = op.paramNames.has('promo_id') ? normalizeValue('int', raw['promo_id']) : undefined;
     const peeked = typeof promoIdParam === 'number' ? this.lookup(promoIdParam) : undefined;
-    const crashOnBadFilter = (method === P + 'list' && this.is('list-bad-filter-crashes')) || (method === P + 'sku.list' && this.is('sku-list-bad-filter-crashes'));
+    const crashOnBadFilter =
+      (method === P + 'list' && this.is('list-bad-filter-crashes')) ||
+      (method === P + 'sku.list' && this.is('sku-list-bad-filter-crashes'));
     if (crashOnBadFilter && outOfSetFilters(op, raw).length > 0) {
       throw new FaultCrash('a filter outside its value set');
     }
@@ -175,7 +177,15 @@ const NO_READINGS: ReadonlySet<ReadingId> = new Set();
 
 /** The query filters of a request whose value lies outside their value set. */
 function outOfSetFilters(op: CompiledOperation, raw: Values): string[] {
-  return op.params.filter((p) => p.spec.filter && raw[p.spec.name] !== undefined && raw[p.spec.name] !== null && !p.validate(normalizeValue(p.spec.type, raw[p.spec.name]))).map((p) => p.spec.name);
+  return op.params
+    .filter(
+      (p) =>
+        p.spec.filter &&
+        raw[p.spec.name] !== undefined &&
+        raw[p.spec.name] !== null &&
+        !p.validate(normalizeValue(p.spec.type, raw[p.spec.name])),
+    )
+    .map((p) => p.spec.name);
 }
 
 /**
@@ -217,7 +227,6 @@ function err(code: string, message?: string): ServiceResult {
 function s(v: number | string | null | undefined): string {
   return v === null || v === undefined ? '' : String(v);
 }
-
 
 function promotionVO(svc: PromotionService, p: Promotion, inList = false): Record<string, string> {
   return {
@@ -291,7 +300,8 @@ const HANDLERS = new Map<string, Handler>([
       const type = v['type'] as number;
       const beginTime = v['begin_time'] as string;
       const endTime = v['end_time'] as string;
-      if ((svc.is('begin-must-be-future') || svc.reads('begin-in-past-refused')) && parseJosTimestamp(beginTime, false)! < clock.nowMs()) return err('promo.beginTime.invalid', 'begin_time lies in the past');
+      if ((svc.is('begin-must-be-future') || svc.reads('begin-in-past-refused')) && parseJosTimestamp(beginTime, false)! < clock.nowMs())
+        return err('promo.beginTime.invalid', 'begin_time lies in the past');
       const p: Promotion = {
         id: store.nextPromotionId(),
         name: v['name'] as string,
@@ -373,12 +383,20 @@ const HANDLERS = new Map<string, Handler>([
     P + 'activitymode.get',
     (svc, _v, p) => {
       const promo = p!;
-      const m = svc.is('activitymode-get-defaults') && promo.activityMode
-        ? { ...promo.activityMode, numBound: 0, freqBound: 0, perMaxNum: 0, perMinNum: 0 }
-        : promo.activityMode;
+      const m =
+        svc.is('activitymode-get-defaults') && promo.activityMode
+          ? { ...promo.activityMode, numBound: 0, freqBound: 0, perMaxNum: 0, perMinNum: 0 }
+          : promo.activityMode;
       return ok({
         activity_mode: m
-          ? { id: s(m.id), promo_id: s(promo.id), num_bound: s(m.numBound), freq_bound: s(m.freqBound), per_max_num: s(m.perMaxNum), per_min_num: s(m.perMinNum) }
+          ? {
+              id: s(m.id),
+              promo_id: s(promo.id),
+              num_bound: s(m.numBound),
+              freq_bound: s(m.freqBound),
+              per_max_num: s(m.perMaxNum),
+              per_min_num: s(m.perMinNum),
+            }
           : null,
       });
     },
@@ -416,7 +434,8 @@ const HANDLERS = new Map<string, Handler>([
   ],
   [
     P + 'prop.list',
-    (_svc, _v, p) => ok({ promo_prop_v_o_s: p!.props.map((x) => ({ promo_id: s(p!.id), type: s(x.type), num: s(x.num), used_way: s(x.usedWay) })) }),
+    (_svc, _v, p) =>
+      ok({ promo_prop_v_o_s: p!.props.map((x) => ({ promo_id: s(p!.id), type: s(x.type), num: s(x.num), used_way: s(x.usedWay) })) }),
   ],
   [
     P + 'sku.list',
@@ -426,7 +445,10 @@ const HANDLERS = new Map<string, Handler>([
       const sku = v['sku_id'] as number | undefined;
       const bind = v['bind_type'] as number | undefined;
       const all = [...promo.skus.values()].filter(
-        (k) => (ware === undefined || k.wareId === ware) && (sku === undefined || k.skuId === sku) && (bind === undefined || k.bindType === bind),
+        (k) =>
+          (ware === undefined || k.wareId === ware) &&
+          (sku === undefined || k.skuId === sku) &&
+          (bind === undefined || k.bindType === bind),
       );
       return ok({ total_count: s(all.length), promo_sku_v_o_s: page(all, v).map((k) => ({ promo_sku_v_o: skuVO(svc, promo, k) })) });
     },
@@ -480,12 +502,15 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
     const skuId = skuIds[i]!;
     if (jd[i] === undefined) continue; // no jd price to go with it (arrays of unequal length, a reading)
     const bindType = binds?.[i] ?? 1;
-    if (bindType === 2 && p.type !== 4 && p.type !== 10 && !svc.is('gift-bind-type-anywhere')) return err('param.error', `bind_type 2 (gift) is for gift and order-total promotions, not type ${p.type}`);
+    if (bindType === 2 && p.type !== 4 && p.type !== 10 && !svc.is('gift-bind-type-anywhere'))
+      return err('param.error', `bind_type 2 (gift) is for gift and order-total promotions, not type ${p.type}`);
     const promoPrice = promoPrices?.[i];
-    if (p.type === 6 && promoPrice === undefined && !svc.is('bundle-promo-price-optional')) return err('sku.promoPrice.invalid', 'bundles need promo_prices');
+    if (p.type === 6 && promoPrice === undefined && !svc.is('bundle-promo-price-optional'))
+      return err('sku.promoPrice.invalid', 'bundles need promo_prices');
     if (p.type === 6 && seqs?.[i] === undefined) return err('sku.seq.invalid', 'bundles need seq');
     if (p.type === 4 && bindType === 2) {
-      if (promoPrice === undefined && !svc.is('gift-return-price-optional')) return err('sku.promoPrice.invalid', 'gift SKUs need promo_prices (the return price)');
+      if (promoPrice === undefined && !svc.is('gift-return-price-optional'))
+        return err('sku.promoPrice.invalid', 'gift SKUs need promo_prices (the return price)');
       if (giftNums?.[i] === undefined) return err('sku.num.invalid', 'gift SKUs need num');
     }
     const known = catalogue.get(skuId);
@@ -513,7 +538,8 @@ function addSkus(svc: PromotionService, v: Values, p: Promotion): ServiceResult 
   if (p.type === 6) {
     const bundle = api.spec.limits['bundleProducts'];
     const products = new Set([...merged.values()].map((k) => k.wareId)).size;
-    if (bundle?.max !== undefined && products > bundle.max) return err(bundle.error ?? 'sku.seq.invalid', `a bundle has at most ${bundle.max} products (would have ${products})`);
+    if (bundle?.max !== undefined && products > bundle.max)
+      return err(bundle.error ?? 'sku.seq.invalid', `a bundle has at most ${bundle.max} products (would have ${products})`);
     // Same product, same seq; different products, different seq: so seq 1–7 bounds a bundle to 7 products.
     const seqOfWare = new Map<number, number>();
     const wareOfSeq = new Map<number, number>();
@@ -545,7 +571,11 @@ function commit(svc: PromotionService, p: Promotion): ServiceResult {
   if (problem) return problem;
   p.committed = true;
   svc.deps.store.drafts.delete(p.id);
-  const route = svc.is('review-route-ignored') ? 'auto' : svc.reads('review-by-hand') && p.reviewRoute === 'auto' ? 'manual' : p.reviewRoute;
+  const route = svc.is('review-route-ignored')
+    ? 'auto'
+    : svc.reads('review-by-hand') && p.reviewRoute === 'auto'
+      ? 'manual'
+      : p.reviewRoute;
   p.status = route === 'manual' ? 3 : route === 'pending' ? 2 : svc.is('auto-review-leaves-pending') ? 2 : 4;
   svc.statusOf(p);
   return ok({ success: true });
@@ -556,7 +586,8 @@ function commitProblem(svc: PromotionService, p: Promotion): ServiceResult | und
   const mains = skus.filter((k) => k.bindType === 1);
   const gifts = skus.filter((k) => k.bindType === 2);
   const needsMain = p.type !== 10 || p.bound !== 2;
-  if (needsMain && mains.length === 0 && !svc.is('commit-without-main-sku')) return err('promo.sku.invalid', 'the promotion has no main SKU');
+  if (needsMain && mains.length === 0 && !svc.is('commit-without-main-sku'))
+    return err('promo.sku.invalid', 'the promotion has no main SKU');
   switch (p.type) {
     case 1:
       if (p.props.length === 0 && mains.some((k) => k.promoPriceFen === undefined) && !svc.is('single-without-price-or-prop')) {
@@ -565,11 +596,19 @@ function commitProblem(svc: PromotionService, p: Promotion): ServiceResult | und
       return undefined;
     case 4: {
       const limit = svc.deps.api.spec.limits['giftSkusPerPromotion'];
-      if (gifts.length < (limit?.min ?? 1) || gifts.length > (limit?.max ?? 5)) return err(limit?.error ?? 'gift.num.invalid', `a gift promotion needs ${limit?.min ?? 1}–${limit?.max ?? 5} gift SKUs, has ${gifts.length}`);
+      if (gifts.length < (limit?.min ?? 1) || gifts.length > (limit?.max ?? 5))
+        return err(
+          limit?.error ?? 'gift.num.invalid',
+          `a gift promotion needs ${limit?.min ?? 1}–${limit?.max ?? 5} gift SKUs, has ${gifts.length}`,
+        );
       if (svc.is('gift-price-unchecked')) return undefined;
       const giftTotal = gifts.reduce((sum, k) => sum + k.jdPriceFen * (svc.is('gift-total-counts-max-num') ? 3 : (k.num ?? 1)), 0);
       const lowestMain = Math.min(...mains.map((k) => k.jdPriceFen));
-      if (giftTotal >= lowestMain) return err('gift.price.invalid', `gift total ${fenToYuan(giftTotal)} is not below the lowest main JD price ${fenToYuan(lowestMain)}`);
+      if (giftTotal >= lowestMain)
+        return err(
+          'gift.price.invalid',
+          `gift total ${fenToYuan(giftTotal)} is not below the lowest main JD price ${fenToYuan(lowestMain)}`,
+        );
       return undefined;
     }
     case 6: {
@@ -579,14 +618,19 @@ function commitProblem(svc: PromotionService, p: Promotion): ServiceResult | und
     }
     case 10: {
       const mode = p.orderModes[0];
-      if (!mode) return svc.is('order-total-without-rule') ? undefined : err('param.null', 'an order-total promotion needs an order rule (ordermode.add)');
+      if (!mode)
+        return svc.is('order-total-without-rule')
+          ? undefined
+          : err('param.null', 'an order-total promotion needs an order rule (ordermode.add)');
       if (mode.favorMode !== 16 || svc.is('mode16-commit-unchecked')) return undefined;
       if (mode.plus !== undefined && gifts.length === 0) return err('ordermode.plus.invalid', 'a plus amount needs a gift SKU');
-      if (mode.minus === undefined && (gifts.length === 0 || svc.is('mode16-minus-required'))) return err('ordermode.minus.invalid', 'spend-M needs a minus amount or a gift SKU');
+      if (mode.minus === undefined && (gifts.length === 0 || svc.is('mode16-minus-required')))
+        return err('ordermode.minus.invalid', 'spend-M needs a minus amount or a gift SKU');
       const quotaFen = toCents(mode.quota);
       const plusFen = mode.plus === undefined ? 0 : toCents(mode.plus);
       const bad = gifts.find((k) => !(k.jdPriceFen > plusFen && k.jdPriceFen < quotaFen));
-      if (bad) return err('gift.price.invalid', `gift ${bad.skuId} JD price ${fenToYuan(bad.jdPriceFen)} must be above plus and below quota`);
+      if (bad)
+        return err('gift.price.invalid', `gift ${bad.skuId} JD price ${fenToYuan(bad.jdPriceFen)} must be above plus and below quota`);
       return undefined;
     }
     default:

@@ -17,12 +17,12 @@ export const READINGS = {
   'missing-param-generic': {
     departsFrom: 'JOS-REF-02',
     because: 'the document names no code for a missing or empty required parameter',
-    description: 'a missing or empty required parameter answers param.error instead of the parameter\'s own code',
+    description: "a missing or empty required parameter answers param.error instead of the parameter's own code",
   },
   'wrong-type-generic': {
     departsFrom: 'JOS-REF-02',
     because: 'the document names no code for a value of the wrong type',
-    description: 'a value of the wrong type answers param.error instead of the parameter\'s own code',
+    description: "a value of the wrong type answers param.error instead of the parameter's own code",
   },
   'no-effect-fields-ignored': {
     departsFrom: 'JDP-REF-09',
@@ -31,7 +31,7 @@ export const READINGS = {
   },
   'filters-ignored': {
     departsFrom: 'JDP-REF-12',
-    because: 'the document gives the filters\' value sets but no refusal',
+    because: "the document gives the filters' value sets but no refusal",
     description: 'a query filter outside its value set is ignored: the page is answered unfiltered by it',
   },
   'invalid-skus-dropped': {
@@ -41,13 +41,13 @@ export const READINGS = {
   },
   'gift-count-at-commit': {
     departsFrom: 'JDP-REF-15',
-    because: 'gift.num.invalid is listed only among commit\'s codes',
+    because: "gift.num.invalid is listed only among commit's codes",
     description: 'gift counts are checked at commit only, never at sku.add',
   },
   'own-limits-off': {
     departsFrom: 'JDP-REF-10',
     because: 'the document states no host or length for link, and "必须为10的倍数" admits 0',
-    description: 'our own limits on top of the document\'s (link host and length, prop num ≥ 10) are not applied',
+    description: "our own limits on top of the document's (link host and length, prop num ≥ 10) are not applied",
   },
   'unequal-tiers-accepted': {
     departsFrom: 'JDP-REF-05',
@@ -67,7 +67,8 @@ export const READINGS = {
   'strict-params': {
     departsFrom: 'JOS-REF-04',
     because: 'the document lists each method\'s parameters but says nothing of others, nor of ""',
-    description: 'an undeclared application parameter is refused (param.error) and an optional "" is read as a value (serve --strict-params)',
+    description:
+      'an undeclared application parameter is refused (param.error) and an optional "" is read as a value (serve --strict-params)',
   },
   'drafts-kept': {
     departsFrom: 'JDP-REF-13',

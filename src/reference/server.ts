@@ -116,10 +116,16 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     reply.header('content-type', 'application/json;charset=utf-8');
     if (params === undefined) return system('1');
     // Which JOS method was asked for (the form body is not in the URL); credentials censored by `redact`.
-    req.log.info({ jos: { method: params['method'], app_key: params['app_key'], access_token: params['access_token'], sign: params['sign'] } }, 'jos request');
+    req.log.info(
+      { jos: { method: params['method'], app_key: params['app_key'], access_token: params['access_token'], sign: params['sign'] } },
+      'jos request',
+    );
     const onLeniency = (method: string, notes: Leniency) => {
       // Names only, never values: a client developer sees what the reference left out (JOS-REF-04).
-      req.log.info({ jos: { method, ignored: notes.ignored, blank: notes.blank } }, 'parameters left out: undeclared ones ignored, optional "" read as absent');
+      req.log.info(
+        { jos: { method, ignored: notes.ignored, blank: notes.blank } },
+        'parameters left out: undeclared ones ignored, optional "" read as absent',
+      );
     };
     return handleJos({ protocol, credentials, service, fault: options.fault, realNow, successSuffix, onLeniency }, params);
   };
@@ -129,7 +135,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   if (options.testControl) registerTestControl(app, state);
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorEnvelope('1', '请求无法解析', `Not Found: ${req.method} ${req.url.split('?')[0]}; JOS requests go to ${protocol.path}`));
+    void reply
+      .code(404)
+      .send(errorEnvelope('1', '请求无法解析', `Not Found: ${req.method} ${req.url.split('?')[0]}; JOS requests go to ${protocol.path}`));
   });
   // Nothing reaches the client as a 500: oversized or unreadable bodies are system error 1, anything
   // unexpected is system.exception, all inside the JOS envelope with HTTP 200 (JOS-REF-01, JOS-REF-02).

@@ -35,9 +35,23 @@ function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) =
   const out: { name: string; edit: (x: MutableObj) => void }[] = [];
   const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
   const step = stepOf(s);
-  const bump = (k: string, by: number, label: string) => out.push({ name: `${k}${label}`, edit: (x) => void (x[k] = tidy((x[k] as number) + by)) });
+  const bump = (k: string, by: number, label: string) =>
+    out.push({ name: `${k}${label}`, edit: (x) => void (x[k] = tidy((x[k] as number) + by)) });
   // Each limit dropped altogether, then one step each way.
-  for (const k of ['maxLength', 'maxBytes', 'maxItems', 'minLength', 'minItems', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'multipleOf', 'decimalPlaces', 'enum']) {
+  for (const k of [
+    'maxLength',
+    'maxBytes',
+    'maxItems',
+    'minLength',
+    'minItems',
+    'maximum',
+    'minimum',
+    'exclusiveMaximum',
+    'exclusiveMinimum',
+    'multipleOf',
+    'decimalPlaces',
+    'enum',
+  ]) {
     if (s[k] !== undefined) out.push({ name: `${k}-unchecked`, edit: (x) => void delete x[k] });
   }
   for (const k of ['maxLength', 'maxBytes', 'maxItems']) {
@@ -52,8 +66,8 @@ function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) =
     if (v > 0) bump(k, -1, '-1');
     bump(k, 1, '+1');
   }
-  for (const k of ['maximum', 'exclusiveMaximum']) if (n(k) !== undefined) (bump(k, step, `+${step}`), bump(k, -step, `-${step}`));
-  for (const k of ['minimum', 'exclusiveMinimum']) if (n(k) !== undefined) (bump(k, -step, `-${step}`), bump(k, step, `+${step}`));
+  for (const k of ['maximum', 'exclusiveMaximum']) if (n(k) !== undefined) bump(k, step, `+${step}`), bump(k, -step, `-${step}`);
+  for (const k of ['minimum', 'exclusiveMinimum']) if (n(k) !== undefined) bump(k, -step, `-${step}`), bump(k, step, `+${step}`);
   const mult = n('multipleOf');
   if (mult !== undefined) {
     out.push({ name: 'multipleOf/2', edit: (x) => void (x['multipleOf'] = mult / 2) });
@@ -67,12 +81,15 @@ function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) =
   if (Array.isArray(s['enum'])) {
     const members = s['enum'] as unknown[];
     const numeric = members.filter((m): m is number => typeof m === 'number');
-    if (numeric.length > 0) out.push({ name: `enum+${Math.max(...numeric) + 1}`, edit: (x) => void (x['enum'] = [...members, Math.max(...numeric) + 1]) });
-    if (members.length > 1) for (const m of members) out.push({ name: `enum-${String(m)}`, edit: (x) => void (x['enum'] = members.filter((y) => y !== m)) });
+    if (numeric.length > 0)
+      out.push({ name: `enum+${Math.max(...numeric) + 1}`, edit: (x) => void (x['enum'] = [...members, Math.max(...numeric) + 1]) });
+    if (members.length > 1)
+      for (const m of members) out.push({ name: `enum-${String(m)}`, edit: (x) => void (x['enum'] = members.filter((y) => y !== m)) });
   }
   if (s['datetime'] === true) out.push({ name: 'datetime-unchecked', edit: (x) => void delete x['datetime'] });
   // Strings slip past a numeric schema's range keywords once the type allows them.
-  if (s['type'] === 'integer' || s['type'] === 'number') out.push({ name: 'type-unchecked', edit: (x) => void (x['type'] = ['number', 'string']) });
+  if (s['type'] === 'integer' || s['type'] === 'number')
+    out.push({ name: 'type-unchecked', edit: (x) => void (x['type'] = ['number', 'string']) });
   if (typeof s['pattern'] === 'string') out.push({ name: 'pattern-unchecked', edit: (x) => void delete x['pattern'] });
   return out;
 }
@@ -80,29 +97,54 @@ function schemaMutations(s: JsonSchema): { name: string; edit: (x: MutableObj) =
 /** Keywords of an id parameter whose mutations the existence check masks (an unknown id answers the same code). */
 const MASKED_ID_MUTATIONS = /^(minimum|type)/;
 
-function paramMutations(method: string, p: ParamSpec, base: readonly (string | number)[], label: string, alsoRules: readonly string[] = [], isId = false): SpecMutation[] {
+function paramMutations(
+  method: string,
+  p: ParamSpec,
+  base: readonly (string | number)[],
+  label: string,
+  alsoRules: readonly string[] = [],
+  isId = false,
+): SpecMutation[] {
   const out: SpecMutation[] = [];
   const id = (what: string) => `spec:${SHORT(method)}${label}.${p.name}.${what}`;
   const add = (what: string, rules: readonly string[], description: string, apply: (p: MutableObj) => void) =>
     out.push({ id: id(what), rules, description, apply: (spec) => apply(at(spec, base)) });
   for (const m of schemaMutations(p.schema)) {
     if (isId && MASKED_ID_MUTATIONS.test(m.name)) continue;
-    add(m.name, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}: ${m.name}`, (x) => m.edit(at(x, ['schema'])));
+    add(m.name, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}: ${m.name}`, (x) =>
+      m.edit(at(x, ['schema'])),
+    );
   }
   const items = p.schema['items'] as JsonSchema | undefined;
   if (items) {
     for (const m of schemaMutations(items)) {
-      add(`items.${m.name}`, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}[]: ${m.name}`, (x) => m.edit(at(x, ['schema', 'items'])));
+      add(
+        `items.${m.name}`,
+        p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules,
+        `${SHORT(method)}${label} ${p.name}[]: ${m.name}`,
+        (x) => m.edit(at(x, ['schema', 'items'])),
+      );
     }
   }
   // Our own limits on top of the document's (refSchema): mutated too, noticed by the ref checks.
   if (p.refSchema) {
     const refRules = [...new Set([...p.rules, ...(p.refRules ?? [])])];
-    for (const m of schemaMutations(p.refSchema)) add(`ref.${m.name}`, refRules, `${SHORT(method)}${label} ${p.name} (our limit): ${m.name}`, (x) => m.edit(at(x, ['refSchema'])));
+    for (const m of schemaMutations(p.refSchema))
+      add(`ref.${m.name}`, refRules, `${SHORT(method)}${label} ${p.name} (our limit): ${m.name}`, (x) => m.edit(at(x, ['refSchema'])));
     const refItems = p.refSchema['items'] as JsonSchema | undefined;
-    if (refItems) for (const m of schemaMutations(refItems)) add(`ref.items.${m.name}`, refRules, `${SHORT(method)}${label} ${p.name}[] (our limit): ${m.name}`, (x) => m.edit(at(x, ['refSchema', 'items'])));
+    if (refItems)
+      for (const m of schemaMutations(refItems))
+        add(`ref.items.${m.name}`, refRules, `${SHORT(method)}${label} ${p.name}[] (our limit): ${m.name}`, (x) =>
+          m.edit(at(x, ['refSchema', 'items'])),
+        );
   }
-  if (p.required && !isId) add('not-required', [...new Set([...p.rules, ...alsoRules])], `${SHORT(method)}${label} ${p.name} may be missing`, (x) => void (x['required'] = false));
+  if (p.required && !isId)
+    add(
+      'not-required',
+      [...new Set([...p.rules, ...alsoRules])],
+      `${SHORT(method)}${label} ${p.name} may be missing`,
+      (x) => void (x['required'] = false),
+    );
   if (typeof p.default === 'number') {
     const d = p.default;
     add('default+1', p.rules, `${SHORT(method)}${label} ${p.name} defaults to ${d + 1}`, (x) => void (x['default'] = d + 1));
@@ -133,41 +175,80 @@ export function specMutations(spec: ApiSpec, protocol: JosProtocolSpec): SpecMut
         const base = op.params.find((p) => p.name === name)!;
         const merged: ParamSpec = { ...base, ...patch, rules: patch.rules ?? base.rules };
         out.push(
-          ...paramMutations(method, merged, ['operations', method, 'variants', vi, 'params', name], label).filter((m) => !m.id.endsWith('.wrong-code') && !m.id.endsWith('.not-required')),
+          ...paramMutations(method, merged, ['operations', method, 'variants', vi, 'params', name], label).filter(
+            (m) => !m.id.endsWith('.wrong-code') && !m.id.endsWith('.not-required'),
+          ),
         );
       }
-      (v.relations ?? []).forEach((r, ri) => out.push(...relationMutations(method, r, ['operations', method, 'variants', vi, 'relations', ri], label)));
+      (v.relations ?? []).forEach((r, ri) =>
+        out.push(...relationMutations(method, r, ['operations', method, 'variants', vi, 'relations', ri], label)),
+      );
     });
     (op.relations ?? []).forEach((r, ri) => out.push(...relationMutations(method, r, ['operations', method, 'relations', ri], '')));
     if (op.promotionTypes) {
       const types = op.promotionTypes;
       const base = ['operations', method, 'promotionTypes'];
       for (const t of [1, 4, 6, 10].filter((x) => !types.in.includes(x))) {
-        out.push({ id: `spec:${short}.promotionTypes+${t}`, rules: types.rules, description: `${short} accepted for promotion type ${t}`, apply: (s) => void (at(s, base)['in'] = [...types.in, t]) });
+        out.push({
+          id: `spec:${short}.promotionTypes+${t}`,
+          rules: types.rules,
+          description: `${short} accepted for promotion type ${t}`,
+          apply: (s) => void (at(s, base)['in'] = [...types.in, t]),
+        });
       }
       for (const t of types.in) {
-        out.push({ id: `spec:${short}.promotionTypes-${t}`, rules: types.rules, description: `${short} refused for promotion type ${t}`, apply: (s) => void (at(s, base)['in'] = types.in.filter((x) => x !== t)) });
+        out.push({
+          id: `spec:${short}.promotionTypes-${t}`,
+          rules: types.rules,
+          description: `${short} refused for promotion type ${t}`,
+          apply: (s) => void (at(s, base)['in'] = types.in.filter((x) => x !== t)),
+        });
       }
     }
     if (op.promotion) {
       const need = op.promotion;
-      out.push({ id: `spec:${short}.unknown-promotion-code`, rules: need.rules, description: `${short} answers system.exception for an unknown promotion`, apply: (s) => void (at(s, ['operations', method, 'promotion'])['unknown'] = 'system.exception') });
+      out.push({
+        id: `spec:${short}.unknown-promotion-code`,
+        rules: need.rules,
+        description: `${short} answers system.exception for an unknown promotion`,
+        apply: (s) => void (at(s, ['operations', method, 'promotion'])['unknown'] = 'system.exception'),
+      });
     }
   }
   for (const [method, t] of Object.entries(spec.transitions)) {
     const short = SHORT(method);
     const base = ['transitions', method];
     for (const st of [1, 2, 3, 4, 5, 6, 7].filter((x) => !t.from.includes(x))) {
-      out.push({ id: `spec:${short}.from+${st}`, rules: t.rules, description: `${short} allowed from status ${st}`, apply: (s) => void (at(s, base)['from'] = [...t.from, st]) });
+      out.push({
+        id: `spec:${short}.from+${st}`,
+        rules: t.rules,
+        description: `${short} allowed from status ${st}`,
+        apply: (s) => void (at(s, base)['from'] = [...t.from, st]),
+      });
     }
     for (const st of t.from) {
-      out.push({ id: `spec:${short}.from-${st}`, rules: t.rules, description: `${short} refused from status ${st}`, apply: (s) => void (at(s, base)['from'] = t.from.filter((x) => x !== st)) });
+      out.push({
+        id: `spec:${short}.from-${st}`,
+        rules: t.rules,
+        description: `${short} refused from status ${st}`,
+        apply: (s) => void (at(s, base)['from'] = t.from.filter((x) => x !== st)),
+      });
     }
-    out.push({ id: `spec:${short}.refused-code`, rules: t.rules, description: `${short} refuses with system.exception`, apply: (s) => void (at(s, base)['refused'] = 'system.exception') });
+    out.push({
+      id: `spec:${short}.refused-code`,
+      rules: t.rules,
+      description: `${short} refuses with system.exception`,
+      apply: (s) => void (at(s, base)['refused'] = 'system.exception'),
+    });
   }
   for (const [name, l] of Object.entries(spec.limits)) {
     if (l.error !== undefined) {
-      out.push({ id: `spec:limits.${name}.wrong-code`, rules: l.rules, description: `${name} answers system.exception`, apply: (s) => void (at(s, ['limits', name])['error'] = 'system.exception') });
+      out.push({
+        id: `spec:limits.${name}.wrong-code`,
+        rules: l.rules,
+        description: `${name} answers system.exception`,
+        apply: (s) => void (at(s, ['limits', name])['error'] = 'system.exception'),
+      });
     }
     for (const k of ['value', 'min', 'max'] as const) {
       const v = l[k];
@@ -175,12 +256,22 @@ export function specMutations(spec: ApiSpec, protocol: JosProtocolSpec): SpecMut
       const by = name === 'draftLifetimeS' ? 120 : 1;
       for (const d of [by, -by]) {
         if (v + d < 0) continue;
-        out.push({ id: `spec:limits.${name}.${k}${d > 0 ? '+' : ''}${d}`, rules: l.rules, description: `${name} ${k} ${v} → ${v + d}`, apply: (s) => void (at(s, ['limits', name])[k] = v + d) });
+        out.push({
+          id: `spec:limits.${name}.${k}${d > 0 ? '+' : ''}${d}`,
+          rules: l.rules,
+          description: `${name} ${k} ${v} → ${v + d}`,
+          apply: (s) => void (at(s, ['limits', name])[k] = v + d),
+        });
       }
     }
   }
   for (const d of [60, -60]) {
-    out.push({ id: `spec:jos.skewS${d > 0 ? '+' : ''}${d}`, rules: ['JOS-03'], description: `timestamp window ${protocol.skewS + d} s`, apply: (_s, p) => void (p['skewS'] = protocol.skewS + d) });
+    out.push({
+      id: `spec:jos.skewS${d > 0 ? '+' : ''}${d}`,
+      rules: ['JOS-03'],
+      description: `timestamp window ${protocol.skewS + d} s`,
+      apply: (_s, p) => void (p['skewS'] = protocol.skewS + d),
+    });
   }
   return out;
 }
@@ -219,7 +310,12 @@ function relationMutations(method: string, r: RelationSpec, base: readonly (stri
       break;
     case 'afterNow':
       // Stricter: the field must lie two hours after now.
-      out.push({ id: `spec:${short}.afterNow(${r.field})+7200s`, rules: r.rules, description: `${short}: ${r.field} must be 2 h after now`, apply: (s) => void (at(s, base)['seconds'] = 7200) });
+      out.push({
+        id: `spec:${short}.afterNow(${r.field})+7200s`,
+        rules: r.rules,
+        description: `${short}: ${r.field} must be 2 h after now`,
+        apply: (s) => void (at(s, base)['seconds'] = 7200),
+      });
       break;
     case 'atMostFractionEach':
       out.push(shift('denominator', 1, ''));

@@ -54,7 +54,12 @@ export function registerTestControl(app: FastifyInstance, state: ReferenceState)
     return { promo_id: id, ...nowOf(service.now(p)) };
   });
 
-  const routeBody = { type: 'object', required: ['route'], additionalProperties: false, properties: { route: { enum: ['auto', 'manual', 'pending'] } } } as const;
+  const routeBody = {
+    type: 'object',
+    required: ['route'],
+    additionalProperties: false,
+    properties: { route: { enum: ['auto', 'manual', 'pending'] } },
+  } as const;
 
   // Where new drafts go at commit, for every promotion created from now on.
   app.post(`${TEST_CONTROL_PATH}/review`, { schema: { body: routeBody } }, async (req) => {
@@ -85,7 +90,12 @@ export function registerTestControl(app: FastifyInstance, state: ReferenceState)
     {
       schema: {
         params: idParams,
-        body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'integer', minimum: 1, maximum: 7 } } },
+        body: {
+          type: 'object',
+          required: ['status'],
+          additionalProperties: false,
+          properties: { status: { type: 'integer', minimum: 1, maximum: 7 } },
+        },
       },
     },
     async (req, reply) => {

@@ -48,7 +48,10 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   const attention = attentionResults(parts);
   if (attention.length > 0) {
     const shown = attention.slice(0, max);
-    out.push(c.bold(c.red(`FAILURES (${attention.length}${shown.length < attention.length ? `, the first ${shown.length} in full` : ''})`)), '');
+    out.push(
+      c.bold(c.red(`FAILURES (${attention.length}${shown.length < attention.length ? `, the first ${shown.length} in full` : ''})`)),
+      '',
+    );
     for (const r of shown) out.push(...failureBlock(r, report, c, verbose), '');
     const rest = attention.slice(shown.length);
     if (rest.length > 0) out.push(restLine(rest, shown.length === 0 ? '' : 'more ', opts.fullReports ?? [], c), '');
@@ -85,7 +88,9 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
         // A long group is cut unless verbose: the reason matters more than every id (the JSON report has them all).
         const shown = verbose ? group : group.slice(0, SKIPPED_IDS_SHOWN);
         const more = group.length - shown.length;
-        out.push(`  ${c.dim('-')} ${reason} ${c.dim(`(${group.length})`)}: ${shown.map((r) => oneLine(r.id)).join(', ')}${more > 0 ? c.dim(` … and ${more} more (--verbose lists them)`) : ''}`);
+        out.push(
+          `  ${c.dim('-')} ${reason} ${c.dim(`(${group.length})`)}: ${shown.map((r) => oneLine(r.id)).join(', ')}${more > 0 ? c.dim(` … and ${more} more (--verbose lists them)`) : ''}`,
+        );
       }
     }
     out.push('');
@@ -168,7 +173,10 @@ function restLine(rest: readonly CheckResult[], what: string, fullReports: reado
   const statuses = new Map<string, number>();
   for (const r of rest) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
   const mixed = statuses.size > 1 ? `${[...statuses].map(([st, n]) => `${n} ${st}`).join(', ')}; ` : '';
-  const where = fullReports.length > 0 ? `full details in ${fullReports.map(oneLine).join(', ')} (--verbose prints them all)` : '--verbose prints them all';
+  const where =
+    fullReports.length > 0
+      ? `full details in ${fullReports.map(oneLine).join(', ')} (--verbose prints them all)`
+      : '--verbose prints them all';
   return `  ${c.bold(`… and ${plural(rest.length, `${what}failure`)}`)} (${mixed}by rule: ${named.join(', ')}) — ${where}`;
 }
 

@@ -287,7 +287,9 @@ export function renderHtml(report: RunReport): string {
     out.push('<ul class="rules">');
     for (const rule of cov.rules) {
       const cls = rule.checks === 0 ? ' class="uncovered"' : '';
-      out.push(`<li${cls}><code>${escapeHtml(rule.id)}</code> ${escapeHtml(rule.level)}: ${rule.checks} ${rule.checks === 1 ? 'check' : 'checks'}</li>`);
+      out.push(
+        `<li${cls}><code>${escapeHtml(rule.id)}</code> ${escapeHtml(rule.level)}: ${rule.checks} ${rule.checks === 1 ? 'check' : 'checks'}</li>`,
+      );
     }
     out.push('</ul>');
   }

@@ -104,7 +104,12 @@ export function renderJunit(report: RunReport): string {
       ])}>`,
     );
     out.push(`    <properties>`);
-    out.push(`      <property${attrs([['name', 'target'], ['value', report.target.url]])}/>`);
+    out.push(
+      `      <property${attrs([
+        ['name', 'target'],
+        ['value', report.target.url],
+      ])}/>`,
+    );
     out.push(`    </properties>`);
     for (const r of results) out.push(...testcase(r, report));
     out.push('  </testsuite>');
@@ -136,9 +141,19 @@ function expiredWaiversSuite(report: RunReport, id: number): string[] {
   for (const w of report.expiredWaivers) {
     const message = `waiver for ${w.rule} expired on ${w.expires}: ${w.reason}`;
     out.push(
-      `    <testcase${attrs([['classname', EXPIRED_WAIVERS_SUITE], ['name', `expired waiver ${w.rule}`], ['time', formatSeconds(0)]])}>`,
-      `      <properties><property${attrs([['name', 'rule'], ['value', w.rule]])}/></properties>`,
-      `      <failure${attrs([['message', message], ['type', 'expired-waiver']])}>${escapeXmlText(`${message}\nRenew the waiver or remove it.`)}</failure>`,
+      `    <testcase${attrs([
+        ['classname', EXPIRED_WAIVERS_SUITE],
+        ['name', `expired waiver ${w.rule}`],
+        ['time', formatSeconds(0)],
+      ])}>`,
+      `      <properties><property${attrs([
+        ['name', 'rule'],
+        ['value', w.rule],
+      ])}/></properties>`,
+      `      <failure${attrs([
+        ['message', message],
+        ['type', 'expired-waiver'],
+      ])}>${escapeXmlText(`${message}\nRenew the waiver or remove it.`)}</failure>`,
       '    </testcase>',
     );
   }
@@ -150,9 +165,25 @@ function expiredWaiversSuite(report: RunReport, id: number): string[] {
 function verdictSuite(report: RunReport, id: number): string[] {
   const message = verdictLine(report);
   return [
-    `  <testsuite${attrs([['name', VERDICT_SUITE], ['id', id], ['tests', 1], ['failures', 0], ['errors', 1], ['skipped', 0], ['time', formatSeconds(0)], ['timestamp', report.startedAt]])}>`,
-    `    <testcase${attrs([['classname', VERDICT_SUITE], ['name', 'the run verified something'], ['time', formatSeconds(0)]])}>`,
-    `      <error${attrs([['message', message], ['type', 'nothing-ran']])}>${escapeXmlText(`${message}\nNo check passed, failed or errored: promoproof exits 4.`)}</error>`,
+    `  <testsuite${attrs([
+      ['name', VERDICT_SUITE],
+      ['id', id],
+      ['tests', 1],
+      ['failures', 0],
+      ['errors', 1],
+      ['skipped', 0],
+      ['time', formatSeconds(0)],
+      ['timestamp', report.startedAt],
+    ])}>`,
+    `    <testcase${attrs([
+      ['classname', VERDICT_SUITE],
+      ['name', 'the run verified something'],
+      ['time', formatSeconds(0)],
+    ])}>`,
+    `      <error${attrs([
+      ['message', message],
+      ['type', 'nothing-ran'],
+    ])}>${escapeXmlText(`${message}\nNo check passed, failed or errored: promoproof exits 4.`)}</error>`,
     '    </testcase>',
     '  </testsuite>',
   ];
@@ -166,9 +197,26 @@ function testcase(r: CheckResult, report: RunReport): string[] {
   ];
   if (r.source) pairs.push(['file', r.source.file], ['line', r.source.line]);
   const out = [`    <testcase${attrs(pairs)}>`, '      <properties>'];
-  for (const rule of r.rules) out.push(`        <property${attrs([['name', 'rule'], ['value', rule]])}/>`);
-  out.push(`        <property${attrs([['name', 'level'], ['value', r.level]])}/>`);
-  for (const tag of r.tags) out.push(`        <property${attrs([['name', 'tag'], ['value', tag]])}/>`);
+  for (const rule of r.rules)
+    out.push(
+      `        <property${attrs([
+        ['name', 'rule'],
+        ['value', rule],
+      ])}/>`,
+    );
+  out.push(
+    `        <property${attrs([
+      ['name', 'level'],
+      ['value', r.level],
+    ])}/>`,
+  );
+  for (const tag of r.tags)
+    out.push(
+      `        <property${attrs([
+        ['name', 'tag'],
+        ['value', tag],
+      ])}/>`,
+    );
   out.push('      </properties>');
 
   const type = r.rules[0] ?? r.status;
@@ -178,11 +226,23 @@ function testcase(r: CheckResult, report: RunReport): string[] {
     out.push(`      <system-out>${escapeXmlText(details(r, report, `waived ${r.status} check (rule ${w.rule})`))}</system-out>`);
   } else if ((r.status === 'failed' || r.status === 'errored') && !countsTowardVerdict(r, report)) {
     out.push(`      <skipped${attrs([['message', `${r.status} ${levelLabel(r, report)}: ${r.message}`]])}/>`);
-    out.push(`      <system-out>${escapeXmlText(details(r, report, `${r.status} ref check; does not fail the run (pass --strict-ref to count it)`))}</system-out>`);
+    out.push(
+      `      <system-out>${escapeXmlText(details(r, report, `${r.status} ref check; does not fail the run (pass --strict-ref to count it)`))}</system-out>`,
+    );
   } else if (r.status === 'failed') {
-    out.push(`      <failure${attrs([['message', r.message], ['type', type]])}>${escapeXmlText(details(r, report))}</failure>`);
+    out.push(
+      `      <failure${attrs([
+        ['message', r.message],
+        ['type', type],
+      ])}>${escapeXmlText(details(r, report))}</failure>`,
+    );
   } else if (r.status === 'errored') {
-    out.push(`      <error${attrs([['message', r.message], ['type', type]])}>${escapeXmlText(details(r, report))}</error>`);
+    out.push(
+      `      <error${attrs([
+        ['message', r.message],
+        ['type', type],
+      ])}>${escapeXmlText(details(r, report))}</error>`,
+    );
   } else if (r.status === 'skipped') {
     out.push(`      <skipped${attrs([['message', r.message]])}/>`);
   } else if (r.status === 'inconclusive') {

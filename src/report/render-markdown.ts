@@ -117,7 +117,18 @@ function failureSection(r: CheckResult, report: RunReport): string[] {
 }
 
 function failureDetails(f: Failure): string[] {
-  const out: string[] = [`Step ${code(f.step)}${f.asserting === false ? ' (setup step)' : ''}`, '', '**Expected**', '', ...fence(f.expected), '', '**Actual**', '', ...fence(f.actual), ''];
+  const out: string[] = [
+    `Step ${code(f.step)}${f.asserting === false ? ' (setup step)' : ''}`,
+    '',
+    '**Expected**',
+    '',
+    ...fence(f.expected),
+    '',
+    '**Actual**',
+    '',
+    ...fence(f.actual),
+    '',
+  ];
   if (f.request) {
     const req = f.request;
     const lines = [`${req.httpMethod} ${req.url}`, `operation: ${req.operation}`];

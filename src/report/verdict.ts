@@ -40,7 +40,8 @@ const SKIP_REASON_CHARS = 100;
  */
 export function verdictStatement(report: RunReport): VerdictStatement {
   const unwaived = report.results.filter((r) => !isWaived(r));
-  const n = (level: CheckResult['level'], status: CheckResult['status']) => unwaived.filter((r) => r.level === level && r.status === status).length;
+  const n = (level: CheckResult['level'], status: CheckResult['status']) =>
+    unwaived.filter((r) => r.level === level && r.status === status).length;
   const must = { failed: n('must', 'failed'), errored: n('must', 'errored') };
   const ref = { failed: n('ref', 'failed'), errored: n('ref', 'errored') };
   const waived = report.results.filter(isWaived).length;
@@ -51,7 +52,8 @@ export function verdictStatement(report: RunReport): VerdictStatement {
   if (!report.strictRef && ref.failed + ref.errored > 0) harmless.push([ref.failed + ref.errored, 'ref failure']);
   if (waived > 0) harmless.push([waived, 'waived failure']);
   const single = harmless.length === 1 && harmless[0]![0] === 1;
-  const harmlessText = harmless.length === 0 ? '' : `${harmless.map(([k, noun]) => plural(k, noun)).join(' and ')} ${single ? 'does' : 'do'} not fail the run`;
+  const harmlessText =
+    harmless.length === 0 ? '' : `${harmless.map(([k, noun]) => plural(k, noun)).join(' and ')} ${single ? 'does' : 'do'} not fail the run`;
 
   if (report.verdict === 'fail') {
     const reasons: string[] = [];
@@ -78,7 +80,8 @@ export function verdictStatement(report: RunReport): VerdictStatement {
     });
     if (groups.length > SKIP_REASONS_NAMED) named.push(`${plural(groups.length - SKIP_REASONS_NAMED, 'other reason')}`);
     const why = named.length > 0 ? `: ${named.join('; ')}` : '';
-    if (s.skipped === s.total) return { headline: 'NO CHECKS RAN', reason: `all ${plural(s.total, 'check')} skipped${why ? ` (${why.slice(2)})` : ''}` };
+    if (s.skipped === s.total)
+      return { headline: 'NO CHECKS RAN', reason: `all ${plural(s.total, 'check')} skipped${why ? ` (${why.slice(2)})` : ''}` };
     return {
       headline: 'NOTHING CONCLUDED',
       reason: `none of ${plural(s.total, 'check')} passed or failed (${[s.skipped > 0 ? `${s.skipped} skipped${why}` : '', s.inconclusive > 0 ? `${s.inconclusive} inconclusive` : ''].filter((t) => t !== '').join('; ')})`,
@@ -86,7 +89,11 @@ export function verdictStatement(report: RunReport): VerdictStatement {
   }
 
   if (s.passed === s.total) return { headline: 'PASS', reason: s.total === 1 ? 'the 1 check passed' : `all ${s.total} checks passed` };
-  const notes = [s.skipped > 0 ? `${s.skipped} skipped` : '', s.inconclusive > 0 ? `${s.inconclusive} inconclusive` : '', harmlessText].filter((t) => t !== '');
+  const notes = [
+    s.skipped > 0 ? `${s.skipped} skipped` : '',
+    s.inconclusive > 0 ? `${s.inconclusive} inconclusive` : '',
+    harmlessText,
+  ].filter((t) => t !== '');
   return {
     headline: 'PASS',
     reason: `${plural(s.total, 'check')}, 0 ${report.strictRef ? 'must or ref failures' : 'must failures'}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,

@@ -38,11 +38,22 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
   const dir = join(root, name);
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    files = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
   } catch {
-    throw new LoadError([{ code: 'PP_UNKNOWN_SUITE', message: `no suite '${name}' (folder ${dir})`, pos: { file: dir, line: 1, column: 1 } }]);
+    throw new LoadError([
+      { code: 'PP_UNKNOWN_SUITE', message: `no suite '${name}' (folder ${dir})`, pos: { file: dir, line: 1, column: 1 } },
+    ]);
   }
-  if (!def) throw new LoadError([{ code: 'PP_UNKNOWN_SUITE', message: `suite '${name}' has no spec registered (known: ${[...SUITES.keys()].join(', ')})`, pos: { file: dir, line: 1, column: 1 } }]);
+  if (!def)
+    throw new LoadError([
+      {
+        code: 'PP_UNKNOWN_SUITE',
+        message: `suite '${name}' has no spec registered (known: ${[...SUITES.keys()].join(', ')})`,
+        pos: { file: dir, line: 1, column: 1 },
+      },
+    ]);
 
   const problems: LoadProblem[] = [];
   const scenarios: LoadedScenario[] = [];
@@ -78,7 +89,13 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       steps.forEach((step, i) => {
         const at = [...base, i];
         if ('call' in step) {
-          if (!api.operations.has(step.call)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${step.call}'${didYouMean(step.call, api.operations.keys())}`, [...at, 'call']));
+          if (!api.operations.has(step.call))
+            problems.push(
+              source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${step.call}'${didYouMean(step.call, api.operations.keys())}`, [
+                ...at,
+                'call',
+              ]),
+            );
         } else if ('use' in step) {
           uses.push({ use: step.use, source, path: [...at, 'use'], owner });
         } else if (!(owner.requires ?? []).includes('test-control')) {
@@ -91,7 +108,10 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     (doc.scenarios ?? []).forEach((s, i) => {
       const at = ['scenarios', i];
       const prior = seenIds.get(s.id);
-      if (prior) problems.push(source.problem('PP_DUPLICATE_ID', `scenario id '${s.id}' is also used at ${prior.file}:${prior.line}`, [...at, 'id']));
+      if (prior)
+        problems.push(
+          source.problem('PP_DUPLICATE_ID', `scenario id '${s.id}' is also used at ${prior.file}:${prior.line}`, [...at, 'id']),
+        );
       seenIds.set(s.id, source.locate([...at, 'id']));
       s.covers.forEach((rule, k) => {
         if (!ruleIds.has(rule)) problems.push(source.problem('PP_UNKNOWN_RULE', `unknown rule id '${rule}'`, [...at, 'covers', k]));
@@ -99,37 +119,85 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       for (const t of checkTemplates(s.vars ?? {}, [...at, 'vars'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       for (const t of checkTemplates(s.table ?? [], [...at, 'table'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       checkSteps(s.steps, [...at, 'steps'], s);
-      if (usesPool(s) && !(s.requires ?? []).includes('sku-pool')) problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
+      if (usesPool(s) && !(s.requires ?? []).includes('sku-pool'))
+        problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
       scenarios.push({ doc: s, pos: source.locate(at), rowPos: (s.table ?? []).map((_, r) => source.locate([...at, 'table', r])) });
-      roleOwners.push({ what: `scenario '${s.id}'`, own: s.skus ?? {}, steps: s.steps, source, at, values: [[s.vars ?? {}, [...at, 'vars']], [s.table ?? [], [...at, 'table']], [s.steps, [...at, 'steps']]] });
+      roleOwners.push({
+        what: `scenario '${s.id}'`,
+        own: s.skus ?? {},
+        steps: s.steps,
+        source,
+        at,
+        values: [
+          [s.vars ?? {}, [...at, 'vars']],
+          [s.table ?? [], [...at, 'table']],
+          [s.steps, [...at, 'steps']],
+        ],
+      });
     });
     (doc.baselines ?? []).forEach((b, i) => {
       const at = ['baselines', i];
-      if (!api.operations.has(b.operation)) problems.push(source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${b.operation}'${didYouMean(b.operation, api.operations.keys())}`, [...at, 'operation']));
+      if (!api.operations.has(b.operation))
+        problems.push(
+          source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${b.operation}'${didYouMean(b.operation, api.operations.keys())}`, [
+            ...at,
+            'operation',
+          ]),
+        );
       checkSteps(b.setup ?? [], [...at, 'setup'], b);
-      for (const t of checkTemplates({ params: b.params, grow: b.grow ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      for (const t of checkTemplates({ params: b.params, grow: b.grow ?? {} }, at))
+        problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       baselines.push({ doc: b, pos: source.locate(at) });
-      roleOwners.push({ what: 'the baseline', own: {}, steps: b.setup ?? [], source, at, values: [[b.setup ?? [], [...at, 'setup']], [b.params, [...at, 'params']], [b.grow ?? {}, [...at, 'grow']]] });
+      roleOwners.push({
+        what: 'the baseline',
+        own: {},
+        steps: b.setup ?? [],
+        source,
+        at,
+        values: [
+          [b.setup ?? [], [...at, 'setup']],
+          [b.params, [...at, 'params']],
+          [b.grow ?? {}, [...at, 'grow']],
+        ],
+      });
     });
     for (const [fname, fx] of Object.entries(doc.fixtures ?? {})) {
       const at = ['fixtures', fname];
       const prior = fixtures.get(fname);
-      if (prior) problems.push(source.problem('PP_DUPLICATE_ID', `fixture '${fname}' is also defined at ${prior.pos.file}:${prior.pos.line}`, at));
+      if (prior)
+        problems.push(source.problem('PP_DUPLICATE_ID', `fixture '${fname}' is also defined at ${prior.pos.file}:${prior.pos.line}`, at));
       fixtures.set(fname, { doc: fx, pos: source.locate(at), source, path: at });
       checkSteps(fx.steps, [...at, 'steps'], fx);
-      if (usesPool(fx) && !(fx.requires ?? []).includes('sku-pool')) problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
-      for (const t of checkTemplates({ params: fx.params ?? {}, outputs: fx.outputs ?? {} }, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
-      roleOwners.push({ what: `fixture '${fname}'`, own: fx.skus ?? {}, steps: fx.steps, source, at, values: [[fx.params ?? {}, [...at, 'params']], [fx.steps, [...at, 'steps']], [fx.outputs ?? {}, [...at, 'outputs']]] });
+      if (usesPool(fx) && !(fx.requires ?? []).includes('sku-pool'))
+        problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
+      for (const t of checkTemplates({ params: fx.params ?? {}, outputs: fx.outputs ?? {} }, at))
+        problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      roleOwners.push({
+        what: `fixture '${fname}'`,
+        own: fx.skus ?? {},
+        steps: fx.steps,
+        source,
+        at,
+        values: [
+          [fx.params ?? {}, [...at, 'params']],
+          [fx.steps, [...at, 'steps']],
+          [fx.outputs ?? {}, [...at, 'outputs']],
+        ],
+      });
     }
   }
   const someFileFailed = problems.some((p) => p.code === 'PP_SCHEMA' || p.code === 'PP_YAML_SYNTAX' || p.code === 'PP_FILE');
   for (const u of uses) {
     const fx = fixtures.get(u.use);
     // A fixture defined in a file that failed to load would only repeat that file's problem.
-    if (!fx && !someFileFailed) problems.push(u.source.problem('PP_UNKNOWN_FIXTURE', `unknown fixture '${u.use}' (known: ${[...fixtures.keys()].join(', ') || 'none'})`, u.path));
+    if (!fx && !someFileFailed)
+      problems.push(
+        u.source.problem('PP_UNKNOWN_FIXTURE', `unknown fixture '${u.use}' (known: ${[...fixtures.keys()].join(', ') || 'none'})`, u.path),
+      );
     else if (fx) {
       for (const cap of fx.doc.requires ?? []) {
-        if (!(u.owner.requires ?? []).includes(cap)) problems.push(u.source.problem('PP_CAPABILITY', `fixture '${u.use}' needs ${cap}: add 'requires: [${cap}]'`, u.path));
+        if (!(u.owner.requires ?? []).includes(cap))
+          problems.push(u.source.problem('PP_CAPABILITY', `fixture '${u.use}' needs ${cap}: add 'requires: [${cap}]'`, u.path));
       }
     }
   }
@@ -175,7 +243,13 @@ function roleOwnerProblems(owner: RoleOwner, fixtures: ReadonlyMap<string, { doc
         const prior = merged[name];
         if (prior !== undefined && !sameRole(prior, r)) {
           // Reported where the owner declares or pulls it in; a fixture's own clash is its own problem.
-          problems.push(owner.source.problem('PP_SKU_ROLE', `SKU role '${name}' of fixture '${step.use}' differs from the one of ${from.get(name)}: ${JSON.stringify(r)} vs ${JSON.stringify(prior)} (rename one)`, name in owner.own ? [...owner.at, 'skus', name] : owner.at));
+          problems.push(
+            owner.source.problem(
+              'PP_SKU_ROLE',
+              `SKU role '${name}' of fixture '${step.use}' differs from the one of ${from.get(name)}: ${JSON.stringify(r)} vs ${JSON.stringify(prior)} (rename one)`,
+              name in owner.own ? [...owner.at, 'skus', name] : owner.at,
+            ),
+          );
         } else if (prior === undefined) {
           merged[name] = r;
           from.set(name, `fixture '${step.use}'`);
@@ -187,14 +261,30 @@ function roleOwnerProblems(owner: RoleOwner, fixtures: ReadonlyMap<string, { doc
   visit(owner.steps);
   for (const p of roleProblems(merged, true)) {
     const cycle = p.message.startsWith('roles name each other');
-    if (!(p.role in owner.own) && !(cycle && Object.keys(owner.own).some((n) => p.message.includes(`skus.${n} `) || p.message.endsWith(`skus.${n}`)))) continue;
-    problems.push(owner.source.problem('PP_SKU_ROLE', p.message, p.role in owner.own ? [...owner.at, 'skus', p.role, ...(p.field ? [p.field] : [])] : [...owner.at, 'skus']));
+    if (
+      !(p.role in owner.own) &&
+      !(cycle && Object.keys(owner.own).some((n) => p.message.includes(`skus.${n} `) || p.message.endsWith(`skus.${n}`)))
+    )
+      continue;
+    problems.push(
+      owner.source.problem(
+        'PP_SKU_ROLE',
+        p.message,
+        p.role in owner.own ? [...owner.at, 'skus', p.role, ...(p.field ? [p.field] : [])] : [...owner.at, 'skus'],
+      ),
+    );
   }
   for (const [value, path] of owner.values) {
     for (const ref of roleRefs(value, path)) {
       if (!(ref.role in merged)) {
         const known = Object.keys(merged);
-        problems.push(owner.source.problem('PP_SKU_ROLE', `SKU role '${ref.role}' is not declared by ${owner.what} or a fixture it uses (${known.length > 0 ? `known: ${known.join(', ')}` : "declare it under 'skus:'"})`, ref.path));
+        problems.push(
+          owner.source.problem(
+            'PP_SKU_ROLE',
+            `SKU role '${ref.role}' is not declared by ${owner.what} or a fixture it uses (${known.length > 0 ? `known: ${known.join(', ')}` : "declare it under 'skus:'"})`,
+            ref.path,
+          ),
+        );
       }
     }
   }

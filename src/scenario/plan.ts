@@ -19,8 +19,16 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
         const label = step.name ?? `${trail.join(' > ')}${trail.length ? ' > ' : ''}step ${i + 1}`;
         // A step of the scenario itself asserts when it says what to expect (unless `asserts: false`);
         // fixture steps never do. The check's last step is marked below.
-        if ('call' in step) out.push({ kind: 'call', label: step.name ?? `${label} (${step.call.split('.').slice(-2).join('.')})`, step, scope, asserts: scope === 'root' && step.expect !== undefined && step.asserts !== false });
-        else if ('control' in step) out.push({ kind: 'control', label: step.name ?? `${label} (control ${step.control.action})`, step, scope, asserts: false });
+        if ('call' in step)
+          out.push({
+            kind: 'call',
+            label: step.name ?? `${label} (${step.call.split('.').slice(-2).join('.')})`,
+            step,
+            scope,
+            asserts: scope === 'root' && step.expect !== undefined && step.asserts !== false,
+          });
+        else if ('control' in step)
+          out.push({ kind: 'control', label: step.name ?? `${label} (control ${step.control.action})`, step, scope, asserts: false });
         else {
           const fx = suite.fixtures.get(step.use);
           if (!fx) throw new Error(`fixture ${step.use} vanished after loading`);
@@ -53,7 +61,14 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
       steps,
     };
     if (!doc.table) {
-      checks.push({ ...base, id: doc.id, title: doc.title, vars: doc.vars ?? {}, source: { file: pos.file, line: pos.line }, ...fixtureNeeds(roles, steps, doc.vars ?? {}) });
+      checks.push({
+        ...base,
+        id: doc.id,
+        title: doc.title,
+        vars: doc.vars ?? {},
+        source: { file: pos.file, line: pos.line },
+        ...fixtureNeeds(roles, steps, doc.vars ?? {}),
+      });
       continue;
     }
     doc.table.forEach((row, r) => {

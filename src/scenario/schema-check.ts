@@ -61,7 +61,9 @@ function knownKeys(e: ErrorObject): string[] {
 }
 
 function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
-  const depth = (e: ErrorObject) => (e.instancePath === '' ? 0 : e.instancePath.split('/').length) + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
+  const depth = (e: ErrorObject) =>
+    (e.instancePath === '' ? 0 : e.instancePath.split('/').length) +
+    (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
   const concrete = errors.filter((e) => !['oneOf', 'anyOf', 'if', 'const'].includes(e.keyword));
   const pool = concrete.length > 0 ? concrete : errors;
   return [...pool].sort((a, b) => depth(b) - depth(a))[0];
@@ -70,15 +72,14 @@ function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
 function describe(e: ErrorObject, path: readonly (string | number)[]): string {
   const where = path.length === 0 ? 'the file' : path.join('.');
   switch (e.keyword) {
-    case 'additionalProperties':
-    {
+    case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       return `${where}: unknown key '${key}'${didYouMean(key, knownKeys(e))}`;
     }
     case 'required':
       return `${where}: missing '${String((e.params as { missingProperty: string }).missingProperty)}'`;
     case 'enum':
-      return `${where}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     default:
       return `${where}: ${e.message ?? 'is invalid'}`;
   }

@@ -76,7 +76,10 @@ const isVar = (v: unknown) => typeof v === 'string' && /^\$\{\s*[A-Za-z_][A-Za-z
  * that are not positive integers, a `totalEquals` the solver cannot search. `${var}` counts pass when
  * `allowVars` (load time: the check's variables fill them in at planning).
  */
-export function roleProblems(roles: Readonly<Record<string, SkuRole>>, allowVars = false): { role: string; field?: string; message: string }[] {
+export function roleProblems(
+  roles: Readonly<Record<string, SkuRole>>,
+  allowVars = false,
+): { role: string; field?: string; message: string }[] {
   const out: { role: string; field?: string; message: string }[] = [];
   const names = Object.keys(roles);
   const equalTargets = new Map<string, string>();
@@ -85,20 +88,42 @@ export function roleProblems(roles: Readonly<Record<string, SkuRole>>, allowVars
     for (const field of ['count', 'times'] as const) {
       const v = r[field];
       if (v === undefined || (allowVars && isVar(v))) continue;
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) out.push({ role: name, field, message: `${shown(name)}.${field} must be a positive integer, got ${JSON.stringify(v)}` });
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+        out.push({ role: name, field, message: `${shown(name)}.${field} must be a positive integer, got ${JSON.stringify(v)}` });
     }
     for (const ref of referencedRoles(r)) {
       if (ref === name) out.push({ role: name, message: `${shown(name)} names itself` });
-      else if (!(ref in roles)) out.push({ role: name, message: `${shown(name)} names role '${ref}', which neither the scenario nor a fixture it uses declares (known: ${names.join(', ')})` });
+      else if (!(ref in roles))
+        out.push({
+          role: name,
+          message: `${shown(name)} names role '${ref}', which neither the scenario nor a fixture it uses declares (known: ${names.join(', ')})`,
+        });
     }
     if (r.totalEquals !== undefined) {
-      if (r.totalBelow !== undefined) out.push({ role: name, field: 'totalEquals', message: `${shown(name)}: totalEquals and totalBelow exclude each other` });
-      if (typeof r.count === 'number' && r.count > MAX_EQUAL_SKUS) out.push({ role: name, field: 'count', message: `${shown(name)}: totalEquals searches at most ${MAX_EQUAL_SKUS} SKUs` });
+      if (r.totalBelow !== undefined)
+        out.push({ role: name, field: 'totalEquals', message: `${shown(name)}: totalEquals and totalBelow exclude each other` });
+      if (typeof r.count === 'number' && r.count > MAX_EQUAL_SKUS)
+        out.push({ role: name, field: 'count', message: `${shown(name)}: totalEquals searches at most ${MAX_EQUAL_SKUS} SKUs` });
       const target = roles[r.totalEquals];
-      if (target && (target.count ?? 1) !== 1) out.push({ role: name, field: 'totalEquals', message: `${shown(name)}: totalEquals names ${shown(r.totalEquals)}, which must be a single SKU (count 1)` });
-      if (target?.totalEquals !== undefined) out.push({ role: name, field: 'totalEquals', message: `${shown(name)}: totalEquals names ${shown(r.totalEquals)}, which has a totalEquals of its own` });
+      if (target && (target.count ?? 1) !== 1)
+        out.push({
+          role: name,
+          field: 'totalEquals',
+          message: `${shown(name)}: totalEquals names ${shown(r.totalEquals)}, which must be a single SKU (count 1)`,
+        });
+      if (target?.totalEquals !== undefined)
+        out.push({
+          role: name,
+          field: 'totalEquals',
+          message: `${shown(name)}: totalEquals names ${shown(r.totalEquals)}, which has a totalEquals of its own`,
+        });
       const prior = equalTargets.get(r.totalEquals);
-      if (prior !== undefined) out.push({ role: name, field: 'totalEquals', message: `${shown(r.totalEquals)} is the totalEquals of both ${shown(prior)} and ${shown(name)}` });
+      if (prior !== undefined)
+        out.push({
+          role: name,
+          field: 'totalEquals',
+          message: `${shown(r.totalEquals)} is the totalEquals of both ${shown(prior)} and ${shown(name)}`,
+        });
       equalTargets.set(r.totalEquals, name);
     }
   }
@@ -140,7 +165,11 @@ export function sameRole(a: SkuRole, b: SkuRole): boolean {
 
 function canonical(r: SkuRole): string {
   const o = r as Record<string, unknown>;
-  return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return JSON.stringify(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }
 
 /**
@@ -188,9 +217,14 @@ type Order = 'cheapest' | 'dearest' | 'catalogue';
  * Picks SKUs of `fixtures` for every role, or says why it cannot (the first role that fails, with the
  * figures) and what to add. `exclude`: positions the check names literally, which no role takes.
  */
-export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures: readonly FixtureSku[], exclude: IndexRanges = []): RoleResolution {
+export function resolveRoles(
+  roles: Readonly<Record<string, SkuRole>>,
+  fixtures: readonly FixtureSku[],
+  exclude: IndexRanges = [],
+): RoleResolution {
   const problems = roleProblems(roles);
-  if (problems.length > 0) return { ok: false, reason: problems.map((p) => p.message).join('; '), add: 'fix the scenario (no fixture can serve it)' };
+  if (problems.length > 0)
+    return { ok: false, reason: problems.map((p) => p.message).join('; '), add: 'fix the scenario (no fixture can serve it)' };
   const norms = new Map(Object.entries(roles).map(([n, r]) => [n, normalise(n, r)]));
   const picked = new Map<string, FixtureSku[]>();
   const taken = new Set<number>();
@@ -231,7 +265,15 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
     const same = r.sameWareAs !== undefined ? waresOf([r.sameWareAs]) : undefined;
     return inOrder(order).filter((i) => {
       const k = fixtures[i]!;
-      return !excluded.has(i) && !taken.has(i) && !also.has(i) && (lo === undefined || k.priceFen > lo) && (hi === undefined || k.priceFen < hi) && !other.has(k.ware) && (same === undefined || same.has(k.ware));
+      return (
+        !excluded.has(i) &&
+        !taken.has(i) &&
+        !also.has(i) &&
+        (lo === undefined || k.priceFen > lo) &&
+        (hi === undefined || k.priceFen < hi) &&
+        !other.has(k.ware) &&
+        (same === undefined || same.has(k.ware))
+      );
     });
   };
   const describe = (r: Norm, n = r.count) => {
@@ -256,11 +298,17 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
     const cap = hi !== undefined ? Math.min(each, hi - 10) : each;
     return `${skus(r.count)} priced ${lo !== undefined ? `above ${yuan(lo)} and ` : ''}at most ${yuan(cap)}${r.count > 1 ? ' each' : ''}${wareText(r)}`;
   };
-  const besides = () => (excluded.size + taken.size > 0 ? ` (not counting ${excluded.size + taken.size} the check takes by position or for other roles)` : '');
+  const besides = () =>
+    excluded.size + taken.size > 0 ? ` (not counting ${excluded.size + taken.size} the check takes by position or for other roles)` : '';
   const fail = (reason: string, add: string): RoleResolution => ({ ok: false, reason, add });
 
   /** Takes `count` positions of `cands` (in order) honouring `wares` that `accept` takes: 'short' when too few, 'rejected' when it takes none. */
-  const choose = (r: Norm, cands: readonly number[], accept: (set: number[]) => boolean, order: Order = 'catalogue'): number[] | 'short' | 'rejected' => {
+  const choose = (
+    r: Norm,
+    cands: readonly number[],
+    accept: (set: number[]) => boolean,
+    order: Order = 'catalogue',
+  ): number[] | 'short' | 'rejected' => {
     if (r.wares === 'same') {
       const groups = new Map<number, number[]>();
       for (const i of cands) {
@@ -291,7 +339,10 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
   const total = (set: readonly number[], times: number) => set.reduce((s, i) => s + fixtures[i]!.priceFen, 0) * times;
   const take = (name: string, set: readonly number[]) => {
     for (const i of set) taken.add(i);
-    picked.set(name, set.map((i) => fixtures[i]!));
+    picked.set(
+      name,
+      set.map((i) => fixtures[i]!),
+    );
   };
 
   const shortfall = (r: Norm, cands: readonly number[]): RoleResolution => {
@@ -299,7 +350,10 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
       const per = new Map<number, number>();
       for (const i of cands) per.set(fixtures[i]!.ware, (per.get(fixtures[i]!.ware) ?? 0) + 1);
       const most = Math.max(0, ...per.values());
-      return fail(`${shown(r.name)} needs ${describe(r)}: no ware has ${r.count} such SKUs (at most ${most})${besides()}`, `add ${describe(r)}`);
+      return fail(
+        `${shown(r.name)} needs ${describe(r)}: no ware has ${r.count} such SKUs (at most ${most})${besides()}`,
+        `add ${describe(r)}`,
+      );
     }
     if (r.wares === 'distinct') {
       const wares = new Set(cands.map((i) => fixtures[i]!.ware)).size;
@@ -310,7 +364,10 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
         `add ${plain}${plain === skus(more) ? ' ' : ', '}of ${more} more ware${more === 1 ? '' : 's'}`,
       );
     }
-    return fail(`${shown(r.name)} needs ${describe(r)}: the fixtures have ${cands.length === 0 ? 'none' : cands.length}${besides()}`, `add ${describe(r, r.count - cands.length)}`);
+    return fail(
+      `${shown(r.name)} needs ${describe(r)}: the fixtures have ${cands.length === 0 ? 'none' : cands.length}${besides()}`,
+      `add ${describe(r, r.count - cands.length)}`,
+    );
   };
 
   const solveOne = (r: Norm): RoleResolution | undefined => {
@@ -324,7 +381,10 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
       const raw = Array.isArray(best) ? total(best, 1) : 0;
       const sum = r.times > 1 ? `${yuan(raw)} (× ${r.times} = ${yuan(raw * r.times)})` : yuan(raw);
       const each = Math.floor((limits! - 1) / (r.count * r.times) / 10) * 10;
-      const what = r.count === 1 ? `a SKU whose price${r.times > 1 ? ` × ${r.times}` : ''} is` : `${skus(r.count)} whose price total${r.times > 1 ? ` × ${r.times}` : ''} is`;
+      const what =
+        r.count === 1
+          ? `a SKU whose price${r.times > 1 ? ` × ${r.times}` : ''} is`
+          : `${skus(r.count)} whose price total${r.times > 1 ? ` × ${r.times}` : ''} is`;
       const bound = r.totalBelow.map(shown).join(', ');
       const dearest = r.totalBelow.some((x) => orderOf(norms.get(x)!) === 'dearest') ? ', picked from the dearest,' : '';
       return fail(
@@ -339,7 +399,12 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
   /** A role whose total equals the single SKU of `target`: both searched together. */
   const solveEqual = (r: Norm, target: Norm): RoleResolution | undefined => {
     // The role's candidates do not depend on the target's pick unless it names the target otherwise too.
-    const dependent = [...r.aboveRoles, ...r.belowRoles, ...r.otherWareThan, ...(r.sameWareAs !== undefined ? [r.sameWareAs] : [])].includes(target.name);
+    const dependent = [
+      ...r.aboveRoles,
+      ...r.belowRoles,
+      ...r.otherWareThan,
+      ...(r.sameWareAs !== undefined ? [r.sameWareAs] : []),
+    ].includes(target.name);
     let index: PriceIndex | undefined = dependent ? undefined : priceIndex(candidates(r, 'cheapest'));
     for (const b of candidates(target, target.prefer ?? 'cheapest')) {
       const want = fixtures[b]!.priceFen;
@@ -358,7 +423,9 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
     return r.count === 1
       ? fail(
           `${shown(r.name)} needs ${describe(r).replace(/^1 SKU/, 'a SKU')} whose price${times} equals the price of another SKU (${shown(target.name)}): the fixtures have no such pair${besides()}`,
-          r.times > 1 ? `add a SKU priced ${r.times} times another's, e.g. 10.0 and ${yuan(1000 * r.times)}` : 'add two SKUs of the same price',
+          r.times > 1
+            ? `add a SKU priced ${r.times} times another's, e.g. 10.0 and ${yuan(1000 * r.times)}`
+            : 'add two SKUs of the same price',
         )
       : fail(
           `${shown(r.name)} needs ${describe(r)} whose price total${times} equals the price of another SKU (${shown(target.name)}): the fixtures have no such ${r.count + 1}${besides()}`,
@@ -385,7 +452,15 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
       const fen = fixtures[i]!.priceFen;
       if (i === not) continue;
       if (2 * fen > want) break; // cheapest first: the partner would be the cheaper one, already tried
-      const j = index.byFen.get(want - fen)?.find((x) => x !== i && x !== not && (r.wares !== 'distinct' || fixtures[x]!.ware !== fixtures[i]!.ware) && (r.wares !== 'same' || fixtures[x]!.ware === fixtures[i]!.ware));
+      const j = index.byFen
+        .get(want - fen)
+        ?.find(
+          (x) =>
+            x !== i &&
+            x !== not &&
+            (r.wares !== 'distinct' || fixtures[x]!.ware !== fixtures[i]!.ware) &&
+            (r.wares !== 'same' || fixtures[x]!.ware === fixtures[i]!.ware),
+        );
       if (j !== undefined) return [i, j];
     }
     return undefined;
@@ -399,7 +474,11 @@ export function resolveRoles(roles: Readonly<Record<string, SkuRole>>, fixtures:
   const unitOf = (role: string) => partnerOf.get(role) ?? role;
   const done = new Set<string>();
   while (done.size < units.length) {
-    const ready = units.find((u) => !done.has(u) && members(u).every((m) => referencedRoles(roles[m]!).every((ref) => members(u).includes(ref) || done.has(unitOf(ref)))));
+    const ready = units.find(
+      (u) =>
+        !done.has(u) &&
+        members(u).every((m) => referencedRoles(roles[m]!).every((ref) => members(u).includes(ref) || done.has(unitOf(ref)))),
+    );
     if (ready === undefined) return fail('roles name each other in a cycle', 'fix the scenario (no fixture can serve it)');
     const r = norms.get(ready)!;
     const problem = r.totalEquals !== undefined ? solveEqual(r, norms.get(r.totalEquals)!) : solveOne(r);
@@ -464,7 +543,10 @@ export function fixtureNeeds(
 export function addRoles(into: Record<string, SkuRole>, from: Readonly<Record<string, SkuRole>> | undefined, owner: string): void {
   for (const [name, r] of Object.entries(from ?? {})) {
     const prior = into[name];
-    if (prior !== undefined && !sameRole(prior, r)) throw new Error(`SKU role '${name}' of ${owner} is declared with other requirements already: ${JSON.stringify(prior)} vs ${JSON.stringify(r)}`);
+    if (prior !== undefined && !sameRole(prior, r))
+      throw new Error(
+        `SKU role '${name}' of ${owner} is declared with other requirements already: ${JSON.stringify(prior)} vs ${JSON.stringify(r)}`,
+      );
     into[name] = r;
   }
 }

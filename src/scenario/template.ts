@@ -48,7 +48,12 @@ export function parseExpr(text: string): Expr {
   const role = /^sku\.([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?(?:\.(id|price|ware))?$/.exec(head);
   if (role) {
     if (offsetAt >= 0) throw new TemplateError(`\${${text}}: a SKU takes no offset`);
-    return { kind: 'role', role: role[1]!, index: role[2] === undefined ? 0 : Number(role[2]), field: (role[3] as 'id' | 'price' | 'ware' | undefined) ?? 'id' };
+    return {
+      kind: 'role',
+      role: role[1]!,
+      index: role[2] === undefined ? 0 : Number(role[2]),
+      field: (role[3] as 'id' | 'price' | 'ware' | undefined) ?? 'id',
+    };
   }
   if (head.startsWith('sku.')) throw new TemplateError(`\${${text}}: expected sku.ROLE, sku.ROLE[i], with .price, .ware or .id`);
   const sku = /^(sku|pool)\[(\d+)\](?:\.(id|price|ware))?$/.exec(head);
@@ -178,7 +183,10 @@ function checkConstructor(name: string, arg: unknown, keyCount: number): string 
       return 'value' in a && int('count') ? undefined : '$repeat needs {value, count}';
     case '$skus':
     case '$prices':
-      if ('role' in a) return Object.keys(a).length === 1 && typeof a['role'] === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(a['role']) ? undefined : `${name} needs {role: NAME} alone`;
+      if ('role' in a)
+        return Object.keys(a).length === 1 && typeof a['role'] === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(a['role'])
+          ? undefined
+          : `${name} needs {role: NAME} alone`;
       return int('from') && int('count') ? undefined : `${name} needs {from, count} (non-negative integers) or {role: NAME}`;
     case '$text':
       return (int('length') || int('bytes')) && (a['char'] === undefined || (typeof a['char'] === 'string' && [...a['char']].length === 1))
@@ -216,7 +224,8 @@ export function evaluate(value: Json | undefined, ctx: TemplateContext): Json | 
   if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx) as Json);
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0]!.startsWith('$')) return construct(keys[0]!, evaluate(value[keys[0]!], ctx) as Record<string, Json>, ctx);
+    if (keys.length === 1 && keys[0]!.startsWith('$'))
+      return construct(keys[0]!, evaluate(value[keys[0]!], ctx) as Record<string, Json>, ctx);
     const out: Record<string, Json> = {};
     for (const k of keys) {
       const v = evaluate(value[k], ctx);
@@ -269,7 +278,8 @@ function evalExpr(e: Expr, ctx: TemplateContext): Json {
     }
     case 'var': {
       const v = lookup(ctx.vars, e.path);
-      if (v === undefined) throw new TemplateError(`\${${e.path.join('.')}}: no such variable (known: ${Object.keys(ctx.vars).join(', ') || 'none'})`);
+      if (v === undefined)
+        throw new TemplateError(`\${${e.path.join('.')}}: no such variable (known: ${Object.keys(ctx.vars).join(', ') || 'none'})`);
       return v;
     }
     case 'time': {
@@ -307,7 +317,8 @@ function construct(name: string, a: Record<string, Json>, ctx: TemplateContext):
     throw new TemplateError(`${name}: from and count must be non-negative integers, got ${JSON.stringify(a)}`);
   }
   const skus = () => {
-    if (from + count > ctx.skus.length) throw new TemplateError(`${name}: needs SKUs ${from}…${from + count - 1}, the target's fixtures list ${ctx.skus.length}`);
+    if (from + count > ctx.skus.length)
+      throw new TemplateError(`${name}: needs SKUs ${from}…${from + count - 1}, the target's fixtures list ${ctx.skus.length}`);
     return ctx.skus.slice(from, from + count);
   };
   switch (name) {
@@ -346,7 +357,8 @@ export function roleRefs(value: unknown, path: (string | number)[] = []): { path
         for (const e of parts) if (typeof e !== 'string' && e.kind === 'role') out.push({ path: p, role: e.role });
       },
       object: (o, p) => {
-        for (const { ctor, arg } of skuConstructors(o)) if (typeof arg['role'] === 'string') out.push({ path: [...p, ctor, 'role'], role: arg['role'] });
+        for (const { ctor, arg } of skuConstructors(o))
+          if (typeof arg['role'] === 'string') out.push({ path: [...p, ctor, 'role'], role: arg['role'] });
       },
     },
     path,

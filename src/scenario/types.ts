@@ -178,9 +178,21 @@ export type PlannedStep =
   | { readonly kind: 'call'; readonly label: string; readonly step: CallStep; readonly scope: string; readonly asserts: boolean }
   | { readonly kind: 'control'; readonly label: string; readonly step: ControlStep; readonly scope: string; readonly asserts: boolean }
   /** Enter a fixture: bind its parameters (templates evaluated in the caller's scope). */
-  | { readonly kind: 'enter'; readonly label: string; readonly scope: string; readonly from: string; readonly bind: Readonly<Record<string, Json>> }
+  | {
+      readonly kind: 'enter';
+      readonly label: string;
+      readonly scope: string;
+      readonly from: string;
+      readonly bind: Readonly<Record<string, Json>>;
+    }
   /** Leave a fixture: copy its outputs into the caller's variables. */
-  | { readonly kind: 'leave'; readonly label: string; readonly scope: string; readonly into: string; readonly capture: Readonly<Record<string, Json>> };
+  | {
+      readonly kind: 'leave';
+      readonly label: string;
+      readonly scope: string;
+      readonly into: string;
+      readonly capture: Readonly<Record<string, Json>>;
+    };
 
 /** One check of the plan: a scenario, or one row of its table, or a generated case. */
 export interface PlannedCheck {

@@ -1,16 +1,7 @@
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import { addPromoproofKeywords } from './keywords.js';
 import { loadPromotionSpec } from './load.js';
-import type {
-  Accept,
-  ApiSpec,
-  JsonSchema,
-  OperationSpec,
-  ParamPatch,
-  ParamSpec,
-  RelationSpec,
-  VariantCondition,
-} from './types.js';
+import type { Accept, ApiSpec, JsonSchema, OperationSpec, ParamPatch, ParamSpec, RelationSpec, VariantCondition } from './types.js';
 
 /** A parameter with its schema compiled once. */
 export interface CompiledParam {

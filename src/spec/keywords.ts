@@ -35,7 +35,9 @@ export function addPromoproofKeywords(ajv: Ajv): void {
       validate: function byteLimit(limit: number, data: string) {
         const bytes = utf8Bytes(data);
         if (holds(bytes, limit)) return true;
-        (byteLimit as unknown as { errors: unknown[] }).errors = [{ keyword, message: `must be ${word} ${limit} UTF-8 bytes (is ${bytes})`, params: { limit } }];
+        (byteLimit as unknown as { errors: unknown[] }).errors = [
+          { keyword, message: `must be ${word} ${limit} UTF-8 bytes (is ${bytes})`, params: { limit } },
+        ];
         return false;
       },
     });

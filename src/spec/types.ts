@@ -56,7 +56,12 @@ export interface ParamSpec {
    * Items the document says are dropped when invalid ("无效的SKU会被剔除"): an invalid item may be
    * dropped (left out of the answer's `answerPath`) or refused (`rules`). Refusing it is ours (`refusedRules`).
    */
-  readonly invalidItems?: { readonly dropped: true; readonly answerPath: string; readonly rules: readonly string[]; readonly refusedRules: readonly string[] };
+  readonly invalidItems?: {
+    readonly dropped: true;
+    readonly answerPath: string;
+    readonly rules: readonly string[];
+    readonly refusedRules: readonly string[];
+  };
 }
 
 /** A parameter replaced inside a variant: anything but its name and type. */
@@ -90,9 +95,7 @@ export type RelationSpec = RelationBase &
 
 export type RelationKind = RelationSpec['kind'];
 
-export type VariantCondition =
-  | { readonly param: string; readonly in: readonly unknown[] }
-  | { readonly promotionType: readonly number[] };
+export type VariantCondition = { readonly param: string; readonly in: readonly unknown[] } | { readonly promotionType: readonly number[] };
 
 export interface VariantSpec {
   readonly when: VariantCondition;
@@ -107,7 +110,12 @@ export interface OperationSpec {
   readonly errors: readonly string[];
   /** The state the promotion named by `promo_id` must be in, and the code when it is not found in it. */
   readonly promotion?: { readonly state: 'draft' | 'committed'; readonly unknown: string; readonly rules: readonly string[] };
-  readonly promotionTypes?: { readonly in: readonly number[]; readonly error: string; readonly rules: readonly string[]; readonly quote?: Quote };
+  readonly promotionTypes?: {
+    readonly in: readonly number[];
+    readonly error: string;
+    readonly rules: readonly string[];
+    readonly quote?: Quote;
+  };
   readonly params: readonly ParamSpec[];
   readonly relations?: readonly RelationSpec[];
   readonly variants?: readonly VariantSpec[];

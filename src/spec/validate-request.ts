@@ -67,11 +67,7 @@ export function normalizeParams(op: CompiledOperation, raw: Readonly<Record<stri
  * Checks application parameters against the spec: undeclared parameters, then each declared one in
  * order (variants applied), then the relations. The first failure is answered (JOS-REF-03).
  */
-export function validateRequest(
-  op: CompiledOperation,
-  raw: Readonly<Record<string, unknown>>,
-  ctx: RequestContext,
-): RequestCheck {
+export function validateRequest(op: CompiledOperation, raw: Readonly<Record<string, unknown>>, ctx: RequestContext): RequestCheck {
   const ignored: string[] = [];
   const blank: string[] = [];
   const fail = (violation: Violation): RequestCheck => ({ ok: false, violation, ignored, blank });
@@ -79,7 +75,14 @@ export function validateRequest(
     // JSON null counts as absent, for undeclared parameters too (the Java SDK serialises unset fields as null).
     if (op.paramNames.has(key) || raw[key] === null) continue;
     if (ctx.refuseUnknown) {
-      return fail({ param: key, keyword: 'unknown', error: 'param.error', accept: 'any', rules: ['JOS-REF-04'], message: `unknown parameter ${key}` });
+      return fail({
+        param: key,
+        keyword: 'unknown',
+        error: 'param.error',
+        accept: 'any',
+        rules: ['JOS-REF-04'],
+        message: `unknown parameter ${key}`,
+      });
     }
     ignored.push(key);
   }
@@ -99,7 +102,8 @@ export function validateRequest(
     const s = effective.spec;
     if (v === undefined) {
       if (s.default !== undefined) values[s.name] = s.default;
-      else if (s.required) return fail(withMissingCode({ ...paramViolation(effective, 'required', `${s.name} is required`), empty: true }, ctx));
+      else if (s.required)
+        return fail(withMissingCode({ ...paramViolation(effective, 'required', `${s.name} is required`), empty: true }, ctx));
       continue;
     }
     // A field without effect here (e.g. seq outside bundles) may be ignored: the document allows it.

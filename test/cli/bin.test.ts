@@ -32,7 +32,10 @@ function bin(args: string[], env: Record<string, string> = {}) {
     env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', PROMOPROOF_TRACE_IMPORTS: trace, ...env },
     timeout: 60_000,
   });
-  const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((u) => u.replace(pathToFileURL(ROOT).href, ''));
+  const loaded = readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((u) => u.replace(pathToFileURL(ROOT).href, ''));
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, loaded };
 }
 
@@ -43,14 +46,17 @@ describe('bin/promoproof.js', () => {
     expect(cliEntry(ROOT, {})).toBe('dist');
   });
 
-  it.each(['--help', 'check --help', 'serve --help', 'sign --help'])('promoproof %s loads dist/ only: no tsx, fastify, ajv or yaml', (line) => {
-    ensureBuilt();
-    const r = bin(line.split(' '));
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^(promoproof \d|Usage: promoproof)/);
-    expect(r.loaded).toContain('dist/cli/main.js');
-    expect(r.loaded.filter((u) => !u.startsWith('dist/') && !u.startsWith('bin/'))).toEqual([]);
-  });
+  it.each(['--help', 'check --help', 'serve --help', 'sign --help'])(
+    'promoproof %s loads dist/ only: no tsx, fastify, ajv or yaml',
+    (line) => {
+      ensureBuilt();
+      const r = bin(line.split(' '));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^(promoproof \d|Usage: promoproof)/);
+      expect(r.loaded).toContain('dist/cli/main.js');
+      expect(r.loaded.filter((u) => !u.startsWith('dist/') && !u.startsWith('bin/'))).toEqual([]);
+    },
+  );
 
   it('checks against the embedded reference from dist/, finding specs/ and scenarios/ from any folder', () => {
     ensureBuilt();

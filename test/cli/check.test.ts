@@ -20,7 +20,17 @@ const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as RunReport
 
 describe('promoproof check against the embedded reference', () => {
   it('passes every check, writes every report, and covers every JOS and JDP rule (exit 0)', async () => {
-    const r = await cli(['check', '--report', `json=${dir}/r.json`, '--report', `junit=${dir}/r.xml`, '--report', `markdown=${dir}/r.md`, '--report', `html=${dir}/r.html`]);
+    const r = await cli([
+      'check',
+      '--report',
+      `json=${dir}/r.json`,
+      '--report',
+      `junit=${dir}/r.xml`,
+      '--report',
+      `markdown=${dir}/r.md`,
+      '--report',
+      `html=${dir}/r.html`,
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = readJson(`${dir}/r.json`);
     expect(report.summary.failed + report.summary.errored + report.summary.inconclusive + report.summary.skipped).toBe(0);
@@ -28,7 +38,9 @@ describe('promoproof check against the embedded reference', () => {
     expect(report.verdict).toBe('pass');
     expect(report.coverage.uncovered).toEqual([]);
     expect(report.coverage.rules.every((x) => /^(JOS|JDP)-/.test(x.id))).toBe(true);
-    const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(`${SPECS_DIR}schema/report.schema.json`, 'utf8')) as object);
+    const validate = new Ajv({ strict: false }).compile(
+      JSON.parse(readFileSync(`${SPECS_DIR}schema/report.schema.json`, 'utf8')) as object,
+    );
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(readFileSync(`${dir}/r.xml`, 'utf8')).toMatch(/^<\?xml/);
     expect(readFileSync(`${dir}/r.md`, 'utf8')).toContain('✅');
@@ -48,7 +60,17 @@ describe('promoproof check against the embedded reference', () => {
 
   it('honours waivers: a waived failure passes the run, an expired waiver fails it', async () => {
     writeFileSync(`${dir}/w.yaml`, 'waivers:\n  - { rule: JDP-ADD-01, reason: known off-by-one, expires: "2999-12-31" }\n');
-    const waived = await cli(['check', '--fault', 'name-limit-11', '--rules', 'JDP-ADD-01', '--waivers', `${dir}/w.yaml`, '--report', `json=${dir}/w.json`]);
+    const waived = await cli([
+      'check',
+      '--fault',
+      'name-limit-11',
+      '--rules',
+      'JDP-ADD-01',
+      '--waivers',
+      `${dir}/w.yaml`,
+      '--report',
+      `json=${dir}/w.json`,
+    ]);
     expect(waived.code).toBe(0);
     expect(readJson(`${dir}/w.json`).summary.waived).toBeGreaterThan(0);
     writeFileSync(`${dir}/x.yaml`, 'waivers:\n  - { rule: JDP-ADD-09, reason: old, expires: "2020-01-01" }\n');
@@ -58,7 +80,10 @@ describe('promoproof check against the embedded reference', () => {
   });
 
   it('exits 2 with file:line:column for a broken scenario, and for usage errors', async () => {
-    const s = tmpSuite({ 'bad.yaml': 'suite: jd-promotion\nscenarios:\n  - id: x\n    title: t\n    covers: [JDP-ADD-01]\n    level: maybe\n    steps: [{ call: jingdong.seller.promotion.list }]\n' });
+    const s = tmpSuite({
+      'bad.yaml':
+        'suite: jd-promotion\nscenarios:\n  - id: x\n    title: t\n    covers: [JDP-ADD-01]\n    level: maybe\n    steps: [{ call: jingdong.seller.promotion.list }]\n',
+    });
     try {
       const r = await cli(['check', '--scenarios', s.root], { cwd: s.root });
       expect(r.code).toBe(2);
@@ -108,7 +133,11 @@ describe('secrets never reach a report or the console', () => {
   let url: string;
   beforeAll(async () => {
     // A target with its own credentials and a fault, so that failures (with requests and curl lines) are reported.
-    server = buildServer({ credentials: { appKey: 'merchant-key', appSecret: SECRET, accessToken: TOKEN }, fault: 'name-limit-11', testControl: true });
+    server = buildServer({
+      credentials: { appKey: 'merchant-key', appSecret: SECRET, accessToken: TOKEN },
+      fault: 'name-limit-11',
+      testControl: true,
+    });
     url = `${await server.listen({ port: 0, host: '127.0.0.1' })}/routerjson`;
   });
   afterAll(async () => server.close());
@@ -119,9 +148,22 @@ describe('secrets never reach a report or the console', () => {
       `url: ${url}\ncredentials:\n  jos:\n    appKey: merchant-key\n    appSecret: \${env:SHOP_SECRET}\n    accessToken: \${env:SHOP_TOKEN}\ncapabilities: [test-control]\nfixtures:\n  referenceCatalogue: true\n`,
     );
     const formats = ['json', 'junit', 'markdown', 'html', 'console'];
-    const r = await cli(['check', '--target-config', `${dir}/target.yaml`, '--rules', 'JDP-ADD-01', '--rules', 'JOS-08', '--verbose', ...formats.flatMap((f) => ['--report', `${f}=${dir}/s.${f}`])], {
-      env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN },
-    });
+    const r = await cli(
+      [
+        'check',
+        '--target-config',
+        `${dir}/target.yaml`,
+        '--rules',
+        'JDP-ADD-01',
+        '--rules',
+        'JOS-08',
+        '--verbose',
+        ...formats.flatMap((f) => ['--report', `${f}=${dir}/s.${f}`]),
+      ],
+      {
+        env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN },
+      },
+    );
     expect(r.code).toBe(1);
     const texts = [r.stdout, r.stderr, ...formats.map((f) => readFileSync(`${dir}/s.${f}`, 'utf8'))];
     for (const t of texts) {
@@ -132,7 +174,10 @@ describe('secrets never reach a report or the console', () => {
   });
 
   it('reports a missing environment variable of a target config at its line', async () => {
-    writeFileSync(`${dir}/t2.yaml`, `url: ${url}\ncredentials:\n  jos:\n    appKey: k\n    appSecret: \${env:NOT_SET_ANYWHERE}\n    accessToken: t\n`);
+    writeFileSync(
+      `${dir}/t2.yaml`,
+      `url: ${url}\ncredentials:\n  jos:\n    appKey: k\n    appSecret: \${env:NOT_SET_ANYWHERE}\n    accessToken: t\n`,
+    );
     const r = await cli(['check', '--target-config', `${dir}/t2.yaml`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/t2\.yaml:5:\d+: environment variable NOT_SET_ANYWHERE is not set/);

@@ -41,7 +41,10 @@ describe('promoproof serve', () => {
 
   it('never prints a secret given to it', async () => {
     const stop = new AbortController();
-    const run = cli(['serve', '--port', '0', '--app-secret', 'my-real-secret-123'], { signal: stop.signal, env: { PROMOPROOF_ACCESS_TOKEN: 'my-real-token-456' } });
+    const run = cli(['serve', '--port', '0', '--app-secret', 'my-real-secret-123'], {
+      signal: stop.signal,
+      env: { PROMOPROOF_ACCESS_TOKEN: 'my-real-token-456' },
+    });
     await new Promise((r) => setTimeout(r, 300));
     stop.abort();
     const r = await run;
@@ -77,7 +80,10 @@ describe('promoproof serve', () => {
   it('serves a catalogue from a file, and reports a broken one at its line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promoproof-cat-'));
     try {
-      writeFileSync(join(dir, 'cat.yaml'), 'skus:\n  - { skuId: 1001, wareId: 1, name: 红星二锅头, itemNum: "456", jdPrice: "20.0" }\n  - { skuId: 1002, wareId: 1, name: 500ml, jdPrice: "18.8" }\n');
+      writeFileSync(
+        join(dir, 'cat.yaml'),
+        'skus:\n  - { skuId: 1001, wareId: 1, name: 红星二锅头, itemNum: "456", jdPrice: "20.0" }\n  - { skuId: 1002, wareId: 1, name: 500ml, jdPrice: "18.8" }\n',
+      );
       const stop = new AbortController();
       const run = cli(['serve', '--port', '0', '--catalogue', join(dir, 'cat.yaml')], { signal: stop.signal });
       await new Promise((r) => setTimeout(r, 300));
@@ -104,7 +110,12 @@ describe('promoproof sign', () => {
     const r = await cli(['sign', '--method', 'jingdong.seller.promotion.list', '--app-json', '{"page":1,"size":5}', '--form']);
     expect(r.code).toBe(0);
     const app = buildServer();
-    const res = await app.inject({ method: 'POST', url: '/routerjson', payload: r.stdout.trim(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/routerjson',
+      payload: r.stdout.trim(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(JSON.parse(res.body)).toHaveProperty('jingdong_seller_promotion_list_responce.code', '0');
     const curl = await cli(['sign', '--method', 'jingdong.seller.promotion.get', '--url', 'http://127.0.0.1:9/routerjson']);
     expect(curl.stdout).toMatch(/^curl -sS -X POST 'http:\/\/127\.0\.0\.1:9\/routerjson' .*--data-urlencode 'sign=[0-9A-F]{32}'/);

@@ -41,8 +41,14 @@ describe('a path the user names that cannot be read or written is a usage error 
   });
 
   it('check --scenarios: a missing folder, and a file given as the folder', async () => {
-    expectFileError(await cli(['check', '--list', '--scenarios', 'nowhere'], { cwd: dir }), "promoproof check: cannot read scenarios folder 'nowhere': no such folder");
-    expectFileError(await cli(['check', '--list', '--scenarios', 'a-file'], { cwd: dir }), "promoproof check: cannot read scenarios folder 'a-file': not a folder");
+    expectFileError(
+      await cli(['check', '--list', '--scenarios', 'nowhere'], { cwd: dir }),
+      "promoproof check: cannot read scenarios folder 'nowhere': no such folder",
+    );
+    expectFileError(
+      await cli(['check', '--list', '--scenarios', 'a-file'], { cwd: dir }),
+      "promoproof check: cannot read scenarios folder 'a-file': not a folder",
+    );
   });
 
   it('check --report: a path that cannot be written, before anything runs', async () => {

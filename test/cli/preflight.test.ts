@@ -42,7 +42,9 @@ describe('promoproof check: the preflight', () => {
     const r = await cli(['check', '--target', `${origin}/`, '--rules', 'JOS-09', '--json', ...reportArgs('path')]);
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toMatch(
-      new RegExp(`^promoproof check: preflight: ${origin}/ is not a JOS router: HTTP 404, application/json, \\d+ B, JOS error 1 .*; the JOS router is usually at the path /routerjson: try ${origin}/routerjson$`),
+      new RegExp(
+        `^promoproof check: preflight: ${origin}/ is not a JOS router: HTTP 404, application/json, \\d+ B, JOS error 1 .*; the JOS router is usually at the path /routerjson: try ${origin}/routerjson$`,
+      ),
     );
     // --json prints the report of the aborted run; it validates against the report schema.
     const printed = JSON.parse(r.stdout) as RunReport;
@@ -53,7 +55,9 @@ describe('promoproof check: the preflight', () => {
   });
 
   it('wrong credentials: the JOS code and its message', async () => {
-    const r = await cli(['check', '--target', `${origin}/routerjson`, '--rules', 'JOS-09', '--report', `json=${dir}/cred.json`], { env: { PROMOPROOF_APP_SECRET: 'not-the-secret' } });
+    const r = await cli(['check', '--target', `${origin}/routerjson`, '--rules', 'JOS-09', '--report', `json=${dir}/cred.json`], {
+      env: { PROMOPROOF_APP_SECRET: 'not-the-secret' },
+    });
     expect(r.code).toBe(3);
     const line = oneLine(r.stderr);
     expect(line).toContain('refused our credentials: JOS error 12 无效签名 (Invalid Signature)');
@@ -63,7 +67,17 @@ describe('promoproof check: the preflight', () => {
   });
 
   it('test-control claimed but absent', async () => {
-    const r = await cli(['check', '--target', `${origin}/routerjson`, '--capabilities', 'test-control', '--rules', 'JOS-09', '--report', `json=${dir}/tc.json`]);
+    const r = await cli([
+      'check',
+      '--target',
+      `${origin}/routerjson`,
+      '--capabilities',
+      'test-control',
+      '--rules',
+      'JOS-09',
+      '--report',
+      `json=${dir}/tc.json`,
+    ]);
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toContain(`preflight: the target claims test-control, but GET ${origin}/__promoproof/info answered HTTP 404`);
   });
@@ -117,7 +131,11 @@ describe('a failed attempt does not leave the previous reports looking current',
     const port = await closedPort();
     const dead = await cli(['check', '--target', `http://127.0.0.1:${port}/routerjson`, '--rules', 'JOS-09', ...reportArgs('stale')]);
     expect(dead.code).toBe(3);
-    expect(oneLine(dead.stderr)).toMatch(new RegExp(`^promoproof check: preflight: http://127\\.0\\.0\\.1:${port}/routerjson is unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms$`));
+    expect(oneLine(dead.stderr)).toMatch(
+      new RegExp(
+        `^promoproof check: preflight: http://127\\.0\\.0\\.1:${port}/routerjson is unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms$`,
+      ),
+    );
 
     const after = JSON.parse(read('stale', 'json')) as RunReport;
     expect(validate(after), JSON.stringify(validate.errors)).toBe(true);
@@ -133,14 +151,27 @@ describe('a failed attempt does not leave the previous reports looking current',
       expect(text, f).toContain('ECONNREFUSED');
     }
     // JUnit consumers show one error with the reason.
-    expect(read('stale', 'junit')).toMatch(/<error message="run aborted \(unreachable\): preflight: http:\/\/127\.0\.0\.1:\d+\/routerjson is unreachable/);
+    expect(read('stale', 'junit')).toMatch(
+      /<error message="run aborted \(unreachable\): preflight: http:\/\/127\.0\.0\.1:\d+\/routerjson is unreachable/,
+    );
   });
 
   it('--no-preflight and a dead port: the same, from the reachability probe', async () => {
     const port = await closedPort();
-    const r = await cli(['check', '--target', `http://127.0.0.1:${port}/routerjson`, '--rules', 'JOS-09', '--no-preflight', '--report', `json=${dir}/probe.json`]);
+    const r = await cli([
+      'check',
+      '--target',
+      `http://127.0.0.1:${port}/routerjson`,
+      '--rules',
+      'JOS-09',
+      '--no-preflight',
+      '--report',
+      `json=${dir}/probe.json`,
+    ]);
     expect(r.code).toBe(3);
-    expect(oneLine(r.stderr)).toMatch(/^promoproof check: target .* is unreachable: connection refused by .* \(ECONNREFUSED\) after \d+ ms$/);
+    expect(oneLine(r.stderr)).toMatch(
+      /^promoproof check: target .* is unreachable: connection refused by .* \(ECONNREFUSED\) after \d+ ms$/,
+    );
     const after = JSON.parse(readFileSync(`${dir}/probe.json`, 'utf8')) as RunReport;
     expect(after.aborted?.kind).toBe('unreachable');
     expect(after.preflight).toBeUndefined();

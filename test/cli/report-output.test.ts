@@ -46,12 +46,31 @@ describe('the label of a ref failure and the exit code follow the verdict rule o
   it('a third-party target: the same failure does not count and is labelled so, unless --strict-ref', async () => {
     const { server, target } = await referenceAsTarget({ fault: 'sign-checked-first' });
     try {
-      const r = await cli(['check', '--target', target.url, '--rules', 'JOS-REF-03', '--rules', 'JOS-06', '--report', `json=${dir}/lenient.json`]);
+      const r = await cli([
+        'check',
+        '--target',
+        target.url,
+        '--rules',
+        'JOS-REF-03',
+        '--rules',
+        'JOS-06',
+        '--report',
+        `json=${dir}/lenient.json`,
+      ]);
       expect(r.code, r.stdout).toBe(EXIT.ok);
       expect(r.stdout).toContain('JOS-REF-03 — ref, does not fail the run');
       expect(verdictOf(r.stdout)).toMatch(/^PASS — \d+ checks, 0 must failures \(1 ref failure does not fail the run\)$/);
       expect(readJson(`${dir}/lenient.json`)).toMatchObject({ verdict: 'pass', strictRef: false });
-      const strict = await cli(['check', '--target', target.url, '--rules', 'JOS-REF-03', '--strict-ref', '--report', `json=${dir}/strict2.json`]);
+      const strict = await cli([
+        'check',
+        '--target',
+        target.url,
+        '--rules',
+        'JOS-REF-03',
+        '--strict-ref',
+        '--report',
+        `json=${dir}/strict2.json`,
+      ]);
       expect(strict.code).toBe(EXIT.checkFailed);
       expect(strict.stdout).toContain('ref, counts in this run (strict ref)');
       expect(verdictOf(strict.stdout)).toBe('FAIL — 1 ref check failed (strict ref)');
@@ -116,10 +135,19 @@ describe('curl lines', () => {
     const server = buildServer({ credentials: { appKey: 'shop-key', appSecret: SECRET, accessToken: TOKEN }, fault: 'name-limit-11' });
     const url = `${await server.listen({ port: 0, host: '127.0.0.1' })}/routerjson`;
     try {
-      writeFileSync(`${dir}/real.yaml`, `url: ${url}\ncredentials:\n  jos:\n    appKey: shop-key\n    appSecret: \${env:SHOP_SECRET}\n    accessToken: \${env:SHOP_TOKEN}\nfixtures:\n  referenceCatalogue: true\n`);
-      const r = await cli(['check', '--target-config', `${dir}/real.yaml`, '--rules', 'JDP-ADD-01', ...reportArgs('real')], { env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN } });
+      writeFileSync(
+        `${dir}/real.yaml`,
+        `url: ${url}\ncredentials:\n  jos:\n    appKey: shop-key\n    appSecret: \${env:SHOP_SECRET}\n    accessToken: \${env:SHOP_TOKEN}\nfixtures:\n  referenceCatalogue: true\n`,
+      );
+      const r = await cli(['check', '--target-config', `${dir}/real.yaml`, '--rules', 'JDP-ADD-01', ...reportArgs('real')], {
+        env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN },
+      });
       expect(r.code).toBe(EXIT.checkFailed);
-      for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr], ...FORMATS.map((f) => [f, readFileSync(`${dir}/real.${f}`, 'utf8')])] as const) {
+      for (const [name, text] of [
+        ['stdout', r.stdout],
+        ['stderr', r.stderr],
+        ...FORMATS.map((f) => [f, readFileSync(`${dir}/real.${f}`, 'utf8')]),
+      ] as const) {
         expect(text, name).not.toContain(SECRET);
         expect(text, name).not.toContain(TOKEN);
         if (name === 'stderr') continue;
@@ -144,7 +172,10 @@ describe('a run with many failures', () => {
     expect(Buffer.byteLength(r.stdout)).toBeLessThan(60_000);
     expect(r.stdout).toContain(`FAILURES (${failures}, the first 10 in full)`);
     expect(r.stdout.match(/^ {2}✗ FAILED/gm)).toHaveLength(10);
-    const rest = new RegExp(`^ {2}… and ${failures - 10} more failures \\(by rule: JDP-OM-\\d\\d ×\\d+, .*\\) — full details in ${dir}/many\\.json, ${dir}/many\\.html \\(--verbose prints them all\\)$`, 'm');
+    const rest = new RegExp(
+      `^ {2}… and ${failures - 10} more failures \\(by rule: JDP-OM-\\d\\d ×\\d+, .*\\) — full details in ${dir}/many\\.json, ${dir}/many\\.html \\(--verbose prints them all\\)$`,
+      'm',
+    );
     expect(r.stdout).toMatch(rest);
     expect(verdictOf(r.stdout)).toMatch(/^FAIL — \d+ must checks failed/);
 

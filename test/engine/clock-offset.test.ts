@@ -149,7 +149,11 @@ describe('skew verdicts depend on how well the target clock is known', () => {
   const targetWith = (clock: ClockEstimate): Target => ({ ...targetFromUrl(url, DEFAULT_CREDENTIALS), clock });
 
   it('an uncertain clock (±5 s) makes the outside cases inconclusive, not failed', async () => {
-    const report = await runConformance({ target: targetWith({ offsetMs: 0, uncertaintyMs: 5_000, method: 'test' }), checks: [...outside, ...inside], timeoutMs: 2_000 });
+    const report = await runConformance({
+      target: targetWith({ offsetMs: 0, uncertaintyMs: 5_000, method: 'test' }),
+      checks: [...outside, ...inside],
+      timeoutMs: 2_000,
+    });
     const status = Object.fromEntries(report.results.map((r) => [r.id, r.status]));
     expect(status).toEqual({
       'gen-jos-skew-past-outside': 'inconclusive',
@@ -165,7 +169,11 @@ describe('skew verdicts depend on how well the target clock is known', () => {
   });
 
   it('a known clock (±0) makes the same cases failed', async () => {
-    const report = await runConformance({ target: targetWith({ offsetMs: 0, uncertaintyMs: 0, method: 'test' }), checks: outside, timeoutMs: 2_000 });
+    const report = await runConformance({
+      target: targetWith({ offsetMs: 0, uncertaintyMs: 0, method: 'test' }),
+      checks: outside,
+      timeoutMs: 2_000,
+    });
     expect(report.results.map((r) => r.status)).toEqual(['failed', 'failed']);
     expect(report.results[0]!.message).toContain('expected error 8, got success');
     expect(report.verdict).toBe('fail');
@@ -210,7 +218,11 @@ describe('skew verdicts depend on how well the target clock is known', () => {
       });
     });
     try {
-      const report = await runConformance({ target: targetFromUrl(`${proxy.origin}/routerjson`, DEFAULT_CREDENTIALS), checks: [...outside, ...inside], timeoutMs: 2_000 });
+      const report = await runConformance({
+        target: targetFromUrl(`${proxy.origin}/routerjson`, DEFAULT_CREDENTIALS),
+        checks: [...outside, ...inside],
+        timeoutMs: 2_000,
+      });
       expect(report.results.map((r) => [r.id, r.status, r.message])).toEqual([...outside, ...inside].map((c) => [c.id, 'passed', '']));
     } finally {
       await proxy.close();
@@ -225,7 +237,11 @@ describe('skew verdicts depend on how well the target clock is known', () => {
       res.sendDate = false;
     });
     try {
-      const report = await runConformance({ target: targetFromUrl(`${base}/routerjson`, DEFAULT_CREDENTIALS), checks: outside, timeoutMs: 2_000 });
+      const report = await runConformance({
+        target: targetFromUrl(`${base}/routerjson`, DEFAULT_CREDENTIALS),
+        checks: outside,
+        timeoutMs: 2_000,
+      });
       expect(report.results.map((r) => r.status)).toEqual(['inconclusive', 'inconclusive']);
       expect(report.results[0]!.message).toContain('±5000 ms');
     } finally {

@@ -13,22 +13,50 @@ function call(label: string, asserts: boolean, step: Omit<CallStep, 'call'> & { 
 }
 
 function check(id: string, rules: string[], steps: PlannedStep[]): PlannedCheck {
-  return { id, title: id, suite: 'jd-promotion', protocol: 'jos', rules, level: 'must', tags: [], requires: [], vars: {}, source: { file: 'test', line: 1 }, steps };
+  return {
+    id,
+    title: id,
+    suite: 'jd-promotion',
+    protocol: 'jos',
+    rules,
+    level: 'must',
+    tags: [],
+    requires: [],
+    vars: {},
+    source: { file: 'test', line: 1 },
+    steps,
+  };
 }
 
-const ADD = { call: 'add', params: { name: '${fresh.name}', type: 1, bound: 1, begin_time: '${now+1h}', end_time: '${now+7d}' }, capture: { promo: 'promo_id' } };
+const ADD = {
+  call: 'add',
+  params: { name: '${fresh.name}', type: 1, bound: 1, begin_time: '${now+1h}', end_time: '${now+7d}' },
+  capture: { promo: 'promo_id' },
+};
 
 describe('a failed check records the step it stopped at and whether that step asserts', () => {
   it('a failure at a setup step: its index, asserting false', async () => {
     const r = await runConformance({
-      checks: [check('setup-fails', ['JDP-LIST-01'], [call('guard', false, { call: 'list', expect: { error: 'any' } }), call('main', true, { call: 'list' })])],
+      checks: [
+        check(
+          'setup-fails',
+          ['JDP-LIST-01'],
+          [call('guard', false, { call: 'list', expect: { error: 'any' } }), call('main', true, { call: 'list' })],
+        ),
+      ],
     });
     expect(r.results[0]).toMatchObject({ status: 'failed', failure: { step: 'guard', stepIndex: 0, asserting: false } });
   });
 
   it('a failure at the asserting step: its index, asserting true', async () => {
     const r = await runConformance({
-      checks: [check('main-fails', ['JDP-LIST-01'], [call('setup', false, { call: 'list' }), call('main', true, { call: 'list', expect: { error: 'any' } })])],
+      checks: [
+        check(
+          'main-fails',
+          ['JDP-LIST-01'],
+          [call('setup', false, { call: 'list' }), call('main', true, { call: 'list', expect: { error: 'any' } })],
+        ),
+      ],
     });
     expect(r.results[0]).toMatchObject({ status: 'failed', failure: { step: 'main', stepIndex: 1, asserting: true } });
   });
@@ -36,7 +64,11 @@ describe('a failed check records the step it stopped at and whether that step as
   it('the reports mark a failure at a setup step, and the JSON report with both fields validates', async () => {
     const report = await runConformance({
       checks: [
-        check('setup-fails', ['JDP-LIST-01'], [call('guard', false, { call: 'list', expect: { error: 'any' } }), call('main', true, { call: 'list' })]),
+        check(
+          'setup-fails',
+          ['JDP-LIST-01'],
+          [call('guard', false, { call: 'list', expect: { error: 'any' } }), call('main', true, { call: 'list' })],
+        ),
         check('main-fails', ['JDP-LIST-01'], [call('main', true, { call: 'list', expect: { error: 'any' } })]),
       ],
     });
@@ -55,7 +87,9 @@ describe('a failed check records the step it stopped at and whether that step as
   });
 
   it('an errored step without request details (a scenario error) is recorded too', async () => {
-    const r = await runConformance({ checks: [check('template-error', ['JDP-LIST-01'], [call('setup', false, { call: 'list', params: { page: '${nope}' } })])] });
+    const r = await runConformance({
+      checks: [check('template-error', ['JDP-LIST-01'], [call('setup', false, { call: 'list', params: { page: '${nope}' } })])],
+    });
     expect(r.results[0]).toMatchObject({ status: 'errored', failure: { step: 'setup', stepIndex: 0, asserting: false } });
     expect(r.results[0]!.message).toMatch(/^scenario error/);
   });
@@ -64,7 +98,14 @@ describe('a failed check records the step it stopped at and whether that step as
 describe('the self-test counts a check as caught only when it fails at a step that asserts', () => {
   it('a fault that breaks a setup step is a setup failure; one that breaks the asserting step is caught', async () => {
     // add answers `id` instead of `promo_id` (JDP-ADD-11): the capture of the add step fails.
-    const atSetup = check('add-as-setup', ['JDP-ADD-11'], [call('add', false, ADD), call('get', true, { call: 'get', params: { promo_id: '${promo}' }, expect: { error: 'promo.id.invalid' } })]);
+    const atSetup = check(
+      'add-as-setup',
+      ['JDP-ADD-11'],
+      [
+        call('add', false, ADD),
+        call('get', true, { call: 'get', params: { promo_id: '${promo}' }, expect: { error: 'promo.id.invalid' } }),
+      ],
+    );
     const asserted = check('add-asserted', ['JDP-ADD-11'], [call('add', true, ADD)]);
     const result = await selfTest([atSetup, asserted], { mutations: false });
     expect(result.clean.notPassed).toEqual([]);

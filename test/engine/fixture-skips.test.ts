@@ -24,7 +24,13 @@ afterEach(async () => {
 
 /** A catalogue of `n` SKUs, two per ware, priced from `fromFen` up in steps of `stepFen`. */
 function catalogue(n: number, fromFen: number, stepFen: number): CatalogueSku[] {
-  return Array.from({ length: n }, (_, i) => ({ skuId: 600_000 + i, wareId: 9_000 + Math.floor(i / 2), name: `s${i}`, itemNum: `S-${i}`, jdPriceFen: fromFen + i * stepFen }));
+  return Array.from({ length: n }, (_, i) => ({
+    skuId: 600_000 + i,
+    wareId: 9_000 + Math.floor(i / 2),
+    name: `s${i}`,
+    itemNum: `S-${i}`,
+    jdPriceFen: fromFen + i * stepFen,
+  }));
 }
 
 async function targetWith(skus: CatalogueSku[]): Promise<{ target: Target; requests: () => number }> {
@@ -36,7 +42,14 @@ async function targetWith(skus: CatalogueSku[]): Promise<{ target: Target; reque
   servers.push(server);
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
-    target: { url: `${address}/routerjson`, embedded: false, jos: DEFAULT_CREDENTIALS, capabilities: [], skus: skus.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen })), clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' } },
+    target: {
+      url: `${address}/routerjson`,
+      embedded: false,
+      jos: DEFAULT_CREDENTIALS,
+      capabilities: [],
+      skus: skus.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen })),
+      clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' },
+    },
     requests: () => requests,
   };
 }
@@ -48,14 +61,20 @@ describe('checks the fixtures cannot serve are skipped before any request', () =
     const { target, requests } = await targetWith(catalogue(40, 10_000, 10)); // 100.0 … 103.9 yuan
     const r = await executeCheck(byId('gift-five-gifts'), target, promotionApiCompiled(), OPTS);
     expect(r.status).toBe('skipped');
-    expect(r.message).toMatch(/^fixtures cannot serve this check: skus\.gifts needs 5 SKUs whose price total is below another SKU's price .*; add 5 SKUs priced above 1\.0 yuan and at most 20\.\d yuan each$/);
+    expect(r.message).toMatch(
+      /^fixtures cannot serve this check: skus\.gifts needs 5 SKUs whose price total is below another SKU's price .*; add 5 SKUs priced above 1\.0 yuan and at most 20\.\d yuan each$/,
+    );
     expect(requests()).toBe(0);
   });
 
   it('skips a check that names a position beyond the fixtures', async () => {
     const { target, requests } = await targetWith(catalogue(3, 1_000, 100));
     const r = await executeCheck(byId('gift-none-refused'), target, promotionApiCompiled(), OPTS); // names sku[400]
-    expect(r).toMatchObject({ status: 'skipped', message: 'fixtures cannot serve this check: it names sku[400] by position, the fixtures list 3 SKUs; add 398 SKUs (the check names sku[0] … sku[400] by position)' });
+    expect(r).toMatchObject({
+      status: 'skipped',
+      message:
+        'fixtures cannot serve this check: it names sku[400] by position, the fixtures list 3 SKUs; add 398 SKUs (the check names sku[0] … sku[400] by position)',
+    });
     expect(requests()).toBe(0);
   });
 
@@ -67,9 +86,14 @@ describe('checks the fixtures cannot serve are skipped before any request', () =
     // Only what a catalogue of two SKUs per ware cannot serve (three SKUs of one product), and the
     // positions beyond its 500 SKUs, are skipped; nothing fails.
     expect(notPassed.filter((x) => !x.includes(': skipped fixtures cannot serve this check: '))).toEqual([]);
-    expect(notPassed.find((x) => x.startsWith('bundle-seven-products:'))).toContain('skus.product needs 3 SKUs priced above 15.0 yuan, of one ware: no ware has 3 such SKUs (at most 2)');
+    expect(notPassed.find((x) => x.startsWith('bundle-seven-products:'))).toContain(
+      'skus.product needs 3 SKUs priced above 15.0 yuan, of one ware: no ware has 3 such SKUs (at most 2)',
+    );
     expect(notPassed.map((x) => x.split(':')[0]).sort()).toEqual(
-      checks.filter((c) => (c.skuReach ?? 0) > 500 || c.id === 'bundle-seven-products' || c.id === 'sku-list-filters-and-pages').map((c) => c.id).sort(),
+      checks
+        .filter((c) => (c.skuReach ?? 0) > 500 || c.id === 'bundle-seven-products' || c.id === 'sku-list-filters-and-pages')
+        .map((c) => c.id)
+        .sort(),
     );
   });
 });

@@ -44,7 +44,15 @@ function listCheck(expectation?: Expectation, id = 'hostile-list', params: Recor
     requires: [],
     vars: {},
     source: { file: 'test/engine/hostile-target.test.ts', line: 1 },
-    steps: [{ kind: 'call', label: 'list', scope: 'root', asserts: true, step: { call: LIST, params, ...(expectation !== undefined ? { expect: expectation } : {}) } }],
+    steps: [
+      {
+        kind: 'call',
+        label: 'list',
+        scope: 'root',
+        asserts: true,
+        step: { call: LIST, params, ...(expectation !== undefined ? { expect: expectation } : {}) },
+      },
+    ],
   };
 }
 
@@ -201,7 +209,11 @@ describe('answers judged on their content', () => {
   ])('numbers sent as %s pass the schema check (JOS-10)', async (_name, asStrings) => {
     const count = asStrings ? '2' : 2;
     behaviour = json(200, {
-      jingdong_seller_promotion_list_response: { code: asStrings ? '0' : 0, total_count: count, promotion_v_o_s: [vo(asStrings), { promotion_v_o: vo(asStrings) }] },
+      jingdong_seller_promotion_list_response: {
+        code: asStrings ? '0' : 0,
+        total_count: count,
+        promotion_v_o_s: [vo(asStrings), { promotion_v_o: vo(asStrings) }],
+      },
     });
     const { result } = await run();
     expect(result.message).toBe('');
@@ -383,7 +395,12 @@ describe('the whole target', () => {
   it('a closed port makes runConformance throw TargetUnreachableError', async () => {
     const port = await closedPort();
     const t0 = performance.now();
-    const p = runConformance({ target: targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS), checks: [listCheck()], timeoutMs: TIMEOUT_MS, maxBodyBytes: MAX_BODY });
+    const p = runConformance({
+      target: targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS),
+      checks: [listCheck()],
+      timeoutMs: TIMEOUT_MS,
+      maxBodyBytes: MAX_BODY,
+    });
     await expect(p).rejects.toBeInstanceOf(TargetUnreachableError);
     await expect(p).rejects.toThrow(/unreachable: .*ECONNREFUSED/);
     expect(performance.now() - t0).toBeLessThan(RUN_BOUND_MS);
@@ -393,7 +410,12 @@ describe('the whole target', () => {
     const stalled = await startHttpServer(() => undefined);
     try {
       const t0 = performance.now();
-      const p = runConformance({ target: targetFromUrl(`${stalled.origin}/routerjson`, DEFAULT_CREDENTIALS), checks: [listCheck()], timeoutMs: TIMEOUT_MS, maxBodyBytes: MAX_BODY });
+      const p = runConformance({
+        target: targetFromUrl(`${stalled.origin}/routerjson`, DEFAULT_CREDENTIALS),
+        checks: [listCheck()],
+        timeoutMs: TIMEOUT_MS,
+        maxBodyBytes: MAX_BODY,
+      });
       await expect(p).rejects.toThrow(TargetUnreachableError);
       await expect(p).rejects.toThrow(`no complete answer within ${TIMEOUT_MS} ms`);
       expect(performance.now() - t0).toBeLessThan(TIMEOUT_MS + 1_000);

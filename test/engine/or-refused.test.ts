@@ -15,8 +15,20 @@ function check(first: Expectation, second: Expectation): PlannedCheck {
     vars: {},
     source: { file: 'test', line: 1 },
     steps: [
-      { kind: 'call', label: 'first', scope: 'root', asserts: true, step: { call: 'jingdong.seller.promotion.get', params: { promo_id: 1 }, expect: first } },
-      { kind: 'call', label: 'second', scope: 'root', asserts: true, step: { call: 'jingdong.seller.promotion.list', params: {}, expect: second } },
+      {
+        kind: 'call',
+        label: 'first',
+        scope: 'root',
+        asserts: true,
+        step: { call: 'jingdong.seller.promotion.get', params: { promo_id: 1 }, expect: first },
+      },
+      {
+        kind: 'call',
+        label: 'second',
+        scope: 'root',
+        asserts: true,
+        step: { call: 'jingdong.seller.promotion.list', params: {}, expect: second },
+      },
     ],
   };
 }
@@ -36,7 +48,13 @@ describe('expect.orRefused: a refusal the document allows at this step or a late
 
   it('goes on to the later steps when the step succeeds', async () => {
     const base = check('success', { error: 'any' });
-    const listOrRefused = { kind: 'call', label: 'first', scope: 'root', asserts: true, step: { call: 'jingdong.seller.promotion.list', params: {}, expect: { orRefused: 'any' } } } as const;
+    const listOrRefused = {
+      kind: 'call',
+      label: 'first',
+      scope: 'root',
+      asserts: true,
+      step: { call: 'jingdong.seller.promotion.list', params: {}, expect: { orRefused: 'any' } },
+    } as const;
     const r = await runConformance({ checks: [{ ...base, steps: [listOrRefused, base.steps[1]!] }] });
     // The list succeeds, so the second step runs and fails: it expected an error.
     expect(r.results[0]!.status).toBe('failed');

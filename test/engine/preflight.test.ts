@@ -19,7 +19,9 @@ afterEach(async () => {
 });
 
 /** A fake target: `handler` answers every request; the requests it saw are kept. */
-async function fake(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<TestHttpServer & { seen: string[] }> {
+async function fake(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<TestHttpServer & { seen: string[] }> {
   const seen: string[] = [];
   const s = await startHttpServer((req, res) => {
     let body = '';
@@ -103,7 +105,9 @@ describe('preflight: not a JOS router', () => {
     });
     const r = await run(urlTarget(`${s.origin}/`));
     expect(r).toMatchObject({ ok: false, kind: 'not-jos' });
-    expect(r.message).toBe(`${s.origin}/ is not a JOS router: HTTP 404, text/html, 1.2 kB, not JSON; the JOS router is usually at the path /routerjson: try ${s.origin}/routerjson`);
+    expect(r.message).toBe(
+      `${s.origin}/ is not a JOS router: HTTP 404, text/html, 1.2 kB, not JSON; the JOS router is usually at the path /routerjson: try ${s.origin}/routerjson`,
+    );
     expect(r.message).not.toContain('\n');
     expect(r.details).toMatchObject({ httpStatus: 404, contentType: 'text/html; charset=utf-8', bytes: page.length });
   });
@@ -141,7 +145,11 @@ describe('preflight: not a JOS router', () => {
     const origin = new URL(target.url).origin;
     const r = await run({ ...target, url: `${origin}/` });
     expect(r.kind).toBe('not-jos');
-    expect(r.message).toMatch(new RegExp(`^${origin}/ is not a JOS router: HTTP 404, application/json, \\d+ B, JOS error 1 .*; the JOS router is usually at the path /routerjson: try ${origin}/routerjson$`));
+    expect(r.message).toMatch(
+      new RegExp(
+        `^${origin}/ is not a JOS router: HTTP 404, application/json, \\d+ B, JOS error 1 .*; the JOS router is usually at the path /routerjson: try ${origin}/routerjson$`,
+      ),
+    );
   });
 
   it('runConformance with preflight throws PreflightError and sends nothing more', async () => {
@@ -149,7 +157,12 @@ describe('preflight: not a JOS router', () => {
       res.writeHead(404, { 'content-type': 'text/html' });
       res.end('<h1>Not Found</h1>');
     });
-    const p = runConformance({ target: urlTarget(`${s.origin}/`), checks: [listCheck(), listCheck()], timeoutMs: TIMEOUT_MS, preflight: true });
+    const p = runConformance({
+      target: urlTarget(`${s.origin}/`),
+      checks: [listCheck(), listCheck()],
+      timeoutMs: TIMEOUT_MS,
+      preflight: true,
+    });
     await expect(p).rejects.toBeInstanceOf(PreflightError);
     await expect(p).rejects.toThrow(/^preflight: .* is not a JOS router: HTTP 404, text\/html, 18 B/);
     expect(s.seen).toEqual(['POST /']);
@@ -158,10 +171,14 @@ describe('preflight: not a JOS router', () => {
 
 describe('preflight: wrong credentials', () => {
   it('a fake that refuses the token: the code, its message and what to set', async () => {
-    const s = await fake((_req, res) => json(res, { error_response: { code: '19', zh_desc: '无效access_token', en_desc: 'Invalid access_token' } }));
+    const s = await fake((_req, res) =>
+      json(res, { error_response: { code: '19', zh_desc: '无效access_token', en_desc: 'Invalid access_token' } }),
+    );
     const r = await run(urlTarget(`${s.origin}/routerjson`));
     expect(r).toMatchObject({ ok: false, kind: 'credentials' });
-    expect(r.message).toContain("refused our credentials: JOS error 19 无效access_token (Invalid access_token) for app_key 'promoproof-app-key'");
+    expect(r.message).toContain(
+      "refused our credentials: JOS error 19 无效access_token (Invalid access_token) for app_key 'promoproof-app-key'",
+    );
     expect(r.message).toContain('PROMOPROOF_ACCESS_TOKEN');
   });
 
@@ -193,14 +210,18 @@ describe('preflight: wrong credentials', () => {
 });
 
 describe('preflight: the clock', () => {
-  const dated = (offsetMs: number, body: unknown = LIST_OK) => (_req: IncomingMessage, res: ServerResponse) =>
-    json(res, body, 200, { date: new Date(Date.now() + offsetMs).toUTCString() });
+  const dated =
+    (offsetMs: number, body: unknown = LIST_OK) =>
+    (_req: IncomingMessage, res: ServerResponse) =>
+      json(res, body, 200, { date: new Date(Date.now() + offsetMs).toUTCString() });
 
   it('a Date header 10 minutes ahead: clock problem, off by about 600 s, beyond the ±360 s window', async () => {
     const s = await fake(dated(600_000));
     const r = await run(urlTarget(`${s.origin}/routerjson`));
     expect(r).toMatchObject({ ok: false, kind: 'clock' });
-    expect(r.message).toMatch(/^the clock of http:\/\/127\.0\.0\.1:\d+\/routerjson is (599|600|601) s ahead of ours \(HTTP Date header, ±1 s\), beyond the JOS ±360 s window/);
+    expect(r.message).toMatch(
+      /^the clock of http:\/\/127\.0\.0\.1:\d+\/routerjson is (599|600|601) s ahead of ours \(HTTP Date header, ±1 s\), beyond the JOS ±360 s window/,
+    );
     expect(r.message).toContain('--no-preflight');
     expect(Number(r.details['clockOffsetMs'])).toBeGreaterThan(598_000);
   });
@@ -209,7 +230,9 @@ describe('preflight: the clock', () => {
     const s = await fake(dated(-420_000, { error_response: { code: '8', zh_desc: '非法的时间戳参数' } }));
     const r = await run(urlTarget(`${s.origin}/routerjson`));
     expect(r.kind).toBe('clock');
-    expect(r.message).toMatch(/is 4(19|20|21) s behind ours .* it refused our timestamp with JOS error 8 非法的时间戳参数 \(Invalid Timestamp\)/);
+    expect(r.message).toMatch(
+      /is 4(19|20|21) s behind ours .* it refused our timestamp with JOS error 8 非法的时间戳参数 \(Invalid Timestamp\)/,
+    );
   });
 
   it('error 8 with a clock in step: another time zone, said so', async () => {
@@ -248,7 +271,9 @@ describe('preflight: test-control claimed', () => {
       }
       json(res, LIST_OK);
     });
-    const r = await run(urlTarget(`${s.origin}/routerjson`, { capabilities: ['test-control'], testControlUrl: `${s.origin}/__promoproof` }));
+    const r = await run(
+      urlTarget(`${s.origin}/routerjson`, { capabilities: ['test-control'], testControlUrl: `${s.origin}/__promoproof` }),
+    );
     expect(r).toMatchObject({ ok: false, kind: 'test-control' });
     expect(r.message).toBe(
       `the target claims test-control, but GET ${s.origin}/__promoproof/info answered HTTP 404 (text/plain, 2 B): the test-control routes are absent; start the target with its test control on (promoproof serve --test-control), or drop the capability (--capabilities, or capabilities: in the target config)`,
@@ -277,13 +302,19 @@ describe('unreachable: the address, the cause and how long it tried', () => {
     const port = await closedPort();
     const r = await run(urlTarget(`http://127.0.0.1:${port}/routerjson`));
     expect(r).toMatchObject({ ok: false, kind: 'unreachable' });
-    expect(r.message).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/routerjson is unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms$`));
+    expect(r.message).toMatch(
+      new RegExp(
+        `^http://127\\.0\\.0\\.1:${port}/routerjson is unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms$`,
+      ),
+    );
   });
 
   it('a .invalid host name: DNS lookup failed', async () => {
     const r = await run(urlTarget('http://promoproof-target.invalid/routerjson'));
     expect(r.kind).toBe('unreachable');
-    expect(r.message).toMatch(/DNS lookup of promoproof-target\.invalid failed \((ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME)\) after \d+ ms$/);
+    expect(r.message).toMatch(
+      /DNS lookup of promoproof-target\.invalid failed \((ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME)\) after \d+ ms$/,
+    );
   });
 
   it('a server that accepts and never answers: the timeout', async () => {
@@ -293,7 +324,9 @@ describe('unreachable: the address, the cause and how long it tried', () => {
     const r = await run(urlTarget(`${s.origin}/routerjson`));
     expect(performance.now() - t0).toBeLessThan(TIMEOUT_MS + 1_000);
     expect(r.kind).toBe('unreachable');
-    expect(r.message).toBe(`${s.origin}/routerjson is unreachable: no complete answer within ${TIMEOUT_MS} ms from 127.0.0.1:${s.port} (timeout)`);
+    expect(r.message).toBe(
+      `${s.origin}/routerjson is unreachable: no complete answer within ${TIMEOUT_MS} ms from 127.0.0.1:${s.port} (timeout)`,
+    );
   });
 
   it('TLS spoken to a plain HTTP port: a TLS error', async () => {
@@ -313,7 +346,9 @@ describe('unreachable: the address, the cause and how long it tried', () => {
     const port = await closedPort();
     const p = runConformance({ target: urlTarget(`http://127.0.0.1:${port}/routerjson`), checks: [listCheck()], timeoutMs: TIMEOUT_MS });
     await expect(p).rejects.toBeInstanceOf(TargetUnreachableError);
-    await expect(p).rejects.toThrow(new RegExp(`unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms`));
+    await expect(p).rejects.toThrow(
+      new RegExp(`unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms`),
+    );
     // A connection closed mid-check: the errored check names the address and the cause.
     const s = await fake((req, res) => {
       if (req.method === 'GET') return json(res, {});
@@ -321,7 +356,9 @@ describe('unreachable: the address, the cause and how long it tried', () => {
     });
     const report = await runConformance({ target: urlTarget(`${s.origin}/routerjson`), checks: [listCheck()], timeoutMs: TIMEOUT_MS });
     expect(report.results[0]?.status).toBe('errored');
-    expect(report.results[0]?.message).toMatch(new RegExp(`transport failure \\(connection (closed|reset) by 127\\.0\\.0\\.1:${s.port} .*\\) after \\d+ ms\\)`));
+    expect(report.results[0]?.message).toMatch(
+      new RegExp(`transport failure \\(connection (closed|reset) by 127\\.0\\.0\\.1:${s.port} .*\\) after \\d+ ms\\)`),
+    );
   });
 });
 

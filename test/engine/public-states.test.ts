@@ -42,7 +42,11 @@ describe('status transitions through the public API, without test control', () =
     // The reference with test control, to route every review by hand, described to the runner without it.
     const { server, target: withControl } = await referenceAsTarget({}, ['test-control']);
     servers.push(server);
-    const route = await fetch(`${withControl.testControlUrl}/review`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: 'manual' }) });
+    const route = await fetch(`${withControl.testControlUrl}/review`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: 'manual' }),
+    });
     expect(route.status).toBe(200);
     const { testControlUrl: _hidden, ...target } = { ...withControl, capabilities: [] };
     const report = await runConformance({ checks, target });

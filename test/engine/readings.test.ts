@@ -37,7 +37,11 @@ afterEach(async () => {
   servers = [];
 });
 
-async function independent(readings: readonly ReadingId[], capabilities: readonly Capability[], catalogue = foreignCatalogue()): Promise<Target> {
+async function independent(
+  readings: readonly ReadingId[],
+  capabilities: readonly Capability[],
+  catalogue = foreignCatalogue(),
+): Promise<Target> {
   const { server, target } = await referenceAsTarget({ readings, catalogue }, [...capabilities, 'sku-pool']);
   servers.push(server);
   return target;

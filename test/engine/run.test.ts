@@ -22,12 +22,19 @@ const needsControl = planChecks({}).filter((c) => c.requires.includes('test-cont
 const statuses = (r: RunReport): Record<string, CheckResult['status']> => Object.fromEntries(r.results.map((x) => [x.id, x.status]));
 
 describe('achieved parallelism', () => {
-  const result = (durationMs: number) => ({ id: 'x', title: 'x', suite: 's', rules: [], level: 'must', tags: [], status: 'passed', message: '', durationMs }) as CheckResult;
+  const result = (durationMs: number) =>
+    ({ id: 'x', title: 'x', suite: 's', rules: [], level: 'must', tags: [], status: 'passed', message: '', durationMs }) as CheckResult;
 
   it('is the checks in flight on average: their summed durations over the wall time, capped at the concurrency', () => {
-    expect(achievedParallelism([result(100), result(100), result(100), result(100)], { concurrency: 4, runMs: 100 })).toEqual({ concurrency: 4, achieved: 4 });
+    expect(achievedParallelism([result(100), result(100), result(100), result(100)], { concurrency: 4, runMs: 100 })).toEqual({
+      concurrency: 4,
+      achieved: 4,
+    });
     // One long check sets the pace: 8 asked for, 1.75 achieved.
-    expect(achievedParallelism([result(400), result(100), result(100), result(100)], { concurrency: 8, runMs: 400 })).toEqual({ concurrency: 8, achieved: 1.75 });
+    expect(achievedParallelism([result(400), result(100), result(100), result(100)], { concurrency: 8, runMs: 400 })).toEqual({
+      concurrency: 8,
+      achieved: 1.75,
+    });
     expect(achievedParallelism([result(100)], { concurrency: 2, runMs: 40 }).achieved).toBe(2);
   });
 
@@ -54,7 +61,9 @@ describe('runConformance against the embedded reference', () => {
     expect(report.results.map((r) => r.id)).toEqual(checks.map((c) => c.id));
     expect(report.target.embedded).toBe(true);
     expect(report.summary.total).toBe(checks.length);
-    expect(report.results.filter((r) => r.id.startsWith('gen-')).map((r) => [r.id, r.status])).toEqual(generated.map((c) => [c.id, 'passed']));
+    expect(report.results.filter((r) => r.id.startsWith('gen-')).map((r) => [r.id, r.status])).toEqual(
+      generated.map((c) => [c.id, 'passed']),
+    );
     expect(events[0]).toEqual({ type: 'start', total: checks.length });
     const done = events.filter((e): e is Extract<RunEvent, { type: 'check-done' }> => e.type === 'check-done');
     expect(done.map((e) => e.done)).toEqual(checks.map((_c, i) => i + 1));
@@ -147,7 +156,11 @@ describe('capabilities', () => {
 
   it('the same checks run (are not skipped) when the target claims test-control', async () => {
     const picked = needsControl.slice(0, 2);
-    const target = { ...targetFromUrl(url, DEFAULT_CREDENTIALS), capabilities: ['test-control' as const], testControlUrl: `${new URL(url).origin}${TEST_CONTROL_PATH}` };
+    const target = {
+      ...targetFromUrl(url, DEFAULT_CREDENTIALS),
+      capabilities: ['test-control' as const],
+      testControlUrl: `${new URL(url).origin}${TEST_CONTROL_PATH}`,
+    };
     const report = await runConformance({ target, checks: picked, timeoutMs: 2_000 });
     for (const r of report.results) {
       expect(r.status, r.id).not.toBe('skipped');

@@ -13,7 +13,11 @@ describe('a shared, long-lived target', () => {
   beforeAll(async () => {
     server = buildServer({ testControl: true });
     const address = await server.listen({ port: 0, host: '127.0.0.1' });
-    target = { ...targetFromUrl(`${address}/routerjson`, DEFAULT_CREDENTIALS), capabilities: ['test-control'], testControlUrl: `${address}/__promoproof` };
+    target = {
+      ...targetFromUrl(`${address}/routerjson`, DEFAULT_CREDENTIALS),
+      capabilities: ['test-control'],
+      testControlUrl: `${address}/__promoproof`,
+    };
   });
   afterAll(async () => server.close());
 
@@ -23,7 +27,10 @@ describe('a shared, long-lived target', () => {
     expect(checks().length).toBeGreaterThan(10);
     for (let i = 0; i < 3; i++) {
       const report = await runConformance({ target, checks: checks() });
-      expect(report.results.filter((r) => r.status !== 'passed').map((r) => `${r.id}: ${r.message}`), `run ${i + 1}`).toEqual([]);
+      expect(
+        report.results.filter((r) => r.status !== 'passed').map((r) => `${r.id}: ${r.message}`),
+        `run ${i + 1}`,
+      ).toEqual([]);
     }
   });
 

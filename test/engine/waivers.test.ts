@@ -14,7 +14,9 @@ function problemsOf(text: string): LoadProblem[] {
 
 describe('loading waivers: every problem at once, each with file, line and column', () => {
   it('loads a good file', () => {
-    expect(loadWaivers('w.yaml', 'waivers:\n  - rule: JDP-ADD-01\n    reason: known\n    expires: "2999-12-31"\n')).toEqual([{ rule: 'JDP-ADD-01', reason: 'known', expires: '2999-12-31' }]);
+    expect(loadWaivers('w.yaml', 'waivers:\n  - rule: JDP-ADD-01\n    reason: known\n    expires: "2999-12-31"\n')).toEqual([
+      { rule: 'JDP-ADD-01', reason: 'known', expires: '2999-12-31' },
+    ]);
   });
 
   it('reports an unknown key, a missing reason and an impossible date together', () => {
@@ -49,7 +51,11 @@ describe('loading waivers: every problem at once, each with file, line and colum
       }
       throw new Error('no error');
     })();
-    expect(err.message.split('\n')).toEqual([expect.stringMatching(/^w\.yaml:5:5: /), expect.stringMatching(/^w\.yaml:6:5: /), expect.stringMatching(/^w\.yaml:10:14: /)]);
+    expect(err.message.split('\n')).toEqual([
+      expect.stringMatching(/^w\.yaml:5:5: /),
+      expect.stringMatching(/^w\.yaml:6:5: /),
+      expect.stringMatching(/^w\.yaml:10:14: /),
+    ]);
   });
 
   it('hints at a near miss of a key and reports unknown rules alongside schema problems', () => {

@@ -8,7 +8,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function cli(argv: string[], opts: { env?: Record<string, string>; isTty?: boolean; cwd?: string; signal?: AbortSignal } = {}): Promise<CliRun> {
+export async function cli(
+  argv: string[],
+  opts: { env?: Record<string, string>; isTty?: boolean; cwd?: string; signal?: AbortSignal } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {

@@ -49,7 +49,12 @@ export function createTestClient(options: ServerOptions = {}): TestClient {
   const send = async (params: Record<string, string>, method: 'GET' | 'POST' = 'POST') => {
     const res =
       method === 'POST'
-        ? await app.inject({ method: 'POST', url: '/routerjson', payload: toFormBody(params), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+        ? await app.inject({
+            method: 'POST',
+            url: '/routerjson',
+            payload: toFormBody(params),
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          })
         : await app.inject({ method: 'GET', url: `/routerjson?${toFormBody(params)}` });
     let json: unknown;
     try {
@@ -64,7 +69,11 @@ export function createTestClient(options: ServerOptions = {}): TestClient {
     return send(params);
   };
   const control: TestClient['control'] = async (path, body) => {
-    const res = await app.inject({ method: body === undefined && path === 'info' ? 'GET' : 'POST', url: `/__promoproof/${path}`, payload: body as object });
+    const res = await app.inject({
+      method: body === undefined && path === 'info' ? 'GET' : 'POST',
+      url: `/__promoproof/${path}`,
+      payload: body as object,
+    });
     return { status: res.statusCode, json: JSON.parse(res.body) as Record<string, unknown> };
   };
   const draft: TestClient['draft'] = async (fields = {}) => {
@@ -86,12 +95,36 @@ export function createTestClient(options: ServerOptions = {}): TestClient {
       ...(type === 10 ? { bound: 1 } : {}),
       ...opts.fields,
     });
-    if (kind === 'single') must(await call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(1)], jd_prices: ['10.0', '10.1'], promo_prices: ['9.0', '9.5'] }), 'sku.add');
+    if (kind === 'single')
+      must(
+        await call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(1)], jd_prices: ['10.0', '10.1'], promo_prices: ['9.0', '9.5'] }),
+        'sku.add',
+      );
     if (kind === 'gift') {
       must(await call('activitymode.add', { promo_id: id, per_min_num: 1 }), 'activitymode.add');
-      must(await call('sku.add', { promo_id: id, sku_ids: [sku(40), sku(0)], jd_prices: ['50.0', '10.0'], promo_prices: ['45.0', '1.0'], num: [1, 2], bind_type: [1, 2] }), 'sku.add');
+      must(
+        await call('sku.add', {
+          promo_id: id,
+          sku_ids: [sku(40), sku(0)],
+          jd_prices: ['50.0', '10.0'],
+          promo_prices: ['45.0', '1.0'],
+          num: [1, 2],
+          bind_type: [1, 2],
+        }),
+        'sku.add',
+      );
     }
-    if (kind === 'bundle') must(await call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(1), sku(4)], jd_prices: ['10.0', '10.1', '11.0'], promo_prices: ['9.0', '9.0', '10.0'], seq: [1, 1, 2] }), 'sku.add');
+    if (kind === 'bundle')
+      must(
+        await call('sku.add', {
+          promo_id: id,
+          sku_ids: [sku(0), sku(1), sku(4)],
+          jd_prices: ['10.0', '10.1', '11.0'],
+          promo_prices: ['9.0', '9.0', '10.0'],
+          seq: [1, 1, 2],
+        }),
+        'sku.add',
+      );
     if (kind === 'total') {
       must(await call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'] }), 'sku.add');
       must(await call('ordermode.add', { promo_id: id, favor_mode: 16, quota: [100], minus: [10] }), 'ordermode.add');

@@ -12,11 +12,16 @@ import type { Capability } from '../../src/scenario/types.js';
  * (not embedded): its catalogue given only as fixtures, test control and the SKU pool only when
  * listed in `capabilities`. The caller closes `server`.
  */
-export async function referenceAsTarget(options: ServerOptions = {}, capabilities: readonly Capability[] = []): Promise<{ server: FastifyInstance; target: Target }> {
+export async function referenceAsTarget(
+  options: ServerOptions = {},
+  capabilities: readonly Capability[] = [],
+): Promise<{ server: FastifyInstance; target: Target }> {
   const testControl = capabilities.includes('test-control');
   const server = buildServer({ ...options, testControl });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
-  const skus = options.catalogue ? options.catalogue.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen })) : referenceSkus();
+  const skus = options.catalogue
+    ? options.catalogue.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen }))
+    : referenceSkus();
   const target: Target = {
     url: `${address}/routerjson`,
     embedded: false,

@@ -35,7 +35,8 @@ function readPinned(): Pinned {
 /** A reason for an entry seen for the first time: the facts of the run (to be replaced by a real one). */
 function verdictReason(v: FaultVerdict): string {
   const rules = v.rules.join(', ');
-  if (v.setupFailures.length > 0) return `unexplained: ${v.setupFailures.length} of the ${v.checks} check(s) of ${rules} fail, only at setup steps (e.g. ${v.setupFailures[0]})`;
+  if (v.setupFailures.length > 0)
+    return `unexplained: ${v.setupFailures.length} of the ${v.checks} check(s) of ${rules} fail, only at setup steps (e.g. ${v.setupFailures[0]})`;
   return `unexplained: none of the ${v.checks} check(s) of ${rules} fails`;
 }
 
@@ -89,7 +90,9 @@ describe('the proof that the jd-promotion suite can fail', () => {
     if (UPDATE) {
       const out = {
         $comment: `Written by ${REGENERATE} from test/proof/self-test.test.ts, which fails when an entry appears or goes. Reasons of entries that stay are kept; replace an 'unexplained' one when you know why.`,
-        ...Object.fromEntries(SECTIONS.map((s) => [s, Object.fromEntries(sorted(now[s].keys()).map((id) => [id, pinned[s][id] ?? now[s].get(id)!()]))])),
+        ...Object.fromEntries(
+          SECTIONS.map((s) => [s, Object.fromEntries(sorted(now[s].keys()).map((id) => [id, pinned[s][id] ?? now[s].get(id)!()]))]),
+        ),
       };
       writeFileSync(FILE, `${JSON.stringify(out, null, 2)}\n`);
       for (const s of SECTIONS) process.stdout.write(`survivors.json ${s}: ${now[s].size}\n`);

@@ -15,8 +15,7 @@ const VECTOR = {
     v: '2.0',
     '360buy_param_json': '{"begin_time":"2024-01-03 00:00:00","end_time":"2024-01-10 00:00:00","name":"test","type":1}',
   },
-  base:
-    '360buy_param_json{"begin_time":"2024-01-03 00:00:00","end_time":"2024-01-10 00:00:00","name":"test","type":1}access_tokentest_tokenapp_keytest_app_keyformatjsonmethodjingdong.seller.promotion.addtimestamp2024-01-02 03:04:05v2.0',
+  base: '360buy_param_json{"begin_time":"2024-01-03 00:00:00","end_time":"2024-01-10 00:00:00","name":"test","type":1}access_tokentest_tokenapp_keytest_app_keyformatjsonmethodjingdong.seller.promotion.addtimestamp2024-01-02 03:04:05v2.0',
   sign: 'F4BA4D8C0E91CBCF478918D5A316B8BD',
 };
 
@@ -41,7 +40,9 @@ describe('JOS signing (PROTOCOLS.md §1c)', () => {
   });
 
   it('computes hmacmd5 and hmacsha256 over the unwrapped base, upper-case hex', () => {
-    expect(josSign(VECTOR.params, VECTOR.secret, 'hmacmd5')).toBe(createHmac('md5', VECTOR.secret).update(VECTOR.base).digest('hex').toUpperCase());
+    expect(josSign(VECTOR.params, VECTOR.secret, 'hmacmd5')).toBe(
+      createHmac('md5', VECTOR.secret).update(VECTOR.base).digest('hex').toUpperCase(),
+    );
     expect(josSign(VECTOR.params, VECTOR.secret, 'hmacsha256')).toBe(
       createHmac('sha256', VECTOR.secret).update(VECTOR.base).digest('hex').toUpperCase(),
     );
@@ -50,7 +51,10 @@ describe('JOS signing (PROTOCOLS.md §1c)', () => {
 
   it('hashes UTF-8 bytes of Chinese text', () => {
     const params = { method: 'm', '360buy_param_json': '{"name":"优惠促销"}' };
-    const expected = createHash('md5').update(Buffer.from('s360buy_param_json{"name":"优惠促销"}methodms', 'utf8')).digest('hex').toUpperCase();
+    const expected = createHash('md5')
+      .update(Buffer.from('s360buy_param_json{"name":"优惠促销"}methodms', 'utf8'))
+      .digest('hex')
+      .toUpperCase();
     expect(josSign(params, 's')).toBe(expected);
   });
 

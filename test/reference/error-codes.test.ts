@@ -21,7 +21,8 @@ const TRIGGERS: Record<string, (c: TestClient) => Promise<unknown>> = {
   'promo.time.invalid': (c) => c.call('add', { ...addBase(), begin_time: ts(now() + DAY_MS), end_time: ts(now() + 181 * DAY_MS + 60_000) }),
   'promo.slogan.invalid': (c) => c.call('add', { ...addBase(), slogan: 'x'.repeat(51) }),
   'promo.endTime.invalid': (c) => c.call('add', { ...addBase(), end_time: ts(now() - 1000) }),
-  'promo.beginTime.invalid': (c) => c.call('add', { ...addBase(), begin_time: ts(now() + 181 * DAY_MS), end_time: ts(now() + 182 * DAY_MS) }),
+  'promo.beginTime.invalid': (c) =>
+    c.call('add', { ...addBase(), begin_time: ts(now() + 181 * DAY_MS), end_time: ts(now() + 182 * DAY_MS) }),
   'promo.name.invalid': (c) => c.call('add', { ...addBase(), name: '一二三四五六七八九十一' }),
   'promo.member.invalid': (c) => c.call('add', { ...addBase(), member: 57 }),
   'promo.comment.invalid': (c) => c.call('add', { ...addBase(), comment: '备'.repeat(67) }),
@@ -32,20 +33,43 @@ const TRIGGERS: Record<string, (c: TestClient) => Promise<unknown>> = {
   'prop.usedWay.invalid': async (c) => c.call('prop.add', { promo_id: await c.draft(), type: [4], num: [20], used_way: [1] }),
   'prop.type.invalid': async (c) => c.call('prop.add', { promo_id: await c.draft(), type: [3], num: [20], used_way: [2] }),
   'sku.jdPrice.invalid': async (c) => c.call('sku.add', { promo_id: await c.draft(), sku_ids: [sku(0)], jd_prices: ['20.05'] }),
-  'sku.seq.invalid': async (c) => c.call('sku.add', { promo_id: await c.draft({ type: 6 }), sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['9.0'], seq: [8] }),
+  'sku.seq.invalid': async (c) =>
+    c.call('sku.add', { promo_id: await c.draft({ type: 6 }), sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['9.0'], seq: [8] }),
   'sku.skuId.invalid': async (c) => c.call('sku.add', { promo_id: await c.draft(), sku_ids: [0], jd_prices: ['10.0'] }),
   'promo.sku.invalid': async (c) => c.call('commit', { promo_id: await c.draft() }),
-  'sku.num.invalid': async (c) => c.call('sku.add', { promo_id: await c.draft({ type: 4 }), sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['1.0'], num: [4], bind_type: [2] }),
-  'sku.promoPrice.invalid': async (c) => c.call('sku.add', { promo_id: await c.draft(), sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['10.0'] }),
+  'sku.num.invalid': async (c) =>
+    c.call('sku.add', {
+      promo_id: await c.draft({ type: 4 }),
+      sku_ids: [sku(0)],
+      jd_prices: ['10.0'],
+      promo_prices: ['1.0'],
+      num: [4],
+      bind_type: [2],
+    }),
+  'sku.promoPrice.invalid': async (c) =>
+    c.call('sku.add', { promo_id: await c.draft(), sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['10.0'] }),
   'gift.price.invalid': async (c) => {
     const id = await c.draft({ type: 4 });
-    await c.call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(40)], jd_prices: ['10.0', '20.0'], promo_prices: ['9.0', '1.0'], num: [1, 1], bind_type: [1, 2] });
+    await c.call('sku.add', {
+      promo_id: id,
+      sku_ids: [sku(0), sku(40)],
+      jd_prices: ['10.0', '20.0'],
+      promo_prices: ['9.0', '1.0'],
+      num: [1, 1],
+      bind_type: [1, 2],
+    });
     return c.call('commit', { promo_id: id });
   },
   'promo.id.invalid': (c) => c.call('get', { promo_id: 999 }),
   'ware.num.invalid': async (c) => {
     const id = await c.draft({ type: 6 });
-    await c.call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(1)], jd_prices: ['10.0', '10.1'], promo_prices: ['9.0', '9.0'], seq: [1, 1] });
+    await c.call('sku.add', {
+      promo_id: id,
+      sku_ids: [sku(0), sku(1)],
+      jd_prices: ['10.0', '10.1'],
+      promo_prices: ['9.0', '9.0'],
+      seq: [1, 1],
+    });
     return c.call('commit', { promo_id: id });
   },
   'gift.num.invalid': async (c) => {
@@ -67,13 +91,24 @@ const TRIGGERS: Record<string, (c: TestClient) => Promise<unknown>> = {
   },
   'promo.non.suspend': async (c) => c.call('suspend', { promo_id: await c.promotion('single', { beginInMs: DAY_MS }) }),
   'promo.non.delete': async (c) => c.call('resume', { promo_id: await c.promotion() }),
-  'promo.favorMode.invalid': async (c) => c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 7, quota: [100] }),
-  'ordermode.quota.invalid': async (c) => c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 6, quota: [21], rate: [1] }),
-  'ordermode.rate.invalid': async (c) => c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 6, quota: [8], rate: [3] }),
-  'ordermode.minus.invalid': async (c) => c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 16, quota: [100], minus: [81] }),
-  'ordermode.plus.invalid': async (c) => c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 16, quota: [100], plus: [0] }),
+  'promo.favorMode.invalid': async (c) =>
+    c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 7, quota: [100] }),
+  'ordermode.quota.invalid': async (c) =>
+    c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 6, quota: [21], rate: [1] }),
+  'ordermode.rate.invalid': async (c) =>
+    c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 6, quota: [8], rate: [3] }),
+  'ordermode.minus.invalid': async (c) =>
+    c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 16, quota: [100], minus: [81] }),
+  'ordermode.plus.invalid': async (c) =>
+    c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 16, quota: [100], plus: [0] }),
   'ordermode.link.invalid': async (c) =>
-    c.call('ordermode.add', { promo_id: await c.draft({ type: 10, bound: 1 }), favor_mode: 16, quota: [100], minus: [10], link: 'http://example.com/x.html' }),
+    c.call('ordermode.add', {
+      promo_id: await c.draft({ type: 10, bound: 1 }),
+      favor_mode: 16,
+      quota: [100],
+      minus: [10],
+      link: 'http://example.com/x.html',
+    }),
 };
 
 describe('every error code the reference can produce', () => {

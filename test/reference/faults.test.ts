@@ -96,7 +96,14 @@ async function activityModeAfter(c: TestClient, calls: readonly Record<string, u
 /** A gift promotion (main 50.0, one gift at `giftJd` given `giftNum` times) committed: answers commit. */
 async function giftCommit(c: TestClient, giftJd: string, giftNum: number): Promise<Answer> {
   const id = await draftOf(c, 4);
-  const added = await c.call('sku.add', { promo_id: id, sku_ids: [sku(40), sku(60)], jd_prices: ['50.0', giftJd], promo_prices: ['45.0', '1.0'], num: [1, giftNum], bind_type: [1, 2] });
+  const added = await c.call('sku.add', {
+    promo_id: id,
+    sku_ids: [sku(40), sku(60)],
+    jd_prices: ['50.0', giftJd],
+    promo_prices: ['45.0', '1.0'],
+    num: [1, giftNum],
+    bind_type: [1, 2],
+  });
   if (!succeeded(added)) throw new Error(`sku.add failed: ${added.raw}`);
   return c.call('commit', { promo_id: id });
 }
@@ -149,9 +156,11 @@ const PROBES = {
 
   // 5 min 30 s off either way is inside the 6-minute window.
   'skew-5-minutes': async (c) =>
-    succeeded(await c.call('list', {}, { timestampMs: FIXED - 330 * S })) && succeeded(await c.call('list', {}, { timestampMs: FIXED + 330 * S })),
+    succeeded(await c.call('list', {}, { timestampMs: FIXED - 330 * S })) &&
+    succeeded(await c.call('list', {}, { timestampMs: FIXED + 330 * S })),
 
-  'format-not-checked': async (c) => refusedWith(await c.call('list', {}, { format: 'xml' }), '6') && succeeded(await c.call('list', {}, { format: 'json' })),
+  'format-not-checked': async (c) =>
+    refusedWith(await c.call('list', {}, { format: 'xml' }), '6') && succeeded(await c.call('list', {}, { format: 'json' })),
 
   'version-not-checked': async (c) =>
     refusedWith(await c.call('list', {}, { v: '1.0' }), '5') && refusedWith(await c.call('list', {}, { v: '3.0' }), '5'),
@@ -177,7 +186,9 @@ const PROBES = {
     refusedWith(await c.send({ ...listParams(), timestamp: ts(FIXED - 3600 * S) }), '8'),
 
   'param-json-lenient': async (c) =>
-    refusedWith(await c.call('list', '[1]'), '3') && refusedWith(await c.call('list', '"page"'), '3') && refusedWith(await c.call('list', '{page:1'), '3'),
+    refusedWith(await c.call('list', '[1]'), '3') &&
+    refusedWith(await c.call('list', '"page"'), '3') &&
+    refusedWith(await c.call('list', '{page:1'), '3'),
 
   'param-json-empty-refused': async (c) => succeeded(await c.call('list', '{}')),
 
@@ -207,7 +218,8 @@ const PROBES = {
   },
 
   'wrong-type-system-exception': async (c) =>
-    refusedWith(await c.call('add', addFields({ name: 123 })), 'promo.name.invalid') && refusedWith(await c.call('add', addFields({ member: 'gold' })), 'promo.member.invalid'),
+    refusedWith(await c.call('add', addFields({ name: 123 })), 'promo.name.invalid') &&
+    refusedWith(await c.call('add', addFields({ member: 'gold' })), 'promo.member.invalid'),
 
   'sign-not-checked': async (c) => refusedWith(await c.send({ ...listParams(), sign: '0'.repeat(32) }), '12'),
 
@@ -254,7 +266,9 @@ const PROBES = {
 
   'drafts-visible': async (c) => {
     const id = await c.draft();
-    return refusedWith(await c.call('get', { promo_id: id }), 'promo.id.invalid') && field(body(await c.call('list', {})), 'total_count') === '0';
+    return (
+      refusedWith(await c.call('get', { promo_id: id }), 'promo.id.invalid') && field(body(await c.call('list', {})), 'total_count') === '0'
+    );
   },
 
   // A draft lives 30 minutes: alive at 1799 s, gone at 1801 s.
@@ -263,7 +277,10 @@ const PROBES = {
     await advance(c, id, 1799);
     if (!succeeded(await c.call('sku.add', skuBatch(id, 0, 1)))) return false;
     await advance(c, id, 2);
-    return refusedWith(await c.call('sku.add', skuBatch(id, 4, 5)), 'promoId.invalid') && refusedWith(await c.call('commit', { promo_id: id }), 'promo.id.invalid');
+    return (
+      refusedWith(await c.call('sku.add', skuBatch(id, 4, 5)), 'promoId.invalid') &&
+      refusedWith(await c.call('commit', { promo_id: id }), 'promo.id.invalid')
+    );
   },
 
   // The document advises committing within 30 minutes: a draft is kept that long.
@@ -274,7 +291,8 @@ const PROBES = {
   },
 
   'review-route-ignored': async (c) =>
-    (await statusOf(c, await c.promotion('single', { route: 'manual' }))) === '3' && (await statusOf(c, await c.promotion('single', { route: 'pending' }))) === '2',
+    (await statusOf(c, await c.promotion('single', { route: 'manual' }))) === '3' &&
+    (await statusOf(c, await c.promotion('single', { route: 'pending' }))) === '2',
 
   // Automatic review approves at once: 4 before begin_time.
   'auto-review-leaves-pending': async (c) => (await statusOf(c, await c.promotion('single', { beginInMs: DAY_MS }))) === '4',
@@ -289,10 +307,12 @@ const PROBES = {
 
   // ---------------------------------------------------------------- add
   'name-limit-11': async (c) =>
-    succeeded(await c.call('add', addFields({ name: '促'.repeat(10) }))) && refusedWith(await c.call('add', addFields({ name: '促'.repeat(11) })), 'promo.name.invalid'),
+    succeeded(await c.call('add', addFields({ name: '促'.repeat(10) }))) &&
+    refusedWith(await c.call('add', addFields({ name: '促'.repeat(11) })), 'promo.name.invalid'),
 
   'type-2-accepted': async (c) =>
-    succeeded(await c.call('add', addFields({ type: 4 }))) && refusedWith(await c.call('add', addFields({ type: 2 })), 'promo.type.invalid'),
+    succeeded(await c.call('add', addFields({ type: 4 }))) &&
+    refusedWith(await c.call('add', addFields({ type: 2 })), 'promo.type.invalid'),
 
   // begin_time exactly 180 days ahead is accepted, one minute later is refused.
   'begin-181-days-ahead': async (c) => {
@@ -309,13 +329,19 @@ const PROBES = {
   // end_time equal to now is not later than now.
   'end-in-past-accepted': async (c) => {
     const end = (t: number) => c.call('add', addFields({ begin_time: ts(FIXED - 120 * S), end_time: ts(t) }));
-    return succeeded(await end(FIXED + S)) && refusedWith(await end(FIXED), 'promo.endTime.invalid') && refusedWith(await end(FIXED - 60 * S), 'promo.endTime.invalid');
+    return (
+      succeeded(await end(FIXED + S)) &&
+      refusedWith(await end(FIXED), 'promo.endTime.invalid') &&
+      refusedWith(await end(FIXED - 60 * S), 'promo.endTime.invalid')
+    );
   },
 
   'window-181-days': async (c) => {
     const begin = FIXED + 3600 * S;
     const gap = (ms: number) => c.call('add', addFields({ begin_time: ts(begin), end_time: ts(begin + ms) }));
-    return succeeded(await gap(180 * DAY_MS)) && refusedWith(await gap(180 * DAY_MS + 60 * S), 'promo.time.invalid', 'promo.endTime.invalid');
+    return (
+      succeeded(await gap(180 * DAY_MS)) && refusedWith(await gap(180 * DAY_MS + 60 * S), 'promo.time.invalid', 'promo.endTime.invalid')
+    );
   },
 
   // No code is documented for a missing bound: any error answer keeps the rule.
@@ -323,14 +349,17 @@ const PROBES = {
     succeeded(await c.call('add', addFields({ type: 10, bound: 1 }))) && refused(await c.call('add', addFields({ type: 10 }))),
 
   'member-wrong-code': async (c) =>
-    succeeded(await c.call('add', addFields({ member: 56 }))) && refusedWith(await c.call('add', addFields({ member: 51 })), 'promo.member.invalid'),
+    succeeded(await c.call('add', addFields({ member: 56 }))) &&
+    refusedWith(await c.call('add', addFields({ member: 51 })), 'promo.member.invalid'),
 
   'slogan-limit-51': async (c) =>
-    succeeded(await c.call('add', addFields({ slogan: '满'.repeat(50) }))) && refusedWith(await c.call('add', addFields({ slogan: '满'.repeat(51) })), 'promo.slogan.invalid'),
+    succeeded(await c.call('add', addFields({ slogan: '满'.repeat(50) }))) &&
+    refusedWith(await c.call('add', addFields({ slogan: '满'.repeat(51) })), 'promo.slogan.invalid'),
 
   // 66 Chinese characters are 198 UTF-8 bytes, 67 are 201.
   'comment-counted-in-characters': async (c) =>
-    succeeded(await c.call('add', addFields({ comment: '备'.repeat(66) }))) && refusedWith(await c.call('add', addFields({ comment: '备'.repeat(67) })), 'promo.comment.invalid'),
+    succeeded(await c.call('add', addFields({ comment: '备'.repeat(66) }))) &&
+    refusedWith(await c.call('add', addFields({ comment: '备'.repeat(67) })), 'promo.comment.invalid'),
 
   'add-answers-no-promo-id': async (c) => {
     const a = await c.call('add', addFields());
@@ -355,24 +384,43 @@ const PROBES = {
 
   'num-bound-negative': async (c) => {
     const id = await draftOf(c, 1);
-    return succeeded(await c.call('activitymode.add', { promo_id: id, num_bound: 0 })) &&
-      refusedWith(await c.call('activitymode.add', { promo_id: id, num_bound: -1 }), 'actvitymode.invalid', 'param.error');
+    return (
+      succeeded(await c.call('activitymode.add', { promo_id: id, num_bound: 0 })) &&
+      refusedWith(await c.call('activitymode.add', { promo_id: id, num_bound: -1 }), 'actvitymode.invalid', 'param.error')
+    );
   },
 
   'freq-bound-ignored': async (c) =>
-    sameRule(await activityModeAfter(c, [{ freq_bound: 1, per_max_num: 5, per_min_num: 2 }]), { freq_bound: '1', per_max_num: '1', per_min_num: '1' }),
+    sameRule(await activityModeAfter(c, [{ freq_bound: 1, per_max_num: 5, per_min_num: 2 }]), {
+      freq_bound: '1',
+      per_max_num: '1',
+      per_min_num: '1',
+    }),
 
   'gift-per-min-unbounded': async (c) => {
     const id = await draftOf(c, 4);
-    return succeeded(await c.call('activitymode.add', { promo_id: id, per_min_num: 10 })) &&
-      refusedWith(await c.call('activitymode.add', { promo_id: id, per_min_num: 11 }), 'actvitymode.invalid', 'param.error');
+    return (
+      succeeded(await c.call('activitymode.add', { promo_id: id, per_min_num: 10 })) &&
+      refusedWith(await c.call('activitymode.add', { promo_id: id, per_min_num: 11 }), 'actvitymode.invalid', 'param.error')
+    );
   },
 
   'activitymode-first-call-holds': async (c) =>
-    sameRule(await activityModeAfter(c, [{ num_bound: 5, per_max_num: 3 }, { num_bound: 7, per_max_num: 4 }]), { num_bound: '7', per_max_num: '4' }),
+    sameRule(
+      await activityModeAfter(c, [
+        { num_bound: 5, per_max_num: 3 },
+        { num_bound: 7, per_max_num: 4 },
+      ]),
+      { num_bound: '7', per_max_num: '4' },
+    ),
 
   'activitymode-get-defaults': async (c) =>
-    sameRule(await activityModeAfter(c, [{ num_bound: 5, freq_bound: 0, per_max_num: 3, per_min_num: 2 }]), { num_bound: '5', freq_bound: '0', per_max_num: '3', per_min_num: '2' }),
+    sameRule(await activityModeAfter(c, [{ num_bound: 5, freq_bound: 0, per_max_num: 3, per_min_num: 2 }]), {
+      num_bound: '5',
+      freq_bound: '0',
+      per_max_num: '3',
+      per_min_num: '2',
+    }),
 
   // ---------------------------------------------------------------- prop
   'prop-any-promotion-type': async (c) =>
@@ -386,8 +434,10 @@ const PROBES = {
 
   'prop-num-any': async (c) => {
     const id = await draftOf(c, 1);
-    return succeeded(await c.call('prop.add', { promo_id: id, type: [4], num: [20], used_way: [2] })) &&
-      refusedWith(await c.call('prop.add', { promo_id: id, type: [4], num: [15], used_way: [2] }), 'prop.num.invalid');
+    return (
+      succeeded(await c.call('prop.add', { promo_id: id, type: [4], num: [20], used_way: [2] })) &&
+      refusedWith(await c.call('prop.add', { promo_id: id, type: [4], num: [15], used_way: [2] }), 'prop.num.invalid')
+    );
   },
 
   'prop-used-way-any': async (c) =>
@@ -420,7 +470,16 @@ const PROBES = {
   // SKUs of one product share one seq.
   'bundle-seq-per-sku': async (c) => {
     const id = await draftOf(c, 6);
-    return refusedWith(await c.call('sku.add', { promo_id: id, sku_ids: [sku(40), sku(41)], jd_prices: [jdPrice(40), jdPrice(41)], promo_prices: ['1.0', '1.0'], seq: [1, 2] }), 'sku.seq.invalid');
+    return refusedWith(
+      await c.call('sku.add', {
+        promo_id: id,
+        sku_ids: [sku(40), sku(41)],
+        jd_prices: [jdPrice(40), jdPrice(41)],
+        promo_prices: ['1.0', '1.0'],
+        seq: [1, 2],
+      }),
+      'sku.seq.invalid',
+    );
   },
 
   'bundle-seq-8': async (c) => {
@@ -432,15 +491,24 @@ const PROBES = {
   'gift-num-4': async (c) => {
     const id = await draftOf(c, 4);
     const gifts = (n: number) =>
-      c.call('sku.add', { promo_id: id, sku_ids: [sku(40), sku(0)], jd_prices: ['50.0', '10.0'], promo_prices: ['45.0', '1.0'], num: [1, n], bind_type: [1, 2] });
+      c.call('sku.add', {
+        promo_id: id,
+        sku_ids: [sku(40), sku(0)],
+        jd_prices: ['50.0', '10.0'],
+        promo_prices: ['45.0', '1.0'],
+        num: [1, n],
+        bind_type: [1, 2],
+      });
     return succeeded(await gifts(3)) && refusedWith(await gifts(4), 'sku.num.invalid', 'gift.num.invalid');
   },
 
   // Gifts worth exactly the lowest main JD price (2 × 25.0 = 50.0) are not below it.
-  'gift-price-unchecked': async (c) => succeeded(await giftCommit(c, '25.0', 1)) && refusedWith(await giftCommit(c, '25.0', 2), 'gift.price.invalid'),
+  'gift-price-unchecked': async (c) =>
+    succeeded(await giftCommit(c, '25.0', 1)) && refusedWith(await giftCommit(c, '25.0', 2), 'gift.price.invalid'),
 
   // The gift total is Σ jd_price × num: 2 × 20.0 = 40.0 is below 50.0, 3 × 20.0 = 60.0 is not.
-  'gift-total-counts-max-num': async (c) => succeeded(await giftCommit(c, '20.0', 2)) && refusedWith(await giftCommit(c, '20.0', 3), 'gift.price.invalid'),
+  'gift-total-counts-max-num': async (c) =>
+    succeeded(await giftCommit(c, '20.0', 2)) && refusedWith(await giftCommit(c, '20.0', 3), 'gift.price.invalid'),
 
   'jd-price-two-decimals': async (c) => {
     const id = await draftOf(c, 1);
@@ -466,14 +534,19 @@ const PROBES = {
 
   'bundle-promo-price-optional': async (c) => {
     const id = await draftOf(c, 6);
-    return refusedWith(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], seq: [1] }), 'sku.promoPrice.invalid') &&
-      succeeded(await c.call('sku.add', { ...skuBatch(id, 0, 1), seq: [1] }));
+    return (
+      refusedWith(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], seq: [1] }), 'sku.promoPrice.invalid') &&
+      succeeded(await c.call('sku.add', { ...skuBatch(id, 0, 1), seq: [1] }))
+    );
   },
 
   'gift-return-price-optional': async (c) => {
     const id = await draftOf(c, 4);
     const gifts = { promo_id: id, sku_ids: [sku(40), sku(0)], jd_prices: ['50.0', '10.0'], num: [1, 1], bind_type: [1, 2] };
-    return refusedWith(await c.call('sku.add', gifts), 'sku.promoPrice.invalid') && succeeded(await c.call('sku.add', { ...gifts, promo_prices: ['45.0', '1.0'] }));
+    return (
+      refusedWith(await c.call('sku.add', gifts), 'sku.promoPrice.invalid') &&
+      succeeded(await c.call('sku.add', { ...gifts, promo_prices: ['45.0', '1.0'] }))
+    );
   },
 
   // SKUs without promo price need a prop: refused at commit without one (any error), committed with one.
@@ -490,9 +563,11 @@ const PROBES = {
   'gift-bind-type-anywhere': async (c) => {
     const single = await draftOf(c, 1);
     const bundle = await draftOf(c, 6);
-    return refused(await c.call('sku.add', { ...skuBatch(single, 0, 1), bind_type: [2] })) &&
+    return (
+      refused(await c.call('sku.add', { ...skuBatch(single, 0, 1), bind_type: [2] })) &&
       refused(await c.call('sku.add', { ...skuBatch(bundle, 0, 1), seq: [1], bind_type: [2] })) &&
-      succeeded(await c.call('sku.add', { ...skuBatch(await draftOf(c, 10), 0, 1), bind_type: [2] }));
+      succeeded(await c.call('sku.add', { ...skuBatch(await draftOf(c, 10), 0, 1), bind_type: [2] }))
+    );
   },
 
   // The second sku.add of the same SKU replaces its entry.
@@ -513,20 +588,33 @@ const PROBES = {
   },
 
   'invalid-skus-kept': async (c) => {
-    const a = await c.call('sku.add', { promo_id: await draftOf(c, 1), sku_ids: [sku(0), 99_999_999], jd_prices: ['10.0', '5.0'], promo_prices: ['9.0', '4.0'] });
+    const a = await c.call('sku.add', {
+      promo_id: await draftOf(c, 1),
+      sku_ids: [sku(0), 99_999_999],
+      jd_prices: ['10.0', '5.0'],
+      promo_prices: ['9.0', '4.0'],
+    });
     const ids = list(body(a), 'ids').map(String);
     return ids.length === 1 && ids[0] === String(sku(0));
   },
 
   // Dropped or refused, never answered back (无效的SKU会被剔除).
   'invalid-sku-ids-kept': async (c) => {
-    const a = await c.call('sku.add', { promo_id: await draftOf(c, 1), sku_ids: [sku(0), 0], jd_prices: ['10.0', '5.0'], promo_prices: ['9.0', '4.0'] });
+    const a = await c.call('sku.add', {
+      promo_id: await draftOf(c, 1),
+      sku_ids: [sku(0), 0],
+      jd_prices: ['10.0', '5.0'],
+      promo_prices: ['9.0', '4.0'],
+    });
     return refused(a) || !list(body(a), 'ids').map(String).includes('0');
   },
 
   'sku-list-size-11': async (c) => {
     const id = await c.promotion('single');
-    return succeeded(await c.call('sku.list', { promo_id: id, size: 10 })) && refusedWith(await c.call('sku.list', { promo_id: id, size: 11 }), 'param.error');
+    return (
+      succeeded(await c.call('sku.list', { promo_id: id, size: 10 })) &&
+      refusedWith(await c.call('sku.list', { promo_id: id, size: 11 }), 'param.error')
+    );
   },
 
   // ---------------------------------------------------------------- commit and the status machine
@@ -535,10 +623,19 @@ const PROBES = {
   // An empty single-item draft, and a gift draft holding only a gift, have no main SKU.
   'commit-without-main-sku': async (c) => {
     const giftOnly = await draftOf(c, 4);
-    const added = await c.call('sku.add', { promo_id: giftOnly, sku_ids: [sku(60)], jd_prices: ['25.0'], promo_prices: ['1.0'], num: [1], bind_type: [2] });
-    return succeeded(added) &&
+    const added = await c.call('sku.add', {
+      promo_id: giftOnly,
+      sku_ids: [sku(60)],
+      jd_prices: ['25.0'],
+      promo_prices: ['1.0'],
+      num: [1],
+      bind_type: [2],
+    });
+    return (
+      succeeded(added) &&
       refusedWith(await c.call('commit', { promo_id: await draftOf(c, 1) }), 'promo.sku.invalid') &&
-      refusedWith(await c.call('commit', { promo_id: giftOnly }), 'promo.sku.invalid');
+      refusedWith(await c.call('commit', { promo_id: giftOnly }), 'promo.sku.invalid')
+    );
   },
 
   'order-total-without-rule': async (c) => {
@@ -556,14 +653,22 @@ const PROBES = {
 
   'check-status-5-accepted': async (c) => {
     const id = await c.promotion('single', { route: 'manual' });
-    return refusedWith(await c.call('check', { promo_id: id, status: 5 }), 'param.error') && succeeded(await c.call('check', { promo_id: id, status: 1 }));
+    return (
+      refusedWith(await c.call('check', { promo_id: id, status: 5 }), 'param.error') &&
+      succeeded(await c.call('check', { promo_id: id, status: 1 }))
+    );
   },
 
   // One second past end_time (7 days after the fixed now) every state change answers promo.end.
   'ended-still-mutable': async (c) => {
     const id = await c.promotion('single');
     await advance(c, id, 7 * 86_400 + 1);
-    for (const [method, extra] of [['check', { status: 4 }], ['suspend', {}], ['resume', {}], ['delete', {}]] as const) {
+    for (const [method, extra] of [
+      ['check', { status: 4 }],
+      ['suspend', {}],
+      ['resume', {}],
+      ['delete', {}],
+    ] as const) {
       if (!refusedWith(await c.call(method, { promo_id: id, ...extra }), 'promo.end')) return false;
     }
     return true;
@@ -580,7 +685,10 @@ const PROBES = {
     await setStatus(c, forced, 7);
     const paused = await c.promotion('single');
     if (!succeeded(await c.call('suspend', { promo_id: paused }))) return false;
-    return refusedWith(await c.call('resume', { promo_id: forced }), 'promo.non.delete') && succeeded(await c.call('resume', { promo_id: paused }));
+    return (
+      refusedWith(await c.call('resume', { promo_id: forced }), 'promo.non.delete') &&
+      succeeded(await c.call('resume', { promo_id: paused }))
+    );
   },
 
   // In effect (5) cannot be resumed; suspended (6) can.
@@ -588,7 +696,10 @@ const PROBES = {
     const running = await c.promotion('single');
     const paused = await c.promotion('single');
     if (!succeeded(await c.call('suspend', { promo_id: paused }))) return false;
-    return refusedWith(await c.call('resume', { promo_id: running }), 'promo.non.delete') && succeeded(await c.call('resume', { promo_id: paused }));
+    return (
+      refusedWith(await c.call('resume', { promo_id: running }), 'promo.non.delete') &&
+      succeeded(await c.call('resume', { promo_id: paused }))
+    );
   },
 
   // Approved, not yet begun (4) cannot be deleted; in effect (5) can.
@@ -606,7 +717,15 @@ const PROBES = {
     const fields = { name: '满减促销', slogan: '全场满减', comment: '备注', member: 56 };
     const id = await c.promotion('single', { fields });
     const vo = field(body(await c.call('get', { promo_id: id })), 'promotion_v_o');
-    return sameRule(vo, { promo_id: String(id), name: fields.name, type: '1', slogan: fields.slogan, comment: fields.comment, member: '56', status: '5' });
+    return sameRule(vo, {
+      promo_id: String(id),
+      name: fields.name,
+      type: '1',
+      slogan: fields.slogan,
+      comment: fields.comment,
+      member: '56',
+      status: '5',
+    });
   },
 
   // 11 promotions in a fresh store: the first page holds 10, total_count says 11.
@@ -635,14 +754,23 @@ const PROBES = {
 
   // ---------------------------------------------------------------- ordermode
   'ordermode-any-type': async (c) =>
-    refusedWith(await c.call('ordermode.add', { promo_id: await draftOf(c, 1), favor_mode: 16, quota: [100], minus: [10] }), 'promo.type.invalid'),
+    refusedWith(
+      await c.call('ordermode.add', { promo_id: await draftOf(c, 1), favor_mode: 16, quota: [100], minus: [10] }),
+      'promo.type.invalid',
+    ),
 
   'favor-mode-7-accepted': async (c) =>
     orderMode(c, { favor_mode: 16, quota: [100], minus: [10] }, { favor_mode: 7, quota: [100], minus: [10] }, 'promo.favorMode.invalid'),
 
   // Buy 6 get ⌊6/3⌋ = 2 free at most.
   'mode6-rate-over-third': async (c) =>
-    orderMode(c, { favor_mode: 6, quota: [6], rate: [2] }, { favor_mode: 6, quota: [6], rate: [3] }, 'ordermode.rate.invalid', 'ordermode.quota.invalid'),
+    orderMode(
+      c,
+      { favor_mode: 6, quota: [6], rate: [2] },
+      { favor_mode: 6, quota: [6], rate: [3] },
+      'ordermode.rate.invalid',
+      'ordermode.quota.invalid',
+    ),
 
   'mode13-rate-6': async (c) =>
     orderMode(c, { favor_mode: 13, quota: [99.9], rate: [5] }, { favor_mode: 13, quota: [99.9], rate: [6] }, 'ordermode.rate.invalid'),
@@ -666,7 +794,12 @@ const PROBES = {
   'mode16-minus-required': async (c) => {
     const id = await draftOf(c, 10);
     if (!succeeded(await c.call('ordermode.add', { promo_id: id, favor_mode: 16, quota: [1000] }))) return false;
-    if (!succeeded(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(8)], jd_prices: [jdPrice(0), jdPrice(8)], bind_type: [1, 2] }))) return false;
+    if (
+      !succeeded(
+        await c.call('sku.add', { promo_id: id, sku_ids: [sku(0), sku(8)], jd_prices: [jdPrice(0), jdPrice(8)], bind_type: [1, 2] }),
+      )
+    )
+      return false;
     return succeeded(await c.call('commit', { promo_id: id }));
   },
 

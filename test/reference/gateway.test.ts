@@ -146,8 +146,12 @@ describe('JOS gateway: hostile requests never give a 500 (JOS-REF-02)', () => {
   });
 
   it('answers wrong types and unknown fields with the parameter codes', async () => {
-    expect(outcome(await c.call('add', { name: 12, type: 1, begin_time: ts(Date.now()), end_time: ts(Date.now() + 3_600_000) }))).toBe('promo.name.invalid');
-    expect(outcome(await c.call('add', { name: 'x', type: 'one', begin_time: ts(Date.now()), end_time: ts(Date.now() + 3_600_000) }))).toBe('promo.type.invalid');
+    expect(outcome(await c.call('add', { name: 12, type: 1, begin_time: ts(Date.now()), end_time: ts(Date.now() + 3_600_000) }))).toBe(
+      'promo.name.invalid',
+    );
+    expect(outcome(await c.call('add', { name: 'x', type: 'one', begin_time: ts(Date.now()), end_time: ts(Date.now() + 3_600_000) }))).toBe(
+      'promo.type.invalid',
+    );
     expect(outcome(await c.call('get', { promo_id: { nested: true } }))).toBe('promo.id.invalid');
     // An undeclared field is ignored (JOS-REF-04): the unknown promotion answers its own code.
     expect(outcome(await c.call('get', { promo_id: 1, surprise: 'field' }))).toBe('promo.id.invalid');
@@ -156,9 +160,17 @@ describe('JOS gateway: hostile requests never give a 500 (JOS-REF-02)', () => {
   });
 
   it('keeps serving after a thousand hostile requests', async () => {
-    const bodies = Array.from({ length: 1000 }, (_, i) => `method=${'m'.repeat(i % 50)}&360buy_param_json=${encodeURIComponent('{'.repeat(i % 7))}`);
+    const bodies = Array.from(
+      { length: 1000 },
+      (_, i) => `method=${'m'.repeat(i % 50)}&360buy_param_json=${encodeURIComponent('{'.repeat(i % 7))}`,
+    );
     for (const payload of bodies) {
-      const res = await c.app.inject({ method: 'POST', url: '/routerjson', payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const res = await c.app.inject({
+        method: 'POST',
+        url: '/routerjson',
+        payload,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(res.statusCode).toBe(200);
     }
     expect((await c.call('list', {})).kind).toBe('success');

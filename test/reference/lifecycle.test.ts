@@ -25,7 +25,16 @@ describe('creation flow (JDP-FLOW-01 … 03, JDP-GET-01)', () => {
     const c = createTestClient();
     const begin = ts(Date.now() - 60_000);
     const end = ts(Date.now() + 3 * DAY_MS);
-    const add = await checked(c, 'add', { name: '双十一大促', type: 1, begin_time: begin, end_time: end, member: 62, slogan: '全场九折', comment: '备注', bound: 3 });
+    const add = await checked(c, 'add', {
+      name: '双十一大促',
+      type: 1,
+      begin_time: begin,
+      end_time: end,
+      member: 62,
+      slogan: '全场九折',
+      comment: '备注',
+      bound: 3,
+    });
     const id = Number(add['promo_id']);
     await checked(c, 'activitymode.add', { promo_id: id, num_bound: 100, per_max_num: 5, per_min_num: 1 });
     await checked(c, 'prop.add', { promo_id: id, type: '4', num: '20', used_way: '2' });
@@ -49,7 +58,14 @@ describe('creation flow (JDP-FLOW-01 … 03, JDP-GET-01)', () => {
     const skus = await checked(c, 'sku.list', { promo_id: id, page: 1, size: 10 });
     expect(skus['total_count']).toBe('3');
     const third = (skus['promo_sku_v_o_s'] as { promo_sku_v_o: Record<string, string> }[])[2]!.promo_sku_v_o;
-    expect(third).toMatchObject({ sku_id: String(sku(2)), jd_price: '10.2', promo_price: '9.9', ware_id: '5001', item_num: 'PP-0001-3', sku_name: '测试商品1-规格3' });
+    expect(third).toMatchObject({
+      sku_id: String(sku(2)),
+      jd_price: '10.2',
+      promo_price: '9.9',
+      ware_id: '5001',
+      item_num: 'PP-0001-3',
+      sku_name: '测试商品1-规格3',
+    });
     // Single-item SKUs without a promo price default to the jd price.
     const first = (skus['promo_sku_v_o_s'] as { promo_sku_v_o: Record<string, string> }[])[0]!.promo_sku_v_o;
     expect(first['promo_price']).toBe('10.0');
@@ -89,7 +105,9 @@ describe('creation flow (JDP-FLOW-01 … 03, JDP-GET-01)', () => {
   it('methods that build a promotion refuse committed ones (JDP-REF-03)', async () => {
     const c = createTestClient();
     const id = await c.promotion();
-    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(9)], jd_prices: ['12.1'], promo_prices: ['11.0'] }))).toBe('promoId.invalid');
+    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(9)], jd_prices: ['12.1'], promo_prices: ['11.0'] }))).toBe(
+      'promoId.invalid',
+    );
     expect(outcome(await c.call('commit', { promo_id: id }))).toBe('promo.id.invalid');
   });
 });
@@ -230,17 +248,28 @@ describe('SKUs (JDP-SKU-01 … 09)', () => {
   it('takes its catalogue from the options: other SKUs are dropped, names answered from it', async () => {
     const c = createTestClient({ catalogue: [{ skuId: 777, wareId: 7, name: '红星二锅头', itemNum: '456', jdPriceFen: 2000 }] });
     const id = await c.draft();
-    const b = await checked(c, 'sku.add', { promo_id: id, sku_ids: [777, sku(0)], jd_prices: ['20.0', '10.0'], promo_prices: ['18.8', '9.0'] });
+    const b = await checked(c, 'sku.add', {
+      promo_id: id,
+      sku_ids: [777, sku(0)],
+      jd_prices: ['20.0', '10.0'],
+      promo_prices: ['18.8', '9.0'],
+    });
     expect(b['ids']).toEqual(['777']);
     body(await c.call('commit', { promo_id: id }));
-    const vo = ((await checked(c, 'sku.list', { promo_id: id }))['promo_sku_v_o_s'] as { promo_sku_v_o: Record<string, string> }[])[0]!.promo_sku_v_o;
+    const vo = ((await checked(c, 'sku.list', { promo_id: id }))['promo_sku_v_o_s'] as { promo_sku_v_o: Record<string, string> }[])[0]!
+      .promo_sku_v_o;
     expect(vo).toMatchObject({ sku_name: '红星二锅头', item_num: '456', ware_id: '7', promo_price: '18.8' });
   });
 
   it('drops SKUs not in the catalogue and answers the accepted ones (JDP-SKU-09)', async () => {
     const c = createTestClient();
     const id = await c.draft();
-    const b = await checked(c, 'sku.add', { promo_id: id, sku_ids: [sku(0), 99, sku(1)], jd_prices: ['10.0', '1.0', '10.1'], promo_prices: ['9.0', '0.5', '9.0'] });
+    const b = await checked(c, 'sku.add', {
+      promo_id: id,
+      sku_ids: [sku(0), 99, sku(1)],
+      jd_prices: ['10.0', '1.0', '10.1'],
+      promo_prices: ['9.0', '0.5', '9.0'],
+    });
     expect(b['ids']).toEqual([String(sku(0)), String(sku(1))]);
   });
 
@@ -266,13 +295,21 @@ describe('SKUs (JDP-SKU-01 … 09)', () => {
     const c = createTestClient();
     const id = await c.draft({ type: 6 });
     const add = (skus: number[], seqs: number[]) =>
-      c.call('sku.add', { promo_id: id, sku_ids: skus.map(sku), jd_prices: skus.map(() => '99.0'), promo_prices: skus.map(() => '90.0'), seq: seqs });
+      c.call('sku.add', {
+        promo_id: id,
+        sku_ids: skus.map(sku),
+        jd_prices: skus.map(() => '99.0'),
+        promo_prices: skus.map(() => '90.0'),
+        seq: seqs,
+      });
     expect(outcome(await add([0, 1], [1, 2]))).toBe('sku.seq.invalid');
     expect(outcome(await add([0, 1, 4, 8, 12, 16, 20, 24], [1, 1, 2, 3, 4, 5, 6, 7]))).toBe('success');
     expect(outcome(await add([28], [7]))).toBe('sku.seq.invalid');
     expect(outcome(await add([2], [3]))).toBe('sku.seq.invalid');
     expect(outcome(await add([2], [1]))).toBe('success');
-    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(3)], jd_prices: ['10.0'], seq: [1] }))).toBe('sku.promoPrice.invalid');
+    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(3)], jd_prices: ['10.0'], seq: [1] }))).toBe(
+      'sku.promoPrice.invalid',
+    );
     expect(outcome(await c.call('commit', { promo_id: id }))).toBe('success');
   });
 
@@ -280,8 +317,23 @@ describe('SKUs (JDP-SKU-01 … 09)', () => {
     const c = createTestClient();
     const id = await c.draft({ type: 4 });
     const gifts = [0, 1, 2, 3, 4, 5].map(sku);
-    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: gifts, jd_prices: gifts.map(() => '1.0'), promo_prices: gifts.map(() => '0.5'), num: gifts.map(() => 1), bind_type: gifts.map(() => 2) }))).toBe('gift.num.invalid');
-    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['1.0'], num: [3], bind_type: [2] }))).toBe('success');
+    expect(
+      outcome(
+        await c.call('sku.add', {
+          promo_id: id,
+          sku_ids: gifts,
+          jd_prices: gifts.map(() => '1.0'),
+          promo_prices: gifts.map(() => '0.5'),
+          num: gifts.map(() => 1),
+          bind_type: gifts.map(() => 2),
+        }),
+      ),
+    ).toBe('gift.num.invalid');
+    expect(
+      outcome(
+        await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['1.0'], num: [3], bind_type: [2] }),
+      ),
+    ).toBe('success');
     // Gift total 3 × 10.0 = 30.0 against a main SKU of 30.0: not below.
     expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(80)], jd_prices: ['30.0'], bind_type: [1] }))).toBe('success');
     expect(outcome(await c.call('commit', { promo_id: id }))).toBe('gift.price.invalid');
@@ -291,19 +343,36 @@ describe('SKUs (JDP-SKU-01 … 09)', () => {
 
   it('gift SKUs are only for gift and order-total promotions (JDP-SKU-08)', async () => {
     const c = createTestClient();
-    expect(outcome(await c.call('sku.add', { promo_id: await c.draft(), sku_ids: [sku(0)], jd_prices: ['10.0'], promo_prices: ['9.0'], bind_type: [2] }))).toBe('param.error');
-    expect(outcome(await c.call('sku.add', { promo_id: await c.draft(), sku_ids: [sku(0)], jd_prices: ['10.0'], bind_type: [3] }))).toBe('param.error');
+    expect(
+      outcome(
+        await c.call('sku.add', {
+          promo_id: await c.draft(),
+          sku_ids: [sku(0)],
+          jd_prices: ['10.0'],
+          promo_prices: ['9.0'],
+          bind_type: [2],
+        }),
+      ),
+    ).toBe('param.error');
+    expect(outcome(await c.call('sku.add', { promo_id: await c.draft(), sku_ids: [sku(0)], jd_prices: ['10.0'], bind_type: [3] }))).toBe(
+      'param.error',
+    );
   });
 
   it('prices: one decimal place, promo below jd, amounts kept exact in fen (JDP-SKU-06, 07)', async () => {
     const c = createTestClient();
     const id = await c.draft();
     expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: [10.15] }))).toBe('sku.jdPrice.invalid');
-    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['0.3'], promo_prices: ['0.2'] }))).toBe('success');
-    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(1)], jd_prices: ['0.3'], promo_prices: ['0.3'] }))).toBe('sku.promoPrice.invalid');
+    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['0.3'], promo_prices: ['0.2'] }))).toBe(
+      'success',
+    );
+    expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(1)], jd_prices: ['0.3'], promo_prices: ['0.3'] }))).toBe(
+      'sku.promoPrice.invalid',
+    );
     expect(outcome(await c.call('sku.add', { promo_id: id, sku_ids: [sku(1), sku(2)], jd_prices: ['1.0'] }))).toBe('param.error');
     body(await c.call('commit', { promo_id: id }));
-    const vo = ((await checked(c, 'sku.list', { promo_id: id }))['promo_sku_v_o_s'] as { promo_sku_v_o: Record<string, string> }[])[0]!.promo_sku_v_o;
+    const vo = ((await checked(c, 'sku.list', { promo_id: id }))['promo_sku_v_o_s'] as { promo_sku_v_o: Record<string, string> }[])[0]!
+      .promo_sku_v_o;
     expect([vo['jd_price'], vo['promo_price']]).toEqual(['0.3', '0.2']);
   });
 });
@@ -336,8 +405,12 @@ describe('activity rules and props (JDP-AM-*, JDP-PROP-*)', () => {
     await checked(c, 'prop.add', { promo_id: id, type: [4], num: [50], used_way: [2] });
     await c.call('sku.add', { promo_id: id, sku_ids: [sku(0)], jd_prices: ['10.0'] });
     body(await c.call('commit', { promo_id: id }));
-    expect((await checked(c, 'prop.list', { promo_id: id }))['promo_prop_v_o_s']).toEqual([{ promo_id: String(id), type: '4', num: '50', used_way: '2' }]);
-    expect(outcome(await c.call('prop.add', { promo_id: await c.draft({ type: 4 }), type: [4], num: [20], used_way: [2] }))).toBe('promo.type.invalid');
+    expect((await checked(c, 'prop.list', { promo_id: id }))['promo_prop_v_o_s']).toEqual([
+      { promo_id: String(id), type: '4', num: '50', used_way: '2' },
+    ]);
+    expect(outcome(await c.call('prop.add', { promo_id: await c.draft({ type: 4 }), type: [4], num: [20], used_way: [2] }))).toBe(
+      'promo.type.invalid',
+    );
   });
 });
 
@@ -383,7 +456,9 @@ describe('order rules (JDP-OM-*)', () => {
   it('M yuan for N items only with bound 1 (JDP-OM-04); only order-total promotions (JDP-OM-01)', async () => {
     const c = createTestClient();
     expect(await om(c, { favor_mode: 13, quota: [99], rate: [3] }, 2)).toBe('promo.favorMode.invalid');
-    expect(outcome(await c.call('ordermode.add', { promo_id: await c.draft(), favor_mode: 16, quota: [100], minus: [10] }))).toBe('promo.type.invalid');
+    expect(outcome(await c.call('ordermode.add', { promo_id: await c.draft(), favor_mode: 16, quota: [100], minus: [10] }))).toBe(
+      'promo.type.invalid',
+    );
   });
 
   it('spend-M gifts are checked at commit: plus needs a gift, the gift between plus and quota (JDP-OM-06)', async () => {
@@ -402,10 +477,24 @@ describe('order rules (JDP-OM-*)', () => {
     await c.call('sku.add', { promo_id: gifted, sku_ids: [sku(0), sku(40)], jd_prices: ['10.0', '20.0'], bind_type: [1, 2] });
     await c.call('ordermode.add', { promo_id: gifted, favor_mode: 16, quota: [100], plus: [20] });
     expect(outcome(await c.call('commit', { promo_id: gifted }))).toBe('gift.price.invalid');
-    await c.call('ordermode.add', { promo_id: gifted, favor_mode: 16, quota: [100], plus: [19], link: 'http://mall.jd.com/test-1234.html' });
+    await c.call('ordermode.add', {
+      promo_id: gifted,
+      favor_mode: 16,
+      quota: [100],
+      plus: [19],
+      link: 'http://mall.jd.com/test-1234.html',
+    });
     expect(outcome(await c.call('commit', { promo_id: gifted }))).toBe('success');
     expect((await checked(c, 'ordermode.list', { promo_id: gifted }))['promo_order_mode_v_os']).toEqual([
-      { promo_id: String(gifted), favor_mode: '16', quota: '100', rate: '', plus: '19', minus: '', link: 'http://mall.jd.com/test-1234.html' },
+      {
+        promo_id: String(gifted),
+        favor_mode: '16',
+        quota: '100',
+        rate: '',
+        plus: '19',
+        minus: '',
+        link: 'http://mall.jd.com/test-1234.html',
+      },
     ]);
   });
 

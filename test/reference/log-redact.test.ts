@@ -39,7 +39,12 @@ describe('reference request log redaction', () => {
   it('redacts a form request', async () => {
     const { app, lines } = logged();
     const p = params();
-    await app.inject({ method: 'POST', url: '/routerjson', payload: toFormBody(p), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await app.inject({
+      method: 'POST',
+      url: '/routerjson',
+      payload: toFormBody(p),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assertClean(lines, p['sign']!);
   });
 
@@ -48,14 +53,22 @@ describe('reference request log redaction', () => {
     const p = params();
     const query = toFormBody({ access_token: p['access_token']!, sign: p['sign']!, method: p['method']! });
     const { access_token: _a, sign: _s, ...rest } = p;
-    await app.inject({ method: 'POST', url: `/routerjson?${query}`, payload: toFormBody(rest), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await app.inject({
+      method: 'POST',
+      url: `/routerjson?${query}`,
+      payload: toFormBody(rest),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assertClean(lines, p['sign']!);
   });
 
   it('redacts the secret and sign in a not-found URL and a secret sent as a parameter', async () => {
     const { app, lines } = logged();
     await app.inject({ method: 'GET', url: `/nowhere?sign=ABCDEF0123&method=${METHOD}&x=${encodeURIComponent(SECRET)}` });
-    await app.inject({ method: 'GET', url: `/routerjson?method=${METHOD}&app_secret=${encodeURIComponent(SECRET)}&timestamp=${encodeURIComponent(formatJosTimestamp(Date.now()))}` });
+    await app.inject({
+      method: 'GET',
+      url: `/routerjson?method=${METHOD}&app_secret=${encodeURIComponent(SECRET)}&timestamp=${encodeURIComponent(formatJosTimestamp(Date.now()))}`,
+    });
     assertClean(lines, 'ABCDEF0123');
   });
 
@@ -92,7 +105,12 @@ describe('reference request log: parameters left out (JOS-REF-04)', () => {
       credentials: CREDS,
       timestampMs: Date.now(),
     });
-    const res = await app.inject({ method: 'POST', url: '/routerjson', payload: toFormBody(p), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/routerjson',
+      payload: toFormBody(p),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(200);
     const err = (JSON.parse(res.body) as { error_response: { code: string; en_desc: string } }).error_response;
     expect(err.code).toBe('promoId.invalid');
@@ -103,7 +121,12 @@ describe('reference request log: parameters left out (JOS-REF-04)', () => {
 
   it('refuses them under strictParams, as it did before', async () => {
     const app = buildServer({ credentials: CREDS, strictParams: true });
-    const p = buildJosParams({ method: 'jingdong.seller.promotion.list', app: { favor_mode: '', page: 1 }, credentials: CREDS, timestampMs: Date.now() });
+    const p = buildJosParams({
+      method: 'jingdong.seller.promotion.list',
+      app: { favor_mode: '', page: 1 },
+      credentials: CREDS,
+      timestampMs: Date.now(),
+    });
     const res = await app.inject({ method: 'GET', url: `/routerjson?${toFormBody(p)}` });
     expect(JSON.parse(res.body)).toHaveProperty('error_response.code', 'param.error');
   });

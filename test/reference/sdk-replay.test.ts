@@ -32,12 +32,16 @@ const pct = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padSta
 
 /** PHP urlencode(): everything but A-Z a-z 0-9 - _ . percent-encoded (UTF-8), a space as `+`. */
 function phpUrlencode(v: string): string {
-  return encodeURIComponent(v).replace(/[!'()*~]/g, pct).replace(/%20/g, '+');
+  return encodeURIComponent(v)
+    .replace(/[!'()*~]/g, pct)
+    .replace(/%20/g, '+');
 }
 
 /** Python urllib.parse.quote_plus (what `requests` uses for a form body): also keeps `~`, a space as `+`. */
 function pyQuotePlus(v: string): string {
-  return encodeURIComponent(v).replace(/[!'()*]/g, pct).replace(/%20/g, '+');
+  return encodeURIComponent(v)
+    .replace(/[!'()*]/g, pct)
+    .replace(/%20/g, '+');
 }
 
 /**
@@ -305,7 +309,13 @@ interface Replayed {
 
 function replayer(sdk: Sdk, options: ServerOptions = {}) {
   const lines: string[] = [];
-  const app = buildServer({ testControl: true, now: () => FIXED, logger: true, logStream: { write: (l: string) => lines.push(l) }, ...options });
+  const app = buildServer({
+    testControl: true,
+    now: () => FIXED,
+    logger: true,
+    logStream: { write: (l: string) => lines.push(l) },
+    ...options,
+  });
   const send = async (short: string, template: string, id?: string): Promise<Replayed> => {
     const method = P + short;
     if (template.includes('%ID%') && id === undefined) throw new Error(`${short}: no promotion id for ${template}`);
@@ -325,10 +335,29 @@ function replayer(sdk: Sdk, options: ServerOptions = {}) {
       sdk.transport === 'get-query'
         ? await app.inject({ method: 'GET', url: `/routerjson?${wire}` })
         : sdk.transport === 'post-form'
-          ? await app.inject({ method: 'POST', url: '/routerjson', payload: wire, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
-          : await app.inject({ method: 'POST', url: `/routerjson?${wire}`, payload: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+          ? await app.inject({
+              method: 'POST',
+              url: '/routerjson',
+              payload: wire,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            })
+          : await app.inject({
+              method: 'POST',
+              url: `/routerjson?${wire}`,
+              payload: '',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            });
     const json = JSON.parse(res.body) as Record<string, unknown>;
-    return { method, status: res.statusCode, raw: res.body, json, answer: decodeAnswer(method, json), sent, wire, log: lines.slice(before) };
+    return {
+      method,
+      status: res.statusCode,
+      raw: res.body,
+      json,
+      answer: decodeAnswer(method, json),
+      sent,
+      wire,
+      log: lines.slice(before),
+    };
   };
   return { app, lines, send };
 }
@@ -388,7 +417,9 @@ describe('SDK replay: wire encodings reach the reference intact', () => {
     expect(phpUrlencode(`${NOW_TEXT}.000+0800`)).toBe('2026-11-23+10%3A00%3A00.000%2B0800');
     expect(phpUrlencode('{"a":"x~y*"}')).toBe('%7B%22a%22%3A%22x%7Ey%2A%22%7D');
     expect(pyQuotePlus('{\n    "a": "x~y"\n}')).toBe('%7B%0A++++%22a%22%3A+%22x~y%22%0A%7D');
-    expect(unencodedUrl('{"t":"2026-11-23 10:00:00","s":"1,2","n":"\\u53cc"}')).toBe('%7B%22t%22:%222026-11-23%2010:00:00%22,%22s%22:%221,2%22,%22n%22:%22%5Cu53cc%22%7D');
+    expect(unencodedUrl('{"t":"2026-11-23 10:00:00","s":"1,2","n":"\\u53cc"}')).toBe(
+      '%7B%22t%22:%222026-11-23%2010:00:00%22,%22s%22:%221,2%22,%22n%22:%22%5Cu53cc%22%7D',
+    );
   });
 
   it('every literal parameter set is valid JSON (with the id filled in)', () => {
@@ -422,7 +453,17 @@ describe('SDK replay: one-coder/jdsdk (POST, empty body, unencoded query, every 
     expect(success(await c.send('commit', ONE_CODER_CALLS.commit, id))).toMatchObject({ success: true });
 
     const got = vo(success(await c.send('get', ONE_CODER_CALLS.get, id)));
-    expect(got).toMatchObject({ promo_id: id, name: '双十一大促', type: '1', begin_time: NOW_TEXT, end_time: '2026-11-30 10:00:00', member: '50', slogan: '', comment: '', status: '5' });
+    expect(got).toMatchObject({
+      promo_id: id,
+      name: '双十一大促',
+      type: '1',
+      begin_time: NOW_TEXT,
+      end_time: '2026-11-30 10:00:00',
+      member: '50',
+      slogan: '',
+      comment: '',
+      status: '5',
+    });
 
     const list = await c.send('list', ONE_CODER_CALLS.list);
     const page = success(list);
@@ -435,7 +476,12 @@ describe('SDK replay: one-coder/jdsdk (POST, empty body, unencoded query, every 
     success(await c.send('sku.add', ONE_CODER_CALLS.skuAddTotal, total));
     success(await c.send('ordermode.add', ONE_CODER_CALLS.ordermodeAdd, total));
     success(await c.send('commit', ONE_CODER_CALLS.commit, total));
-    expect(vo(success(await c.send('get', ONE_CODER_CALLS.get, total)))).toMatchObject({ name: '满100减10', type: '10', bound: '1', status: '5' });
+    expect(vo(success(await c.send('get', ONE_CODER_CALLS.get, total)))).toMatchObject({
+      name: '满100减10',
+      type: '10',
+      bound: '1',
+      status: '5',
+    });
     expect(success(await c.send('list', ONE_CODER_CALLS.list))['total_count']).toBe('2');
   });
 
@@ -472,7 +518,12 @@ describe('SDK replay: hfdxn/jd-jos-api-sdk (GET, urlencode with +, trailing &, �
     expect(success(skus)['ids']).toBeDefined();
     expect(leniency(skus)).toEqual({ ignored: ['#promo_id'], blank: [] });
     expect(success(await c.send('commit', HFDXN_CALLS.commit, id))).toMatchObject({ success: true });
-    expect(vo(success(await c.send('get', HFDXN_CALLS.get, id)))).toMatchObject({ promo_id: id, name: '双十一大促', slogan: '全场九折', status: '5' });
+    expect(vo(success(await c.send('get', HFDXN_CALLS.get, id)))).toMatchObject({
+      promo_id: id,
+      name: '双十一大促',
+      slogan: '全场九折',
+      status: '5',
+    });
     const page = success(await c.send('list', HFDXN_CALLS.list));
     expect(listed(page).map((p) => p.promo_id)).toEqual([id]);
 
@@ -514,7 +565,9 @@ describe('SDK replay: lostinfo/jos-open-api (JD PHP JdClient: GET, urlencode wit
     const skuPage = success(await c.send('sku.list', LOSTINFO_CALLS.skuList, id));
     expect(skuPage['total_count']).toBe('2');
     const page = success(await c.send('list', LOSTINFO_CALLS.list));
-    expect(listed(page)).toEqual([expect.objectContaining({ promo_id: id, name: '11.11 Sale', slogan: 'Save 10% on 2 items', member: '50', status: '5' })]);
+    expect(listed(page)).toEqual([
+      expect.objectContaining({ promo_id: id, name: '11.11 Sale', slogan: 'Save 10% on 2 items', member: '50', status: '5' }),
+    ]);
 
     const total = promoId(await c.send('add', LOSTINFO_CALLS.addTotal));
     success(await c.send('sku.add', LOSTINFO_CALLS.skuAddTotal, total));
@@ -559,7 +612,12 @@ describe('SDK replay: JD Python SDK (POST form, pretty-printed sorted 360buy_par
     // Same parameters and signature, the JSON compacted: the signature no longer matches.
     const tampered: Record<string, string> = { ...good.sent, [PARAM_JSON]: JSON.stringify(JSON.parse(good.sent[PARAM_JSON]!)) };
     const wire = [...PYTHON.order, 'sign'].map((k) => `${k}=${pyQuotePlus(tampered[k]!)}`).join('&');
-    const res = await c.app.inject({ method: 'POST', url: '/routerjson', payload: wire, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/routerjson',
+      payload: wire,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(decodeAnswer(good.method, JSON.parse(res.body))).toMatchObject({ kind: 'error', code: '12' });
   });
 
@@ -580,7 +638,9 @@ describe('SDK replay: answers and log', () => {
     const b = await documented.send('list', LOSTINFO_CALLS.list);
     expect(Object.keys(b.json)).toEqual(['jingdong_seller_promotion_list_response']);
     expect(b.answer).toMatchObject({ kind: 'success', key: 'jingdong_seller_promotion_list_response' });
-    expect(b.answer.kind === 'success' && a.answer.kind === 'success' ? b.answer.body : undefined).toEqual(a.answer.kind === 'success' ? a.answer.body : null);
+    expect(b.answer.kind === 'success' && a.answer.kind === 'success' ? b.answer.body : undefined).toEqual(
+      a.answer.kind === 'success' ? a.answer.body : null,
+    );
   });
 
   it('a #promo_id call logs the ignored name, never the access token or the signature', async () => {
@@ -593,7 +653,8 @@ describe('SDK replay: answers and log', () => {
       expect(line, `${sdk.name}: no log line names #promo_id`).toBeDefined();
       expect(JSON.parse(line!)).toMatchObject({ jos: { method: P + 'sku.add', ignored: ['#promo_id'] } });
       const all = c.lines.join('');
-      for (const secret of [CREDS.accessToken, encodeURIComponent(CREDS.accessToken), r.sent['sign']!, CREDS.appSecret]) expect(all).not.toContain(secret);
+      for (const secret of [CREDS.accessToken, encodeURIComponent(CREDS.accessToken), r.sent['sign']!, CREDS.appSecret])
+        expect(all).not.toContain(secret);
     }
   });
 });

@@ -72,7 +72,15 @@ export function makeResults(): CheckResult[] {
       durationMs: 1003,
     },
     ...['COUPON-UP-001', 'COUPON-UP-002', 'COUPON-UP-003'].map(
-      (id): CheckResult => ({ ...base, id, title: `uploads coupon ${id}`, rules: ['JD-COUPON-01'], status: 'skipped', message: SKIP_REASON, durationMs: 0 }),
+      (id): CheckResult => ({
+        ...base,
+        id,
+        title: `uploads coupon ${id}`,
+        rules: ['JD-COUPON-01'],
+        status: 'skipped',
+        message: SKIP_REASON,
+        durationMs: 0,
+      }),
     ),
     {
       ...base,
@@ -185,7 +193,12 @@ export function makeMixedResults(): CheckResult[] {
         step: 'add',
         expected: 'error_response.code = "19"',
         actual: 'jingdong_seller_promotion_add_responce.code = "0"',
-        request: { httpMethod: 'GET', url: LONG_URL, operation: 'jingdong.seller.promotion.add', params: { method: 'jingdong.seller.promotion.add', sign: '***' } },
+        request: {
+          httpMethod: 'GET',
+          url: LONG_URL,
+          operation: 'jingdong.seller.promotion.add',
+          params: { method: 'jingdong.seller.promotion.add', sign: '***' },
+        },
         response: { status: 200, contentType: 'application/json;charset=UTF-8', body: longBody },
         curl: `curl -sS '${LONG_URL}' --data-urlencode 'sign=***' --data-urlencode '360buy_param_json=${'{"k":"v"}'.repeat(60)}'`,
       },

@@ -152,7 +152,10 @@ describe.skipIf(process.env.PROMOPROOF_SKIP_BROWSER === '1' || !HAVE_CHROMIUM)('
     await page.click('button[type="reset"]');
     await expect.poll(() => count(page)).toBe('showing 12 of 12 checks');
 
-    expect(await filter(page, { status: ['failed'] })).toEqual({ shown: ['PROMO-ADD-002[3]', 'PROMO-LIST-004', 'REF-SEQ-002'], count: 'showing 3 of 12 checks' });
+    expect(await filter(page, { status: ['failed'] })).toEqual({
+      shown: ['PROMO-ADD-002[3]', 'PROMO-LIST-004', 'REF-SEQ-002'],
+      count: 'showing 3 of 12 checks',
+    });
     expect(await page.isVisible('#errored')).toBe(false);
     expect((await filter(page, { status: ['failed'], level: ['ref'] })).shown).toEqual(['REF-SEQ-002']);
     expect((await filter(page, { level: ['ref'] })).shown).toEqual(['REF-PAGE-003', 'REF-SEQ-001', 'REF-SEQ-002']);
@@ -171,7 +174,9 @@ describe.skipIf(process.env.PROMOPROOF_SKIP_BROWSER === '1' || !HAVE_CHROMIUM)('
 
   it('keeps the filters in the URL fragment across a reload', async () => {
     const page = await fresh();
-    expect((await filter(page, { status: ['failed', 'errored', 'inconclusive', 'skipped'], rule: 'JDP-REF-09', q: 'seq' })).shown).toEqual(['REF-SEQ-002']);
+    expect((await filter(page, { status: ['failed', 'errored', 'inconclusive', 'skipped'], rule: 'JDP-REF-09', q: 'seq' })).shown).toEqual([
+      'REF-SEQ-002',
+    ]);
     expect(await page.evaluate('location.hash')).toBe('#filter?status=failed%2Cerrored%2Cinconclusive%2Cskipped&rule=JDP-REF-09&q=seq');
     await page.reload();
     expect(await page.evaluate(SHOWN)).toEqual({ shown: ['REF-SEQ-002'], count: 'showing 1 of 12 checks' });
@@ -198,7 +203,9 @@ describe.skipIf(process.env.PROMOPROOF_SKIP_BROWSER === '1' || !HAVE_CHROMIUM)('
       expect(layout.scrollWidth).toBeLessThanOrEqual(width);
       // Every cell and box (the long URL, curl line, body and id among them) stays inside the window.
       expect(layout.right).toBeLessThanOrEqual(width);
-      expect(layout).toMatchObject(width === PHONE ? { rowDisplay: 'flex', headVisible: false } : { rowDisplay: 'table-row', headVisible: true });
+      expect(layout).toMatchObject(
+        width === PHONE ? { rowDisplay: 'flex', headVisible: false } : { rowDisplay: 'table-row', headVisible: true },
+      );
     }
   });
 

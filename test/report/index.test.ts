@@ -29,7 +29,10 @@ describe('REPORTERS', () => {
     const a = makeReport();
     const b = makeReport({ durationMs: 99_999, results: a.results.map((r) => ({ ...r, durationMs: r.durationMs + 1000 })) });
     const normalise = (s: string): string =>
-      s.replace(/\d+ min \d+ s|\d+(\.\d+)? ?(ms|s)\b/g, '<t>').replace(/\b\d+\.\d{3}\b/g, '<t>').replace(/"durationMs": [\d.]+/g, '"durationMs": <t>');
+      s
+        .replace(/\d+ min \d+ s|\d+(\.\d+)? ?(ms|s)\b/g, '<t>')
+        .replace(/\b\d+\.\d{3}\b/g, '<t>')
+        .replace(/"durationMs": [\d.]+/g, '"durationMs": <t>');
     for (const f of REPORT_FORMATS) expect(normalise(REPORTERS[f].render(b))).toBe(normalise(REPORTERS[f].render(a)));
   });
 

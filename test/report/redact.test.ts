@@ -35,10 +35,11 @@ describe('redactSecrets', () => {
   });
 
   it('replaces the longest secret first and URL-encoded forms too', () => {
-    const out = redactSecrets(
-      { a: 'key=abcd1234; short=abcd', curl: "--data-urlencode 'secret=p%40ss%20w0rd' q=p%40ss+w0rd" },
-      ['abcd', 'abcd1234', 'p@ss w0rd'],
-    );
+    const out = redactSecrets({ a: 'key=abcd1234; short=abcd', curl: "--data-urlencode 'secret=p%40ss%20w0rd' q=p%40ss+w0rd" }, [
+      'abcd',
+      'abcd1234',
+      'p@ss w0rd',
+    ]);
     expect(out).toEqual({ a: 'key=***; short=***', curl: "--data-urlencode 'secret=***' q=***" });
   });
 

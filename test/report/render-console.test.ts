@@ -79,14 +79,15 @@ describe('renderConsole', () => {
   });
 
   it('shows expired waivers and a passing verdict', () => {
-    const expired = renderConsole(
-      makeReport({ expiredWaivers: [{ rule: 'JOS-03', reason: 'clock drift', expires: '2024-01-31' }] }),
-      { color: false },
-    );
+    const expired = renderConsole(makeReport({ expiredWaivers: [{ rule: 'JOS-03', reason: 'clock drift', expires: '2024-01-31' }] }), {
+      color: false,
+    });
     expect(expired).toContain('JOS-03: clock drift (expired 2024-01-31)');
     expect(expired).toContain('1 waiver expired');
     const pass = renderConsole(makePassingReport(), { color: false });
     expect(pass).not.toContain('FAILURES');
-    expect(pass.trimEnd().split('\n').at(-1)).toBe('verdict:  PASS — 5 checks, 0 must failures (3 skipped; 1 waived failure does not fail the run)');
+    expect(pass.trimEnd().split('\n').at(-1)).toBe(
+      'verdict:  PASS — 5 checks, 0 must failures (3 skipped; 1 waived failure does not fail the run)',
+    );
   });
 });

@@ -34,7 +34,8 @@ describe('renderHtml', () => {
 
   it('offers every rule id of the results in the rule filter, escaped', () => {
     expect(html).toContain('<option value="">all rules</option>');
-    for (const id of ['JD-PROMO-01', 'JD-PROMO-02', 'JOS-01', 'JOS-07']) expect(html).toMatch(new RegExp(`<option value="\\d+">${id}</option>`));
+    for (const id of ['JD-PROMO-01', 'JD-PROMO-02', 'JOS-01', 'JOS-07'])
+      expect(html).toMatch(new RegExp(`<option value="\\d+">${id}</option>`));
     const evil: CheckResult = { ...makeReport().results[0]!, rules: ['"><script>x</script>'] };
     const out = renderHtml(makeReport({ results: [evil] }));
     expect(out).toContain('<option value="0">&quot;&gt;&lt;script&gt;x&lt;/script&gt;</option>');
@@ -44,7 +45,9 @@ describe('renderHtml', () => {
   it('marks ref checks and says whether their failures count, as strictRef does', () => {
     const lenient = renderHtml(deepFreeze(makeMixedReport(false)));
     expect(lenient).toMatch(/<tr class="result g-failed lvl-ref" data-status="failed" data-level="ref"/);
-    expect(lenient).toContain('<span class="badge ref" title="ref, does not fail the run">ref</span> <span class="ref-note">does not fail the run</span>');
+    expect(lenient).toContain(
+      '<span class="badge ref" title="ref, does not fail the run">ref</span> <span class="ref-note">does not fail the run</span>',
+    );
     expect(lenient).toContain('In this run they do not count against the verdict');
     expect(lenient).toContain('1 ref check failed or errored: reported, not counted.');
     expect(lenient).toContain('<span class="verdict fail">FAIL</span>');
@@ -55,13 +58,19 @@ describe('renderHtml', () => {
     expect(strict).toContain('In this run they count against the verdict');
     expect(strict).toContain('1 ref check failed or errored and counted.');
     // A passed ref check is marked ref, without a note.
-    expect(strict).toMatch(/<tr class="result g-passed lvl-ref"[^>]*>.*<td class="level"><span class="badge ref" title="[^"]*">ref<\/span><\/td>/);
+    expect(strict).toMatch(
+      /<tr class="result g-passed lvl-ref"[^>]*>.*<td class="level"><span class="badge ref" title="[^"]*">ref<\/span><\/td>/,
+    );
   });
 
   it('shows a run that verified nothing as such, not as a failure', () => {
     const skipped = makeReport().results.filter((r) => r.status === 'skipped');
     const out = renderHtml(
-      makeReport({ verdict: 'none', results: skipped, summary: { total: 3, passed: 0, failed: 0, errored: 0, skipped: 3, inconclusive: 0, waived: 0 } }),
+      makeReport({
+        verdict: 'none',
+        results: skipped,
+        summary: { total: 3, passed: 0, failed: 0, errored: 0, skipped: 3, inconclusive: 0, waived: 0 },
+      }),
     );
     expect(out).toContain('<span class="verdict none">NO CHECKS RAN</span>');
     expect(out).not.toContain('FAIL');

@@ -30,8 +30,18 @@ describe('renderJson', () => {
     const shuffled = Object.fromEntries(Object.entries(report).reverse()) as unknown as RunReport;
     expect(renderJson(shuffled)).toBe(renderJson(report));
     expect(Object.keys(JSON.parse(renderJson(shuffled)) as object)).toEqual([
-      'schemaVersion', 'tool', 'target', 'suites', 'startedAt', 'durationMs',
-      'summary', 'verdict', 'strictRef', 'expiredWaivers', 'results', 'coverage',
+      'schemaVersion',
+      'tool',
+      'target',
+      'suites',
+      'startedAt',
+      'durationMs',
+      'summary',
+      'verdict',
+      'strictRef',
+      'expiredWaivers',
+      'results',
+      'coverage',
     ]);
     expect(renderJson(report)).toMatch(/^ {2}"schemaVersion": 1,$/m);
   });

@@ -41,7 +41,13 @@ describe('renderJunit', () => {
 
   it('puts rule ids and level in properties', () => {
     const props = findAll(byId('PROMO-ADD-002[3]'), 'property').map((p) => [p.attrs.name, p.attrs.value]);
-    expect(props).toEqual(expect.arrayContaining([['rule', 'JD-PROMO-02'], ['rule', 'JOS-01'], ['level', 'must']]));
+    expect(props).toEqual(
+      expect.arrayContaining([
+        ['rule', 'JD-PROMO-02'],
+        ['rule', 'JOS-01'],
+        ['level', 'must'],
+      ]),
+    );
   });
 
   it('describes a failure with its type, expected / actual, request, response and curl', () => {
@@ -106,8 +112,18 @@ describe('renderJunit fails exactly when the verdict does', () => {
   });
 
   it('adds one errored testcase when the run verified nothing (verdict none, exit 4)', () => {
-    const results = makeResults().map((r) => ({ ...r, status: 'skipped' as const, message: 'target lacks capability test-control', waived: undefined, failure: undefined }));
-    const report = makeReport({ results, verdict: 'none', summary: { total: results.length, passed: 0, failed: 0, errored: 0, skipped: results.length, inconclusive: 0, waived: 0 } });
+    const results = makeResults().map((r) => ({
+      ...r,
+      status: 'skipped' as const,
+      message: 'target lacks capability test-control',
+      waived: undefined,
+      failure: undefined,
+    }));
+    const report = makeReport({
+      results,
+      verdict: 'none',
+      summary: { total: results.length, passed: 0, failed: 0, errored: 0, skipped: results.length, inconclusive: 0, waived: 0 },
+    });
     const root = parseXml(renderJunit(deepFreeze(report)));
     expect(root.attrs).toMatchObject({ errors: '1', failures: '0', tests: String(results.length + 1) });
     const errors = findAll(root, 'error');

@@ -4,15 +4,22 @@ import { deepFreeze, makePassingReport, makeReport } from './fixtures.js';
 
 /** Cells of a GFM table row: split on pipes that are not escaped. */
 function cells(row: string): string[] {
-  return row.replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/);
+  return row
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/);
 }
 
 describe('renderMarkdown', () => {
   const md = renderMarkdown(deepFreeze(makeReport()));
 
   it('shows the verdict in the title', () => {
-    expect(md.split('\n')[0]).toBe('## ❌ promoproof: fail — 1 must check failed, 1 must check errored (1 waived failure does not fail the run)');
-    expect(renderMarkdown(makePassingReport()).split('\n')[0]).toBe('## ✅ promoproof: pass — 5 checks, 0 must failures (3 skipped; 1 waived failure does not fail the run)');
+    expect(md.split('\n')[0]).toBe(
+      '## ❌ promoproof: fail — 1 must check failed, 1 must check errored (1 waived failure does not fail the run)',
+    );
+    expect(renderMarkdown(makePassingReport()).split('\n')[0]).toBe(
+      '## ✅ promoproof: pass — 5 checks, 0 must failures (3 skipped; 1 waived failure does not fail the run)',
+    );
   });
 
   it('has a summary table with the counts', () => {
@@ -29,9 +36,7 @@ describe('renderMarkdown', () => {
     expect(resultRows).toHaveLength(8);
     for (const row of resultRows) expect(cells(row)).toHaveLength(width);
     expect(md).toContain('rejects discount \\| percentage above 100');
-    const multiLine = renderMarkdown(
-      makeReport({ results: [{ ...makeReport().results[2]!, message: 'first line\nsecond | line' }] }),
-    );
+    const multiLine = renderMarkdown(makeReport({ results: [{ ...makeReport().results[2]!, message: 'first line\nsecond | line' }] }));
     const row = multiLine.split('\n').find((l) => l.includes('JOS-SIGN-003') && l.startsWith('| ')) ?? '';
     expect(row).toContain('first line second \\| line');
   });

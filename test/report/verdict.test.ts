@@ -11,7 +11,13 @@ import { countsTowardVerdict, levelLabel, verdictLine } from '../../src/report/v
 import { makeReport } from './fixtures.js';
 
 /** A result of a status and level; failed and errored ones carry a failure with a request and a curl line. */
-function result(i: number, status: CheckStatus, level: RuleLevel = 'must', rules: readonly string[] = [level === 'ref' ? 'JOS-REF-03' : 'JDP-ADD-01'], message = ''): CheckResult {
+function result(
+  i: number,
+  status: CheckStatus,
+  level: RuleLevel = 'must',
+  rules: readonly string[] = [level === 'ref' ? 'JOS-REF-03' : 'JDP-ADD-01'],
+  message = '',
+): CheckResult {
   const failing = status === 'failed' || status === 'errored';
   return {
     id: `check-${i}`,
@@ -29,7 +35,12 @@ function result(i: number, status: CheckStatus, level: RuleLevel = 'must', rules
             step: 'add',
             expected: 'error 19',
             actual: 'success',
-            request: { httpMethod: 'POST', url: 'http://127.0.0.1:9/routerjson', operation: 'jingdong.seller.promotion.add', params: { method: 'jingdong.seller.promotion.add', sign: '***' } },
+            request: {
+              httpMethod: 'POST',
+              url: 'http://127.0.0.1:9/routerjson',
+              operation: 'jingdong.seller.promotion.add',
+              params: { method: 'jingdong.seller.promotion.add', sign: '***' },
+            },
             response: { status: 200, body: `{"jingdong_seller_promotion_add_response":{"code":"0","pad":"${'x'.repeat(1500)}"}}` },
             curl: "curl -sS -X POST 'http://127.0.0.1:9/routerjson' --data-urlencode 'sign=***'",
           },
@@ -92,11 +103,23 @@ describe('the label of a ref check follows the verdict rule of the run', () => {
 describe('the verdict line always gives its reason', () => {
   it('FAIL names what failed and errored, by level, and what did not count', () => {
     const report = assembled(
-      [result(1, 'failed'), result(2, 'failed'), result(3, 'failed'), result(4, 'errored'), result(5, 'failed', 'ref'), result(6, 'errored', 'ref'), result(7, 'passed')],
+      [
+        result(1, 'failed'),
+        result(2, 'failed'),
+        result(3, 'failed'),
+        result(4, 'errored'),
+        result(5, 'failed', 'ref'),
+        result(6, 'errored', 'ref'),
+        result(7, 'passed'),
+      ],
       { strictRef: true },
     );
-    expect(verdictLine(report)).toBe('FAIL — 3 must checks failed, 1 must check errored, 1 ref check failed, 1 ref check errored (strict ref)');
-    const lenient = assembled([result(1, 'failed'), result(2, 'errored'), result(3, 'failed', 'ref'), result(4, 'failed', 'ref')], { strictRef: false });
+    expect(verdictLine(report)).toBe(
+      'FAIL — 3 must checks failed, 1 must check errored, 1 ref check failed, 1 ref check errored (strict ref)',
+    );
+    const lenient = assembled([result(1, 'failed'), result(2, 'errored'), result(3, 'failed', 'ref'), result(4, 'failed', 'ref')], {
+      strictRef: false,
+    });
     expect(verdictLine(lenient)).toBe('FAIL — 1 must check failed, 1 must check errored (2 ref failures do not fail the run)');
   });
 
@@ -121,9 +144,19 @@ describe('the verdict line always gives its reason', () => {
     expect(verdictLine(assembled(all))).toBe('PASS — all 805 checks passed');
     const some = [...all.slice(2), result(1000, 'failed', 'ref'), result(1001, 'errored', 'ref')];
     expect(verdictLine(assembled(some))).toBe('PASS — 805 checks, 0 must failures (2 ref failures do not fail the run)');
-    const mixed = [...all.slice(4), result(1000, 'failed', 'ref'), result(1001, 'skipped'), result(1002, 'skipped'), result(1003, 'inconclusive')];
-    expect(verdictLine(assembled(mixed))).toBe('PASS — 805 checks, 0 must failures (2 skipped; 1 inconclusive; 1 ref failure does not fail the run)');
-    expect(verdictLine(assembled([...all.slice(1), result(1001, 'skipped')], { strictRef: true }))).toBe('PASS — 805 checks, 0 must or ref failures (1 skipped)');
+    const mixed = [
+      ...all.slice(4),
+      result(1000, 'failed', 'ref'),
+      result(1001, 'skipped'),
+      result(1002, 'skipped'),
+      result(1003, 'inconclusive'),
+    ];
+    expect(verdictLine(assembled(mixed))).toBe(
+      'PASS — 805 checks, 0 must failures (2 skipped; 1 inconclusive; 1 ref failure does not fail the run)',
+    );
+    expect(verdictLine(assembled([...all.slice(1), result(1001, 'skipped')], { strictRef: true }))).toBe(
+      'PASS — 805 checks, 0 must or ref failures (1 skipped)',
+    );
   });
 
   it('every check skipped: not a pass but NO CHECKS RAN, with the reasons', () => {
@@ -141,9 +174,15 @@ describe('the verdict line always gives its reason', () => {
   });
 
   it('skipped and inconclusive only: nothing was verified either', () => {
-    const report = assembled([result(1, 'skipped', 'must', ['JOS-03'], 'target lacks capability test-control'), result(2, 'inconclusive'), result(3, 'inconclusive')]);
+    const report = assembled([
+      result(1, 'skipped', 'must', ['JOS-03'], 'target lacks capability test-control'),
+      result(2, 'inconclusive'),
+      result(3, 'inconclusive'),
+    ]);
     expect(report.verdict).toBe('none');
-    expect(verdictLine(report)).toBe('NOTHING CONCLUDED — none of 3 checks passed or failed (1 skipped: target lacks capability test-control ×1; 2 inconclusive)');
+    expect(verdictLine(report)).toBe(
+      'NOTHING CONCLUDED — none of 3 checks passed or failed (1 skipped: target lacks capability test-control ×1; 2 inconclusive)',
+    );
   });
 
   it('the report schema accepts the verdict none and requires strictRef', () => {
@@ -168,7 +207,11 @@ describe('the console caps a failing run', () => {
   const report = assembled(many);
 
   it('shows the first N failures in full and one line for the rest, by rule, naming the reports', () => {
-    const out = renderConsole(report, { color: false, maxFailuresShown: 10, fullReports: ['reports/promoproof.json', 'reports/promoproof.html'] });
+    const out = renderConsole(report, {
+      color: false,
+      maxFailuresShown: 10,
+      fullReports: ['reports/promoproof.json', 'reports/promoproof.html'],
+    });
     expect(Buffer.byteLength(out)).toBeLessThan(60_000);
     expect(out).toContain('FAILURES (622, the first 10 in full)');
     expect(out.match(/✗ FAILED/g)).toHaveLength(10);
@@ -179,7 +222,10 @@ describe('the console caps a failing run', () => {
   });
 
   it('shows every failure with verbose, or when no cap is given (a report file)', () => {
-    for (const out of [renderConsole(report, { color: false, maxFailuresShown: 10, verbose: true }), renderConsole(report, { color: false })]) {
+    for (const out of [
+      renderConsole(report, { color: false, maxFailuresShown: 10, verbose: true }),
+      renderConsole(report, { color: false }),
+    ]) {
       expect(out).toContain('FAILURES (622)');
       expect(out.match(/✗ FAILED|! ERRORED/g)).toHaveLength(622);
       expect(out).not.toContain('more failures');

@@ -14,7 +14,9 @@ describe('did-you-mean hints', () => {
     expect(nearest('expct', ['params', 'expect', 'call'])).toBe('expect');
     expect(nearest('frobnicate', ['params', 'expect', 'call'])).toBeUndefined();
     expect(nearest('ab', ['xy'])).toBeUndefined();
-    expect(didYouMean('jingdong.seller.promotion.lsit', ['jingdong.seller.promotion.list', 'jingdong.seller.promotion.get'])).toBe("; did you mean 'jingdong.seller.promotion.list'?");
+    expect(didYouMean('jingdong.seller.promotion.lsit', ['jingdong.seller.promotion.list', 'jingdong.seller.promotion.get'])).toBe(
+      "; did you mean 'jingdong.seller.promotion.list'?",
+    );
     expect(didYouMean('zzz', ['expect'])).toBe('');
   });
 });

@@ -47,7 +47,11 @@ describe('planning: which steps assert', () => {
     const steps = `      - { name: first, call: jingdong.seller.promotion.list, expect: success }
       - use: two-lists
 `;
-    expect(assertsOf(scenario('x', steps), 'x')).toEqual(['first: true', 'two-lists > step 1 (promotion.list): false', 'two-lists > step 2 (promotion.list): false']);
+    expect(assertsOf(scenario('x', steps), 'x')).toEqual([
+      'first: true',
+      'two-lists > step 1 (promotion.list): false',
+      'two-lists > step 2 (promotion.list): false',
+    ]);
   });
 
   it('a check whose only steps are a fixture asserts nothing (the suite test refuses such a check)', () => {
@@ -74,6 +78,10 @@ describe('planning: which steps assert', () => {
       - use: two-lists
       - { name: main, call: jingdong.seller.promotion.list, params: { page: "\${page}" } }
 `;
-    expect(assertsOf(doc, 't[two]')).toEqual(['two-lists > step 1 (promotion.list): false', 'two-lists > step 2 (promotion.list): false', 'main: true']);
+    expect(assertsOf(doc, 't[two]')).toEqual([
+      'two-lists > step 1 (promotion.list): false',
+      'two-lists > step 2 (promotion.list): false',
+      'main: true',
+    ]);
   });
 });

@@ -48,7 +48,13 @@ describe('SKU role templates', () => {
     { id: 11, ware: 1, priceFen: 1000 },
     { id: 12, ware: 1, priceFen: 2050 },
   ];
-  const ctx: TemplateContext = { vars: {}, nowMs: () => 0, fresh: { name: () => 'n', int: () => 1 }, skus, roles: new Map([['gifts', skus]]) };
+  const ctx: TemplateContext = {
+    vars: {},
+    nowMs: () => 0,
+    fresh: { name: () => 'n', int: () => 1 },
+    skus,
+    roles: new Map([['gifts', skus]]),
+  };
 
   it('names a role SKU by position in the role, with its price and ware; constructors take the whole role', () => {
     expect(evaluate('${sku.gifts}', ctx)).toBe(11);
@@ -84,7 +90,10 @@ describe('SKU roles at load time: problems name file, line and column', () => {
     const [p] = problemsOf({ 'a.yaml': text });
     expect(p).toMatchObject({ code: 'PP_SKU_ROLE', pos: { file: 'jd-promotion/a.yaml', line: 9, column: 27 } });
     expect(p!.message).toBe("SKU role 'gift' is not declared by scenario 's' or a fixture it uses (declare it under 'skus:')");
-    const ctor = scenario('    skus: { a: {} }\n', '      - call: jingdong.seller.promotion.list\n        params: { sku_id: { $skus: { role: b } } }\n');
+    const ctor = scenario(
+      '    skus: { a: {} }\n',
+      '      - call: jingdong.seller.promotion.list\n        params: { sku_id: { $skus: { role: b } } }\n',
+    );
     const [q] = problemsOf({ 'a.yaml': ctor });
     expect(q).toMatchObject({ code: 'PP_SKU_ROLE', pos: { line: 10 } });
     expect(q!.message).toContain("SKU role 'b' is not declared");
@@ -94,7 +103,10 @@ describe('SKU roles at load time: problems name file, line and column', () => {
   it('a role naming an unknown role, a cycle, and a schema error are reported at the role', () => {
     const unknown = scenario('    skus:\n      a: { priceBelow: nope }\n', '      - call: jingdong.seller.promotion.list\n');
     expect(problemsOf({ 'a.yaml': unknown })[0]).toMatchObject({ code: 'PP_SKU_ROLE', pos: { line: 8, column: 10 } });
-    const cycle = scenario('    skus:\n      a: { priceBelow: b }\n      b: { totalBelow: a }\n', '      - call: jingdong.seller.promotion.list\n');
+    const cycle = scenario(
+      '    skus:\n      a: { priceBelow: b }\n      b: { totalBelow: a }\n',
+      '      - call: jingdong.seller.promotion.list\n',
+    );
     expect(problemsOf({ 'a.yaml': cycle })[0]!.message).toContain('cycle');
     const bad = scenario('    skus:\n      a: { wares: several }\n', '      - call: jingdong.seller.promotion.list\n');
     expect(problemsOf({ 'a.yaml': bad })[0]).toMatchObject({ code: 'PP_SCHEMA', pos: { line: 8 } });
@@ -121,8 +133,15 @@ describe('SKU roles in the plan', () => {
     const two = checks.find((c) => c.id === 's[two]')!;
     expect(one.skus).toEqual({ gift: { times: 1 }, gift_main: {}, gift_item: { totalBelow: 'gift_main' } });
     expect(two.skus!['gift']).toEqual({ times: 2 });
-    expect(one.skuIndices).toEqual([{ from: 2, count: 1 }, { from: 7, count: 1 }, { from: 100, count: 3 }]);
+    expect(one.skuIndices).toEqual([
+      { from: 2, count: 1 },
+      { from: 7, count: 1 },
+      { from: 100, count: 3 },
+    ]);
     expect(one.skuReach).toBe(103);
-    expect(two.skuIndices).toEqual([{ from: 2, count: 1 }, { from: 100, count: 3 }]);
+    expect(two.skuIndices).toEqual([
+      { from: 2, count: 1 },
+      { from: 100, count: 3 },
+    ]);
   });
 });

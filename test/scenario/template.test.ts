@@ -43,7 +43,7 @@ describe('templates', () => {
     expect(evaluate('${sku[1].ware}', c)).toBe(5001);
   });
 
-  it('answers SKUs of this run\'s block of the target pool, and refuses without a pool', () => {
+  it("answers SKUs of this run's block of the target pool, and refuses without a pool", () => {
     const c = { ...ctx(), pool: { base: 80_001_000, priceFen: 9900 } };
     expect(evaluate('${pool[0]}', c)).toBe(80_001_000);
     expect(evaluate('${pool[42]}', c)).toBe(80_001_042);

@@ -3,7 +3,16 @@
  * rule cites the source document's own words (`quote`), the words are in the document, and every
  * number the element declares is in its words.
  */
-import type { ApiSpec, JosProtocolSpec, JsonSchema, ParamPatch, ParamSpec, Quote, RelationSpec, VariantSpec } from '../../src/spec/types.js';
+import type {
+  ApiSpec,
+  JosProtocolSpec,
+  JsonSchema,
+  ParamPatch,
+  ParamSpec,
+  Quote,
+  RelationSpec,
+  VariantSpec,
+} from '../../src/spec/types.js';
 
 /** Something the quote must contain for the element's limit to be cited, e.g. `maxLength 10`. */
 export interface Claim {
@@ -56,7 +65,11 @@ export function chineseNumerals(n: number): string[] {
   let out = '';
   let rest = n;
   let gap = false;
-  for (const [unit, char] of [[1000, '千'], [100, '百'], [10, '十']] as const) {
+  for (const [unit, char] of [
+    [1000, '千'],
+    [100, '百'],
+    [10, '十'],
+  ] as const) {
     const d = Math.floor(rest / unit);
     rest %= unit;
     if (d === 0) {
@@ -113,8 +126,18 @@ const PHRASINGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const SCHEMA_NUMBERS = [
-  'maxLength', 'minLength', 'maxBytes', 'minBytes', 'maxItems', 'minItems', 'maximum', 'minimum',
-  'exclusiveMaximum', 'exclusiveMinimum', 'multipleOf', 'decimalPlaces',
+  'maxLength',
+  'minLength',
+  'maxBytes',
+  'minBytes',
+  'maxItems',
+  'minItems',
+  'maximum',
+  'minimum',
+  'exclusiveMaximum',
+  'exclusiveMinimum',
+  'multipleOf',
+  'decimalPlaces',
 ] as const;
 
 interface SchemaClaim extends Claim {
@@ -179,14 +202,16 @@ function paramElements(path: string, p: ParamSpec | ParamPatch, rules: readonly 
   const claims = schemaClaims(p.schema);
   const own = Object.entries(p.by ?? {}).filter(([, o]) => o.rules !== undefined);
   const out: Element[] = [{ path, rules, quote: p.quote, claims: claims.filter((c) => !own.some(([k]) => k === c.keyword)) }];
-  for (const [k, o] of own) out.push({ path: `${path}.by.${k}`, rules: o.rules!, quote: o.quote, claims: claims.filter((c) => c.keyword === k) });
+  for (const [k, o] of own)
+    out.push({ path: `${path}.by.${k}`, rules: o.rules!, quote: o.quote, claims: claims.filter((c) => c.keyword === k) });
   return out;
 }
 
 /** Every quotable element of the promotion spec. */
 export function promotionElements(spec: ApiSpec): Element[] {
   const out: Element[] = [];
-  for (const [code, e] of Object.entries(spec.errors)) out.push({ path: `errors.${code}`, rules: [], quote: e.quote, claims: [], always: true, code });
+  for (const [code, e] of Object.entries(spec.errors))
+    out.push({ path: `errors.${code}`, rules: [], quote: e.quote, claims: [], always: true, code });
   for (const [method, t] of Object.entries(spec.transitions)) {
     const claims = t.from.map((s) => {
       const zh = spec.statuses[String(s)]?.zh ?? `(status ${s})`;
@@ -195,17 +220,25 @@ export function promotionElements(spec: ApiSpec): Element[] {
     out.push({ path: `transitions.${SHORT(method)}`, rules: t.rules, quote: t.quote, claims });
   }
   for (const [name, l] of Object.entries(spec.limits)) {
-    const claims = (['value', 'min', 'max'] as const).flatMap((k) => (l[k] === undefined ? [] : [{ label: `${k} ${l[k]}`, forms: numberForms(l[k]) }]));
+    const claims = (['value', 'min', 'max'] as const).flatMap((k) =>
+      l[k] === undefined ? [] : [{ label: `${k} ${l[k]}`, forms: numberForms(l[k]) }],
+    );
     out.push({ path: `limits.${name}`, rules: l.rules, quote: l.quote, claims });
   }
   for (const [method, op] of Object.entries(spec.operations)) {
     const m = SHORT(method);
     if (op.promotionTypes) {
       const t = op.promotionTypes;
-      out.push({ path: `${m}.promotionTypes`, rules: t.rules, quote: t.quote, claims: t.in.map((n) => ({ label: `type ${n}`, forms: numberForms(n) })) });
+      out.push({
+        path: `${m}.promotionTypes`,
+        rules: t.rules,
+        quote: t.quote,
+        claims: t.in.map((n) => ({ label: `type ${n}`, forms: numberForms(n) })),
+      });
     }
     for (const p of op.params) out.push(...paramElements(`${m}.params.${p.name}`, p, p.rules));
-    for (const [i, r] of (op.relations ?? []).entries()) out.push({ path: `${m}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) });
+    for (const [i, r] of (op.relations ?? []).entries())
+      out.push({ path: `${m}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) });
     for (const v of op.variants ?? []) {
       const at = `${m}.variants[${whenLabel(v)}]`;
       for (const [name, patch] of Object.entries(v.params ?? {})) {
@@ -214,7 +247,8 @@ export function promotionElements(spec: ApiSpec): Element[] {
         const base = op.params.find((p) => p.name === name);
         out.push(...paramElements(`${at}.params.${name}`, patch, patch.rules ?? base?.rules ?? []));
       }
-      for (const [i, r] of (v.relations ?? []).entries()) out.push({ path: `${at}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) });
+      for (const [i, r] of (v.relations ?? []).entries())
+        out.push({ path: `${at}.relations[${i}]:${r.kind}`, rules: r.rules, quote: r.quote, claims: relationClaims(r) });
     }
   }
   return out;
@@ -231,7 +265,8 @@ export function protocolElements(p: JosProtocolSpec): Element[] {
     { path: 'jos.versions', rules: PROTOCOL_SETTINGS.versions, quote: p.quotes?.versions, claims: words(p.versions) },
     { path: 'jos.formats', rules: PROTOCOL_SETTINGS.formats, quote: p.quotes?.formats, claims: words(p.formats) },
   ];
-  for (const t of p.timestampForms ?? []) out.push({ path: `jos.timestampForms[${t.pattern}]`, rules: t.rules, quote: t.quote, claims: words([t.pattern]) });
+  for (const t of p.timestampForms ?? [])
+    out.push({ path: `jos.timestampForms[${t.pattern}]`, rules: t.rules, quote: t.quote, claims: words([t.pattern]) });
   for (const s of p.systemParams) out.push({ path: `jos.systemParams.${s.name}`, rules: s.rules, quote: s.quote, claims: words([s.name]) });
   return out;
 }

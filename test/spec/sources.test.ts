@@ -3,7 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadJosProtocol, loadPromotionSpec, loadRules, SPECS_DIR } from '../../src/spec/load.js';
 import type { ApiSpec } from '../../src/spec/types.js';
-import { checkElements, chineseNumerals, collapse, promotionElements, protocolElements, type Element, type Level, type Problem } from './quotes.js';
+import {
+  checkElements,
+  chineseNumerals,
+  collapse,
+  promotionElements,
+  protocolElements,
+  type Element,
+  type Level,
+  type Problem,
+} from './quotes.js';
 
 /** The source documents, copied into the repository (a clone has no shared/ folder). */
 const SOURCES_DIR = `${SPECS_DIR}sources/`;
@@ -54,11 +63,14 @@ const UNQUOTED: readonly { readonly path: RegExp; readonly what: string | RegExp
   },
 ];
 
-const allowed = (p: Problem) => UNQUOTED.some((u) => u.path.test(p.path) && (typeof u.what === 'string' ? u.what === p.what : u.what.test(p.what)));
+const allowed = (p: Problem) =>
+  UNQUOTED.some((u) => u.path.test(p.path) && (typeof u.what === 'string' ? u.what === p.what : u.what.test(p.what)));
 const render = (ps: readonly Problem[]) => ps.map((p) => `${p.path}: ${p.detail}`);
 
 describe('specs/sources: the source documents', () => {
-  const copies = readdirSync(SOURCES_DIR).filter((f) => f.endsWith('.txt')).sort();
+  const copies = readdirSync(SOURCES_DIR)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
 
   it('holds the documents the specs name', () => {
     expect(copies).toContain(loadPromotionSpec().source);
@@ -66,7 +78,9 @@ describe('specs/sources: the source documents', () => {
   });
 
   it.skipIf(!existsSync(SEEDS_DIR))('are byte-identical to shared/seeds', () => {
-    const seeds = readdirSync(SEEDS_DIR).filter((f) => f.endsWith('.txt')).sort();
+    const seeds = readdirSync(SEEDS_DIR)
+      .filter((f) => f.endsWith('.txt'))
+      .sort();
     expect(copies).toEqual(seeds);
     for (const f of seeds) expect(readFileSync(SOURCES_DIR + f).equals(readFileSync(SEEDS_DIR + f)), f).toBe(true);
   });
@@ -91,18 +105,25 @@ describe('quotes: every must limit cites the document', () => {
     (drifted.limits['skusPerPromotion'] as { value: number }).value = 999;
     (op.relations![0] as { seconds: number }).seconds = 120;
     const found = checkElements(promotionElements(drifted), seedOf(spec.source), level).filter((p) => !allowed(p));
-    expect(found.map((p) => `${p.path} ${p.what}`)).toEqual(['limits.skusPerPromotion value 999', 'add.params.name maxLength 11', 'add.relations[0]:minGap seconds 120']);
+    expect(found.map((p) => `${p.path} ${p.what}`)).toEqual([
+      'limits.skusPerPromotion value 999',
+      'add.params.name maxLength 11',
+      'add.relations[0]:minGap seconds 120',
+    ]);
   });
 
   it('the list of unquoted limits has no stale entry', () => {
-    const stale = UNQUOTED.filter((u) => !problems.some((p) => u.path.test(p.path) && (typeof u.what === 'string' ? u.what === p.what : u.what.test(p.what))));
+    const stale = UNQUOTED.filter(
+      (u) => !problems.some((p) => u.path.test(p.path) && (typeof u.what === 'string' ? u.what === p.what : u.what.test(p.what))),
+    );
     expect(stale.map((u) => `${u.path} ${String(u.what)}`)).toEqual([]);
   });
 });
 
 describe('the quote checker', () => {
   const rules: Level = (id) => (id.includes('-REF-') ? 'ref' : id.startsWith('T-') ? 'must' : undefined);
-  const seed = '促销名称,字符串长度\n小于等于10\n最多10个字\n必须大于开始时间至少一分钟,最大间隔不能超过180天\n减金额必须小于等于订单额度的百分之八十\nx.invalid 名称无效';
+  const seed =
+    '促销名称,字符串长度\n小于等于10\n最多10个字\n必须大于开始时间至少一分钟,最大间隔不能超过180天\n减金额必须小于等于订单额度的百分之八十\nx.invalid 名称无效';
   const param = (maxLength: number, quote?: string | string[], ruleIds = ['T-1']): Element[] =>
     promotionElements({
       errors: {},
@@ -114,7 +135,17 @@ describe('the quote checker', () => {
           title: '',
           rules: [],
           errors: [],
-          params: [{ name: 'name', type: 'string', required: true, schema: { type: 'string', maxLength }, error: 'e', rules: ruleIds, ...(quote ? { quote } : {}) }],
+          params: [
+            {
+              name: 'name',
+              type: 'string',
+              required: true,
+              schema: { type: 'string', maxLength },
+              error: 'e',
+              rules: ruleIds,
+              ...(quote ? { quote } : {}),
+            },
+          ],
           answer: { schema: {}, rules: [] },
         },
       },
@@ -144,8 +175,20 @@ describe('the quote checker', () => {
   it('reads durations, fractions and Chinese numerals', () => {
     const rel = (r: object, quote: string): Element[] => [
       ...promotionElements({
-        errors: {}, statuses: {}, transitions: {}, limits: {},
-        operations: { m: { title: '', rules: [], errors: [], params: [], relations: [{ error: 'e', rules: ['T-1'], quote, ...r }], answer: { schema: {}, rules: [] } } },
+        errors: {},
+        statuses: {},
+        transitions: {},
+        limits: {},
+        operations: {
+          m: {
+            title: '',
+            rules: [],
+            errors: [],
+            params: [],
+            relations: [{ error: 'e', rules: ['T-1'], quote, ...r }],
+            answer: { schema: {}, rules: [] },
+          },
+        },
       } as unknown as ApiSpec),
     ];
     expect(check(rel({ kind: 'minGap', from: 'a', to: 'b', seconds: 60 }, '必须大于开始时间至少一分钟'))).toEqual([]);
@@ -163,8 +206,15 @@ describe('the quote checker', () => {
     expect(collapse(' a\n b\u3000c ')).toBe('abc');
   });
 
-  it('checks that an error quote is the code\'s description in the seed', () => {
-    const errs = (quote: string) => promotionElements({ errors: { 'x.invalid': { zh: quote, en: '', quote } }, statuses: {}, transitions: {}, limits: {}, operations: {} } as unknown as ApiSpec);
+  it("checks that an error quote is the code's description in the seed", () => {
+    const errs = (quote: string) =>
+      promotionElements({
+        errors: { 'x.invalid': { zh: quote, en: '', quote } },
+        statuses: {},
+        transitions: {},
+        limits: {},
+        operations: {},
+      } as unknown as ApiSpec);
     expect(check(errs('名称无效'))).toEqual([]);
     expect(check(errs('促销名称'))).toEqual(['description']);
   });

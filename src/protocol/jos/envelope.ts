@@ -29,7 +29,11 @@ export function errorEnvelope(code: string, zh: string, en: string): { error_res
   return { error_response: { code, zh_desc: zh, en_desc: en } };
 }
 
-export function successEnvelope(method: string, body: Record<string, unknown>, suffix: SuccessSuffix = '_response'): Record<string, unknown> {
+export function successEnvelope(
+  method: string,
+  body: Record<string, unknown>,
+  suffix: SuccessSuffix = '_response',
+): Record<string, unknown> {
   return { [successKey(method, suffix)]: { code: '0', ...body } };
 }
 
@@ -77,5 +81,8 @@ export function decodeAnswer(method: string, json: unknown): JosAnswer {
     return { kind: 'success', key, body };
   }
   const keys = Object.keys(obj).slice(0, 5).join(', ');
-  return { kind: 'malformed', reason: `expected ${successKey(method)} (or ${successKeyMisspelt(method)}) or error_response, got keys [${keys}]` };
+  return {
+    kind: 'malformed',
+    reason: `expected ${successKey(method)} (or ${successKeyMisspelt(method)}) or error_response, got keys [${keys}]`,
+  };
 }

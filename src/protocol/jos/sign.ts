@@ -30,7 +30,10 @@ export function josSign(params: JosParams, secret: string, method: JosSignMethod
   const base = josSignBase(params);
   switch (method) {
     case 'md5':
-      return createHash('md5').update(secret + base + secret, 'utf8').digest('hex').toUpperCase();
+      return createHash('md5')
+        .update(secret + base + secret, 'utf8')
+        .digest('hex')
+        .toUpperCase();
     case 'hmacmd5':
       return createHmac('md5', secret).update(base, 'utf8').digest('hex').toUpperCase();
     case 'hmacsha256':
