@@ -11,5 +11,18 @@ export default defineConfig({
     // Vitest's default on 2 cores is one worker; the tests spend much of their time waiting on loopback HTTP.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
+    // npm run coverage: line and branch coverage of src/ (v8), per folder in the text summary.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: [['text-summary'], ['text', { skipFull: false }], ['json-summary'], ['html', { subdir: 'html' }]],
+      reportsDirectory: 'reports/coverage',
+      // Floors only where they guard something: the JOS protocol (signing, envelopes, decoding
+      // answers) and the answer decoders of the engine, where an untested branch is a wrong verdict.
+      thresholds: {
+        'src/protocol/**/*.ts': { branches: 90 },
+        'src/engine/jos-adapter.ts': { branches: 90 },
+      },
+    },
   },
 });

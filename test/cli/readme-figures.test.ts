@@ -32,3 +32,20 @@ describe('README figures come from npm run bench -- --readme', () => {
     expect(table, regenerate).toContain(`concurrency ${CHECK_DEFAULTS.concurrency} (the default)`);
   });
 });
+
+describe('README coverage figure comes from npm run coverage:readme', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('<!-- coverage:begin'), readme.indexOf('<!-- coverage:end -->'));
+
+  it('has the table with a row per src/ folder and the total', () => {
+    expect(table).toMatch(/From `npm run coverage` on \d{4}-\d{2}-\d{2}/);
+    expect(table).toMatch(/\| \*\*all of src\/\*\* \| \*\*\d+\.\d %\*\* \| \*\*\d+\.\d %\*\* \|/);
+    for (const folder of ['src/engine/', 'src/protocol/jos/', 'src/reference/', 'src/report/']) expect(table).toContain(`| \`${folder}\``);
+  });
+
+  it('states the Node versions package.json supports', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20.19');
+    expect(readme).toContain('Node.js 20 (≥ 20.19) or 22');
+  });
+});
