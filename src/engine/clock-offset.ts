@@ -1,3 +1,4 @@
+import { LIMITS } from './defaults.js';
 import { httpExchange } from './http.js';
 import type { ClockEstimate } from './target.js';
 
@@ -17,7 +18,13 @@ export async function estimateClockOffset(
   let hi = Infinity;
   let seen = 0;
   for (let i = 0; i < samples; i++) {
-    const out = await httpExchange({ method: 'GET', url, timeoutMs: opts.timeoutMs ?? 5000, maxBodyBytes: 64 * 1024, signal: opts.signal });
+    const out = await httpExchange({
+      method: 'GET',
+      url,
+      timeoutMs: opts.timeoutMs ?? LIMITS.clockProbeTimeoutMs,
+      maxBodyBytes: LIMITS.controlAnswerMaxBytes,
+      signal: opts.signal,
+    });
     if (!out.ok) return undefined;
     const bounds = dateOffsetBounds(out.date, out.sentAtMs, out.elapsedMs);
     if (bounds) {

@@ -15,7 +15,7 @@ import type { PlannedCheck } from '../scenario/types.js';
 import { loadJosProtocol, loadRules } from '../spec/load.js';
 import { assembleReport } from './assemble.js';
 import { estimateClockOffset } from './clock-offset.js';
-import { CHECK_DEFAULTS } from './defaults.js';
+import { CHECK_DEFAULTS, LIMITS } from './defaults.js';
 import { httpExchange } from './http.js';
 import { preflight, PreflightError } from './preflight.js';
 import { runChecks, type RunEvent } from './run.js';
@@ -150,14 +150,24 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
     if (!target.embedded) {
       // The preflight has reached it already; without one, a plain GET says whether anything answers.
       if (!checked) {
-        const probe = await httpExchange({ method: 'GET', url: target.url, timeoutMs, maxBodyBytes: 64 * 1024, signal: opts.signal });
+        const probe = await httpExchange({
+          method: 'GET',
+          url: target.url,
+          timeoutMs,
+          maxBodyBytes: LIMITS.controlAnswerMaxBytes,
+          signal: opts.signal,
+        });
         if (!probe.ok) throw new TargetUnreachableError(target.url, probe.reason);
       }
       if (!target.clock && checks.some(usesClockSkew)) {
         const estimate = await estimateClockOffset(target.url, { timeoutMs, signal: opts.signal });
         target = {
           ...target,
-          clock: estimate ?? { offsetMs: 0, uncertaintyMs: 5_000, method: 'no Date header: assumed in step with ours, ±5 s' },
+          clock: estimate ?? {
+            offsetMs: 0,
+            uncertaintyMs: LIMITS.unknownClockUncertaintyMs,
+            method: 'no Date header: assumed in step with ours, ±5 s',
+          },
         };
       }
     }

@@ -1,6 +1,9 @@
 /**
- * Defaults of a conformance run, in one place (units in names). A module of its own, importing
- * nothing, so that `promoproof check --help` can print them without loading the engine.
+ * Defaults and limits of promoproof itself, in one place (units in names): what a run does unless
+ * told otherwise (CHECK_DEFAULTS, the CLI's options), and the fixed limits of its probes (LIMITS).
+ * A module of its own, importing nothing, so that `promoproof check --help` can print them without
+ * loading the engine. Display limits of the reports (lines and characters shown) stay next to the
+ * renderer that uses them.
  */
 export const CHECK_DEFAULTS = {
   // From npm run bench (the suite against a target 20 ms away): 8 → 16 → 32 halves then steadies the
@@ -11,4 +14,18 @@ export const CHECK_DEFAULTS = {
   suites: ['jd-promotion'] as readonly string[],
   /** Failures the console shows in full before one line counting the rest (`--max-failures-shown`). */
   maxFailuresShown: 10,
+} as const;
+
+/** Fixed limits of the harness's own probes (not options). */
+export const LIMITS = {
+  /** Answers of the test-control routes, the plain reachability GET and the clock probe. */
+  controlAnswerMaxBytes: 64 * 1024,
+  /** The preflight's answer: enough to read an envelope, or to say what a foreign page is. */
+  preflightAnswerMaxBytes: 256 * 1024,
+  /** One request of the clock-offset estimate (HTTP Date headers). */
+  clockProbeTimeoutMs: 5_000,
+  /** A target without a Date header is assumed in step with us, within this much. */
+  unknownClockUncertaintyMs: 5_000,
+  /** A certain clock difference beyond this, inside the JOS window, is a preflight warning. */
+  clockWarnMs: 2_000,
 } as const;

@@ -1,3 +1,4 @@
+import { LIMITS } from './defaults.js';
 import { randomBytes } from 'node:crypto';
 import { checkField } from '../checks/matchers.js';
 import { decodeAnswer } from '../protocol/jos/envelope.js';
@@ -173,7 +174,7 @@ async function runControl(step: ControlStep, label: string, ctx: TemplateContext
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     timeoutMs: opts.timeoutMs,
-    maxBodyBytes: 64 * 1024,
+    maxBodyBytes: LIMITS.controlAnswerMaxBytes,
     signal: opts.signal,
   });
   if (!out.ok) throw new Stop('errored', `${label}: test control unreachable: ${out.reason}`);

@@ -1,3 +1,4 @@
+import { LIMITS } from './defaults.js';
 import { decodeAnswer } from '../protocol/jos/envelope.js';
 import type { CheckResult, Preflight, PreflightProblemKind, RunReport } from '../report/types.js';
 import { loadJosProtocol } from '../spec/load.js';
@@ -29,13 +30,13 @@ import type { Target } from './target.js';
 export const PREFLIGHT_METHOD = 'jingdong.seller.promotion.list';
 const PREFLIGHT_PARAMS = { page: 1, size: 1 } as const;
 /** Enough of any answer to read an envelope or to say what a foreign page is; larger bodies are cut. */
-const PREFLIGHT_MAX_BODY = 256 * 1024;
+const PREFLIGHT_MAX_BODY = LIMITS.preflightAnswerMaxBytes;
 /**
  * Beyond this (certain) clock difference, inside the window, the preflight warns: the clock-skew cases
  * (timestamps at ±5:59 / ±6:01, one second from the edge) estimate the offset themselves and correct for
  * it, so this is information, not a reason to stop.
  */
-export const CLOCK_WARN_MS = 2_000;
+export const CLOCK_WARN_MS = LIMITS.clockWarnMs;
 
 /** The preflight's outcome: `ok`, or the problem that stops the run (exit 3), with facts for the report. */
 export type PreflightResult = Preflight;
@@ -234,7 +235,7 @@ async function testControlProblem(target: Target, opts: PreflightOptions): Promi
     url,
     headers: { accept: 'application/json' },
     timeoutMs: opts.timeoutMs,
-    maxBodyBytes: 64 * 1024,
+    maxBodyBytes: LIMITS.controlAnswerMaxBytes,
     signal: opts.signal,
   });
   if (!out.ok) return `the target claims test-control, but GET ${url} failed: ${out.reason}; ${advice}`;
