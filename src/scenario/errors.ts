@@ -1,6 +1,6 @@
 import type { SourcePos } from './types.js';
 
-/** Codes of problems in scenario, target-config and waiver files. Never reused. */
+/** Codes of problems in scenario, target-config, waiver and spec files. Never reused. */
 export const LOAD_ERROR_CODES = {
   PP_YAML_SYNTAX: 'the file is not valid YAML',
   PP_SCHEMA: 'the file does not match its JSON Schema',

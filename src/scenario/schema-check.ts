@@ -1,18 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { SPECS_DIR } from '../spec/load.js';
 import type { LoadProblem } from './errors.js';
 import { didYouMean } from './hints.js';
 import { fromPointer, type YamlSource } from './yaml-source.js';
+import { packageFolder } from '../util/package-root.js';
+
+// Not SPECS_DIR of spec/load.ts: that module validates the specs with this one.
+const SCHEMA_DIR = `${packageFolder('specs')}schema/`;
 
 const compiled = new Map<string, ValidateFunction>();
 
-/** A validator for a schema file under specs/schema/, compiled once. */
+/**
+ * A validator for a schema file under specs/schema/, compiled once. Compiled for a fast start (every
+ * `check` compiles the scenario and spec schemas): $refs are called rather than inlined, the generated
+ * code is not optimised, and the schema itself is not checked against the draft-07 meta-schema
+ * (test/spec/schemas.test.ts checks every schema file). Validation answers the same.
+ */
 export function schemaValidator(name: string): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-    v = ajv.compile(JSON.parse(readFileSync(`${SPECS_DIR}schema/${name}`, 'utf8')) as object);
+    const ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      allowUnionTypes: true,
+      verbose: true,
+      inlineRefs: false,
+      validateSchema: false,
+      code: { optimize: false },
+    });
+    v = ajv.compile(JSON.parse(readFileSync(`${SCHEMA_DIR}${name}`, 'utf8')) as object);
     compiled.set(name, v);
   }
   return v;
@@ -78,6 +94,8 @@ function describe(e: ErrorObject, path: readonly (string | number)[]): string {
     }
     case 'required':
       return `${where}: missing '${String((e.params as { missingProperty: string }).missingProperty)}'`;
+    case 'false schema':
+      return `${where}: not allowed here`;
     case 'enum':
       return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     default:

@@ -1,32 +1,58 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { relative as relativePath } from 'node:path';
+import { LoadError } from '../scenario/errors.js';
+import { schemaProblems } from '../scenario/schema-check.js';
+import { parseYamlSource } from '../scenario/yaml-source.js';
 import { packageFolder } from '../util/package-root.js';
 import type { ApiSpec, JosProtocolSpec, RuleSpec } from './types.js';
 
 /** Absolute path of the repository's `specs/` folder. */
 export const SPECS_DIR = packageFolder('specs');
 
+/** The schema (under specs/schema/) each kind of spec file is validated against on load. */
+export const SPEC_SCHEMAS = {
+  api: 'api-spec.schema.json',
+  protocol: 'protocol-spec.schema.json',
+  rules: 'rules.schema.json',
+} as const;
+
+export type SpecKind = keyof typeof SPEC_SCHEMAS;
+
 const cache = new Map<string, unknown>();
 
-function loadYaml<T>(relative: string): T {
+function loadYaml<T>(relative: string, kind: SpecKind): T {
   let value = cache.get(relative);
   if (value === undefined) {
-    value = deepFreeze(parse(readFileSync(SPECS_DIR + relative, 'utf8')));
+    const file = SPECS_DIR + relative;
+    // Shown as the scenario loader shows its files: relative to the working directory.
+    value = deepFreeze(parseSpec(relativePath(process.cwd(), file) || file, readFileSync(file, 'utf8'), kind));
     cache.set(relative, value);
   }
   return value as T;
 }
 
+/**
+ * Parses the text of a spec file and validates it against its schema (SPEC_SCHEMAS, compiled once per
+ * process). Throws a LoadError listing every problem, each at its file:line:column. Callers that patch
+ * a spec (faults, spec mutations) patch copies of the validated value, which are not validated again.
+ */
+export function parseSpec(file: string, text: string, kind: SpecKind): unknown {
+  const source = parseYamlSource(file, text);
+  const problems = schemaProblems(source, SPEC_SCHEMAS[kind], { all: true });
+  if (problems.length > 0) throw new LoadError(problems);
+  return source.value;
+}
+
 export function loadJosProtocol(): JosProtocolSpec {
-  return loadYaml<JosProtocolSpec>('jos/protocol.yaml');
+  return loadYaml<JosProtocolSpec>('jos/protocol.yaml', 'protocol');
 }
 
 export function loadPromotionSpec(): ApiSpec {
-  return loadYaml<ApiSpec>('jd-promotion/spec.yaml');
+  return loadYaml<ApiSpec>('jd-promotion/spec.yaml', 'api');
 }
 
 export function loadRules(): readonly RuleSpec[] {
-  return loadYaml<{ rules: RuleSpec[] }>('rules.yaml').rules;
+  return loadYaml<{ rules: RuleSpec[] }>('rules.yaml', 'rules').rules;
 }
 
 function deepFreeze<T>(value: T): T {
