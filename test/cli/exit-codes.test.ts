@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { LOAD_ERROR_CODES } from '../../src/scenario/errors.js';
 import { READINGS } from '../../src/reference/readings.js';
 import { FAULTS } from '../../src/reference/faults.js';
 import { cli } from '../helpers/cli.js';
@@ -14,6 +15,12 @@ describe('README stays in step with the code', () => {
     const section = readme.slice(readme.indexOf('### Exit codes'));
     const documented = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
     expect(documented.sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+
+  it('lists exactly the problem codes promoproof reports, with their meaning', () => {
+    const section = readme.slice(readme.indexOf('### Problem codes'), readme.indexOf('### Test credentials'));
+    const documented = [...section.matchAll(/^\| `(PP_[A-Z_]+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2]]);
+    expect(documented).toEqual(Object.entries(LOAD_ERROR_CODES));
   });
 
   it('opens with the two newcomer commands', () => {
