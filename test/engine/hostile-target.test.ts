@@ -6,6 +6,7 @@ import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
 import type { CheckResult, RunReport } from '../../src/report/types.js';
 import type { Expectation, PlannedCheck } from '../../src/scenario/types.js';
 import { closedPort, startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
+import { listCheck as oneListCheck } from '../helpers/list-check.js';
 
 /**
  * A target that misbehaves on purpose: every outcome must be a verdict on the check (failed, errored),
@@ -38,27 +39,13 @@ const answer =
 const json = (status: number, body: unknown): Behaviour => answer(status, 'application/json;charset=utf-8', JSON.stringify(body));
 
 function listCheck(expectation?: Expectation, id = 'hostile-list', params: Record<string, number> = {}): PlannedCheck {
-  return {
+  return oneListCheck({
     id,
     title: `list against a hostile target (${id})`,
-    suite: 'jd-promotion',
-    protocol: 'jos',
-    rules: ['JOS-09'],
-    level: 'must',
-    tags: [],
-    requires: [],
-    vars: {},
-    source: { file: 'test/engine/hostile-target.test.ts', line: 1 },
-    steps: [
-      {
-        kind: 'call',
-        label: 'list',
-        scope: 'root',
-        asserts: true,
-        step: { call: LIST, params, ...(expectation !== undefined ? { expect: expectation } : {}) },
-      },
-    ],
-  };
+    file: 'test/engine/hostile-target.test.ts',
+    expect: expectation,
+    params,
+  });
 }
 
 let server: TestHttpServer;

@@ -9,6 +9,7 @@ import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
 import type { PlannedCheck } from '../../src/scenario/types.js';
 import { closedPort, startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
 import { referenceAsTarget } from '../helpers/reference-target.js';
+import { listCheck as oneListCheck } from '../helpers/list-check.js';
 
 const TIMEOUT_MS = 400;
 const LIST_OK = { jingdong_seller_promotion_list_response: { code: '0', total_count: '0', promotion_v_o_s: [] } };
@@ -386,17 +387,5 @@ describe('the report of a run that did not happen', () => {
 });
 
 function listCheck(): PlannedCheck {
-  return {
-    id: 'preflight-list',
-    title: 'list',
-    suite: 'jd-promotion',
-    protocol: 'jos',
-    rules: ['JOS-09'],
-    level: 'must',
-    tags: [],
-    requires: [],
-    vars: {},
-    source: { file: 'test/engine/preflight.test.ts', line: 1 },
-    steps: [{ kind: 'call', label: 'list', scope: 'root', asserts: true, step: { call: 'jingdong.seller.promotion.list', params: {} } }],
-  };
+  return oneListCheck({ id: 'preflight-list', file: 'test/engine/preflight.test.ts' });
 }
