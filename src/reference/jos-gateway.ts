@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, successKey, type SuccessSuffix } from '../protocol/jos/envelope.js';
+import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, type SuccessSuffix } from '../protocol/jos/envelope.js';
 import { josSign, parseSignMethod } from '../protocol/jos/sign.js';
 import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
 import type { JosProtocolSpec } from '../spec/types.js';
@@ -124,7 +124,7 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
     return errorEnvelope(result.code, e?.zh ?? result.code, detail ? `${en}: ${detail}` : en);
   }
   if (fault === 'envelope-unwrapped' || (fault === 'reads-unwrapped' && /\.(get|list)$/.test(method))) return { code: '0', ...result.body };
-  return { [successKey(method, suffix)]: { code: '0', ...result.body } };
+  return successEnvelope(method, result.body, suffix);
 }
 
 function readTimestamp(text: string, fault: FaultId | undefined): number | undefined {
