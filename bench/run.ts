@@ -14,14 +14,14 @@ import { Bench } from 'tinybench';
 import { cliEntry, distIsFresh } from '../bin/entry.js';
 import { CHECK_DEFAULTS, planChecks, runConformance } from '../src/engine/conformance.js';
 import { httpExchange } from '../src/engine/http.js';
-import { targetFromUrl } from '../src/engine/target-config.js';
-import { buildJosParams, toFormBody } from '../src/protocol/jos/client.js';
-import { josSign, josSignBase } from '../src/protocol/jos/sign.js';
-import { DEFAULT_CREDENTIALS } from '../src/reference/credentials.js';
+import { targetFromUrl } from '../src/engine/targets/config.js';
+import { buildJosParams, toFormBody } from '../src/protocols/jos/client.js';
+import { josSign, josSignBase } from '../src/protocols/jos/sign.js';
+import { DEFAULT_CREDENTIALS } from '../src/protocols/jos/credentials.js';
 import { buildServer } from '../src/reference/server.js';
 import { promotionApiCompiled } from '../src/spec/compile.js';
 import { validateRequest } from '../src/spec/validate-request.js';
-import { formatJosTimestamp } from '../src/protocol/jos/timestamp.js';
+import { formatJosTimestamp } from '../src/protocols/jos/timestamp.js';
 
 interface Row {
   readonly name: string;

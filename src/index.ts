@@ -6,11 +6,16 @@
 // The conformance run
 export { runConformance, planChecks, CHECK_DEFAULTS, TargetUnreachableError, type ConformanceOptions } from './engine/conformance.js';
 export { selfTest, type SelfTestResult, type FaultVerdict, type SelfTestOptions } from './engine/self-test.js';
-export { loadTargetConfig, targetFromUrl, referenceSkus } from './engine/target-config.js';
+export { loadTargetConfig, targetFromUrl, referenceSkus } from './engine/targets/config.js';
 export { loadWaivers } from './engine/waivers.js';
 export { estimateClockOffset } from './engine/clock-offset.js';
 export { preflight, PreflightError, abortedReport, type PreflightResult, type PreflightOptions } from './engine/preflight.js';
-export type { Target, ClockEstimate, JosTargetCredentials } from './engine/target.js';
+export type { Target, ClockEstimate } from './engine/target.js';
+export { startEmbedded, type EmbeddedTarget, type EmbeddedOptions } from './engine/targets/embedded.js';
+export { targetSecrets } from './engine/targets/secrets.js';
+export { APIS, type ApiDef } from './apis/index.js';
+export { PROTOCOLS, protocolAdapter } from './protocols/index.js';
+export type { ProtocolAdapter, Endpoint, DecodedAnswer, Exchange, SendInput } from './protocols/types.js';
 export type { RunEvent } from './engine/run.js';
 
 // Scenarios
@@ -38,15 +43,15 @@ export type {
 export { buildServer, type ServerOptions, type ReferenceState } from './reference/server.js';
 export { FAULTS, isFaultId, specMutationsById, type FaultId, type FaultName } from './reference/faults.js';
 export { ALL_READINGS, READINGS, isReadingId, type ReadingId } from './reference/readings.js';
-export { DEFAULT_CREDENTIALS, type JosCredentials } from './reference/credentials.js';
+export { DEFAULT_CREDENTIALS, type JosCredentials } from './protocols/jos/credentials.js';
 export { seedCatalogue, loadCatalogueFile, type CatalogueSku } from './reference/catalogue.js';
 
 // Specs and the JOS protocol
 export { loadPromotionSpec, loadJosProtocol, loadRules, SPECS_DIR } from './spec/load.js';
 export { promotionApiCompiled, compileApi } from './spec/compile.js';
 export { validateRequest } from './spec/validate-request.js';
-export { josSign, josSignBase, parseSignMethod, type JosSignMethod } from './protocol/jos/sign.js';
-export { buildJosParams, resign, toFormBody } from './protocol/jos/client.js';
-export { parseJosTimestamp, formatJosTimestamp, formatJosTimestampWithOffset } from './protocol/jos/timestamp.js';
-export { decodeAnswer, successKey, errorEnvelope, type JosAnswer } from './protocol/jos/envelope.js';
+export { josSign, josSignBase, parseSignMethod, type JosSignMethod } from './protocols/jos/sign.js';
+export { buildJosParams, resign, toFormBody } from './protocols/jos/client.js';
+export { parseJosTimestamp, formatJosTimestamp, formatJosTimestampWithOffset } from './protocols/jos/timestamp.js';
+export { decodeAnswer, successKey, errorEnvelope, type JosAnswer } from './protocols/jos/envelope.js';
 export { VERSION } from './version.js';

@@ -6,9 +6,10 @@ import { abortedReport, PreflightError } from '../engine/preflight.js';
 import type { RunEvent } from '../engine/run.js';
 import { selfTest } from '../engine/self-test.js';
 import type { Target } from '../engine/target.js';
-import { loadTargetConfig, referenceSkus, targetFromUrl } from '../engine/target-config.js';
+import { loadTargetConfig, referenceSkus, targetFromUrl } from '../engine/targets/config.js';
 import { loadWaivers } from '../engine/waivers.js';
-import { DEFAULT_CREDENTIALS, isTestCredentials } from '../reference/credentials.js';
+import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
+import { targetSecrets } from '../engine/targets/secrets.js';
 import { isFaultId } from '../reference/faults.js';
 import { REPORTERS, isReportFormat, redactSecrets, type ReportFormat } from '../report/index.js';
 import type { RunReport, Waiver } from '../report/types.js';
@@ -106,8 +107,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
           message: e.message,
           ...(e instanceof PreflightError ? { preflight: e.preflight } : {}),
         });
-        const jos = target ? target.jos : DEFAULT_CREDENTIALS;
-        const safeAborted = redactSecrets(aborted, isTestCredentials(jos) ? [jos.appSecret] : [jos.appSecret, jos.accessToken]);
+        const safeAborted = redactSecrets(aborted, targetSecrets(target));
         writeAbortedReports(reports, safeAborted, abs);
         if (values['json']) io.stdout(REPORTERS.json.render(safeAborted));
         throw new CliError(safeAborted.aborted?.message ?? e.message, EXIT.unreachable);
@@ -121,9 +121,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     // Last guard: no secret of the target reaches a report, whatever a scenario or target echoed. The
     // app secret never does; the token neither, unless it is the documented (public) test token, which
     // the runnable curl lines of a run with the test credentials hold.
-    const jos = target ? target.jos : DEFAULT_CREDENTIALS;
-    const secrets = isTestCredentials(jos) ? [jos.appSecret] : [jos.appSecret, jos.accessToken];
-    const safe = redactSecrets(report, secrets);
+    const safe = redactSecrets(report, targetSecrets(target));
     for (const [format, path] of reports) {
       const file = abs(path);
       try {

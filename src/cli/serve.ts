@@ -1,6 +1,6 @@
 import { loadCatalogueFile, type CatalogueSku } from '../reference/catalogue.js';
-import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
-import { LIVE_SUCCESS_SUFFIX, SUCCESS_SUFFIXES, type SuccessSuffix } from '../protocol/jos/envelope.js';
+import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
+import { LIVE_SUCCESS_SUFFIX, SUCCESS_SUFFIXES, type SuccessSuffix } from '../protocols/jos/envelope.js';
 import { LoadError } from '../scenario/errors.js';
 import { FAULTS, isFaultId, specMutationsById } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';

@@ -1,7 +1,7 @@
-import { buildJosParams, toFormBody } from '../protocol/jos/client.js';
-import { curlLine } from '../engine/jos-adapter.js';
-import { JOS_SIGN_METHODS, type JosSignMethod } from '../protocol/jos/sign.js';
-import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
+import { buildJosParams, toFormBody } from '../protocols/jos/client.js';
+import { curlLine } from '../protocols/jos/send.js';
+import { JOS_SIGN_METHODS, type JosSignMethod } from '../protocols/jos/sign.js';
+import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
 import { stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 

@@ -1,26 +1,21 @@
-import type { FastifyInstance } from 'fastify';
 import { generateChecks } from '../generate/index.js';
 import { randomInt } from 'node:crypto';
-import { REFERENCE_SKU_POOL } from '../reference/catalogue.js';
-import { DEFAULT_CREDENTIALS } from '../reference/credentials.js';
 import { POOL_BLOCK } from '../scenario/template.js';
 import type { FaultId } from '../reference/faults.js';
-import { buildServer } from '../reference/server.js';
-import { TEST_CONTROL_PATH } from '../reference/test-control.js';
 import type { Preflight, RunReport, Waiver } from '../report/types.js';
 import { loadSuite } from '../scenario/load-suite.js';
 import { planSuite } from '../scenario/plan.js';
 import { SCENARIOS_DIR, SUITES } from '../scenario/suites.js';
 import type { PlannedCheck } from '../scenario/types.js';
-import { loadJosProtocol, loadRules } from '../spec/load.js';
+import { loadRules } from '../spec/load.js';
 import { assembleReport } from './assemble.js';
 import { estimateClockOffset } from './clock-offset.js';
 import { CHECK_DEFAULTS, LIMITS } from './defaults.js';
 import { httpExchange } from './http.js';
 import { preflight, PreflightError } from './preflight.js';
 import { runChecks, type RunEvent } from './run.js';
-import type { Target } from './target.js';
-import { referenceSkus } from './target-config.js';
+import { targetUrl, type Target } from './target.js';
+import { startEmbedded, type EmbeddedTarget } from './targets/embedded.js';
 
 /** Defaults of a conformance run (defined apart, for the CLI's help). */
 export { CHECK_DEFAULTS };
@@ -116,35 +111,28 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
   const suites = opts.suites && opts.suites.length > 0 ? [...opts.suites] : [...CHECK_DEFAULTS.suites];
   const started = new Date();
   const t0 = performance.now();
-  let server: FastifyInstance | undefined;
+  let embedded: EmbeddedTarget | undefined;
   let target: Target;
   if (opts.target) target = opts.target;
   else {
-    server = buildServer({ testControl: true, fault: opts.fault });
-    const address = await server.listen({ port: 0, host: '127.0.0.1' });
-    target = {
-      url: `${address}/routerjson`,
-      embedded: true,
-      jos: DEFAULT_CREDENTIALS,
-      capabilities: ['test-control'],
-      testControlUrl: `${address}${TEST_CONTROL_PATH}`,
-      skus: referenceSkus(),
-      skuPool: REFERENCE_SKU_POOL,
-      // Same process, same clock.
-      clock: { offsetMs: 0, uncertaintyMs: 0, method: 'embedded reference shares this clock' },
-      ...(opts.fault ? { fault: opts.fault } : {}),
-    };
+    embedded = await startEmbedded(opts.fault ? { fault: opts.fault } : {});
+    target = embedded.target;
   }
   try {
     const timeoutMs = opts.timeoutMs ?? CHECK_DEFAULTS.timeoutMs;
+    const url = targetUrl(target);
     const reportTarget: RunReport['target'] = {
-      url: target.url,
+      url,
       embedded: target.embedded,
       ...(target.fault ? { fault: target.fault } : {}),
+      ...(Object.keys(target.endpoints).length > 1
+        ? { endpoints: Object.fromEntries(Object.entries(target.endpoints).map(([api, e]) => [api, e.url])) }
+        : {}),
     };
+    const apis = [...new Set(checks.map((c) => c.api))];
     let checked: Preflight | undefined;
     if (opts.preflight === true && !(target.embedded && target.fault)) {
-      checked = await preflight(target, { timeoutMs, signal: opts.signal, skewS: loadJosProtocol().skewS });
+      checked = await preflight(target, { timeoutMs, apis, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (!checked.ok) throw new PreflightError(checked, reportTarget);
     }
     if (!target.embedded) {
@@ -152,15 +140,15 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
       if (!checked) {
         const probe = await httpExchange({
           method: 'GET',
-          url: target.url,
+          url,
           timeoutMs,
           maxBodyBytes: LIMITS.controlAnswerMaxBytes,
           signal: opts.signal,
         });
-        if (!probe.ok) throw new TargetUnreachableError(target.url, probe.reason);
+        if (!probe.ok) throw new TargetUnreachableError(url, probe.reason);
       }
       if (!target.clock && checks.some(usesClockSkew)) {
-        const estimate = await estimateClockOffset(target.url, { timeoutMs, signal: opts.signal });
+        const estimate = await estimateClockOffset(url, { timeoutMs, signal: opts.signal });
         target = {
           ...target,
           clock: estimate ?? {
@@ -180,7 +168,6 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
       concurrency,
       timeoutMs,
       maxBodyBytes: opts.maxBodyBytes ?? CHECK_DEFAULTS.maxBodyBytes,
-      skewS: loadJosProtocol().skewS,
       signal: opts.signal,
       onEvent: opts.onEvent,
     });
@@ -199,7 +186,7 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
     });
     return checked ? { ...report, preflight: checked } : report;
   } finally {
-    await server?.close();
+    await embedded?.close();
   }
 }
 

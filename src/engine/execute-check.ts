@@ -1,23 +1,21 @@
 import { LIMITS } from './defaults.js';
 import { randomBytes } from 'node:crypto';
 import { checkField } from '../checks/matchers.js';
-import { decodeAnswer } from '../protocol/jos/envelope.js';
 import type { CheckResult, Failure, RecordedResponse } from '../report/types.js';
 import type { CompiledApi } from '../spec/compile.js';
 import { serveCheck } from '../scenario/sku-roles.js';
 import { evaluate, lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
 import type { CallStep, ControlStep, Json, Matcher, PlannedCheck, Transport } from '../scenario/types.js';
 import { httpExchange, type HttpOutcome } from './http.js';
-import { sendJos, type JosExchange } from './jos-adapter.js';
-import type { Target } from './target.js';
+import { protocolAdapter } from '../protocols/index.js';
+import type { Endpoint, Exchange, ProtocolAdapter } from '../protocols/types.js';
+import { endpointOf, type Target } from './target.js';
 import { yuanToFen } from '../util/money.js';
 
 export interface ExecuteOptions {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly signal?: AbortSignal;
-  /** The accepted clock difference of the protocol, seconds (360 for JOS), for skew verdicts. */
-  readonly skewS: number;
   /** First id of this run's block of the target's SKU pool (drawn once per run). */
   readonly poolBase?: number;
 }
@@ -70,6 +68,10 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     tags: check.tags,
     source: check.source,
   };
+  const endpoint = endpointOf(target, check.api);
+  if (endpoint === undefined) {
+    return { ...base, status: 'skipped', message: `the target does not serve the API ${check.api} (no endpoint for it)`, durationMs: 0 };
+  }
   const capabilities = target.skuPool ? [...target.capabilities, 'sku-pool'] : target.capabilities;
   const missing = check.requires.filter((c) => !capabilities.includes(c));
   if (missing.length > 0) {
@@ -116,7 +118,7 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
           await runControl(step.step, step.label, ctxFor(step.scope), target, opts);
           break;
         case 'call':
-          await runCall(step.step, step.label, scopes.get(step.scope)!, ctxFor(step.scope), target, api, opts);
+          await runCall(step.step, step.label, scopes.get(step.scope)!, ctxFor(step.scope), { target, endpoint, api }, opts);
           break;
       }
     }
@@ -186,13 +188,23 @@ async function runCall(
   label: string,
   scopeVars: Record<string, Json>,
   ctx: TemplateContext,
-  target: Target,
-  api: CompiledApi,
+  where: { readonly target: Target; readonly endpoint: Endpoint; readonly api: CompiledApi },
   opts: ExecuteOptions,
 ): Promise<void> {
+  const { target, endpoint, api } = where;
   const app = (evaluate((step.params ?? {}) as Json, ctx) ?? {}) as Record<string, Json>;
   const transport = (evaluate((step.transport ?? {}) as unknown as Json, ctx) ?? {}) as Transport;
-  const ex = await sendJos(target, step.call, app, transport, opts);
+  const adapter = protocolAdapter(api.spec.protocol);
+  const ex = await adapter.send({
+    endpoint,
+    operation: step.call,
+    app,
+    transport,
+    clockOffsetMs: target.clock?.offsetMs ?? 0,
+    timeoutMs: opts.timeoutMs,
+    maxBodyBytes: opts.maxBodyBytes,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const fail = (status: 'failed' | 'errored' | 'inconclusive', expected: string, actual: string) =>
     new Stop(status, `${label}: expected ${expected}, got ${actual}`, {
       step: label,
@@ -220,8 +232,8 @@ async function runCall(
       `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
     );
   }
-  const answer = decodeAnswer(step.call, json);
-  const skew = skewJudgement(transport, ex, target, opts.skewS);
+  const answer = adapter.decode(step.call, json);
+  const skew = skewJudgement(transport, ex, target, adapter);
   const fields = expectation !== 'success' ? (expectation.fields ?? {}) : {};
   const checkFields = (body: Json) => {
     for (const [path, matcher] of Object.entries(fields)) {
@@ -306,8 +318,9 @@ function describeAssumption(assume: Readonly<Record<string, Matcher>>): string {
  * For timestamps sent near the edge of the window: whether the target's estimated clock leaves it
  * undecidable which side of the documented edge (skewS ± 1 s) the request fell on.
  */
-function skewJudgement(transport: Transport, ex: JosExchange, target: Target, skewS: number): { ambiguous: boolean; note: string } {
-  if (transport.clockOffsetS === undefined || !ex.outcome) return { ambiguous: false, note: '' };
+function skewJudgement(transport: Transport, ex: Exchange, target: Target, adapter: ProtocolAdapter): { ambiguous: boolean; note: string } {
+  if (transport.clockOffsetS === undefined || !ex.outcome.ok) return { ambiguous: false, note: '' };
+  const skewS = adapter.skewS();
   const unc = target.clock?.uncertaintyMs ?? 0;
   const sent = ex.outcome.sentAtMs + (target.clock?.offsetMs ?? 0);
   const arrivedMax = sent + ex.outcome.elapsedMs;

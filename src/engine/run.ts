@@ -15,7 +15,6 @@ export interface RunOptions {
   /** Per request. */
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
-  readonly skewS: number;
   readonly poolBase?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: RunEvent) => void;
@@ -34,7 +33,7 @@ export async function runChecks(checks: readonly PlannedCheck[], target: Target,
       const check = checks[i]!;
       const suite = SUITES.get(check.suite);
       const result: CheckResult = suite
-        ? await executeCheck(check, target, suite.api(), opts)
+        ? await executeCheck(check, target, suite.compiled(), opts)
         : {
             id: check.id,
             title: check.title,

@@ -1,13 +1,7 @@
 import type { SkuPool } from '../reference/catalogue.js';
+import type { Endpoint } from '../protocols/types.js';
 import type { FixtureSku } from '../scenario/template.js';
 import type { Capability } from '../scenario/types.js';
-
-/** Credentials of the JOS protocol. Secrets are never written to reports or logs. */
-export interface JosTargetCredentials {
-  readonly appKey: string;
-  readonly appSecret: string;
-  readonly accessToken: string;
-}
 
 /** The clock of a target relative to ours: its now ≈ our now + offsetMs, within ± uncertaintyMs. */
 export interface ClockEstimate {
@@ -17,12 +11,15 @@ export interface ClockEstimate {
   readonly method: string;
 }
 
-/** Everything the runner needs to talk to one implementation. */
+/**
+ * Everything the runner needs to talk to one implementation, which may serve several APIs, each at
+ * its own URL with its own credentials (in its protocol's shape). Secrets are never written to
+ * reports or logs.
+ */
 export interface Target {
-  /** The JOS router URL, e.g. http://127.0.0.1:8620/routerjson. */
-  readonly url: string;
+  /** Where and as whom each API is called, keyed by API id (src/apis/index.ts). At least one. */
+  readonly endpoints: Readonly<Record<string, Endpoint>>;
   readonly embedded: boolean;
-  readonly jos: JosTargetCredentials;
   readonly capabilities: readonly Capability[];
   /** Base URL of the test-control routes, when the target has that capability. */
   readonly testControlUrl?: string;
@@ -33,4 +30,14 @@ export interface Target {
   readonly clock?: ClockEstimate;
   /** The fault the embedded reference runs with, if any (reported). */
   readonly fault?: string;
+}
+
+/** The URL a report names the target by: the endpoint of the first API it serves. */
+export function targetUrl(target: Target): string {
+  return Object.values(target.endpoints)[0]?.url ?? '';
+}
+
+/** The endpoint of `api`, or undefined when the target does not serve it. */
+export function endpointOf(target: Target, api: string): Endpoint | undefined {
+  return target.endpoints[api];
 }

@@ -1,6 +1,8 @@
 import type { CompiledApi } from '../spec/compile.js';
 import type { Accept, JsonSchema, ParamSpec, RelationSpec, RuleSpec, VariantCondition, VariantSpec } from '../spec/types.js';
-import type { BaselineDoc, Expectation, Json, ScenarioDoc, Step } from '../scenario/types.js';
+import type { BaselineDoc, Expectation, GeneratedScenario, Json, ScenarioDoc, Step } from '../scenario/types.js';
+
+export type { GeneratedScenario } from '../scenario/types.js';
 import { scalarCases, type ValueCase } from './values.js';
 
 /** A generated case before it becomes a scenario: what to change in the baseline and what to expect. */
@@ -346,12 +348,6 @@ function relationCases(
 }
 
 /** Turns the cases of a baseline into scenario documents (then planned like any scenario). */
-export interface GeneratedScenario {
-  readonly doc: ScenarioDoc;
-  /** Which limit of the spec the case probes: operation, parameter (or `relation`), keyword or relation kind. */
-  readonly generated: { readonly kind: string; readonly operation: string; readonly target: string };
-}
-
 export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: ReadonlyMap<string, RuleSpec>): GeneratedScenario[] {
   const short = b.operation.replace(/^jingdong\.seller\.promotion\./, '');
   const prefix = `gen-${slug(short)}${b.name ? `-${b.name}` : ''}`;

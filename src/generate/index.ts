@@ -4,9 +4,9 @@ import { SUITES } from '../scenario/suites.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { readFileSync } from 'node:fs';
 import { parseYamlSource, type YamlSource } from '../scenario/yaml-source.js';
-import { loadJosProtocol, loadRules, SPECS_DIR } from '../spec/load.js';
+import { protocolAdapter } from '../protocols/index.js';
+import { loadRules, SPECS_DIR } from '../spec/load.js';
 import { baselineScenarios } from './cases.js';
-import { systemScenarios } from './system.js';
 
 /**
  * The checks the runner derives from the spec: boundary cases of every declared limit (from the
@@ -16,7 +16,7 @@ import { systemScenarios } from './system.js';
 export function generateChecks(suite: LoadedSuite): PlannedCheck[] {
   const def = SUITES.get(suite.name);
   if (!def) return [];
-  const api = def.api();
+  const api = def.compiled();
   const rules = new Map(loadRules().map((r) => [r.id, r]));
   const meta = new Map<string, PlannedCheck['generated']>();
   const scenarios = suite.baselines.flatMap(({ doc, pos }) =>
@@ -25,21 +25,24 @@ export function generateChecks(suite: LoadedSuite): PlannedCheck[] {
       return { doc: s.doc, pos, rowPos: [] };
     }),
   );
-  if (def.protocol === 'jos') {
-    // Each case points at the line of protocol.yaml that declares what it probes (the skew window, a parameter …).
-    const source = protocolSource();
-    for (const s of systemScenarios(loadJosProtocol(), rules)) {
-      meta.set(s.doc.id, s.generated);
-      scenarios.push({ doc: s.doc, pos: source.locate(s.declared), rowPos: [] });
-    }
+  // The protocol's own cases, each pointing at the line of its spec that declares what it probes.
+  const adapter = protocolAdapter(def.protocol);
+  const source = protocolSource(adapter.specFile);
+  for (const s of adapter.systemScenarios(def.systemProbe, rules)) {
+    meta.set(s.doc.id, s.generated);
+    scenarios.push({ doc: s.doc, pos: source.locate(s.declared), rowPos: [] });
   }
   return planSuite({ ...suite, scenarios }).map((c) => ({ ...c, generated: meta.get(c.id)! }));
 }
 
-let protocolYaml: YamlSource | undefined;
+const protocolYaml = new Map<string, YamlSource>();
 
-/** protocol.yaml parsed with positions, named as the reports name it (relative to the package). */
-function protocolSource(): YamlSource {
-  protocolYaml ??= parseYamlSource('specs/jos/protocol.yaml', readFileSync(`${SPECS_DIR}jos/protocol.yaml`, 'utf8'));
-  return protocolYaml;
+/** A protocol spec parsed with positions, named as the reports name it (relative to the package). */
+function protocolSource(specFile: string): YamlSource {
+  let source = protocolYaml.get(specFile);
+  if (!source) {
+    source = parseYamlSource(`specs/${specFile}`, readFileSync(`${SPECS_DIR}${specFile}`, 'utf8'));
+    protocolYaml.set(specFile, source);
+  }
+  return source;
 }

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, type SuccessSuffix } from '../protocol/jos/envelope.js';
-import { josSign, parseSignMethod } from '../protocol/jos/sign.js';
-import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, type SuccessSuffix } from '../protocols/jos/envelope.js';
+import { josSign, parseSignMethod } from '../protocols/jos/sign.js';
+import { parseJosTimestamp } from '../protocols/jos/timestamp.js';
 import type { JosProtocolSpec } from '../spec/types.js';
 import type { Leniency } from '../spec/validate-request.js';
-import type { JosCredentials } from './credentials.js';
+import type { JosCredentials } from '../protocols/jos/credentials.js';
 import type { FaultId, FaultName } from './faults.js';
 import type { PromotionService } from './promotion-service.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import pino from 'pino';
-import type { JosCredentials } from './credentials.js';
+import type { JosCredentials } from '../protocols/jos/credentials.js';
 
 /** What replaces a redacted value in a log line. */
 export const REDACTED = '***';

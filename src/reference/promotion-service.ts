@@ -2,7 +2,7 @@ import type { CompiledApi, CompiledOperation } from '../spec/compile.js';
 import { normalizeValue } from '../spec/normalize.js';
 import { validateRequest, type Leniency } from '../spec/validate-request.js';
 import { fenToYuan, yuanToFen as toCents } from '../util/money.js';
-import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import { parseJosTimestamp } from '../protocols/jos/timestamp.js';
 import type { Catalogue } from './catalogue.js';
 import type { BusinessClock } from './clock.js';
 import type { FaultId, FaultName } from './faults.js';

@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { errorEnvelope, LIVE_SUCCESS_SUFFIX, type SuccessSuffix } from '../protocol/jos/envelope.js';
+import { errorEnvelope, LIVE_SUCCESS_SUFFIX, type SuccessSuffix } from '../protocols/jos/envelope.js';
 import { compileApi, promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
 import { loadJosProtocol, loadPromotionSpec } from '../spec/load.js';
 import type { JosProtocolSpec } from '../spec/types.js';
 import type { Leniency } from '../spec/validate-request.js';
 import { createCatalogue, type CatalogueSku } from './catalogue.js';
 import { createClock, type BusinessClock } from './clock.js';
-import { DEFAULT_CREDENTIALS, type JosCredentials } from './credentials.js';
+import { DEFAULT_CREDENTIALS, type JosCredentials } from '../protocols/jos/credentials.js';
 import { applyFault, FAULTS, isFaultName, type FaultDef, type FaultId } from './faults.js';
 import { handleJos, systemError } from './jos-gateway.js';
 import { FaultCrash, PromotionService } from './promotion-service.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { formatJosTimestamp } from '../protocol/jos/timestamp.js';
+import { formatJosTimestamp } from '../protocols/jos/timestamp.js';
 import type { ReferenceState } from './server.js';
 import type { ReviewRoute } from './store.js';
 

@@ -141,7 +141,7 @@ export interface RunReport {
 }
 
 /** What stops a run before it starts: see src/engine/preflight.ts. */
-export type PreflightProblemKind = 'unreachable' | 'not-jos' | 'credentials' | 'clock' | 'test-control';
+export type PreflightProblemKind = 'unreachable' | 'wrong-protocol' | 'credentials' | 'clock' | 'test-control';
 
 /** The outcome of the preflight: one harmless signed call (and the test-control routes when claimed). */
 export interface Preflight {

@@ -14,6 +14,7 @@ export const LOAD_ERROR_CODES = {
   PP_SUITE_MISMATCH: "a file's suite differs from its folder",
   PP_UNKNOWN_SUITE: 'no such suite folder under scenarios/',
   PP_FILE: 'the file cannot be read',
+  PP_TRANSPORT: "a step's transport uses a field its suite's protocol does not understand",
 } as const;
 
 export type LoadErrorCode = keyof typeof LOAD_ERROR_CODES;

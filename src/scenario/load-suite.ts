@@ -4,6 +4,7 @@ import { loadRules } from '../spec/load.js';
 import { LoadError, type LoadProblem } from './errors.js';
 import { didYouMean } from './hints.js';
 import { schemaProblems } from './schema-check.js';
+import { protocolAdapter } from '../protocols/index.js';
 import { SCENARIOS_DIR, SUITES } from './suites.js';
 import { roleProblems, sameRole } from './sku-roles.js';
 import { checkTemplates, roleRefs } from './template.js';
@@ -19,7 +20,8 @@ export interface LoadedScenario {
 
 export interface LoadedSuite {
   readonly name: string;
-  readonly protocol: 'jos';
+  /** The wire protocol of the suite's API. */
+  readonly protocol: string;
   readonly scenarios: readonly LoadedScenario[];
   readonly fixtures: ReadonlyMap<string, { readonly doc: FixtureDoc; readonly pos: SourcePos }>;
   /** Valid requests the boundary generator mutates. */
@@ -64,7 +66,8 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
   const roleOwners: RoleOwner[] = [];
   const baselines: { doc: BaselineDoc; pos: SourcePos }[] = [];
   const ruleIds = new Set(loadRules().map((r) => r.id));
-  const api = def.api();
+  const api = def.compiled();
+  const transportFields = new Set<string>(protocolAdapter(def.protocol).transportFields);
 
   for (const f of files) {
     const abs = join(dir, f);
@@ -84,11 +87,23 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     }
     const doc = source.value as ScenarioFileDoc;
     if (doc.suite !== name) problems.push(source.problem('PP_SUITE_MISMATCH', `suite '${doc.suite}' in folder '${name}'`, ['suite']));
+    if (doc.protocol !== undefined && doc.protocol !== def.protocol)
+      problems.push(source.problem('PP_SUITE_MISMATCH', `protocol '${doc.protocol}' in a suite of protocol ${def.protocol}`, ['protocol']));
 
     const checkSteps = (steps: readonly Step[], base: (string | number)[], owner: { requires?: readonly string[] }) => {
       steps.forEach((step, i) => {
         const at = [...base, i];
         if ('call' in step) {
+          for (const field of Object.keys(step.transport ?? {})) {
+            if (!transportFields.has(field))
+              problems.push(
+                source.problem(
+                  'PP_TRANSPORT',
+                  `transport field '${field}' means nothing to protocol ${def.protocol} (it understands ${[...transportFields].join(', ')})`,
+                  [...at, 'transport', field],
+                ),
+              );
+          }
           if (!api.operations.has(step.call))
             problems.push(
               source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${step.call}'${didYouMean(step.call, api.operations.keys())}`, [

@@ -53,6 +53,7 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
     const steps = markLastStep(expand(doc.steps, 'root', 0, []));
     const base = {
       suite: suite.name,
+      api: suite.name,
       protocol: suite.protocol,
       rules: doc.covers,
       level: doc.level,

@@ -1,4 +1,4 @@
-import { formatJosTimestamp, parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import { formatJosTimestamp, parseJosTimestamp } from '../protocols/jos/timestamp.js';
 import { fenToYuan } from '../util/money.js';
 import type { Json } from './types.js';
 

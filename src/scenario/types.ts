@@ -33,16 +33,33 @@ export type Expectation =
       readonly orRefused?: string | readonly string[];
     };
 
+/**
+ * Deliberate deviations of the wire request, for protocol checks. Each protocol names the fields it
+ * understands (ProtocolAdapter.transportFields); a step using another is a load error.
+ */
 export interface Transport {
+  /** System (query) parameters left out; the request is signed without them unless `signature` says otherwise. */
   readonly omit?: readonly string[];
+  /** System parameters replaced before signing. */
   readonly set?: Readonly<Record<string, string>>;
+  /** System parameters replaced after signing: what is sent is no longer what was signed. */
+  readonly alter?: Readonly<Record<string, string>>;
   readonly signature?: 'valid' | 'wrong' | 'stale' | 'omit';
   readonly secret?: 'right' | 'wrong';
   readonly clockOffsetS?: number;
-  readonly timestampForm?: 'plain' | 'offset' | 'iso' | 'epoch' | 'slashes';
+  /**
+   * The target's current time written as: plain `yyyy-MM-dd HH:mm:ss` (UTC+8), offset
+   * `yyyy-MM-dd HH:mm:ss.SSS+0800`, iso `yyyy-MM-ddTHH:mm:ss`, slashes `yyyy/MM/dd HH:mm:ss`, epoch or
+   * seconds (epoch seconds), millis (epoch milliseconds).
+   */
+  readonly timestampForm?: 'plain' | 'offset' | 'iso' | 'epoch' | 'slashes' | 'seconds' | 'millis';
   readonly signMethod?: 'md5' | 'hmacmd5' | 'hmacsha256';
   readonly httpMethod?: 'GET' | 'POST';
   readonly rawParamJson?: string;
+  /** A JSON-body protocol: these bytes are sent as the body instead of the JSON of the step's params. */
+  readonly rawBody?: string;
+  /** A JSON-body protocol: this Content-Type instead of application/json. */
+  readonly contentType?: string;
 }
 
 export interface CallStep {
@@ -154,9 +171,16 @@ export interface BaselineDoc {
 export interface ScenarioFileDoc {
   readonly suite: string;
   readonly baselines?: readonly BaselineDoc[];
-  readonly protocol?: 'jos';
+  readonly protocol?: string;
   readonly scenarios?: readonly ScenarioDoc[];
   readonly fixtures?: Readonly<Record<string, FixtureDoc>>;
+}
+
+/** A case the generator derives from a spec, before it is planned like a scenario. */
+export interface GeneratedScenario {
+  readonly doc: ScenarioDoc;
+  /** Which limit of the spec the case probes: operation, parameter (or `relation`), keyword or relation kind. */
+  readonly generated: { readonly kind: string; readonly operation: string; readonly target: string };
 }
 
 /** A place in a source file, 1-based. */
@@ -199,7 +223,9 @@ export interface PlannedCheck {
   readonly id: string;
   readonly title: string;
   readonly suite: string;
-  readonly protocol: 'jos';
+  /** The API the check calls (src/apis/index.ts) and the wire protocol of that API. */
+  readonly api: string;
+  readonly protocol: string;
   readonly rules: readonly string[];
   readonly level: 'must' | 'ref';
   readonly tags: readonly string[];

@@ -1,5 +1,5 @@
 import type { Ajv } from 'ajv';
-import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import { parseJosTimestamp } from '../protocols/jos/timestamp.js';
 
 /** Digits after the decimal point of a number as JavaScript prints it (1e-7 has 7). */
 export function decimalPlacesOf(n: number): number {
@@ -19,10 +19,25 @@ export function utf8Bytes(s: string): number {
 }
 
 /**
+ * Annotations a body schema node may carry: `rules` (rule ids a violation at or below the node breaks,
+ * inherited down), `quote` (the seed's words), `by` (per-keyword `{rules?, acceptRules?}`: the rules of
+ * the case breaking that keyword, and of its at-the-limit acceptance case).
+ */
+export const ANNOTATION_KEYWORDS = ['rules', 'quote', 'by'] as const;
+const KEYWORD_TYPES: Record<(typeof ANNOTATION_KEYWORDS)[number], 'array' | 'object' | ('string' | 'array')[]> = {
+  rules: 'array',
+  quote: ['string', 'array'],
+  by: 'object',
+};
+
+/**
  * promoproof's JSON Schema keywords: `maxBytes` / `minBytes` (UTF-8 bytes of a string),
  * `decimalPlaces` (at most this many digits after the point), `datetime` (JOS `yyyy-MM-dd HH:mm:ss`).
  */
 export function addPromoproofKeywords(ajv: Ajv): void {
+  // Annotations of body schemas (specs/<api>/spec.yaml `body`): read by the case generator and the
+  // sources test, never by validation.
+  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: KEYWORD_TYPES[keyword] });
   for (const [keyword, holds, word] of [
     ['maxBytes', (bytes: number, limit: number) => bytes <= limit, 'at most'],
     ['minBytes', (bytes: number, limit: number) => bytes >= limit, 'at least'],

@@ -1,4 +1,4 @@
-import { parseJosTimestamp } from '../protocol/jos/timestamp.js';
+import { parseJosTimestamp } from '../protocols/jos/timestamp.js';
 import { acceptedCodes, describeAjvError, type CompiledOperation, type CompiledParam, type CompiledVariant } from './compile.js';
 import { normalizeValue } from './normalize.js';
 import { yuanToFen as toCents } from '../util/money.js';

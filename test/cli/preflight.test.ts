@@ -49,8 +49,8 @@ describe('promoproof check: the preflight', () => {
     // --json prints the report of the aborted run; it validates against the report schema.
     const printed = JSON.parse(r.stdout) as RunReport;
     expect(validate(printed), JSON.stringify(validate.errors)).toBe(true);
-    expect(printed.aborted?.kind).toBe('not-jos');
-    expect(printed.preflight).toMatchObject({ ok: false, kind: 'not-jos', details: { httpStatus: 404 } });
+    expect(printed.aborted?.kind).toBe('wrong-protocol');
+    expect(printed.preflight).toMatchObject({ ok: false, kind: 'wrong-protocol', details: { httpStatus: 404 } });
     expect(printed.results.map((x) => x.id)).toEqual(['preflight']);
   });
 

@@ -40,7 +40,7 @@ describe('README coverage figure comes from npm run coverage:readme', () => {
   it('has the table with a row per src/ folder and the total', () => {
     expect(table).toMatch(/From `npm run coverage` on \d{4}-\d{2}-\d{2}/);
     expect(table).toMatch(/\| \*\*all of src\/\*\* \| \*\*\d+\.\d %\*\* \| \*\*\d+\.\d %\*\* \|/);
-    for (const folder of ['src/engine/', 'src/protocol/jos/', 'src/reference/', 'src/report/']) expect(table).toContain(`| \`${folder}\``);
+    for (const folder of ['src/engine/', 'src/protocols/jos/', 'src/reference/', 'src/report/']) expect(table).toContain(`| \`${folder}\``);
   });
 
   it('states the Node versions package.json supports', () => {

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { targetUrl } from '../../src/engine/target.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { josSign, parseSignMethod } from '../../src/protocol/jos/sign.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { josSign, parseSignMethod } from '../../src/protocols/jos/sign.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
 import type { RunReport } from '../../src/report/types.js';
 import { cli } from '../helpers/cli.js';
@@ -49,7 +50,7 @@ describe('the label of a ref failure and the exit code follow the verdict rule o
       const r = await cli([
         'check',
         '--target',
-        target.url,
+        targetUrl(target),
         '--rules',
         'JOS-REF-03',
         '--rules',
@@ -64,7 +65,7 @@ describe('the label of a ref failure and the exit code follow the verdict rule o
       const strict = await cli([
         'check',
         '--target',
-        target.url,
+        targetUrl(target),
         '--rules',
         'JOS-REF-03',
         '--strict-ref',
@@ -84,7 +85,7 @@ describe('a run in which every check was skipped', () => {
   it('says NO CHECKS RAN with the reason and exits 4, not 0', async () => {
     const { server, target } = await referenceAsTarget();
     try {
-      const r = await cli(['check', '--target', target.url, '--rules', 'JDP-CHECK-02', '--report', `json=${dir}/none.json`]);
+      const r = await cli(['check', '--target', targetUrl(target), '--rules', 'JDP-CHECK-02', '--report', `json=${dir}/none.json`]);
       expect(r.code, r.stdout).toBe(EXIT.nothingRan);
       expect(EXIT.nothingRan).toBe(4);
       expect(verdictOf(r.stdout)).toMatch(/^NO CHECKS RAN — all (\d+) checks skipped \(target lacks capability test-control ×\1\)$/);
@@ -99,7 +100,7 @@ describe('curl lines', () => {
   it('with the documented test credentials: runnable as printed, in every format; the sign verifies and the replay is answered alike', async () => {
     const { server, target } = await referenceAsTarget({ fault: 'name-limit-11' });
     try {
-      const r = await cli(['check', '--target', target.url, '--rules', 'JDP-ADD-01', ...reportArgs('test')]);
+      const r = await cli(['check', '--target', targetUrl(target), '--rules', 'JDP-ADD-01', ...reportArgs('test')]);
       expect(r.code).toBe(EXIT.checkFailed);
       const failed = readJson(`${dir}/test.json`).results.filter((x) => x.status === 'failed' && x.failure?.curl !== undefined);
       expect(failed.length).toBeGreaterThan(0);
@@ -112,7 +113,7 @@ describe('curl lines', () => {
       }
       // Replayed as printed (within the timestamp window), the request is answered as it was in the run.
       const f = failed[0]!.failure!;
-      const replay = await fetch(target.url, { method: 'POST', body: new URLSearchParams(curlParams(f.curl!)) });
+      const replay = await fetch(targetUrl(target), { method: 'POST', body: new URLSearchParams(curlParams(f.curl!)) });
       const answer = JSON.parse(await replay.text()) as Record<string, { code?: string }>;
       const recorded = JSON.parse(f.response!.body) as Record<string, { code?: string }>;
       expect(Object.keys(answer)).toEqual(Object.keys(recorded));

@@ -17,6 +17,7 @@ function check(id: string, rules: string[], steps: PlannedStep[]): PlannedCheck 
     id,
     title: id,
     suite: 'jd-promotion',
+    api: 'jd-promotion',
     protocol: 'jos',
     rules,
     level: 'must',

@@ -4,7 +4,7 @@ import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import { executeCheck } from '../../src/engine/execute-check.js';
 import type { Target } from '../../src/engine/target.js';
 import type { CatalogueSku } from '../../src/reference/catalogue.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
 import { promotionApiCompiled } from '../../src/spec/compile.js';
 
@@ -43,9 +43,8 @@ async function targetWith(skus: CatalogueSku[]): Promise<{ target: Target; reque
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
     target: {
-      url: `${address}/routerjson`,
+      endpoints: { 'jd-promotion': { url: `${address}/routerjson`, credentials: { ...DEFAULT_CREDENTIALS } } },
       embedded: false,
-      jos: DEFAULT_CREDENTIALS,
       capabilities: [],
       skus: skus.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen })),
       clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' },

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runConformance, TargetUnreachableError } from '../../src/engine/conformance.js';
-import { targetFromUrl } from '../../src/engine/target-config.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { targetFromUrl } from '../../src/engine/targets/config.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import type { CheckResult, RunReport } from '../../src/report/types.js';
 import type { Expectation, PlannedCheck } from '../../src/scenario/types.js';
 import { closedPort, startHttpServer, type TestHttpServer } from '../helpers/http-server.js';

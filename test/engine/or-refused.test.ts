@@ -7,6 +7,7 @@ function check(first: Expectation, second: Expectation): PlannedCheck {
     id: 'or-refused',
     title: 'a refusal allowed at either of two steps',
     suite: 'jd-promotion',
+    api: 'jd-promotion',
     protocol: 'jos',
     rules: ['JDP-SKU-07'],
     level: 'must',

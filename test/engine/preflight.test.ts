@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { targetUrl } from '../../src/engine/target.js';
+import { withEndpoint } from '../helpers/reference-target.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConformance, TargetUnreachableError } from '../../src/engine/conformance.js';
 import { httpExchange } from '../../src/engine/http.js';
 import { abortedReport, CLOCK_WARN_MS, formatBytes, preflight, PreflightError } from '../../src/engine/preflight.js';
 import type { Target } from '../../src/engine/target.js';
-import { targetFromUrl } from '../../src/engine/target-config.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { targetFromUrl } from '../../src/engine/targets/config.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import type { PlannedCheck } from '../../src/scenario/types.js';
 import { closedPort, startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
 import { referenceAsTarget } from '../helpers/reference-target.js';
@@ -105,7 +107,7 @@ describe('preflight: not a JOS router', () => {
       res.end(page);
     });
     const r = await run(urlTarget(`${s.origin}/`));
-    expect(r).toMatchObject({ ok: false, kind: 'not-jos' });
+    expect(r).toMatchObject({ ok: false, kind: 'wrong-protocol' });
     expect(r.message).toBe(
       `${s.origin}/ is not a JOS router: HTTP 404, text/html, 1.2 kB, not JSON; the JOS router is usually at the path /routerjson: try ${s.origin}/routerjson`,
     );
@@ -116,7 +118,7 @@ describe('preflight: not a JOS router', () => {
   it('JSON without a JOS envelope names the keys found', async () => {
     const s = await fake((_req, res) => json(res, { status: 'UP', version: 3 }));
     const r = await run(urlTarget(`${s.origin}/health`));
-    expect(r.kind).toBe('not-jos');
+    expect(r.kind).toBe('wrong-protocol');
     expect(r.message).toContain('HTTP 200, application/json, 27 B, JSON without a JOS envelope (keys [status, version])');
   });
 
@@ -126,7 +128,7 @@ describe('preflight: not a JOS router', () => {
       res.end('');
     });
     const r = await run(urlTarget(`${s.origin}/routerjson`));
-    expect(r.kind).toBe('not-jos');
+    expect(r.kind).toBe('wrong-protocol');
     expect(r.message).toContain('HTTP 200, text/plain, 0 B, empty body; is this the JOS router of the JD seller promotion service?');
   });
 
@@ -136,16 +138,16 @@ describe('preflight: not a JOS router', () => {
       res.end();
     });
     const r = await run(urlTarget(`${s.origin}/routerjson`));
-    expect(r.kind).toBe('not-jos');
+    expect(r.kind).toBe('wrong-protocol');
     expect(r.message).toContain('HTTP 301 to https://promo.example/routerjson');
   });
 
   it('the reference at a wrong path: its 404 holds a JOS error, still not a router at this URL', async () => {
     const { server, target } = await referenceAsTarget();
     open.push(server);
-    const origin = new URL(target.url).origin;
-    const r = await run({ ...target, url: `${origin}/` });
-    expect(r.kind).toBe('not-jos');
+    const origin = new URL(targetUrl(target)).origin;
+    const r = await run(withEndpoint(target, { url: `${origin}/` }));
+    expect(r.kind).toBe('wrong-protocol');
     expect(r.message).toMatch(
       new RegExp(
         `^${origin}/ is not a JOS router: HTTP 404, application/json, \\d+ B, JOS error 1 .*; the JOS router is usually at the path /routerjson: try ${origin}/routerjson$`,
@@ -193,13 +195,13 @@ describe('preflight: wrong credentials', () => {
   it('the reference: wrong app key (21), wrong token (19), wrong secret (12)', async () => {
     const { server, target } = await referenceAsTarget();
     open.push(server);
-    const cases: [Partial<Target['jos']>, string, string][] = [
+    const cases: [Record<string, string>, string, string][] = [
       [{ appKey: 'not-the-key' }, '21', 'PROMOPROOF_APP_KEY'],
       [{ accessToken: 'not-the-token' }, '19', 'PROMOPROOF_ACCESS_TOKEN'],
       [{ appSecret: 'not-the-secret' }, '12', 'PROMOPROOF_APP_SECRET'],
     ];
     for (const [jos, code, env] of cases) {
-      const r = await run({ ...target, jos: { ...target.jos, ...jos } });
+      const r = await run(withEndpoint(target, { credentials: { ...DEFAULT_CREDENTIALS, ...jos } }));
       expect(r.kind, code).toBe('credentials');
       expect(r.message).toContain(`JOS error ${code} `);
       expect(r.message).toContain(env);
@@ -285,7 +287,7 @@ describe('preflight: test-control claimed', () => {
   it('the reference started without --test-control', async () => {
     const { server, target } = await referenceAsTarget();
     open.push(server);
-    const origin = new URL(target.url).origin;
+    const origin = new URL(targetUrl(target)).origin;
     const r = await run({ ...target, capabilities: ['test-control'], testControlUrl: `${origin}/__promoproof` });
     expect(r.kind).toBe('test-control');
     expect(r.message).toContain(`GET ${origin}/__promoproof/info answered HTTP 404`);
@@ -370,15 +372,15 @@ describe('the report of a run that did not happen', () => {
       suites: ['jd-promotion'],
       startedAt: new Date(0),
       durationMs: 3,
-      kind: 'not-jos',
+      kind: 'wrong-protocol',
       message: 'preflight: http://127.0.0.1:9/ is not a JOS router: HTTP 404',
     });
     expect(r.verdict).toBe('fail');
     expect(r.summary).toMatchObject({ total: 1, errored: 1 });
     expect(r.results).toHaveLength(1);
     expect(r.results[0]).toMatchObject({ id: 'preflight', status: 'errored', level: 'must' });
-    expect(r.results[0]!.message).toContain('run aborted (not-jos): preflight: http://127.0.0.1:9/ is not a JOS router');
-    expect(r.aborted).toEqual({ kind: 'not-jos', message: 'preflight: http://127.0.0.1:9/ is not a JOS router: HTTP 404' });
+    expect(r.results[0]!.message).toContain('run aborted (wrong-protocol): preflight: http://127.0.0.1:9/ is not a JOS router');
+    expect(r.aborted).toEqual({ kind: 'wrong-protocol', message: 'preflight: http://127.0.0.1:9/ is not a JOS router: HTTP 404' });
   });
 
   it('sizes in decimal units', () => {

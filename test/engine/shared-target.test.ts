@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
-import { targetFromUrl } from '../../src/engine/target-config.js';
+import { targetFromUrl } from '../../src/engine/targets/config.js';
 import type { Target } from '../../src/engine/target.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
 
 /** Runs on one long-lived target, one after another and at the same time, never count each other's promotions. */

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { buildJosParams, toFormBody, type JosRequestInput } from '../../src/protocol/jos/client.js';
-import { decodeAnswer, type JosAnswer } from '../../src/protocol/jos/envelope.js';
-import { formatJosTimestamp } from '../../src/protocol/jos/timestamp.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { buildJosParams, toFormBody, type JosRequestInput } from '../../src/protocols/jos/client.js';
+import { decodeAnswer, type JosAnswer } from '../../src/protocols/jos/envelope.js';
+import { formatJosTimestamp } from '../../src/protocols/jos/timestamp.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer, type ServerOptions } from '../../src/reference/server.js';
 
 export const P = 'jingdong.seller.promotion.';

@@ -12,6 +12,7 @@ export function listCheck(opts: {
     id: opts.id,
     title: opts.title ?? 'list',
     suite: 'jd-promotion',
+    api: 'jd-promotion',
     protocol: 'jos',
     rules: ['JOS-09'],
     level: 'must',

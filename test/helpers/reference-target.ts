@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Target } from '../../src/engine/target.js';
-import { referenceSkus } from '../../src/engine/target-config.js';
+import type { Endpoint } from '../../src/protocols/types.js';
+import { referenceSkus } from '../../src/engine/targets/config.js';
 import { REFERENCE_SKU_POOL } from '../../src/reference/catalogue.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer, type ServerOptions } from '../../src/reference/server.js';
 import { TEST_CONTROL_PATH } from '../../src/reference/test-control.js';
 import type { Capability } from '../../src/scenario/types.js';
@@ -23,9 +24,8 @@ export async function referenceAsTarget(
     ? options.catalogue.map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen }))
     : referenceSkus();
   const target: Target = {
-    url: `${address}/routerjson`,
+    endpoints: { 'jd-promotion': { url: `${address}/routerjson`, credentials: { ...DEFAULT_CREDENTIALS } } },
     embedded: false,
-    jos: DEFAULT_CREDENTIALS,
     capabilities: capabilities.filter((c) => c !== 'sku-pool'),
     ...(testControl ? { testControlUrl: `${address}${TEST_CONTROL_PATH}` } : {}),
     skus,
@@ -33,4 +33,11 @@ export async function referenceAsTarget(
     clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' },
   };
   return { server, target };
+}
+
+/** `target` with its JD promotion endpoint changed (another URL, other credentials). */
+export function withEndpoint(target: Target, change: Partial<Endpoint>): Target {
+  const api = 'jd-promotion';
+  const was = target.endpoints[api] ?? { url: '', credentials: {} };
+  return { ...target, endpoints: { ...target.endpoints, [api]: { ...was, ...change } } };
 }

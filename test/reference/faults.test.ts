@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildJosParams, resign, toFormBody } from '../../src/protocol/jos/client.js';
-import { successKey } from '../../src/protocol/jos/envelope.js';
-import { formatJosTimestamp, formatJosTimestampWithOffset } from '../../src/protocol/jos/timestamp.js';
+import { buildJosParams, resign, toFormBody } from '../../src/protocols/jos/client.js';
+import { successKey } from '../../src/protocols/jos/envelope.js';
+import { formatJosTimestamp, formatJosTimestampWithOffset } from '../../src/protocols/jos/timestamp.js';
 import { FAULTS, type FaultName } from '../../src/reference/faults.js';
 import { loadJosProtocol, loadRules } from '../../src/spec/load.js';
 import { createTestClient, CREDS, DAY_MS, P, sku, ts, type Answer, type TestClient } from '../helpers/jos.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildJosParams, resign } from '../../src/protocol/jos/client.js';
+import { buildJosParams, resign } from '../../src/protocols/jos/client.js';
 import { createTestClient, CREDS, outcome, P, ts } from '../helpers/jos.js';
 
 const FIXED = Date.UTC(2026, 10, 23, 4, 0, 0);

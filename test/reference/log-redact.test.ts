@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildJosParams, toFormBody } from '../../src/protocol/jos/client.js';
+import { buildJosParams, toFormBody } from '../../src/protocols/jos/client.js';
 import { redactText, redactUrl } from '../../src/reference/log-redact.js';
 import { buildServer } from '../../src/reference/server.js';
-import { formatJosTimestamp } from '../../src/protocol/jos/timestamp.js';
+import { formatJosTimestamp } from '../../src/protocols/jos/timestamp.js';
 
 const SECRET = 'my-very-private-secret';
 const TOKEN = 'tok/en+with&odd=chars';

@@ -12,10 +12,10 @@
  * to refusing undeclared parameters or reading an optional `""` as a value (JOS-REF-04).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeAnswer, successKey, type JosAnswer } from '../../src/protocol/jos/envelope.js';
-import { josSign } from '../../src/protocol/jos/sign.js';
-import { parseJosTimestamp } from '../../src/protocol/jos/timestamp.js';
-import { DEFAULT_CREDENTIALS } from '../../src/reference/credentials.js';
+import { decodeAnswer, successKey, type JosAnswer } from '../../src/protocols/jos/envelope.js';
+import { josSign } from '../../src/protocols/jos/sign.js';
+import { parseJosTimestamp } from '../../src/protocols/jos/timestamp.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer, type ServerOptions } from '../../src/reference/server.js';
 import { promotionApiCompiled } from '../../src/spec/compile.js';
 import { P, sku } from '../helpers/jos.js';

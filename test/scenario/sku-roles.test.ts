@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { referenceSkus } from '../../src/engine/target-config.js';
+import { referenceSkus } from '../../src/engine/targets/config.js';
 import { bindRoleVars, mergeRanges, resolveRoles, roleProblems, serveCheck } from '../../src/scenario/sku-roles.js';
 import type { FixtureSku } from '../../src/scenario/template.js';
 import type { SkuRole } from '../../src/scenario/types.js';

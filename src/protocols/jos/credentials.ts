@@ -1,9 +1,10 @@
 /** Credentials the reference accepts unless told otherwise. Test values only; written in the README. */
-export interface JosCredentials {
+/** (A type alias, not an interface, so that it is also an endpoint's credential record.) */
+export type JosCredentials = {
   readonly appKey: string;
   readonly appSecret: string;
   readonly accessToken: string;
-}
+};
 
 export const DEFAULT_CREDENTIALS: JosCredentials = Object.freeze({
   appKey: 'promoproof-app-key',

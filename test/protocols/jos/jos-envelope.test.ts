@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAnswer, errorEnvelope, successEnvelope, successKey, successKeyMisspelt } from '../../src/protocol/jos/envelope.js';
+import { decodeAnswer, errorEnvelope, successEnvelope, successKey, successKeyMisspelt } from '../../../src/protocols/jos/envelope.js';
 
 const M = 'jingdong.seller.promotion.list';
 

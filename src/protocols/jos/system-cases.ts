@@ -1,9 +1,6 @@
-import type { JosProtocolSpec, RuleSpec } from '../spec/types.js';
-import type { Transport } from '../scenario/types.js';
-import type { GeneratedScenario } from './cases.js';
-
-/** The operation protocol cases call: it needs no state and no parameters. */
-const PROBE = 'jingdong.seller.promotion.list';
+import type { JosProtocolSpec, RuleSpec } from '../../spec/types.js';
+import type { Transport } from '../../scenario/types.js';
+import type { SystemProbe, SystemScenario } from '../types.js';
 
 interface SysCase {
   readonly id: string;
@@ -15,17 +12,12 @@ interface SysCase {
   readonly declared: readonly (string | number)[];
 }
 
-/** A protocol case, with the protocol.yaml path that declares the limit it probes. */
-export interface SystemScenario extends GeneratedScenario {
-  readonly declared: readonly (string | number)[];
-}
-
 /**
  * Negative (and edge-positive) signing and system-parameter cases from the protocol spec: each
  * required system parameter missing, unknown method, bad token and app key, wrong and stale
  * signatures, malformed timestamps, the skew window at −6:01, −5:59, +5:59, +6:01, both timestamp forms.
  */
-export function systemScenarios(protocol: JosProtocolSpec, rules: ReadonlyMap<string, RuleSpec>): SystemScenario[] {
+export function systemScenarios(protocol: JosProtocolSpec, probe: SystemProbe, rules: ReadonlyMap<string, RuleSpec>): SystemScenario[] {
   const cases: SysCase[] = [];
   const param = (name: string) => ['systemParams', protocol.systemParams.findIndex((x) => x.name === name)];
   const form = (pattern: string) => ['timestampForms', (protocol.timestampForms ?? []).findIndex((f) => f.pattern === pattern)];
@@ -46,7 +38,7 @@ export function systemScenarios(protocol: JosProtocolSpec, rules: ReadonlyMap<st
     {
       id: 'unknown-method',
       title: 'an unknown method → 15',
-      transport: { set: { method: 'jingdong.seller.promotion.nope' } },
+      transport: { set: { method: probe.operation.replace(/[^.]*$/, 'nope') } },
       error: '15',
       rules: ['JOS-07'],
       declared: param('method'),
@@ -174,9 +166,16 @@ export function systemScenarios(protocol: JosProtocolSpec, rules: ReadonlyMap<st
       covers: c.rules,
       level: c.rules.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref',
       tags: ['generated', 'protocol'],
-      steps: [{ call: PROBE, params: {}, transport: c.transport, ...(c.error !== undefined ? { expect: { error: c.error } } : {}) }],
+      steps: [
+        {
+          call: probe.operation,
+          params: { ...probe.params },
+          transport: c.transport,
+          ...(c.error !== undefined ? { expect: { error: c.error } } : {}),
+        },
+      ],
     },
-    generated: { kind: 'protocol', operation: PROBE, target: c.id.replace(/-(inside|outside)$/, '') },
+    generated: { kind: 'protocol', operation: probe.operation, target: c.id.replace(/-(inside|outside)$/, '') },
     declared: c.declared,
   }));
 }

@@ -1,53 +1,38 @@
-import { buildJosParams, toFormBody } from '../protocol/jos/client.js';
-import { isTestCredentials } from '../reference/credentials.js';
-import { josSign } from '../protocol/jos/sign.js';
-import { formatJosTimestamp, formatJosTimestampWithOffset } from '../protocol/jos/timestamp.js';
-import type { RecordedRequest } from '../report/types.js';
-import type { Transport } from '../scenario/types.js';
-import { httpExchange, type HttpOutcome } from './http.js';
-import type { Target } from './target.js';
-
-export interface JosSendOptions {
-  readonly timeoutMs: number;
-  readonly maxBodyBytes: number;
-  readonly signal?: AbortSignal;
-  /** The protocol's accepted clock difference, seconds: sets which way a skewed timestamp is rounded. */
-  readonly skewS: number;
-}
-
-export interface JosExchange {
-  readonly request: RecordedRequest;
-  readonly curl: string;
-  readonly outcome: HttpOutcome;
-  /** The timestamp sent, epoch ms (for clock-skew judgements). */
-  readonly timestampMs: number;
-}
+import { buildJosParams, toFormBody } from './client.js';
+import { isTestCredentials, type JosCredentials } from './credentials.js';
+import { josSign } from './sign.js';
+import { formatJosTimestamp, formatJosTimestampWithOffset } from './timestamp.js';
+import type { Transport } from '../../scenario/types.js';
+import { httpExchange } from '../../engine/http.js';
+import type { Endpoint, Exchange, SendInput } from '../types.js';
 
 const PARAM_JSON = '360buy_param_json';
 const REDACTED = new Set(['access_token', 'sign']);
 
+/** The JOS credentials of an endpoint (a target config's `credentials.jos`). */
+export function josCredentials(endpoint: Endpoint): JosCredentials {
+  const c = endpoint.credentials;
+  return { appKey: c['appKey'] ?? '', appSecret: c['appSecret'] ?? '', accessToken: c['accessToken'] ?? '' };
+}
+
 /**
  * Builds and sends one JOS request: signed byte-exact, with the deliberate deviations a step asks
  * for (missing or altered system parameters, a wrong or stale signature, a skewed timestamp).
+ * `skewS` (the protocol's window) sets which way a skewed timestamp is rounded.
  */
-export async function sendJos(
-  target: Target,
-  method: string,
-  app: Readonly<Record<string, unknown>>,
-  transport: Transport,
-  opts: JosSendOptions,
-): Promise<JosExchange> {
-  const clockOffset = target.clock?.offsetMs ?? 0;
-  const timestampMs = skewedTimestamp(Date.now() + clockOffset, transport.clockOffsetS ?? 0, opts.skewS);
+export async function sendJos(input: SendInput, skewS: number): Promise<Exchange> {
+  const { endpoint, operation: method, app, transport } = input;
+  const creds = josCredentials(endpoint);
+  const timestampMs = skewedTimestamp(Date.now() + input.clockOffsetMs, transport.clockOffsetS ?? 0, skewS);
   const timestampText = timestampIn(transport.timestampForm ?? 'plain', timestampMs);
   const paramJson = transport.rawParamJson ?? JSON.stringify(app);
-  const secret = transport.secret === 'wrong' ? `${target.jos.appSecret}-wrong` : target.jos.appSecret;
+  const secret = transport.secret === 'wrong' ? `${creds.appSecret}-wrong` : creds.appSecret;
   const signMethod = transport.signMethod ?? 'md5';
 
   let params = buildJosParams({
     method,
     app: transport.signature === 'stale' ? '' : paramJson,
-    credentials: { appKey: target.jos.appKey, appSecret: secret, accessToken: target.jos.accessToken },
+    credentials: { appKey: creds.appKey, appSecret: secret, accessToken: creds.accessToken },
     timestampText,
     signMethod,
   });
@@ -79,10 +64,10 @@ export async function sendJos(
     const { sign: _sign, ...rest } = params;
     params = rest;
   }
-
+  const url0 = endpoint.url;
   const httpMethod = transport.httpMethod ?? 'POST';
   const form = toFormBody(params);
-  const url = httpMethod === 'GET' ? `${target.url}${target.url.includes('?') ? '&' : '?'}${form}` : target.url;
+  const url = httpMethod === 'GET' ? `${url0}${url0.includes('?') ? '&' : '?'}${form}` : url0;
   const outcome = await httpExchange({
     method: httpMethod,
     url,
@@ -91,16 +76,16 @@ export async function sendJos(
         ? { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' }
         : { accept: 'application/json' },
     body: httpMethod === 'POST' ? form : undefined,
-    timeoutMs: opts.timeoutMs,
-    maxBodyBytes: opts.maxBodyBytes,
-    signal: opts.signal,
+    timeoutMs: input.timeoutMs,
+    maxBodyBytes: input.maxBodyBytes,
+    signal: input.signal,
   });
   // The documented test credentials are public: show token and signature, so the curl line runs as it is.
-  const redact = !isTestCredentials(target.jos);
+  const redact = !isTestCredentials(creds);
   const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, redact && REDACTED.has(k) ? '***' : v]));
   return {
-    request: { httpMethod, url: target.url, operation: method, params: shown },
-    curl: curlLine(httpMethod, target.url, shown),
+    request: { httpMethod, url: url0, operation: method, params: shown },
+    curl: curlLine(httpMethod, url0, shown),
     outcome,
     timestampMs,
   };
@@ -112,11 +97,14 @@ function timestampIn(form: NonNullable<Transport['timestampForm']>, ms: number):
   switch (form) {
     case 'plain':
       return plain;
+    case 'millis':
+      return String(ms);
     case 'offset':
       return formatJosTimestampWithOffset(ms);
     case 'iso':
       return plain.replace(' ', 'T');
     case 'epoch':
+    case 'seconds':
       return String(Math.floor(ms / 1000));
     case 'slashes':
       return plain.replace(/-/g, '/');

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildJosParams, resign } from '../../src/protocol/jos/client.js';
-import { josSign, josSignBase, parseSignMethod } from '../../src/protocol/jos/sign.js';
+import { buildJosParams, resign } from '../../../src/protocols/jos/client.js';
+import { josSign, josSignBase, parseSignMethod } from '../../../src/protocols/jos/sign.js';
 
 // The worked example of PROTOCOLS.md §1c.
 const VECTOR = {

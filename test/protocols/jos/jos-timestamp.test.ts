@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJosTimestamp, formatJosTimestampWithOffset, parseJosTimestamp } from '../../src/protocol/jos/timestamp.js';
+import { formatJosTimestamp, formatJosTimestampWithOffset, parseJosTimestamp } from '../../../src/protocols/jos/timestamp.js';
 
 describe('JOS timestamps (JOS-02)', () => {
   it('reads yyyy-MM-dd HH:mm:ss as UTC+8', () => {

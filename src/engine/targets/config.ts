@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { APIS } from '../../apis/index.js';
+import { protocolAdapter } from '../../protocols/index.js';
+import type { Endpoint } from '../../protocols/types.js';
+import { REFERENCE_SKU_POOL, seedCatalogue } from '../../reference/catalogue.js';
+import { LoadError, type LoadProblem } from '../../scenario/errors.js';
+import { schemaProblems } from '../../scenario/schema-check.js';
+import type { FixtureSku } from '../../scenario/template.js';
+import type { Capability } from '../../scenario/types.js';
+import { parseYamlSource } from '../../scenario/yaml-source.js';
+import { yuanToFen } from '../../util/money.js';
+import type { Target } from '../target.js';
+
+interface EndpointDoc {
+  readonly url: string;
+  readonly credentials: Readonly<Record<string, string>>;
+  readonly options?: Readonly<Record<string, string>>;
+}
+
+interface TargetConfigDoc {
+  readonly url?: string;
+  readonly credentials?: { readonly jos: Readonly<Record<string, string>> };
+  readonly apis?: Readonly<Record<string, EndpointDoc>>;
+  readonly capabilities?: readonly Capability[];
+  readonly testControlUrl?: string;
+  readonly fixtures?: {
+    readonly skus?: readonly { id: number; ware: number; price: string }[];
+    readonly referenceCatalogue?: boolean;
+    readonly skuPool?: { readonly first: number; readonly count: number; readonly price?: string };
+  };
+}
+
+/** The API the short form (`url` + `credentials.jos`) describes. */
+const SHORT_FORM_API = 'jd-promotion';
+
+/** The reference's seeded catalogue as scenario fixtures. */
+export function referenceSkus(): FixtureSku[] {
+  return seedCatalogue().map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen }));
+}
+
+/**
+ * Loads a target config (YAML, specs/schema/target-config.schema.json). `${env:NAME}` in a string is
+ * replaced from `env`; a missing variable, an unknown API, or credentials its protocol does not take
+ * are load errors naming file, line and column (all of them at once).
+ */
+export function loadTargetConfig(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+  text: string = readFileSync(file, 'utf8'),
+): Target {
+  const source = parseYamlSource(file, text);
+  const schema = schemaProblems(source, 'target-config.schema.json');
+  if (schema.length > 0) throw new LoadError(schema);
+  const problems: LoadProblem[] = [];
+  const resolve = (v: string, path: (string | number)[]): string =>
+    v.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const value = env[name];
+      if (value === undefined || value === '') {
+        problems.push(source.problem('PP_SCHEMA', `environment variable ${name} is not set`, path));
+        return '';
+      }
+      return value;
+    });
+  const doc = source.value as TargetConfigDoc;
+  // The short form first, then every entry of `apis` (which may not repeat the short form's API).
+  const declared: [string, EndpointDoc, (string | number)[]][] = [];
+  if (doc.url !== undefined && doc.credentials !== undefined) {
+    declared.push([SHORT_FORM_API, { url: doc.url, credentials: doc.credentials.jos }, []]);
+  }
+  for (const [api, e] of Object.entries(doc.apis ?? {})) declared.push([api, e, ['apis', api]]);
+  const endpoints: Record<string, Endpoint> = {};
+  for (const [api, e, at] of declared) {
+    const def = APIS.get(api);
+    if (!def) {
+      problems.push(source.problem('PP_SCHEMA', `unknown API '${api}' (known: ${[...APIS.keys()].join(', ')})`, at));
+      continue;
+    }
+    if (endpoints[api]) {
+      problems.push(source.problem('PP_SCHEMA', `API '${api}' is given twice (url + credentials is the short form of apis.${api})`, at));
+      continue;
+    }
+    const adapter = protocolAdapter(def.protocol);
+    const credsAt = at.length === 0 ? ['credentials', 'jos'] : [...at, 'credentials'];
+    const credentials: Record<string, string> = {};
+    for (const field of adapter.credentialFields) {
+      const v = e.credentials[field];
+      if (v === undefined) problems.push(source.problem('PP_SCHEMA', `${def.protocol} credentials need ${field}`, credsAt));
+      else credentials[field] = resolve(v, [...credsAt, field]);
+    }
+    for (const field of Object.keys(e.credentials)) {
+      if (!adapter.credentialFields.includes(field))
+        problems.push(
+          source.problem(
+            'PP_SCHEMA',
+            `${def.protocol} credentials have no field '${field}' (they are ${adapter.credentialFields.join(', ')})`,
+            [...credsAt, field],
+          ),
+        );
+    }
+    const options = e.options
+      ? Object.fromEntries(Object.entries(e.options).map(([k, v]) => [k, resolve(v, [...at, 'options', k])]))
+      : undefined;
+    endpoints[api] = { url: resolve(e.url, [...at, 'url']), credentials, ...(options ? { options } : {}) };
+  }
+  if (problems.length > 0) throw new LoadError(problems);
+  const capabilities = doc.capabilities ?? [];
+  const skus = doc.fixtures?.referenceCatalogue
+    ? referenceSkus()
+    : (doc.fixtures?.skus ?? []).map((s) => ({ id: s.id, ware: s.ware, priceFen: yuanToFen(Number(s.price)) }));
+  const pool = doc.fixtures?.skuPool
+    ? { first: doc.fixtures.skuPool.first, count: doc.fixtures.skuPool.count, price: doc.fixtures.skuPool.price ?? '99.0' }
+    : doc.fixtures?.referenceCatalogue
+      ? REFERENCE_SKU_POOL
+      : undefined;
+  // The schema asks for the short form or `apis`, and every declared API either loaded or was a problem.
+  const firstUrl = Object.values(endpoints)[0]?.url ?? '';
+  return {
+    endpoints,
+    embedded: false,
+    capabilities,
+    ...(pool ? { skuPool: pool } : {}),
+    ...(capabilities.includes('test-control') ? { testControlUrl: doc.testControlUrl ?? `${new URL(firstUrl).origin}/__promoproof` } : {}),
+    skus,
+  };
+}
+
+/**
+ * A target given only by URL (`--target`): the one API `api` (the JD promotion service unless
+ * named) with `credentials`, no capabilities, the reference's seeded catalogue and SKU pool.
+ */
+export function targetFromUrl(url: string, credentials: Readonly<Record<string, string>>, api: string = SHORT_FORM_API): Target {
+  return {
+    endpoints: { [api]: { url, credentials: { ...credentials } } },
+    embedded: false,
+    capabilities: [],
+    skus: referenceSkus(),
+    skuPool: REFERENCE_SKU_POOL,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The protocol registry: id → adapter. Adding a protocol is one folder under src/protocols/ with an
+ * adapter (src/protocols/types.ts) plus one entry here. Client side only: the reference gateways are
+ * mounted by src/reference/server.ts, so the harness never loads fastify.
+ */
+import { josAdapter } from './jos/adapter.js';
+import type { ProtocolAdapter } from './types.js';
+
+export const PROTOCOLS: ReadonlyMap<string, ProtocolAdapter> = new Map([[josAdapter.id, josAdapter]]);
+
+/** The adapter of `id`; throws for an id no spec should name (specs are validated on load). */
+export function protocolAdapter(id: string): ProtocolAdapter {
+  const a = PROTOCOLS.get(id);
+  if (!a) throw new Error(`unknown protocol ${id} (known: ${[...PROTOCOLS.keys()].join(', ')})`);
+  return a;
+}
+
+export type { ProtocolAdapter } from './types.js';

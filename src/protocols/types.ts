@@ -1,0 +1,117 @@
+/**
+ * The seam between the protocol-free engine and one wire protocol (JOS, the Tencent data-api …).
+ *
+ * A protocol adapter knows how to sign and send one call, how to read the answer into one shape, which
+ * credentials it needs, and which system cases (bad signature, stale timestamp, missing system
+ * parameter …) its spec implies. The engine, the scenario layer, the generator and the reports see only
+ * these types; adding a protocol is one folder under src/protocols/ plus one entry in
+ * src/protocols/index.ts.
+ */
+import type { HttpOutcome } from '../engine/http.js';
+import type { Preflight, RecordedRequest } from '../report/types.js';
+import type { GeneratedScenario, Json, Transport } from '../scenario/types.js';
+import type { RuleSpec } from '../spec/types.js';
+
+/** An answer read into protocol-free terms: a success with its data, a documented error, or neither. */
+export type DecodedAnswer =
+  | { readonly kind: 'success'; readonly body: unknown }
+  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly body: unknown }
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+/**
+ * Where and as whom one API of a target is called. `credentials` are the protocol's own shape (its
+ * `credentials.check` validates them); they are secrets and never reach a report or a log.
+ */
+export interface Endpoint {
+  /** The URL the protocol sends to: the JOS router, or the data-api origin (paths are the protocol's). */
+  readonly url: string;
+  readonly credentials: Readonly<Record<string, string>>;
+  /** Values of the API that scenarios read as `${target.NAME}` (e.g. the Tencent `dataSourceId`). */
+  readonly options?: Readonly<Record<string, string>>;
+}
+
+/** One call to send: the operation, its application data, and the deliberate deviations a step asks for. */
+export interface SendInput {
+  readonly endpoint: Endpoint;
+  readonly operation: string;
+  /** The application parameters (JOS `360buy_param_json`) or the JSON body (Tencent). */
+  readonly app: Readonly<Record<string, unknown>>;
+  readonly transport: Transport;
+  /** The target's clock minus ours, ms (0 when unknown). */
+  readonly clockOffsetMs: number;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What was sent and what came back, for the check's verdict and the report. */
+export interface Exchange {
+  /** The request as reports show it: secrets redacted unless they are the documented test credentials. */
+  readonly request: RecordedRequest;
+  /** A curl command reproducing the request (redacted the same way). */
+  readonly curl: string;
+  readonly outcome: HttpOutcome;
+  /** The timestamp sent, epoch ms (for clock-skew judgements). */
+  readonly timestampMs: number;
+}
+
+/** A system case of the protocol, with where its spec declares what the case probes. */
+export interface SystemScenario extends GeneratedScenario {
+  /** A YAML path into the protocol spec (`systemParams`, 3, …), for the case's source position. */
+  readonly declared: readonly (string | number)[];
+}
+
+export interface ProtocolAdapter {
+  /** The protocol's id, as API specs name it (`jos`, `tencent-data-api`). */
+  readonly id: string;
+  readonly title: string;
+  /** The protocol spec under specs/ (for source positions of system cases), relative to specs/. */
+  readonly specFile: string;
+  /** Accepted clock difference, seconds, either way (our choice where the document gives none). */
+  readonly skewS: () => number;
+  /** Credential fields, as a target config writes them under `credentials.<id>`; all required strings. */
+  readonly credentialFields: readonly string[];
+  /** The credentials of the embedded reference (documented test values, printed in the README). */
+  readonly testCredentials: Readonly<Record<string, string>>;
+  /**
+   * The values of `credentials` no report or log may hold: the app secret always, a token unless it is
+   * the documented public test token (whose runnable curl lines show it).
+   */
+  readonly secretValues: (credentials: Readonly<Record<string, string>>) => string[];
+  /** Where the reference serves the protocol, appended to the origin for an embedded target (`/routerjson`, or `` for a path per operation). */
+  readonly endpointPath: string;
+  /** The transport fields this protocol understands; a step using another is a load error. */
+  readonly transportFields: readonly (keyof Transport)[];
+  /** Signs and sends one call; never throws for a transport problem (the outcome says it). */
+  readonly send: (input: SendInput) => Promise<Exchange>;
+  /** Reads a parsed JSON answer of `operation`. */
+  readonly decode: (operation: string, json: unknown) => DecodedAnswer;
+  /**
+   * One harmless call before a run (see src/engine/preflight.ts): is this the protocol at all, does it
+   * take our credentials, does its clock let a signed call through. Optional: without one, the engine
+   * only checks that the endpoint answers.
+   */
+  readonly preflight?: (input: PreflightInput) => Promise<Preflight>;
+  /** The protocol's own cases (signature, timestamp, system parameters), calling `probe`. */
+  readonly systemScenarios: (probe: SystemProbe, rules: ReadonlyMap<string, RuleSpec>) => SystemScenario[];
+}
+
+export interface PreflightInput {
+  readonly endpoint: Endpoint;
+  /** The API's harmless call (its system probe). */
+  readonly probe: SystemProbe;
+  /** For messages: `is it the <apiTitle>?`. */
+  readonly apiTitle: string;
+  /** The runner knows the target's clock (the embedded reference): do not judge it by Date headers. */
+  readonly clockKnown: boolean;
+  /** The protocol's window, seconds (default: its spec's). */
+  readonly skewS?: number;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The harmless call a protocol's system cases make: an operation of the API and valid data for it. */
+export interface SystemProbe {
+  readonly operation: string;
+  readonly params: Readonly<Record<string, Json>>;
+}
