@@ -9,6 +9,8 @@ import { loadJosProtocol, loadPromotionSpec, loadRules, parseSpec, SPEC_SCHEMAS,
 const SPEC_FILES: readonly (readonly [string, SpecKind])[] = [
   ['jd-promotion/spec.yaml', 'api'],
   ['jos/protocol.yaml', 'protocol'],
+  ['tencent-coupon-batch/spec.yaml', 'api'],
+  ['tencent-data-api/protocol.yaml', 'protocol'],
   ['rules.yaml', 'rules'],
 ];
 

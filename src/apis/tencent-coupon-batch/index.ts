@@ -1,0 +1,92 @@
+/**
+ * The Tencent 有数 coupon batch upload (卡券信息添加/更新), reference face: its specs, body validation,
+ * store, service, faults and test control. `mountTencentCouponBatch` puts all of it, with the
+ * data-api gateway, on a fastify instance.
+ */
+import type { FastifyInstance } from 'fastify';
+import { TENCENT_TEST_CREDENTIALS, type TencentCredentials } from '../../protocols/tencent-data-api/credentials.js';
+import { registerTencentGateway } from '../../protocols/tencent-data-api/gateway.js';
+import { isTencentFault, type TencentFaultId } from './faults.js';
+import { type CouponBatchService, createCouponBatchService } from './service.js';
+import { loadTencentProtocol } from './spec.js';
+import { type CouponBatchStore, createCouponBatchStore } from './store.js';
+import { registerCouponBatchTestControl } from './test-control.js';
+
+export {
+  TENCENT_FAULTS,
+  isTencentFault,
+  tencentFault,
+  type TencentFaultDef,
+  type TencentFaultId,
+  type TencentFaultLayer,
+} from './faults.js';
+export {
+  type CouponAction,
+  type CouponBatchService,
+  type CouponBatchServiceDeps,
+  createCouponBatchService,
+  MAX_IN_ERRMSG,
+  MAX_LISTED,
+  type ServiceAnswer,
+} from './service.js';
+export {
+  ADD_COUPON_OPERATION,
+  addCouponOperation,
+  type BodyOperationSpec,
+  COUPON_BATCH_SPEC_FILE,
+  type CouponBatchApiSpec,
+  loadCouponBatchSpec,
+  loadTencentProtocol,
+  TENCENT_PROTOCOL_SPEC_FILE,
+  type TencentProtocolSpec,
+  type TencentQueryParamSpec,
+  type TencentRetcodeSpec,
+} from './spec.js';
+export { type CouponBatchStore, createCouponBatchStore, type StoredCoupon, type UpsertInput } from './store.js';
+export { COUPON_BATCH_CONTROL_PATH, type CouponBatchControlDeps, registerCouponBatchTestControl } from './test-control.js';
+export {
+  type BodyProblem,
+  type BodyValidation,
+  type CouponBatchBody,
+  type CouponInput,
+  createBodyAjv,
+  validateCouponBatchBody,
+} from './validate.js';
+
+export interface MountOptions {
+  /** The test credentials by default. */
+  readonly credentials?: TencentCredentials;
+  /** Real clock, epoch ms; Date.now by default. */
+  readonly now?: () => number;
+  /** A fault of TENCENT_FAULTS; a name of another API's faults is ignored. */
+  readonly fault?: string;
+  /** Register the test-control routes (the gateway's and the store's). */
+  readonly testControl?: boolean;
+  /** A store to share (the coupon platform claims from it); a new one by default. */
+  readonly store?: CouponBatchStore;
+}
+
+/** What was mounted, for the test control and the coupon platform. */
+export interface MountedCouponBatch {
+  readonly store: CouponBatchStore;
+  readonly service: CouponBatchService;
+  readonly fault: TencentFaultId | undefined;
+}
+
+/** Mounts the gateway, the service and (with `testControl`) the control routes on `app`. */
+export function mountTencentCouponBatch(app: FastifyInstance, options: MountOptions = {}): MountedCouponBatch {
+  const now = options.now ?? Date.now;
+  const fault = isTencentFault(options.fault) ? options.fault : undefined;
+  const store = options.store ?? createCouponBatchStore(now);
+  const service = createCouponBatchService({ store, fault });
+  registerTencentGateway(app, {
+    service,
+    credentials: options.credentials ?? TENCENT_TEST_CREDENTIALS,
+    now,
+    protocol: loadTencentProtocol(),
+    ...(fault ? { fault } : {}),
+    ...(options.testControl ? { testControl: true } : {}),
+  });
+  if (options.testControl) registerCouponBatchTestControl(app, { store });
+  return { store, service, fault };
+}
