@@ -42,9 +42,9 @@ export type {
 // The reference implementation
 export { buildServer, type ServerOptions, type ReferenceState } from './reference/server.js';
 export { FAULTS, isFaultId, specMutationsById, type FaultId, type FaultName } from './reference/faults.js';
-export { ALL_READINGS, READINGS, isReadingId, type ReadingId } from './reference/readings.js';
+export { ALL_READINGS, READINGS, isReadingId, type ReadingId } from './apis/jd-promotion/readings.js';
 export { DEFAULT_CREDENTIALS, type JosCredentials } from './protocols/jos/credentials.js';
-export { seedCatalogue, loadCatalogueFile, type CatalogueSku } from './reference/catalogue.js';
+export { seedCatalogue, loadCatalogueFile, type CatalogueSku } from './apis/jd-promotion/catalogue.js';
 
 // Specs and the JOS protocol
 export { loadPromotionSpec, loadJosProtocol, loadRules, SPECS_DIR } from './spec/load.js';

@@ -5,8 +5,12 @@
  * reference, specs/<id>/spec.yaml, scenarios/<id>/) plus one entry here. Data only: the reference
  * services are mounted by src/reference/server.ts.
  */
-import { promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
 import type { SystemProbe } from '../protocols/types.js';
+import { type FreshPath, freshen } from '../scenario/freshen.js';
+import type { Json } from '../scenario/types.js';
+import { promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
+import { couponBatchApiCompiled } from './tencent-coupon-batch/compiled.js';
+import { loadCouponBatchSpec } from './tencent-coupon-batch/spec.js';
 
 export interface ApiDef {
   /** The API's id: its spec folder, its scenarios folder (the suite's name) and its key in a target. */
@@ -17,8 +21,28 @@ export interface ApiDef {
   readonly compiled: () => CompiledApi;
   /** The rule-id prefixes whose coverage its suite reports. */
   readonly rulePrefixes: readonly string[];
-  /** The call the protocol's system cases make: read-only, documented, valid. */
+  /** The call the protocol's system cases make: harmless (read-only, or an idempotent update), valid. */
   readonly systemProbe: SystemProbe;
+  /**
+   * Values of the API a target config must give under `apis.<id>.options` (scenarios read them as
+   * `${target.NAME}`), each with the value the embedded reference uses.
+   */
+  readonly options?: Readonly<Record<string, { readonly description: string; readonly embedded: string }>>;
+  /**
+   * Fields of a JSON body that identify a record the call creates or updates (`coupons[].external_coupon_id`):
+   * generated cases and the system probe send fresh values there, so runs never overwrite each other's
+   * records on a shared target, nor a real record with the document's example id.
+   */
+  readonly freshPaths?: readonly FreshPath[];
+}
+
+const COUPON_FRESH_PATHS: readonly FreshPath[] = [['coupons', '[]', 'external_coupon_id']];
+
+/** The seed's example body, in the target's data source: an add-or-update of one coupon, so harmless to repeat. */
+function couponBatchProbe(): SystemProbe {
+  const op = loadCouponBatchSpec().operations['order/add_coupon'];
+  const params = freshen({ ...(op.example as Record<string, Json>), dataSourceId: '${target.dataSourceId}' }, COUPON_FRESH_PATHS);
+  return { operation: 'order/add_coupon', params: params as Record<string, Json> };
 }
 
 export const APIS: ReadonlyMap<string, ApiDef> = new Map<string, ApiDef>([
@@ -31,6 +55,23 @@ export const APIS: ReadonlyMap<string, ApiDef> = new Map<string, ApiDef>([
       compiled: promotionApiCompiled,
       rulePrefixes: ['JOS-', 'JDP-'],
       systemProbe: { operation: 'jingdong.seller.promotion.list', params: {} },
+    },
+  ],
+  [
+    'tencent-coupon-batch',
+    {
+      id: 'tencent-coupon-batch',
+      title: 'Tencent 有数 coupon batch upload',
+      protocol: 'tencent-data-api',
+      compiled: couponBatchApiCompiled,
+      rulePrefixes: ['TCC-'],
+      get systemProbe() {
+        return couponBatchProbe();
+      },
+      freshPaths: COUPON_FRESH_PATHS,
+      options: {
+        dataSourceId: { description: 'the data source the coupons go to (数据源id, data.dataSource.id of create)', embedded: '101' },
+      },
     },
   ],
 ]);

@@ -53,8 +53,13 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     // --check-fixtures and --list send nothing: a target config's secrets need not be set.
     const target = resolveTarget(values, io, values['check-fixtures'] === true || values['list'] === true);
     const waivers: Waiver[] = waiversRead ? loadWaivers(waiversRead.abs, waiversRead.text) : [];
+    // Without --suite: the suites of the APIs the target serves (the embedded reference serves all).
+    const suites =
+      listOption(values, 'suite').length > 0
+        ? listOption(values, 'suite')
+        : CHECK_DEFAULTS.suites.filter((s) => target === undefined || target.endpoints[s] !== undefined);
     const checks = planChecks({
-      suites: listOption(values, 'suite'),
+      suites,
       rules: listOption(values, 'rules'),
       tags: listOption(values, 'tags'),
       generated: values['no-generated'] !== true,
@@ -84,6 +89,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     try {
       report = await runConformance({
         checks,
+        suites,
         ...(target ? { target } : {}),
         ...(fault ? { fault } : {}),
         concurrency,
@@ -100,7 +106,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
         // run's files is left looking current, and a JUnit consumer shows one error with the reason.
         const aborted = abortedReport({
           target: e instanceof PreflightError ? e.target : { url: e.url, embedded: false },
-          suites: listOption(values, 'suite').length > 0 ? listOption(values, 'suite') : CHECK_DEFAULTS.suites,
+          suites,
           startedAt,
           durationMs: Date.now() - startedAt.getTime(),
           kind: e instanceof PreflightError ? (e.preflight.kind ?? 'unreachable') : 'unreachable',

@@ -1,6 +1,6 @@
 import { CHECK_DEFAULTS } from '../engine/defaults.js';
 import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
-import { TEST_CONTROL_PATH } from '../reference/test-control.js';
+import { TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
 import type { Command } from './command.js';
 
 /**

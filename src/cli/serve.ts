@@ -1,11 +1,11 @@
-import { loadCatalogueFile, type CatalogueSku } from '../reference/catalogue.js';
+import { loadCatalogueFile, type CatalogueSku } from '../apis/jd-promotion/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
 import { LIVE_SUCCESS_SUFFIX, SUCCESS_SUFFIXES, type SuccessSuffix } from '../protocols/jos/envelope.js';
 import { LoadError } from '../scenario/errors.js';
-import { FAULTS, isFaultId, specMutationsById } from '../reference/faults.js';
+import { faultDescription, faultRules, isFaultId, namedFaults, specMutationIds } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
-import { TEST_CONTROL_PATH } from '../reference/test-control.js';
-import { ALL_READINGS, isReadingId, READINGS, type ReadingId } from '../reference/readings.js';
+import { TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
+import { ALL_READINGS, isReadingId, READINGS, type ReadingId } from '../apis/jd-promotion/readings.js';
 import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { readUserFile } from './files.js';
@@ -31,18 +31,23 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   const unknownReading = readings.find((r) => !isReadingId(r));
   if (unknownReading !== undefined) throw new CliError(`unknown reading '${unknownReading}'; see 'promoproof serve --list-readings'`);
   if (values['list-faults']) {
-    const rows: { name: string; rule: string; description: string }[] = Object.entries(FAULTS).map(([name, f]) => ({
-      name,
+    const rows: { name: string; api: string; rule: string; description: string }[] = namedFaults().map((f) => ({
+      name: f.id,
+      api: f.api,
       rule: f.rule,
       description: f.description,
     }));
     if (values['mutations'])
-      for (const m of specMutationsById().values()) rows.push({ name: m.id, rule: m.rules.join(','), description: m.description });
+      for (const m of specMutationIds())
+        rows.push({ name: m.id, api: m.api, rule: faultRules(m.id).join(','), description: faultDescription(m.id) });
     if (values['json']) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     else {
       const w = Math.max(...rows.map((r) => r.name.length));
       io.stdout(`${rows.length} faults, one deliberate violation each (see --mutations for the spec mutations):\n`);
-      for (const r of rows) io.stdout(`  ${r.name.padEnd(w)}  ${r.rule.padEnd(13)}  ${r.description}\n`);
+      for (const api of new Set(rows.map((r) => r.api))) {
+        io.stdout(`${api}:\n`);
+        for (const r of rows.filter((x) => x.api === api)) io.stdout(`  ${r.name.padEnd(w)}  ${r.rule.padEnd(13)}  ${r.description}\n`);
+      }
     }
     return EXIT.ok;
   }

@@ -108,7 +108,13 @@ export function todayUtc8(nowMs: number = Date.now()): string {
  */
 export async function runConformance(opts: ConformanceOptions = {}): Promise<RunReport> {
   const checks = opts.checks ?? planChecks(opts);
-  const suites = opts.suites && opts.suites.length > 0 ? [...opts.suites] : [...CHECK_DEFAULTS.suites];
+  // The suites asked for; else those of the checks given; else every default suite.
+  const suites =
+    opts.suites && opts.suites.length > 0
+      ? [...opts.suites]
+      : opts.checks
+        ? [...new Set(opts.checks.map((c) => c.suite))]
+        : [...CHECK_DEFAULTS.suites];
   const started = new Date();
   const t0 = performance.now();
   let embedded: EmbeddedTarget | undefined;
@@ -120,7 +126,9 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
   }
   try {
     const timeoutMs = opts.timeoutMs ?? CHECK_DEFAULTS.timeoutMs;
-    const url = targetUrl(target);
+    const apis = [...new Set(checks.map((c) => c.api))];
+    // Named by the endpoint of the first API the run calls.
+    const url = (apis[0] !== undefined ? target.endpoints[apis[0]]?.url : undefined) ?? targetUrl(target);
     const reportTarget: RunReport['target'] = {
       url,
       embedded: target.embedded,
@@ -129,7 +137,6 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
         ? { endpoints: Object.fromEntries(Object.entries(target.endpoints).map(([api, e]) => [api, e.url])) }
         : {}),
     };
-    const apis = [...new Set(checks.map((c) => c.api))];
     let checked: Preflight | undefined;
     if (opts.preflight === true && !(target.embedded && target.fault)) {
       checked = await preflight(target, { timeoutMs, apis, ...(opts.signal ? { signal: opts.signal } : {}) });

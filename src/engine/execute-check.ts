@@ -63,6 +63,8 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     id: check.id,
     title: check.title,
     suite: check.suite,
+    api: check.api,
+    protocol: check.protocol,
     rules: check.rules,
     level: check.level,
     tags: check.tags,
@@ -83,8 +85,10 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     return { ...base, status: 'skipped', message: `fixtures cannot serve this check: ${served.reason}; ${served.add}`, durationMs: 0 };
   const scopes = new Map<string, Record<string, Json>>();
   const fresh = freshSource();
+  // The API's values of this target (`${target.dataSourceId}`), in every scope; a variable of the check may shadow them.
+  const targetVars: Record<string, Json> = endpoint.options ? { target: { ...endpoint.options } } : {};
   const ctxFor = (scope: string): TemplateContext => ({
-    vars: scopes.get(scope) ?? {},
+    vars: { ...targetVars, ...(scopes.get(scope) ?? {}) },
     nowMs: () => Date.now() + (target.clock?.offsetMs ?? 0),
     fresh,
     skus: target.skus,

@@ -49,7 +49,27 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
     const def = APIS.get(id);
     const endpoint = target.endpoints[id];
     const adapter = def ? protocolAdapter(def.protocol) : undefined;
-    if (!def || !endpoint || !adapter?.preflight) continue;
+    if (!def || !endpoint || !adapter) continue;
+    if (!adapter.preflight) {
+      // A protocol without its own preflight: that anything answers at all.
+      const out = await httpExchange({
+        method: 'GET',
+        url: endpoint.url,
+        timeoutMs: opts.timeoutMs,
+        maxBodyBytes: LIMITS.controlAnswerMaxBytes,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      if (!out.ok)
+        return {
+          ok: false,
+          kind: 'unreachable',
+          message: `${endpoint.url} is unreachable: ${out.reason}`,
+          warnings: [],
+          durationMs: Math.round(performance.now() - t0),
+          details: { url: endpoint.url, error: out.kind },
+        };
+      continue;
+    }
     const one = await adapter.preflight({
       endpoint,
       probe: def.systemProbe,

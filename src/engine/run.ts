@@ -2,6 +2,7 @@ import type { CheckResult } from '../report/types.js';
 import { SUITES } from '../scenario/suites.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { executeCheck } from './execute-check.js';
+import { mapPool } from './pool.js';
 import type { Target } from './target.js';
 
 /** Progress of a run, for whoever renders it (the runner itself prints nothing). */
@@ -22,33 +23,26 @@ export interface RunOptions {
 
 /** Runs independent checks in parallel; answers results in plan order. Never throws. */
 export async function runChecks(checks: readonly PlannedCheck[], target: Target, opts: RunOptions): Promise<CheckResult[]> {
-  const results: CheckResult[] = new Array<CheckResult>(checks.length);
   opts.onEvent?.({ type: 'start', total: checks.length });
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= checks.length) return;
-      const check = checks[i]!;
-      const suite = SUITES.get(check.suite);
-      const result: CheckResult = suite
-        ? await executeCheck(check, target, suite.compiled(), opts)
-        : {
-            id: check.id,
-            title: check.title,
-            suite: check.suite,
-            rules: check.rules,
-            level: check.level,
-            tags: check.tags,
-            status: 'errored',
-            message: `unknown suite ${check.suite}`,
-            durationMs: 0,
-          };
-      results[i] = result;
-      opts.onEvent?.({ type: 'check-done', result, done: ++done, total: checks.length });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, checks.length)) }, worker));
-  return results;
+  const results = await mapPool(checks, opts.concurrency, async (check) => {
+    const suite = SUITES.get(check.suite);
+    const result: CheckResult = suite
+      ? await executeCheck(check, target, suite.compiled(), opts)
+      : {
+          id: check.id,
+          title: check.title,
+          suite: check.suite,
+          rules: check.rules,
+          level: check.level,
+          tags: check.tags,
+          status: 'errored',
+          message: `unknown suite ${check.suite}`,
+          durationMs: 0,
+        };
+    opts.onEvent?.({ type: 'check-done', result, done: ++done, total: checks.length });
+    return result;
+  });
+  // No signal is passed to the pool: a stopped run still answers every check (executeCheck errors it).
+  return results as CheckResult[];
 }

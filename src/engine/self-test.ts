@@ -1,7 +1,8 @@
-import { FAULTS, faultRules, specMutationsById, type FaultId } from '../reference/faults.js';
+import { faultDescription, faultRules, namedFaults, specMutationIds, type FaultId } from '../reference/faults.js';
 import type { CheckResult } from '../report/types.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { runConformance } from './conformance.js';
+import { mapPool } from './pool.js';
 
 export interface FaultVerdict {
   readonly fault: FaultId;
@@ -65,17 +66,23 @@ function score(verdicts: readonly FaultVerdict[]): Score {
  */
 export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOptions = {}): Promise<SelfTestResult> {
   const clean = await runConformance({ checks, concurrency: opts.concurrency, signal: opts.signal });
-  const named = Object.keys(FAULTS) as FaultId[];
-  const mutated = opts.mutations === false ? [] : ([...specMutationsById().keys()] as FaultId[]);
+  // The faults of the APIs the checks call: a fault of another API has nothing here to catch it.
+  const apis = new Set(checks.map((c) => c.api));
+  const named: FaultId[] = namedFaults()
+    .filter((f) => apis.has(f.api))
+    .map((f) => f.id);
+  const mutated: FaultId[] =
+    opts.mutations === false
+      ? []
+      : specMutationIds()
+          .filter((m) => apis.has(m.api))
+          .map((m) => m.id);
   const all = [...named, ...mutated];
-  const verdicts: FaultVerdict[] = new Array<FaultVerdict>(all.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= all.length || opts.signal?.aborted) return;
-      const fault = all[i]!;
+  const verdicts = await mapPool(
+    all,
+    opts.parallel ?? 2,
+    async (fault): Promise<FaultVerdict> => {
       const rules = faultRules(fault);
       const relevant = checks.filter((c) => c.rules.some((r) => rules.includes(r)));
       let report: Awaited<ReturnType<typeof runConformance>> | undefined;
@@ -89,10 +96,8 @@ export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOp
         problem = (e as Error).message;
       }
       const failed = (report?.results ?? []).filter((r) => r.status === 'failed');
-      const description = fault.startsWith('spec:')
-        ? (specMutationsById().get(fault)?.description ?? '')
-        : FAULTS[fault as keyof typeof FAULTS].description;
-      verdicts[i] = {
+      const description = faultDescription(fault);
+      const verdict: FaultVerdict = {
         fault,
         rules,
         description: problem ? `${description} (could not run: ${problem})` : description,
@@ -100,11 +105,12 @@ export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOp
         setupFailures: failed.filter((r) => r.failure?.asserting !== true).map((r) => r.id),
         checks: relevant.length,
       };
-      opts.onVerdict?.(verdicts[i]!, ++done, all.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 2) }, worker));
-  const ran = verdicts.filter((v) => v !== undefined);
+      opts.onVerdict?.(verdict, ++done, all.length);
+      return verdict;
+    },
+    opts.signal,
+  );
+  const ran = verdicts.filter((v): v is FaultVerdict => v !== undefined);
   const proven = new Set(ran.flatMap((v) => v.caughtBy));
   const faults = ran.filter((v) => !v.fault.startsWith('spec:'));
   const mutations = ran.filter((v) => v.fault.startsWith('spec:'));

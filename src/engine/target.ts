@@ -1,4 +1,4 @@
-import type { SkuPool } from '../reference/catalogue.js';
+import type { SkuPool } from '../apis/jd-promotion/catalogue.js';
 import type { Endpoint } from '../protocols/types.js';
 import type { FixtureSku } from '../scenario/template.js';
 import type { Capability } from '../scenario/types.js';

@@ -4,9 +4,13 @@
  * mounted by src/reference/server.ts, so the harness never loads fastify.
  */
 import { josAdapter } from './jos/adapter.js';
+import { tencentAdapter } from './tencent-data-api/adapter.js';
 import type { ProtocolAdapter } from './types.js';
 
-export const PROTOCOLS: ReadonlyMap<string, ProtocolAdapter> = new Map([[josAdapter.id, josAdapter]]);
+export const PROTOCOLS: ReadonlyMap<string, ProtocolAdapter> = new Map([
+  [josAdapter.id, josAdapter],
+  [tencentAdapter.id, tencentAdapter],
+]);
 
 /** The adapter of `id`; throws for an id no spec should name (specs are validated on load). */
 export function protocolAdapter(id: string): ProtocolAdapter {

@@ -4,16 +4,19 @@ import { compileApi, promotionApiCompiled, type CompiledApi } from '../spec/comp
 import { loadJosProtocol, loadPromotionSpec } from '../spec/load.js';
 import type { JosProtocolSpec } from '../spec/types.js';
 import type { Leniency } from '../spec/validate-request.js';
-import { createCatalogue, type CatalogueSku } from './catalogue.js';
-import { createClock, type BusinessClock } from './clock.js';
+import { createCatalogue, type CatalogueSku } from '../apis/jd-promotion/catalogue.js';
+import { createClock } from './clock.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from '../protocols/jos/credentials.js';
 import { applyFault, FAULTS, isFaultName, type FaultDef, type FaultId } from './faults.js';
-import { handleJos, systemError } from './jos-gateway.js';
-import { FaultCrash, PromotionService } from './promotion-service.js';
-import type { ReadingId } from './readings.js';
-import { createStore, type PromotionStore } from './store.js';
-import { registerTestControl, TEST_CONTROL_PATH } from './test-control.js';
+import { handleJos, systemError } from '../protocols/jos/gateway.js';
+import { FaultCrash, PromotionService } from '../apis/jd-promotion/service.js';
+import type { ReadingId } from '../apis/jd-promotion/readings.js';
+import { createStore } from '../apis/jd-promotion/store.js';
+import { registerTestControl, TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
 import { referenceLoggerOptions, type LogDestination } from './log-redact.js';
+import type { ReferenceState } from './state.js';
+import { mountTencentCouponBatch, type MountedCouponBatch } from '../apis/tencent-coupon-batch/index.js';
+import { isTencentFault, isTencentMutation } from '../apis/tencent-coupon-batch/faults.js';
 
 export interface ServerOptions {
   /** Credentials accepted; each defaults to the fixed test value in DEFAULT_CREDENTIALS. */
@@ -38,19 +41,13 @@ export interface ServerOptions {
   readonly logStream?: LogDestination;
 }
 
-/** What the reference keeps per instance, for the test control and for tests. */
-export interface ReferenceState {
-  readonly service: PromotionService;
-  readonly store: PromotionStore;
-  readonly clock: BusinessClock;
-  readonly credentials: JosCredentials;
-  readonly protocol: JosProtocolSpec;
-  readonly fault: FaultId | undefined;
-}
+export type { ReferenceState } from './state.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     readonly promoproof: ReferenceState;
+    /** The Tencent coupon batch face: its store and service (the coupon platform will claim from the store). */
+    readonly couponBatch: MountedCouponBatch;
   }
 }
 
@@ -60,7 +57,8 @@ const compiledByFault = new Map<string, { api: CompiledApi; protocol: JosProtoco
 function enforcedSpec(fault: FaultId | undefined): { api: CompiledApi; protocol: JosProtocolSpec } {
   // Behavioural faults leave the spec as it is: share the compiled one.
   const named: FaultDef | undefined = fault !== undefined && isFaultName(fault) ? FAULTS[fault] : undefined;
-  if (fault === undefined || (named && !named.spec && !named.protocol)) return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
+  if (fault === undefined || isTencentFault(fault) || isTencentMutation(fault) || (named && !named.spec && !named.protocol))
+    return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
   let hit = compiledByFault.get(fault);
   if (!hit) {
     const patched = applyFault(loadPromotionSpec(), loadJosProtocol(), fault);
@@ -133,6 +131,13 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   app.post(protocol.path, route);
 
   if (options.testControl) registerTestControl(app, state);
+  // The Tencent coupon batch face, in its own scope under /data-api (JSON bodies, its envelope).
+  const couponBatch = mountTencentCouponBatch(app, {
+    now: realNow,
+    ...(options.fault ? { fault: options.fault } : {}),
+    ...(options.testControl ? { testControl: true } : {}),
+  });
+  app.decorate('couponBatch', couponBatch);
 
   app.setNotFoundHandler((req, reply) => {
     void reply

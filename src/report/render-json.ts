@@ -28,7 +28,12 @@ export function canonicalReport(report: RunReport): RunReport {
   return {
     schemaVersion: report.schemaVersion,
     tool: { name: report.tool.name, version: report.tool.version },
-    target: { url: report.target.url, embedded: report.target.embedded, fault: report.target.fault },
+    target: {
+      url: report.target.url,
+      embedded: report.target.embedded,
+      fault: report.target.fault,
+      endpoints: report.target.endpoints ? { ...report.target.endpoints } : undefined,
+    },
     suites: [...report.suites],
     startedAt: report.startedAt,
     durationMs: report.durationMs,
@@ -76,6 +81,8 @@ function result(r: CheckResult): CheckResult {
     id: r.id,
     title: r.title,
     suite: r.suite,
+    api: r.api,
+    protocol: r.protocol,
     rules: [...r.rules],
     level: r.level,
     tags: [...r.tags],
@@ -107,6 +114,7 @@ function request(r: RecordedRequest): RecordedRequest {
     url: r.url,
     operation: r.operation,
     params: { ...r.params },
+    body: r.body,
   } satisfies EveryKey<RecordedRequest>;
 }
 

@@ -11,7 +11,7 @@ export type RuleLevel = 'must' | 'ref';
 export interface RecordedRequest {
   readonly httpMethod: string;
   readonly url: string;
-  /** The JOS method or operation called, e.g. `jingdong.seller.promotion.add`. */
+  /** The operation called, e.g. `jingdong.seller.promotion.add` (JOS) or `order/add_coupon` (Tencent data-api). */
   readonly operation: string;
   /**
    * Parameters as sent (system and application). `access_token` and `sign` are replaced by `***`
@@ -19,6 +19,8 @@ export interface RecordedRequest {
    * replayed); the app secret never appears.
    */
   readonly params: Readonly<Record<string, string>>;
+  /** The body as sent, for a JSON-body protocol (cut to 4 KiB). */
+  readonly body?: string;
 }
 
 export interface RecordedResponse {
@@ -63,6 +65,9 @@ export interface CheckResult {
   readonly id: string;
   readonly title: string;
   readonly suite: string;
+  /** The API the check called (src/apis/index.ts) and its wire protocol; set by the runner. */
+  readonly api?: string;
+  readonly protocol?: string;
   readonly rules: readonly string[];
   readonly level: RuleLevel;
   readonly tags: readonly string[];
@@ -105,7 +110,13 @@ export interface Summary {
 export interface RunReport {
   readonly schemaVersion: 1;
   readonly tool: { readonly name: 'promoproof'; readonly version: string };
-  readonly target: { readonly url: string; readonly embedded: boolean; readonly fault?: string };
+  readonly target: {
+    readonly url: string;
+    readonly embedded: boolean;
+    readonly fault?: string;
+    /** The URL of each API, when the target serves more than one (`url` is the first's). */
+    readonly endpoints?: Readonly<Record<string, string>>;
+  };
   readonly suites: readonly string[];
   /** ISO 8601 instant. */
   readonly startedAt: string;

@@ -189,9 +189,11 @@ function checkConstructor(name: string, arg: unknown, keyCount: number): string 
           : `${name} needs {role: NAME} alone`;
       return int('from') && int('count') ? undefined : `${name} needs {from, count} (non-negative integers) or {role: NAME}`;
     case '$text':
-      return (int('length') || int('bytes')) && (a['char'] === undefined || (typeof a['char'] === 'string' && [...a['char']].length === 1))
+      return (int('length') || int('bytes')) &&
+        (a['char'] === undefined || (typeof a['char'] === 'string' && [...a['char']].length === 1)) &&
+        (a['unique'] === undefined || typeof a['unique'] === 'boolean')
         ? undefined
-        : '$text needs {length | bytes, char?} with char a single character';
+        : '$text needs {length | bytes, char?, unique?} with char a single character';
     default:
       return `unknown constructor ${name} (known: $repeat, $skus, $prices, $text)`;
   }
@@ -330,10 +332,12 @@ function construct(name: string, a: Record<string, Json>, ctx: TemplateContext):
       return skus().map((k) => fenToYuan(k.priceFen));
     case '$text': {
       const ch = typeof a['char'] === 'string' ? a['char'] : 'a';
-      if (typeof a['length'] === 'number') return ch.repeat(a['length']);
-      const bytes = Number(a['bytes']);
+      // unique: starts with a fresh name (unique per check and run), padded to the same length.
+      const head = a['unique'] === true ? ctx.fresh.name() : '';
+      if (typeof a['length'] === 'number') return head + ch.repeat(Math.max(0, a['length'] - head.length));
+      const bytes = Number(a['bytes']) - Buffer.byteLength(head, 'utf8');
       const w = Buffer.byteLength(ch, 'utf8');
-      return ch.repeat(Math.floor(bytes / w)) + 'a'.repeat(bytes % w);
+      return head + ch.repeat(Math.floor(bytes / w)) + 'a'.repeat(bytes % w);
     }
     default:
       throw new TemplateError(`unknown constructor ${name}`);

@@ -24,6 +24,8 @@ export interface CompiledOperation {
   readonly paramNames: ReadonlySet<string>;
   readonly variants: readonly CompiledVariant[];
   readonly validateAnswer: ValidateFunction;
+  /** A JSON-body operation: the body's schema and a valid example (OperationSpec.body). */
+  readonly body?: { readonly schema: JsonSchema; readonly example: Readonly<Record<string, unknown>> };
 }
 
 export interface CompiledApi {
@@ -42,8 +44,9 @@ export function createAjv(): Ajv {
 export function compileApi(spec: ApiSpec, ajv: Ajv = createAjv()): CompiledApi {
   const operations = new Map<string, CompiledOperation>();
   for (const [method, op] of Object.entries(spec.operations)) {
-    const params = op.params.map((p) => compileParam(ajv, p));
-    const byName = new Map(op.params.map((p) => [p.name, p]));
+    // A JSON-body operation declares no parameters: its body is validated by its API's reference.
+    const params = (op.params ?? []).map((p) => compileParam(ajv, p));
+    const byName = new Map((op.params ?? []).map((p) => [p.name, p]));
     const variants = (op.variants ?? []).map((v): CompiledVariant => {
       const patched = new Map<string, CompiledParam>();
       for (const [name, patch] of Object.entries(v.params ?? {})) {
@@ -58,9 +61,10 @@ export function compileApi(spec: ApiSpec, ajv: Ajv = createAjv()): CompiledApi {
       method,
       spec: op,
       params,
-      paramNames: new Set(op.params.map((p) => p.name)),
+      paramNames: new Set((op.params ?? []).map((p) => p.name)),
       variants,
       validateAnswer: ajv.compile(answerSchema),
+      ...(op.body ? { body: { schema: op.body, example: op.example ?? {} } } : {}),
     });
   }
   return { spec, operations };

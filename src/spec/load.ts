@@ -20,6 +20,14 @@ export type SpecKind = keyof typeof SPEC_SCHEMAS;
 
 const cache = new Map<string, unknown>();
 
+/**
+ * A spec file under specs/ (`relative` to it), parsed, validated against its kind's schema and
+ * deep-frozen, once per process.
+ */
+export function loadSpecFile<T>(relative: string, kind: SpecKind): T {
+  return loadYaml<T>(relative, kind);
+}
+
 function loadYaml<T>(relative: string, kind: SpecKind): T {
   let value = cache.get(relative);
   if (value === undefined) {

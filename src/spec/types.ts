@@ -120,6 +120,12 @@ export interface OperationSpec {
   readonly relations?: readonly RelationSpec[];
   readonly variants?: readonly VariantSpec[];
   readonly answer: { readonly schema: JsonSchema; readonly rules: readonly string[] };
+  /**
+   * An operation whose request is a JSON body (`params` then empty): its schema with promoproof's
+   * keywords and annotations, and a valid example, the baseline of src/generate/body-cases.ts.
+   */
+  readonly body?: JsonSchema;
+  readonly example?: Readonly<Record<string, unknown>>;
 }
 
 export interface TransitionSpec {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { LOAD_ERROR_CODES } from '../../src/scenario/errors.js';
-import { READINGS } from '../../src/reference/readings.js';
-import { FAULTS } from '../../src/reference/faults.js';
+import { READINGS } from '../../src/apis/jd-promotion/readings.js';
+import { namedFaults } from '../../src/reference/faults.js';
 import { cli } from '../helpers/cli.js';
 
 describe('README stays in step with the code', () => {
@@ -30,7 +30,7 @@ describe('README stays in step with the code', () => {
   });
 
   it('states the number of faults', () => {
-    expect(readme).toContain(`the ${Object.keys(FAULTS).length} faults`);
+    expect(readme).toContain(`the ${namedFaults().length} faults`);
   });
 });
 
@@ -65,7 +65,7 @@ describe('promoproof serve', () => {
     expect(text.stdout).toContain('skew-7-minutes');
     const json = await cli(['serve', '--list-faults', '--json']);
     const rows = JSON.parse(json.stdout) as { name: string; rule: string }[];
-    expect(rows).toHaveLength(Object.keys(FAULTS).length);
+    expect(rows).toHaveLength(namedFaults().length);
     expect(rows.find((r) => r.name === 'suspend-from-4')?.rule).toBe('JDP-SUSP-01');
   });
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import { executeCheck } from '../../src/engine/execute-check.js';
 import type { Target } from '../../src/engine/target.js';
-import type { CatalogueSku } from '../../src/reference/catalogue.js';
+import type { CatalogueSku } from '../../src/apis/jd-promotion/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
 import { promotionApiCompiled } from '../../src/spec/compile.js';

@@ -6,7 +6,7 @@ import type { RunEvent } from '../../src/engine/run.js';
 import { targetFromUrl } from '../../src/engine/targets/config.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
-import { TEST_CONTROL_PATH } from '../../src/reference/test-control.js';
+import { TEST_CONTROL_PATH } from '../../src/apis/jd-promotion/test-control.js';
 import type { CheckResult, RunReport } from '../../src/report/types.js';
 import type { PlannedCheck } from '../../src/scenario/types.js';
 

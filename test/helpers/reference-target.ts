@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Target } from '../../src/engine/target.js';
 import type { Endpoint } from '../../src/protocols/types.js';
 import { referenceSkus } from '../../src/engine/targets/config.js';
-import { REFERENCE_SKU_POOL } from '../../src/reference/catalogue.js';
+import { REFERENCE_SKU_POOL } from '../../src/apis/jd-promotion/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer, type ServerOptions } from '../../src/reference/server.js';
-import { TEST_CONTROL_PATH } from '../../src/reference/test-control.js';
+import { TEST_CONTROL_PATH } from '../../src/apis/jd-promotion/test-control.js';
 import type { Capability } from '../../src/scenario/types.js';
 
 /**

@@ -7,10 +7,14 @@
  * Three layers: `validator` faults patch a deep copy of the body schema before it is compiled (one
  * compiled validator per fault, cached in validate.ts); `gateway` faults change the query verification
  * or the envelope (src/protocols/tencent-data-api/gateway.ts); `service` faults change the store's use.
+ * Besides these, every mutation of the body schema (`spec:tcc:…`, spec-mutations.ts) is a validator fault.
  */
 
-/** A body schema node, writable: faults patch a structuredClone of the frozen spec. */
-export type SchemaNode = Record<string, unknown>;
+import type { SchemaNode } from './schema-node.js';
+import { bodyMutationsById, TENCENT_MUTATION_PREFIX, type TencentMutationId } from './spec-mutations.js';
+
+export type { SchemaNode } from './schema-node.js';
+export type { TencentMutationId } from './spec-mutations.js';
 
 export type TencentFaultLayer = 'gateway' | 'validator' | 'service';
 
@@ -204,3 +208,12 @@ export function isTencentFault(id: string | undefined): id is TencentFaultId {
 export function tencentFault(id: string | undefined): TencentFaultDef | undefined {
   return isTencentFault(id) ? TENCENT_FAULTS[id] : undefined;
 }
+
+/** A mutation of the body schema (`spec:tcc:…`, spec-mutations.ts) of the shipped spec. */
+export function isTencentMutation(id: string | undefined): id is TencentMutationId {
+  if (id === undefined || !id.startsWith(TENCENT_MUTATION_PREFIX)) return false;
+  return bodyMutationsById().has(id);
+}
+
+/** What the service and the validator run with: a named fault or a body mutation. */
+export type TencentBodyFault = TencentFaultId | TencentMutationId;

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TENCENT_TEST_CREDENTIALS, type TencentCredentials } from '../../protocols/tencent-data-api/credentials.js';
 import { registerTencentGateway } from '../../protocols/tencent-data-api/gateway.js';
-import { isTencentFault, type TencentFaultId } from './faults.js';
+import { isTencentFault, isTencentMutation, type TencentBodyFault } from './faults.js';
 import { type CouponBatchService, createCouponBatchService } from './service.js';
 import { loadTencentProtocol } from './spec.js';
 import { type CouponBatchStore, createCouponBatchStore } from './store.js';
@@ -15,11 +15,15 @@ import { registerCouponBatchTestControl } from './test-control.js';
 export {
   TENCENT_FAULTS,
   isTencentFault,
+  isTencentMutation,
   tencentFault,
+  type TencentBodyFault,
   type TencentFaultDef,
   type TencentFaultId,
   type TencentFaultLayer,
 } from './faults.js';
+export type { SchemaNode } from './schema-node.js';
+export { type BodyMutation, bodyMutations, bodyMutationsById, TENCENT_MUTATION_PREFIX, type TencentMutationId } from './spec-mutations.js';
 export {
   type CouponAction,
   type CouponBatchService,
@@ -58,7 +62,7 @@ export interface MountOptions {
   readonly credentials?: TencentCredentials;
   /** Real clock, epoch ms; Date.now by default. */
   readonly now?: () => number;
-  /** A fault of TENCENT_FAULTS; a name of another API's faults is ignored. */
+  /** A fault of TENCENT_FAULTS or a body mutation (`spec:tcc:…`); a name of another API's faults is ignored. */
   readonly fault?: string;
   /** Register the test-control routes (the gateway's and the store's). */
   readonly testControl?: boolean;
@@ -70,13 +74,13 @@ export interface MountOptions {
 export interface MountedCouponBatch {
   readonly store: CouponBatchStore;
   readonly service: CouponBatchService;
-  readonly fault: TencentFaultId | undefined;
+  readonly fault: TencentBodyFault | undefined;
 }
 
 /** Mounts the gateway, the service and (with `testControl`) the control routes on `app`. */
 export function mountTencentCouponBatch(app: FastifyInstance, options: MountOptions = {}): MountedCouponBatch {
   const now = options.now ?? Date.now;
-  const fault = isTencentFault(options.fault) ? options.fault : undefined;
+  const fault = isTencentFault(options.fault) || isTencentMutation(options.fault) ? options.fault : undefined;
   const store = options.store ?? createCouponBatchStore(now);
   const service = createCouponBatchService({ store, fault });
   registerTencentGateway(app, {

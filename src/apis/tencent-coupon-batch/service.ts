@@ -6,7 +6,7 @@
 import type { TencentEnvelope } from '../../protocols/tencent-data-api/envelope.js';
 import { successEnvelope } from '../../protocols/tencent-data-api/envelope.js';
 import { tencentError } from '../../protocols/tencent-data-api/retcodes.js';
-import type { TencentFaultId } from './faults.js';
+import type { TencentBodyFault } from './faults.js';
 import { loadTencentProtocol, type TencentProtocolSpec } from './spec.js';
 import type { CouponBatchStore } from './store.js';
 import { type BodyProblem, validateCouponBatchBody } from './validate.js';
@@ -30,7 +30,8 @@ export interface CouponBatchServiceDeps {
   readonly store: CouponBatchStore;
   /** The protocol spec, for the retcodes' texts; the shipped one by default. */
   readonly protocol?: TencentProtocolSpec;
-  readonly fault?: TencentFaultId;
+  /** A fault of TENCENT_FAULTS or a body mutation (`spec:tcc:…`). */
+  readonly fault?: TencentBodyFault;
 }
 
 /** Problems named in `errmsg`; `data.errors` holds up to MAX_LISTED (TCC-REF-06). */

@@ -1,11 +1,13 @@
 /**
  * Validation of an add_coupon body against specs/tencent-coupon-batch/spec.yaml: one ajv with
  * `allErrors` (every problem of the call is reported, TCC-REF-06) and promoproof's keywords, the body
- * schema compiled once (and once per validator fault, on a patched copy).
+ * schema compiled once (and once per validator fault or body mutation, on a patched copy).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { addPromoproofKeywords } from '../../spec/keywords.js';
-import { type TencentFaultId, tencentFault, type SchemaNode } from './faults.js';
+import { type TencentBodyFault, tencentFault } from './faults.js';
+import type { SchemaNode } from './schema-node.js';
+import { bodyMutationsById, TENCENT_MUTATION_PREFIX } from './spec-mutations.js';
 import { addCouponOperation } from './spec.js';
 
 /** One problem of a body: where (`coupons[3].coupon_name`), what, and which coupon (absent for the body itself). */
@@ -41,26 +43,38 @@ export function createBodyAjv(): Ajv {
 const validators = new Map<string, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
 
-/** The compiled body schema, as the spec states it or patched by a validator fault (cached per fault). */
-function bodyValidator(fault: TencentFaultId | undefined): ValidateFunction {
-  const def = tencentFault(fault);
-  const key = def?.patch ? (fault as string) : '';
+/** The patch of a validator fault or a body mutation (`spec:tcc:…`); undefined for any other fault. */
+function patchOf(fault: string | undefined): ((body: SchemaNode) => void) | undefined {
+  if (fault?.startsWith(TENCENT_MUTATION_PREFIX)) return bodyMutationsById().get(fault)?.patch;
+  return tencentFault(fault)?.patch;
+}
+
+/** The compiled body schema, as the spec states it or patched by a validator fault or mutation (cached per id). */
+function bodyValidator(fault: TencentBodyFault | undefined): ValidateFunction {
+  const patch = patchOf(fault);
+  const key = patch ? (fault as string) : '';
   let v = validators.get(key);
   if (!v) {
     sharedAjv ??= createBodyAjv();
     const schema = structuredClone(addCouponOperation().body) as SchemaNode;
-    def?.patch?.(schema);
+    patch?.(schema);
     v = sharedAjv.compile(schema);
     validators.set(key, v);
   }
   return v;
 }
 
-/** Validates a parsed body; with a fault, against the faulty schema. Never throws for any JSON value. */
-export function validateCouponBatchBody(body: unknown, fault?: TencentFaultId): BodyValidation {
+/** Validates a parsed body; with a fault or mutation, against the faulty schema. Never throws for any JSON value. */
+export function validateCouponBatchBody(body: unknown, fault?: TencentBodyFault): BodyValidation {
   const validate = bodyValidator(fault);
-  if (validate(body)) return { ok: true, body: body as CouponBatchBody };
+  if (validate(body)) return { ok: true, body: asBatch(body) };
   return { ok: false, problems: toProblems(validate.errors ?? []) };
+}
+
+/** A valid body as a batch: under spec:tcc:coupons.not-required one may come without coupons, a batch of none. */
+function asBatch(body: unknown): CouponBatchBody {
+  const b = body as CouponBatchBody;
+  return b.coupons === undefined ? { ...b, coupons: [] } : b;
 }
 
 /** Ajv's errors as problems, summaries (`if`) left out, in the order ajv found them, each once. */

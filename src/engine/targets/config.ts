@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { APIS } from '../../apis/index.js';
 import { protocolAdapter } from '../../protocols/index.js';
 import type { Endpoint } from '../../protocols/types.js';
-import { REFERENCE_SKU_POOL, seedCatalogue } from '../../reference/catalogue.js';
+import { REFERENCE_SKU_POOL, seedCatalogue } from '../../apis/jd-promotion/catalogue.js';
 import { LoadError, type LoadProblem } from '../../scenario/errors.js';
 import { schemaProblems } from '../../scenario/schema-check.js';
 import type { FixtureSku } from '../../scenario/template.js';
@@ -69,14 +69,24 @@ export function loadTargetConfig(
   }
   for (const [api, e] of Object.entries(doc.apis ?? {})) declared.push([api, e, ['apis', api]]);
   const endpoints: Record<string, Endpoint> = {};
+  // A problem of the entry itself points at its key (`tencent-coupon-batch:`), not at its first field.
+  const atKey = (at: (string | number)[], message: string): LoadProblem =>
+    at.length === 0
+      ? source.problem('PP_SCHEMA', message, at)
+      : {
+          code: 'PP_SCHEMA',
+          message,
+          pos: source.locateKey(at.slice(0, -1), String(at[at.length - 1])),
+          pointer: `/${at.map((k) => String(k).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`,
+        };
   for (const [api, e, at] of declared) {
     const def = APIS.get(api);
     if (!def) {
-      problems.push(source.problem('PP_SCHEMA', `unknown API '${api}' (known: ${[...APIS.keys()].join(', ')})`, at));
+      problems.push(atKey(at, `unknown API '${api}' (known: ${[...APIS.keys()].join(', ')})`));
       continue;
     }
     if (endpoints[api]) {
-      problems.push(source.problem('PP_SCHEMA', `API '${api}' is given twice (url + credentials is the short form of apis.${api})`, at));
+      problems.push(atKey(at, `API '${api}' is given twice (url + credentials is the short form of apis.${api})`));
       continue;
     }
     const adapter = protocolAdapter(def.protocol);
@@ -100,6 +110,14 @@ export function loadTargetConfig(
     const options = e.options
       ? Object.fromEntries(Object.entries(e.options).map(([k, v]) => [k, resolve(v, [...at, 'options', k])]))
       : undefined;
+    for (const [name, o] of Object.entries(def.options ?? {})) {
+      if (options?.[name] === undefined)
+        problems.push(source.problem('PP_SCHEMA', `API '${api}' needs options.${name}: ${o.description}`, at.length === 0 ? [] : at));
+    }
+    for (const name of Object.keys(options ?? {})) {
+      if (!def.options?.[name])
+        problems.push(source.problem('PP_SCHEMA', `API '${api}' has no option '${name}'`, [...at, 'options', name]));
+    }
     endpoints[api] = { url: resolve(e.url, [...at, 'url']), credentials, ...(options ? { options } : {}) };
   }
   if (problems.length > 0) throw new LoadError(problems);

@@ -1,10 +1,10 @@
 import { APIS } from '../../apis/index.js';
 import { protocolAdapter } from '../../protocols/index.js';
 import type { Endpoint } from '../../protocols/types.js';
-import { REFERENCE_SKU_POOL } from '../../reference/catalogue.js';
+import { REFERENCE_SKU_POOL } from '../../apis/jd-promotion/catalogue.js';
 import type { FaultId } from '../../reference/faults.js';
 import { buildServer } from '../../reference/server.js';
-import { TEST_CONTROL_PATH } from '../../reference/test-control.js';
+import { TEST_CONTROL_PATH } from '../../apis/jd-promotion/test-control.js';
 import type { Target } from '../target.js';
 import { referenceSkus } from './config.js';
 
@@ -34,7 +34,12 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const endpoints: Record<string, Endpoint> = {};
   for (const api of APIS.values()) {
     const adapter = protocolAdapter(api.protocol);
-    endpoints[api.id] = { url: `${origin}${adapter.endpointPath}`, credentials: { ...adapter.testCredentials } };
+    const options = Object.fromEntries(Object.entries(api.options ?? {}).map(([k, o]) => [k, o.embedded]));
+    endpoints[api.id] = {
+      url: `${origin}${adapter.endpointPath}`,
+      credentials: { ...adapter.testCredentials },
+      ...(Object.keys(options).length > 0 ? { options } : {}),
+    };
   }
   const target: Target = {
     endpoints,

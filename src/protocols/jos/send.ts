@@ -1,10 +1,13 @@
-import { buildJosParams, toFormBody } from './client.js';
+import { buildJosParams, resign, toFormBody } from './client.js';
 import { isTestCredentials, type JosCredentials } from './credentials.js';
 import { josSign } from './sign.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from './timestamp.js';
 import type { Transport } from '../../scenario/types.js';
 import { httpExchange } from '../../engine/http.js';
+import { skewedTimestamp } from '../clock-skew.js';
 import type { Endpoint, Exchange, SendInput } from '../types.js';
+
+export { skewedTimestamp } from '../clock-skew.js';
 
 const PARAM_JSON = '360buy_param_json';
 const REDACTED = new Set(['access_token', 'sign']);
@@ -40,9 +43,7 @@ export async function sendJos(input: SendInput, skewS: number): Promise<Exchange
   if (needsResign) {
     const next: Record<string, string> = { ...params, ...(transport.set ?? {}) };
     for (const k of transport.omit ?? []) delete next[k];
-    delete next['sign'];
-    next['sign'] = josSign(next, secret, signMethod);
-    params = next;
+    params = resign(next, secret, signMethod);
   }
   switch (transport.signature) {
     case 'stale':
@@ -109,19 +110,6 @@ function timestampIn(form: NonNullable<Transport['timestampForm']>, ms: number):
     case 'slashes':
       return plain.replace(/-/g, '/');
   }
-}
-
-/**
- * The timestamp `offsetS` seconds off the target's now, in whole seconds (the plain form has no
- * milliseconds). Rounded so the realised difference never crosses toward the window's edge: a case
- * inside the window stays at most |offsetS| away, a case outside at least |offsetS| away.
- */
-export function skewedTimestamp(targetNowMs: number, offsetS: number, skewS: number): number {
-  const exact = targetNowMs + offsetS * 1000;
-  if (offsetS === 0) return Math.round(exact / 1000) * 1000;
-  const outward = Math.abs(offsetS) > skewS;
-  const up = offsetS > 0 === outward;
-  return (up ? Math.ceil(exact / 1000) : Math.floor(exact / 1000)) * 1000;
 }
 
 /** A curl command reproducing the request; a redacted (`***`) token and signature must be filled in by the user. */

@@ -1,8 +1,8 @@
 /** Credentials of the Tencent data-api: the `app_id` sent in the query and the secret that keys the HMAC. */
-export interface TencentCredentials {
+export type TencentCredentials = {
   readonly appId: string;
   readonly appSecret: string;
-}
+};
 
 /**
  * The credentials the embedded reference accepts unless told otherwise. Test values only, public (the

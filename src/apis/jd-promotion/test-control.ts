@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { formatJosTimestamp } from '../protocols/jos/timestamp.js';
-import type { ReferenceState } from './server.js';
+import { formatJosTimestamp } from '../../protocols/jos/timestamp.js';
+import type { ReferenceState } from '../../reference/state.js';
 import type { ReviewRoute } from './store.js';
 
 /** Base path of the test-control routes (JDP-REF-08). */

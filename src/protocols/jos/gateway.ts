@@ -1,18 +1,40 @@
 import { timingSafeEqual } from 'node:crypto';
-import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, type SuccessSuffix } from '../protocols/jos/envelope.js';
-import { josSign, parseSignMethod } from '../protocols/jos/sign.js';
-import { parseJosTimestamp } from '../protocols/jos/timestamp.js';
-import type { JosProtocolSpec } from '../spec/types.js';
-import type { Leniency } from '../spec/validate-request.js';
-import type { JosCredentials } from '../protocols/jos/credentials.js';
-import type { FaultId, FaultName } from './faults.js';
-import type { PromotionService } from './promotion-service.js';
+import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, type SuccessSuffix } from './envelope.js';
+import { josSign, parseSignMethod } from './sign.js';
+import { parseJosTimestamp } from './timestamp.js';
+import type { JosProtocolSpec } from '../../spec/types.js';
+import type { Leniency } from '../../spec/validate-request.js';
+import type { JosCredentials } from './credentials.js';
+import type { JosFaultName } from './faults.js';
+
+/** What one method of an API answers through JOS: its inner object, or a business error code. */
+export type JosServiceResult = (
+  | { readonly ok: true; readonly body: Record<string, unknown> }
+  | { readonly ok: false; readonly code: string; readonly message?: string }
+) & {
+  /** What the request sent that was left out (undeclared, or optional `""`): for the log (JOS-REF-04). */
+  readonly notes?: Leniency;
+};
+
+/**
+ * What the JOS gateway needs of an API's reference service: the gateway calls this interface, never a
+ * concrete class (src/apis/jd-promotion/service.ts implements it).
+ */
+export interface JosService {
+  /** Whether the API has this method. */
+  has(method: string): boolean;
+  /** Validates the application parameters and runs the method. */
+  call(method: string, app: Readonly<Record<string, unknown>>): JosServiceResult;
+  /** The document's description of a business error code (错误描述, and ours in English), for the envelope. */
+  describeError(code: string): { readonly zh: string; readonly en: string } | undefined;
+}
 
 export interface GatewayDeps {
   readonly protocol: JosProtocolSpec;
   readonly credentials: JosCredentials;
-  readonly service: PromotionService;
-  readonly fault: FaultId | undefined;
+  readonly service: JosService;
+  /** A fault of the reference; only JOS faults (src/protocols/jos/faults.ts) change the gateway. */
+  readonly fault: string | undefined;
   /** The real clock (epoch ms) for the timestamp window; never the test-control clock. */
   readonly realNow: () => number;
   /** How success keys are spelt; the live gateway's `_responce` by default (JOS-REF-01). */
@@ -42,7 +64,7 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
   const present = (name: string): boolean => (params[name] ?? '').trim() !== '';
   const required = (name: string): boolean => protocol.systemParams.find((p) => p.name === name)?.required ?? false;
 
-  const is = (name: FaultName) => fault === name;
+  const is = (name: JosFaultName) => fault === name;
   const checkSign = (): GatewayAnswer | undefined => {
     if (!present('sign')) return is('sign-optional') ? undefined : sys('11');
     if (is('sign-not-checked')) return undefined;
@@ -115,7 +137,7 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
   const result = service.call(method, app);
   if (result.notes) deps.onLeniency?.(method, result.notes);
   if (!result.ok) {
-    const e = service.deps.api.spec.errors[result.code];
+    const e = service.describeError(result.code);
     // zh_desc is the document's 错误描述 (JOS-REF-01); en_desc adds what was wrong, and what was left out.
     const detail = [result.message, result.notes?.ignored.length ? `ignored undeclared ${result.notes.ignored.join(', ')}` : undefined]
       .filter(Boolean)
@@ -127,7 +149,7 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
   return successEnvelope(method, result.body, suffix);
 }
 
-function readTimestamp(text: string, fault: FaultId | undefined): number | undefined {
+function readTimestamp(text: string, fault: string | undefined): number | undefined {
   const allowOffset = fault !== 'timestamp-offset-form-refused';
   const ms = parseJosTimestamp(text, allowOffset);
   if (ms !== undefined || fault !== 'timestamp-any-form') return ms;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { LoadError } from '../scenario/errors.js';
-import { schemaProblems } from '../scenario/schema-check.js';
-import { parseYamlSource } from '../scenario/yaml-source.js';
-import { yuanToFen } from '../util/money.js';
+import { LoadError } from '../../scenario/errors.js';
+import { schemaProblems } from '../../scenario/schema-check.js';
+import { parseYamlSource } from '../../scenario/yaml-source.js';
+import { yuanToFen } from '../../util/money.js';
 
 /** One SKU of the seller's catalogue (商品 ware → SKU). Prices in integer fen. */
 export interface CatalogueSku {
