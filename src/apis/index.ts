@@ -45,6 +45,12 @@ function couponBatchProbe(): SystemProbe {
   return { operation: 'order/add_coupon', params: params as Record<string, Json> };
 }
 
+/**
+ * The API a target config's short form describes (`url` + `credentials.<its protocol>`, without
+ * `apis:`): the first API promoproof had, kept so that older configs keep working.
+ */
+export const SHORT_FORM_API = 'jd-promotion';
+
 export const APIS: ReadonlyMap<string, ApiDef> = new Map<string, ApiDef>([
   [
     'jd-promotion',

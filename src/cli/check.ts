@@ -116,7 +116,11 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
         const safeAborted = redactSecrets(aborted, targetSecrets(target));
         writeAbortedReports(reports, safeAborted, abs);
         if (values['json']) io.stdout(REPORTERS.json.render(safeAborted));
-        throw new CliError(safeAborted.aborted?.message ?? e.message, EXIT.unreachable);
+        throw new CliError(
+          safeAborted.aborted?.message ?? e.message,
+          EXIT.unreachable,
+          e instanceof PreflightError && e.preflight.kind !== 'unreachable' ? 'PP_PREFLIGHT' : 'PP_UNREACHABLE',
+        );
       }
       throw e;
     } finally {
@@ -134,7 +138,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, REPORTERS[format].render(safe, { color: false, verbose: values['verbose'] === true }));
       } catch (e) {
-        throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`);
+        throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`, EXIT.usage, 'PP_PATH');
       }
     }
     if (values['json']) io.stdout(REPORTERS.json.render(safe));
@@ -156,7 +160,7 @@ function writeAbortedReports(reports: readonly [ReportFormat, string][], report:
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, REPORTERS[format].render(report, { color: false }));
     } catch (e) {
-      throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`);
+      throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`, EXIT.usage, 'PP_PATH');
     }
   }
 }

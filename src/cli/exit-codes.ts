@@ -1,3 +1,5 @@
+import type { RunErrorCode } from '../scenario/errors.js';
+
 /** Process exit codes of the CLI; documented in the README (a test keeps them in step). */
 export const EXIT = {
   /** Every check that counts passed (check); clean shutdown (serve). */
@@ -16,12 +18,14 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** An error that ends the command with a given exit code and a one-line message. */
+/** An error that ends the command with a given exit code, a one-line message and its code (src/scenario/errors.ts). */
 export class CliError extends Error {
   readonly exitCode: ExitCode;
-  constructor(message: string, exitCode: ExitCode = EXIT.usage) {
+  readonly code: RunErrorCode;
+  constructor(message: string, exitCode: ExitCode = EXIT.usage, code?: RunErrorCode) {
     super(message);
     this.name = 'CliError';
     this.exitCode = exitCode;
+    this.code = code ?? (exitCode === EXIT.unreachable ? 'PP_UNREACHABLE' : exitCode === EXIT.internal ? 'PP_INTERNAL' : 'PP_USAGE');
   }
 }

@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { CliError } from './exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
 
 /** A file-system error in a few words: "no such file", "permission denied", … */
 export function fsReason(e: unknown, what: 'file' | 'folder' = 'file'): string {
@@ -38,7 +38,7 @@ export function readUserFile(kind: string, path: string, cwd: string): { abs: st
     if (statSync(abs).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
     return { abs, text: readFileSync(abs, 'utf8') };
   } catch (e) {
-    throw new CliError(`cannot read ${kind} file '${path}': ${fsReason(e)}`);
+    throw new CliError(`cannot read ${kind} file '${path}': ${fsReason(e)}`, EXIT.usage, 'PP_PATH');
   }
 }
 
@@ -51,7 +51,7 @@ export function userFolder(kind: string, path: string, cwd: string): string {
     return abs;
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOTDIR_SELF' ? 'not a folder' : fsReason(e, 'folder');
-    throw new CliError(`cannot read ${kind} folder '${path}': ${reason}`);
+    throw new CliError(`cannot read ${kind} folder '${path}': ${reason}`, EXIT.usage, 'PP_PATH');
   }
 }
 
@@ -73,6 +73,6 @@ export function writableUserFile(kind: string, path: string, cwd: string): strin
     accessSync(exists ? abs : dirname(abs), constants.W_OK);
     return abs;
   } catch (e) {
-    throw new CliError(`cannot write ${kind} file '${path}': ${fsReason(e, 'folder')}`);
+    throw new CliError(`cannot write ${kind} file '${path}': ${fsReason(e, 'folder')}`, EXIT.usage, 'PP_PATH');
   }
 }

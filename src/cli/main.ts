@@ -56,10 +56,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     return await cmd.run(values, positionals, io);
   } catch (e) {
     if (e instanceof CliError) {
-      io.stderr(`promoproof ${cmd.name}: ${e.message}\n`);
+      io.stderr(`promoproof ${cmd.name}: ${e.message} [${e.code}]\n`);
       return e.exitCode;
     }
-    io.stderr(`promoproof ${cmd.name}: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    io.stderr(`promoproof ${cmd.name}: internal error [PP_INTERNAL]: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.internal;
   }
 }

@@ -8,7 +8,8 @@ import { formatBytes } from './preflight-text.js';
 import type { Target } from './target.js';
 
 export { formatBytes } from './preflight-text.js';
-export { CLOCK_WARN_MS } from '../protocols/jos/preflight.js';
+/** Beyond this certain clock difference (inside a protocol's window) a preflight warns. */
+export const CLOCK_WARN_MS = LIMITS.clockWarnMs;
 
 /**
  * The preflight: before a suite runs, each API endpoint of the run gets its protocol's preflight (ONE
@@ -141,7 +142,7 @@ export function abortedReport(input: {
   const result: CheckResult = {
     id: 'preflight',
     title: `the run did not happen (${input.kind}): nothing was checked`,
-    suite: input.suites[0] ?? 'jd-promotion',
+    suite: input.suites[0] ?? '',
     rules: [],
     level: 'must',
     tags: ['aborted'],

@@ -19,6 +19,20 @@ export const LOAD_ERROR_CODES = {
 
 export type LoadErrorCode = keyof typeof LOAD_ERROR_CODES;
 
+/** Codes of promoproof's own errors that are not a problem in a file: the CLI prints them after the message. Never reused. */
+export const RUN_ERROR_CODES = {
+  PP_USAGE: 'an option or argument the command does not take, or a value outside its range (exit 2)',
+  PP_PATH: 'a file or folder named on the command line cannot be read or written (exit 2)',
+  PP_UNREACHABLE: 'the target answers nothing at all: the run did not happen (exit 3)',
+  PP_PREFLIGHT: "the preflight found a problem: not the API's protocol, credentials refused, clock, test control absent (exit 3)",
+  PP_INTERNAL: 'promoproof itself failed: a bug, please report it (exit 70)',
+} as const;
+
+export type RunErrorCode = keyof typeof RUN_ERROR_CODES;
+
+/** The one table of promoproof's error codes: problems in files, then errors of a run. */
+export const ERROR_CODES = { ...LOAD_ERROR_CODES, ...RUN_ERROR_CODES } as const;
+
 /** One problem at a place in a file. */
 export interface LoadProblem {
   readonly code: LoadErrorCode;

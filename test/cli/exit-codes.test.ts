@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { LOAD_ERROR_CODES } from '../../src/scenario/errors.js';
+import { ERROR_CODES } from '../../src/scenario/errors.js';
 import { READINGS } from '../../src/apis/jd-promotion/readings.js';
 import { namedFaults } from '../../src/reference/faults.js';
 import { cli } from '../helpers/cli.js';
@@ -20,7 +20,7 @@ describe('README stays in step with the code', () => {
   it('lists exactly the problem codes promoproof reports, with their meaning', () => {
     const section = readme.slice(readme.indexOf('### Problem codes'), readme.indexOf('### Test credentials'));
     const documented = [...section.matchAll(/^\| `(PP_[A-Z_]+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2]]);
-    expect(documented).toEqual(Object.entries(LOAD_ERROR_CODES));
+    expect(documented).toEqual(Object.entries(ERROR_CODES));
   });
 
   it('opens with the two newcomer commands', () => {
@@ -132,5 +132,19 @@ describe('promoproof sign', () => {
     expect((await cli(['sign'])).code).toBe(2);
     expect((await cli(['sign', '--method', 'm', '--app-json', '[1]'])).code).toBe(2);
     expect((await cli(['sign', '--method', 'm', '--sign-method', 'sha1'])).code).toBe(2);
+  });
+});
+
+describe('every error line ends with its code', () => {
+  it('a usage error, a path that cannot be read, an unreachable target', async () => {
+    const usage = await cli(['check', '--concurrency', '0']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--concurrency must be an integer from 1 to 256, got 0 \[PP_USAGE\]\n$/);
+    const path = await cli(['check', '--waivers', 'no/such/waivers.yaml']);
+    expect(path.code).toBe(2);
+    expect(path.stderr).toMatch(/cannot read waivers file 'no\/such\/waivers\.yaml'.* \[PP_PATH\]\n$/);
+    const down = await cli(['check', '--target', 'http://127.0.0.1:9/routerjson', '--rules', 'JOS-01', '--timeout-ms', '500']);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/\[PP_UNREACHABLE\]\n$/);
   });
 });

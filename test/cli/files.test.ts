@@ -12,13 +12,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Exit 2, one line on stderr naming the file, no stack trace. */
+/** Exit 2, one line on stderr naming the file and ending with the code PP_PATH, no stack trace. */
 function expectFileError(r: CliRun, line: RegExp | string) {
   expect(r.code, r.stderr).toBe(2);
   const text = r.stderr.trimEnd();
   expect(text.split('\n')).toHaveLength(1);
-  if (typeof line === 'string') expect(text).toBe(line);
-  else expect(text).toMatch(line);
+  expect(text).toMatch(/ \[PP_PATH\]$/);
+  const message = text.replace(/ \[PP_PATH\]$/, '');
+  if (typeof line === 'string') expect(message).toBe(line);
+  else expect(message).toMatch(line);
   expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
 }
 

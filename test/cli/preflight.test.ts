@@ -43,7 +43,7 @@ describe('promoproof check: the preflight', () => {
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toMatch(
       new RegExp(
-        `^promoproof check: preflight: ${origin}/ is not a JOS router: HTTP 404, application/json, \\d+ B, JOS error 1 .*; the JOS router is usually at the path /routerjson: try ${origin}/routerjson$`,
+        `^promoproof check: preflight: ${origin}/ is not a JOS router: HTTP 404, application/json, \\d+ B, JOS error 1 .*; the JOS router is usually at the path /routerjson: try ${origin}/routerjson \\[PP_PREFLIGHT\\]$`,
       ),
     );
     // --json prints the report of the aborted run; it validates against the report schema.
@@ -133,7 +133,7 @@ describe('a failed attempt does not leave the previous reports looking current',
     expect(dead.code).toBe(3);
     expect(oneLine(dead.stderr)).toMatch(
       new RegExp(
-        `^promoproof check: preflight: http://127\\.0\\.0\\.1:${port}/routerjson is unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms$`,
+        `^promoproof check: preflight: http://127\\.0\\.0\\.1:${port}/routerjson is unreachable: connection refused by 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after \\d+ ms \\[PP_UNREACHABLE\\]$`,
       ),
     );
 
@@ -170,7 +170,7 @@ describe('a failed attempt does not leave the previous reports looking current',
     ]);
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toMatch(
-      /^promoproof check: target .* is unreachable: connection refused by .* \(ECONNREFUSED\) after \d+ ms$/,
+      /^promoproof check: target .* is unreachable: connection refused by .* \(ECONNREFUSED\) after \d+ ms \[PP_UNREACHABLE\]$/,
     );
     const after = JSON.parse(readFileSync(`${dir}/probe.json`, 'utf8')) as RunReport;
     expect(after.aborted?.kind).toBe('unreachable');

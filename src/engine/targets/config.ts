@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { APIS } from '../../apis/index.js';
+import { APIS, SHORT_FORM_API } from '../../apis/index.js';
 import { protocolAdapter } from '../../protocols/index.js';
 import type { Endpoint } from '../../protocols/types.js';
 import { REFERENCE_SKU_POOL, seedCatalogue } from '../../apis/jd-promotion/catalogue.js';
@@ -29,9 +29,6 @@ interface TargetConfigDoc {
     readonly skuPool?: { readonly first: number; readonly count: number; readonly price?: string };
   };
 }
-
-/** The API the short form (`url` + `credentials.jos`) describes. */
-const SHORT_FORM_API = 'jd-promotion';
 
 /** The reference's seeded catalogue as scenario fixtures. */
 export function referenceSkus(): FixtureSku[] {
