@@ -15,7 +15,8 @@ import { createStore } from '../apis/jd-promotion/store.js';
 import { registerTestControl, TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
 import { referenceLoggerOptions, type LogDestination } from './log-redact.js';
 import type { ReferenceState } from './state.js';
-import { mountTencentCouponBatch, type MountedCouponBatch } from '../apis/tencent-coupon-batch/index.js';
+import type { MountedCouponBatch } from '../apis/tencent-coupon-batch/index.js';
+import { FACES } from './faces.js';
 import { isTencentFault, isTencentMutation } from '../apis/tencent-coupon-batch/faults.js';
 
 export interface ServerOptions {
@@ -48,6 +49,8 @@ declare module 'fastify' {
     readonly promoproof: ReferenceState;
     /** The Tencent coupon batch face: its store and service (the coupon platform will claim from the store). */
     readonly couponBatch: MountedCouponBatch;
+    /** The state each face of src/reference/faces.ts returned, by API id. */
+    readonly faces: Readonly<Record<string, unknown>>;
   }
 }
 
@@ -131,13 +134,17 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   app.post(protocol.path, route);
 
   if (options.testControl) registerTestControl(app, state);
-  // The Tencent coupon batch face, in its own scope under /data-api (JSON bodies, its envelope).
-  const couponBatch = mountTencentCouponBatch(app, {
-    now: realNow,
-    ...(options.fault ? { fault: options.fault } : {}),
-    ...(options.testControl ? { testControl: true } : {}),
-  });
-  app.decorate('couponBatch', couponBatch);
+  // The other APIs' faces, each in its own scope (the Tencent coupon batch under /data-api: JSON bodies, its envelope).
+  const faces: Record<string, unknown> = {};
+  for (const face of FACES) {
+    faces[face.api] = face.mount(app, {
+      now: realNow,
+      testControl: options.testControl === true,
+      ...(options.fault ? { fault: options.fault } : {}),
+    });
+  }
+  app.decorate('faces', faces);
+  app.decorate('couponBatch', faces['tencent-coupon-batch'] as MountedCouponBatch);
 
   app.setNotFoundHandler((req, reply) => {
     void reply
