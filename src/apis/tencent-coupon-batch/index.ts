@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TENCENT_TEST_CREDENTIALS, type TencentCredentials } from '../../protocols/tencent-data-api/credentials.js';
 import { registerTencentGateway } from '../../protocols/tencent-data-api/gateway.js';
-import { isTencentFault, isTencentMutation, type TencentBodyFault } from './faults.js';
+import { isTencentFault, isTencentMutation, type TencentBodyFault, tencentProtocolFor } from './faults.js';
 import { type CouponBatchService, createCouponBatchService } from './service.js';
 import { loadTencentProtocol } from './spec.js';
 import { type CouponBatchStore, createCouponBatchStore } from './store.js';
@@ -17,6 +17,8 @@ export {
   isTencentFault,
   isTencentMutation,
   tencentFault,
+  tencentProtocolFor,
+  type MutableTencentProtocol,
   type TencentBodyFault,
   type TencentFaultDef,
   type TencentFaultId,
@@ -82,12 +84,14 @@ export function mountTencentCouponBatch(app: FastifyInstance, options: MountOpti
   const now = options.now ?? Date.now;
   const fault = isTencentFault(options.fault) || isTencentMutation(options.fault) ? options.fault : undefined;
   const store = options.store ?? createCouponBatchStore(now);
-  const service = createCouponBatchService({ store, fault });
+  // A fault of a protocol choice (the window, the nonce length) runs on a patched copy of the spec.
+  const protocol = tencentProtocolFor(loadTencentProtocol(), fault);
+  const service = createCouponBatchService({ store, protocol, fault });
   registerTencentGateway(app, {
     service,
     credentials: options.credentials ?? TENCENT_TEST_CREDENTIALS,
     now,
-    protocol: loadTencentProtocol(),
+    protocol,
     ...(fault ? { fault } : {}),
     ...(options.testControl ? { testControl: true } : {}),
   });

@@ -9,7 +9,7 @@ import { tencentError } from '../../protocols/tencent-data-api/retcodes.js';
 import type { TencentBodyFault } from './faults.js';
 import { loadTencentProtocol, type TencentProtocolSpec } from './spec.js';
 import type { CouponBatchStore } from './store.js';
-import { type BodyProblem, validateCouponBatchBody } from './validate.js';
+import { type BodyProblem, type CouponInput, validateCouponBatchBody } from './validate.js';
 
 /** The envelope the gateway sends for a call (HTTP 200 always). */
 export type ServiceAnswer = TencentEnvelope;
@@ -41,7 +41,8 @@ export const MAX_LISTED = 100;
 export function createCouponBatchService(deps: CouponBatchServiceDeps): CouponBatchService {
   const protocol = deps.protocol ?? loadTencentProtocol();
   const { store, fault } = deps;
-  const refuse = (problems: readonly BodyProblem[]): ServiceAnswer => {
+  const refuse = (found: readonly BodyProblem[]): ServiceAnswer => {
+    const problems = fault === 'tcc-errors-without-index' ? found.map(withoutCoupon) : found;
     const shown = problems.slice(0, MAX_IN_ERRMSG).map((p) => `${p.path}: ${p.message}`);
     const more = problems.length > MAX_IN_ERRMSG ? ` (and ${problems.length - MAX_IN_ERRMSG} more)` : '';
     return tencentError(protocol, 'bodyInvalid', shown.join('; ') + more, { errors: problems.slice(0, MAX_LISTED) });
@@ -64,11 +65,24 @@ export function createCouponBatchService(deps: CouponBatchServiceDeps): CouponBa
       }
       // Validated whole before anything is stored, so a refused call stores nothing (TCC-REF-06); in
       // order, so the later of the same id wins (TCC-REF-13).
-      const actions: CouponAction[] = coupons.map((coupon) => ({
-        external_coupon_id: coupon.external_coupon_id,
-        action: store.upsert({ appId, dataSourceId, coupon }).action,
-      }));
+      const applied = fault === 'tcc-first-of-twins-wins' ? firstOfEachId(coupons) : coupons;
+      const actions: CouponAction[] = applied.map((coupon) => {
+        const { action } = store.upsert({ appId, dataSourceId, coupon });
+        // tcc-update-answered-added: the answer says added whatever the store did (TCC-REF-09 broken on purpose).
+        return { external_coupon_id: coupon.external_coupon_id, action: fault === 'tcc-update-answered-added' ? 'added' : action };
+      });
       return successEnvelope({ coupons: actions });
     },
   };
+}
+
+/** tcc-errors-without-index: a problem named by its field within the coupon, the coupon itself left out. */
+function withoutCoupon(p: BodyProblem): BodyProblem {
+  return { path: p.path.replace(/^coupons\[\d+\]\.?/, '') || '(coupon)', message: p.message };
+}
+
+/** tcc-first-of-twins-wins: the batch deduplicated by id, the first of each kept (the later dropped unseen). */
+function firstOfEachId(coupons: readonly CouponInput[]): CouponInput[] {
+  const seen = new Set<string>();
+  return coupons.filter((c) => !seen.has(c.external_coupon_id) && seen.add(c.external_coupon_id));
 }

@@ -10,6 +10,10 @@
  * seconds (40005); the signature, compared in constant time (40004); the nonce not spent by this app_id
  * within the window (40006). Then the body (not signed) goes to the service.
  *
+ * The faults of the gateway layer (src/apis/tencent-coupon-batch/faults.ts) are branches here, each
+ * named where it acts; those of a protocol choice (the window, the nonce length) come as a patched
+ * `protocol` instead.
+ *
  * Everything is registered inside an encapsulated scope, so its JSON body parser, 404 and error
  * handlers leave the other routes of the server (the JOS router and its form bodies) alone.
  */
@@ -97,6 +101,8 @@ export function createQueryVerifier(opts: Omit<TencentGatewayOptions, 'service' 
   const { protocol, credentials, fault } = opts;
   const refuse = (name: TencentRetcodeName, detail?: string): Verified => ({ ok: false, answer: tencentError(protocol, name, detail) });
   return (query: TencentIncomingQuery, rawBody: string): Verified => {
+    // tcc-auth-off: the verification forgotten, the app_id taken as sent (TCC-01 broken on purpose).
+    if (fault === 'tcc-auth-off') return { ok: true, appId: typeof query['app_id'] === 'string' ? query['app_id'] : '' };
     const values: Record<string, string> = {};
     for (const p of protocol.queryParams) {
       const v = query[p.name];
@@ -116,13 +122,16 @@ export function createQueryVerifier(opts: Omit<TencentGatewayOptions, 'service' 
     if (!protocol.signAlgorithms.includes(sign) && fault !== 'tcc-sign-algorithm-unchecked') {
       return refuse('signAlgorithm', `sign is ${JSON.stringify(clip(sign))}, not ${protocol.signAlgorithms.join(' or ')}`);
     }
-    if (app_id !== credentials.appId) return refuse('unknownAppId');
+    // tcc-app-id-unchecked: one secret for whoever claims an app_id.
+    if (app_id !== credentials.appId && fault !== 'tcc-app-id-unchecked') return refuse('unknownAppId');
     const nonceChars = [...nonce].length;
     if (nonceChars > protocol.nonceMaxLength) {
       return refuse('nonceTooLong', `nonce has ${nonceChars} characters, at most ${protocol.nonceMaxLength}`);
     }
     if (!DIGITS.test(timestamp)) return refuse('timestampForm', `timestamp ${JSON.stringify(clip(timestamp))} is not whole seconds`);
-    const tsMs = parseTencentTimestamp(timestamp);
+    // tcc-timestamp-millis-accepted: 13 digits taken for milliseconds instead of seconds far ahead (TCC-REF-10).
+    const tsMs =
+      fault === 'tcc-timestamp-millis-accepted' && timestamp.length === 13 ? Number(timestamp) : parseTencentTimestamp(timestamp);
     const nowMs = opts.now();
     // Whole seconds on both sides: a timestamp is seconds, and 300 s off is accepted whatever the milliseconds.
     const offS = tsMs === undefined ? Number.POSITIVE_INFINITY : Math.abs(Math.floor(nowMs / 1000) - tsMs / 1000);
@@ -140,9 +149,10 @@ export function createQueryVerifier(opts: Omit<TencentGatewayOptions, 'service' 
               signature,
             )
           : tencentSignatureMatches(fields, credentials.appSecret, signature);
-      if (!good) return refuse('badSignature');
+      // tcc-retcodes-shifted: the unknown app_id's code answers a wrong signature (TCC-REF-05).
+      if (!good) return refuse(fault === 'tcc-retcodes-shifted' ? 'unknownAppId' : 'badSignature');
     }
-    if (!nonces.spend(app_id, nonce, tsMs ?? nowMs, nowMs))
+    if (fault !== 'tcc-nonce-replay-accepted' && !nonces.spend(app_id, nonce, tsMs ?? nowMs, nowMs))
       return refuse('nonceReused', `nonce ${JSON.stringify(nonce)} was used within ${protocol.skewS} s`);
     return { ok: true, appId: app_id };
   };
@@ -180,6 +190,18 @@ export function registerTencentGateway(app: FastifyInstance, opts: TencentGatewa
 
       scope.post(path, { bodyLimit }, async (req, reply) => {
         const body = req.body as ParsedBody | undefined;
+        // tcc-content-type-415: the framework's own refusal of a content type, left as it is (TCC-REF-04 broken on purpose).
+        if (body?.kind === 'other' && fault === 'tcc-content-type-415') {
+          return reply
+            .code(415)
+            .header('content-type', 'application/json; charset=utf-8')
+            .send({
+              statusCode: 415,
+              code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+              error: 'Unsupported Media Type',
+              message: `Unsupported Media Type: ${clip(body.contentType)}`,
+            });
+        }
         const checked = verify(req.query as TencentIncomingQuery, body?.kind === 'json' ? body.raw : '');
         if (!checked.ok) return send(reply, checked.answer);
         if (body === undefined) return send(reply, refusal('bodyUnreadable', 'no body'));
