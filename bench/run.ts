@@ -4,6 +4,7 @@
  * Writes reports/bench.json. Sections by name (`npm run bench -- latency suite`), all by default:
  * startup, micro, suite, latency, memory, tests. `--readme` rewrites the README's table from the run.
  */
+import { TENCENT_TEST_CREDENTIALS } from '../src/protocols/tencent-data-api/credentials.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -129,7 +130,7 @@ async function suite(): Promise<void> {
   }
   await server.close();
   rows.push({
-    name: `full jd-promotion suite, embedded reference (${last.total} checks, ${calls} calls, ${last.passed} passed)`,
+    name: `every suite (${CHECK_DEFAULTS.suites.join(', ')}), embedded reference (${last.total} checks, ${calls} calls, ${last.passed} passed)`,
     unit: 'ms',
     median: median(suiteMs),
     baseline: `${calls} bare signed list calls`,
@@ -172,8 +173,18 @@ async function latency(): Promise<void> {
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const port = (proxy.address() as { port: number }).port;
+  // Every API of the reference through the proxy: the JOS router and the data-api origin.
+  const jos = targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS);
   const target = {
-    ...targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS),
+    ...jos,
+    endpoints: {
+      ...jos.endpoints,
+      'tencent-coupon-batch': {
+        url: `http://127.0.0.1:${port}`,
+        credentials: { ...TENCENT_TEST_CREDENTIALS },
+        options: { dataSourceId: '101' },
+      },
+    },
     capabilities: ['test-control'] as const,
     testControlUrl: `http://127.0.0.1:${port}/__promoproof`,
   };

@@ -4,7 +4,7 @@ import { bindRoleVars, mergeRanges, resolveRoles, roleProblems, serveCheck } fro
 import type { FixtureSku } from '../../src/scenario/template.js';
 import type { SkuRole } from '../../src/scenario/types.js';
 
-/** 1,600 SKUs, three per ware, prices 100.0 … 149.9 yuan from a seeded generator (like test/engine/readings.test.ts). */
+/** 1,600 SKUs, three per ware, prices 100.0 … 149.9 yuan from a seeded generator (like test/helpers/independent.ts). */
 function foreign(seed = 7): FixtureSku[] {
   let x = seed;
   const next = () => {

@@ -2,7 +2,7 @@
  * Readings: behaviours the documents allow as well as the reference's own choice. A fault breaks a
  * rule; a reading keeps every `must` rule and departs only from a `ref` choice of ours. The reference
  * with readings switched on stands in for an independent, correct implementation: the conformance
- * suite must pass every `must` check against it (test/engine/readings.test.ts), which is how
+ * suite must pass every `must` check against it (test/engine/readings.test.ts, test/proof/readings.test.ts), which is how
  * "never stricter than the document" is kept by construction rather than by review.
  */
 export interface ReadingDef {
