@@ -72,8 +72,10 @@ function enforcedSpec(fault: FaultId | undefined): { api: CompiledApi; protocol:
 }
 
 /**
- * Builds the reference JD promotion service without listening: `inject()` it in tests, or
- * `listen({ port: 0, host: '127.0.0.1' })` it. Routes: GET and POST /routerjson.
+ * Builds the reference without listening: `inject()` it in tests, or `listen({ port: 0, host:
+ * '127.0.0.1' })` it. Routes: GET and POST /routerjson (the JD promotion service over JOS), and each
+ * face of src/reference/faces.ts in its own scope (POST /data-api/v1/order/add_coupon, the Tencent
+ * coupon batch upload).
  */
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const { api, protocol } = enforcedSpec(options.fault);
