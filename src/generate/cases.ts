@@ -347,9 +347,18 @@ function relationCases(
   return out;
 }
 
+/** The dotted prefix every operation of the API shares (`jingdong.seller.promotion.`), left out of case ids and titles. */
+function operationPrefix(api: CompiledApi): string {
+  const names = [...api.operations.keys()];
+  if (names.length < 2) return '';
+  let prefix = names[0] ?? '';
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.slice(0, prefix.lastIndexOf('.') + 1);
+}
+
 /** Turns the cases of a baseline into scenario documents (then planned like any scenario). */
 export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: ReadonlyMap<string, RuleSpec>): GeneratedScenario[] {
-  const short = b.operation.replace(/^jingdong\.seller\.promotion\./, '');
+  const short = b.operation.slice(operationPrefix(api).length);
   const prefix = `gen-${slug(short)}${b.name ? `-${b.name}` : ''}`;
   const seen = new Map<string, number>();
   return casesOfBaseline(api, b).map((c) => {

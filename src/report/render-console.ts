@@ -108,6 +108,12 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   return out.join('\n') + '\n';
 }
 
+/** The other APIs' URLs of a target serving several (` + tencent-coupon-batch http://…`). */
+function otherEndpoints(report: RunReport, c: Colors): string {
+  const others = Object.entries(report.target.endpoints ?? {}).filter(([, url]) => url !== report.target.url);
+  return others.map(([api, url]) => ` + ${oneLine(api)} ${c.cyan(oneLine(url))}`).join('');
+}
+
 function header(report: RunReport, c: Colors): string {
   const target = [report.target.embedded ? 'embedded' : '', report.target.fault ? `fault: ${report.target.fault}` : '']
     .filter((s) => s !== '')
@@ -115,7 +121,7 @@ function header(report: RunReport, c: Colors): string {
   const suites = report.suites.length > 0 ? report.suites.join(', ') : '(none)';
   return [
     c.bold(`${report.tool.name} ${oneLine(report.tool.version)}`),
-    `target ${c.cyan(oneLine(report.target.url))}${target ? ` (${oneLine(target)})` : ''}`,
+    `target ${c.cyan(oneLine(report.target.url))}${target ? ` (${oneLine(target)})` : ''}${otherEndpoints(report, c)}`,
     `suites ${oneLine(suites)}`,
     `${formatDuration(report.durationMs)}`,
     c.dim(`started ${oneLine(report.startedAt)}`),

@@ -145,7 +145,7 @@ function failureDetails(f: Failure): string[] {
   if (f.curl !== undefined) {
     const note = f.curl.includes('=***')
       ? '(token and signature redacted: `promoproof sign` makes a fresh signed request)'
-      : '(test credentials: runs as it is while its timestamp is within the JOS window of ±6 minutes; `promoproof sign` makes a fresh one)';
+      : "(test credentials: runs as it is while its timestamp is within the protocol's window, and once where nonces are checked; `promoproof sign` makes a fresh JOS request)";
     out.push(`**Reproduce** ${note}`, '', ...fence(f.curl, 'sh'), '');
   }
   return out;
