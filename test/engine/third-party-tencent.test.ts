@@ -35,7 +35,11 @@ function configText(origin: string, appSecret: string = TENCENT_TEST_CREDENTIALS
 `;
 }
 
-const targetOf = (origin: string, appSecret?: string): Target => loadTargetConfig('tencent.yaml', {}, configText(origin, appSecret));
+/** The config's target, with the clock the runner knows here (the server runs in this process); the CLI test estimates it. */
+const targetOf = (origin: string, appSecret?: string): Target => ({
+  ...loadTargetConfig('tencent.yaml', {}, configText(origin, appSecret)),
+  clock: { offsetMs: 0, uncertaintyMs: 0, method: 'same process' },
+});
 
 async function listen(server: FastifyInstance): Promise<string> {
   return server.listen({ port: 0, host: '127.0.0.1' });
@@ -48,6 +52,15 @@ const mustRules = () =>
     .map((r) => r.id);
 
 const notPassed = (r: RunReport) => r.results.filter((x) => x.status !== 'passed').map((x) => `${x.id} ${x.status}: ${x.message}`);
+/**
+ * Through the CLI the target's clock is estimated from Date headers (±tens of ms), so a timestamp one
+ * second outside the ±300 s window may land within a second of its edge: the runner then says
+ * inconclusive, which is its honest verdict and does not fail the run. Anything else must pass.
+ */
+const notPassedNorEdge = (r: RunReport) =>
+  r.results
+    .filter((x) => x.status !== 'passed' && !(x.status === 'inconclusive' && x.id.startsWith('gen-tencent-skew-')))
+    .map((x) => `${x.id} ${x.status}: ${x.message}`);
 
 let dir: string;
 let server: FastifyInstance;
@@ -186,7 +199,7 @@ describe('the CLI against a third-party add_coupon server', () => {
     const r = await cli(['check', '--suite', SUITE, '--target-config', config, '--report', `json=${out}`]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
-    expect(notPassed(report)).toEqual([]);
+    expect(notPassedNorEdge(report)).toEqual([]);
     expect(report.verdict).toBe('pass');
     expect(report.suites).toEqual([SUITE]);
     expect(report.target).toEqual({ url: origin, embedded: false });
