@@ -4,7 +4,7 @@ import { protocolAdapter } from '../protocols/index.js';
 import type { CheckResult, Preflight, PreflightProblemKind, RunReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { httpExchange, type HttpOutcome } from './http.js';
-import { formatBytes } from './preflight-text.js';
+import { formatBytes, preflightOutcome } from './preflight-text.js';
 import type { Target } from './target.js';
 
 export { formatBytes } from './preflight-text.js';
@@ -84,14 +84,7 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
   }
   const warnings = passed.flatMap((p) => p.warnings);
   const details: Record<string, string | number | boolean> = Object.assign({}, ...passed.map((p) => p.details));
-  const done = (kind: PreflightProblemKind | undefined, message: string): PreflightResult => ({
-    ok: kind === undefined,
-    ...(kind !== undefined ? { kind } : {}),
-    message,
-    warnings,
-    durationMs: Math.round(performance.now() - t0),
-    details,
-  });
+  const done = preflightOutcome(t0, warnings, details);
   if (target.capabilities.includes('test-control')) {
     const problem = await testControlProblem(target, opts);
     if (problem) return done('test-control', problem);

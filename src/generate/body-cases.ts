@@ -1,4 +1,5 @@
 import type { Json as ScenarioJson } from '../scenario/types.js';
+import { isObject as isRecord, isSchema, schemaList, schemaMap, strings } from '../spec/schema-read.js';
 import { decimalPlacesOf, utf8Bytes } from '../spec/keywords.js';
 
 export type Json = ScenarioJson;
@@ -29,6 +30,9 @@ export interface BodyCaseSet {
 
 type Schema = Readonly<Record<string, unknown>>;
 type JsonObject = { [k: string]: Json };
+
+/** A JSON object value (of a body or example). */
+const isObject = (v: unknown): v is JsonObject => isRecord(v);
 type Expect = BodyCase['expect'];
 
 /** A fault the generator's own validator finds: where, and which keyword (`if-then` for a failed `then`). */
@@ -871,29 +875,6 @@ function hasType(t: string, v: Json): boolean {
 function num(s: Schema, k: string): number | undefined {
   const v = s[k];
   return typeof v === 'number' ? v : undefined;
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isSchema(v: unknown): v is Schema {
-  return isObject(v);
-}
-
-function schemaMap(v: unknown): Readonly<Record<string, Schema>> {
-  if (!isObject(v)) return {};
-  const out: Record<string, Schema> = {};
-  for (const [k, s] of Object.entries(v)) if (isSchema(s)) out[k] = s;
-  return out;
-}
-
-function schemaList(v: unknown): Schema[] {
-  return Array.isArray(v) ? v.filter(isSchema) : [];
 }
 
 /** `properties: {q: {}}`: names declared for strictRequired, no constraint of their own. */

@@ -11,6 +11,7 @@
  * enum member is mutated for the smallest and the largest only (the members the cases send); a
  * dependency entry that the other entries of its group re-impose is mutated with its group (below).
  */
+import { isObject, isSchema, schemaMap, strings } from '../../spec/schema-read.js';
 import type { SchemaNode } from './schema-node.js';
 import { addCouponOperation } from './spec.js';
 
@@ -415,23 +416,4 @@ function tidy(n: number): number {
 function num(s: Schema, k: string): number | undefined {
   const v = s[k];
   return typeof v === 'number' ? v : undefined;
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isSchema(v: unknown): v is Schema {
-  return isObject(v);
-}
-
-function schemaMap(v: unknown): Readonly<Record<string, Schema>> {
-  if (!isObject(v)) return {};
-  const out: Record<string, Schema> = {};
-  for (const [k, s] of Object.entries(v)) if (isSchema(s)) out[k] = s;
-  return out;
 }

@@ -1,7 +1,7 @@
 import { LIMITS } from '../../engine/defaults.js';
 import { dateOffsetBounds } from '../../engine/clock-offset.js';
-import { cut, formatBytes } from '../../engine/preflight-text.js';
-import type { Preflight, PreflightProblemKind } from '../../report/types.js';
+import { cut, formatBytes, preflightOutcome } from '../../engine/preflight-text.js';
+import type { Preflight } from '../../report/types.js';
 import { loadJosProtocol } from '../../spec/load.js';
 import type { PreflightInput } from '../types.js';
 import { decodeAnswer } from './envelope.js';
@@ -48,14 +48,7 @@ export async function josPreflight(input: PreflightInput): Promise<Preflight> {
   const opts = input;
   const warnings: string[] = [];
   const details: Details = { url: target.url, method: PREFLIGHT_METHOD };
-  const done = (kind: PreflightProblemKind | undefined, message: string): Preflight => ({
-    ok: kind === undefined,
-    ...(kind !== undefined ? { kind } : {}),
-    message,
-    warnings,
-    durationMs: Math.round(performance.now() - t0),
-    details,
-  });
+  const done = preflightOutcome(t0, warnings, details);
 
   const ex = await sendJos(
     {

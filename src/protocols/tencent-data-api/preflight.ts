@@ -1,7 +1,7 @@
 import { dateOffsetBounds } from '../../engine/clock-offset.js';
 import { LIMITS } from '../../engine/defaults.js';
-import { cut, formatBytes } from '../../engine/preflight-text.js';
-import type { Preflight, PreflightProblemKind } from '../../report/types.js';
+import { cut, formatBytes, preflightOutcome } from '../../engine/preflight-text.js';
+import type { Preflight } from '../../report/types.js';
 import type { PreflightInput } from '../types.js';
 import { decodeAnswer } from './envelope.js';
 import { sendTencent } from './send.js';
@@ -21,14 +21,7 @@ export async function tencentPreflight(input: PreflightInput): Promise<Preflight
   const url = input.endpoint.url;
   const warnings: string[] = [];
   const details: Record<string, string | number | boolean> = { url, operation: input.probe.operation };
-  const done = (kind: PreflightProblemKind | undefined, message: string): Preflight => ({
-    ok: kind === undefined,
-    ...(kind !== undefined ? { kind } : {}),
-    message,
-    warnings,
-    durationMs: Math.round(performance.now() - t0),
-    details,
-  });
+  const done = preflightOutcome(t0, warnings, details);
   const ex = await sendTencent(
     {
       endpoint: input.endpoint,
