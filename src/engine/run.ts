@@ -21,6 +21,25 @@ export interface RunOptions {
   readonly onEvent?: (e: RunEvent) => void;
 }
 
+/**
+ * Attempts of a check whose verdict is inconclusive. Only timing makes a check inconclusive (a
+ * timestamp sent so near the window's edge that the target's clock, or a slow exchange, leaves the
+ * side undecided); a fresh attempt usually decides it. The last attempt's result stands, and says how
+ * many were made.
+ */
+export const INCONCLUSIVE_ATTEMPTS = 3;
+
+export async function withRetries(attempt: () => Promise<CheckResult>, signal?: AbortSignal): Promise<CheckResult> {
+  let result = await attempt();
+  for (let n = 2; n <= INCONCLUSIVE_ATTEMPTS && result.status === 'inconclusive' && !signal?.aborted; n++) {
+    result = await attempt();
+    if (result.status === 'inconclusive' && n === INCONCLUSIVE_ATTEMPTS) {
+      result = { ...result, message: `${result.message} [inconclusive in each of ${n} attempts]` };
+    }
+  }
+  return result;
+}
+
 /** Runs independent checks in parallel; answers results in plan order. Never throws. */
 export async function runChecks(checks: readonly PlannedCheck[], target: Target, opts: RunOptions): Promise<CheckResult[]> {
   opts.onEvent?.({ type: 'start', total: checks.length });
@@ -28,7 +47,7 @@ export async function runChecks(checks: readonly PlannedCheck[], target: Target,
   const results = await mapPool(checks, opts.concurrency, async (check) => {
     const suite = SUITES.get(check.suite);
     const result: CheckResult = suite
-      ? await executeCheck(check, target, suite.compiled(), opts)
+      ? await withRetries(() => executeCheck(check, target, suite.compiled(), opts), opts.signal)
       : {
           id: check.id,
           title: check.title,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { achievedParallelism } from '../../src/engine/assemble.js';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
-import type { RunEvent } from '../../src/engine/run.js';
+import { INCONCLUSIVE_ATTEMPTS, type RunEvent, withRetries } from '../../src/engine/run.js';
 import { targetFromUrl } from '../../src/engine/targets/config.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
@@ -20,6 +20,46 @@ const generated = checks.filter((c) => c.generated !== undefined);
 const needsControl = planChecks({}).filter((c) => c.requires.includes('test-control'));
 
 const statuses = (r: RunReport): Record<string, CheckResult['status']> => Object.fromEntries(r.results.map((x) => [x.id, x.status]));
+
+describe('an inconclusive check is attempted again', () => {
+  const result = (status: CheckResult['status']) =>
+    ({ id: 'x', title: 'x', suite: 's', rules: [], level: 'must', tags: [], status, message: 'near the edge', durationMs: 1 }) as CheckResult;
+  const sequence = (...statuses: CheckResult['status'][]) => {
+    let n = 0;
+    const attempt = async () => result(statuses[Math.min(n++, statuses.length - 1)]!);
+    return { attempt, made: () => n };
+  };
+
+  it('until it is decided, and the decided verdict stands', async () => {
+    const s = sequence('inconclusive', 'failed');
+    expect((await withRetries(s.attempt)).status).toBe('failed');
+    expect(s.made()).toBe(2);
+  });
+
+  it('a decided verdict is never attempted again', async () => {
+    for (const status of ['passed', 'failed', 'errored', 'skipped'] as const) {
+      const s = sequence(status);
+      expect((await withRetries(s.attempt)).status).toBe(status);
+      expect(s.made()).toBe(1);
+    }
+  });
+
+  it('at most INCONCLUSIVE_ATTEMPTS times, and the message says so', async () => {
+    const s = sequence('inconclusive');
+    const r = await withRetries(s.attempt);
+    expect(s.made()).toBe(INCONCLUSIVE_ATTEMPTS);
+    expect(r.status).toBe('inconclusive');
+    expect(r.message).toBe(`near the edge [inconclusive in each of ${INCONCLUSIVE_ATTEMPTS} attempts]`);
+  });
+
+  it('not after the run was stopped', async () => {
+    const s = sequence('inconclusive');
+    const ac = new AbortController();
+    ac.abort();
+    await withRetries(s.attempt, ac.signal);
+    expect(s.made()).toBe(1);
+  });
+});
 
 describe('achieved parallelism', () => {
   const result = (durationMs: number) =>
