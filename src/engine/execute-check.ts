@@ -236,7 +236,7 @@ async function runCall(
       `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
     );
   }
-  const answer = adapter.decode(step.call, json);
+  const answer = adapter.decode(step.call, json, out.body);
   const skew = skewJudgement(transport, ex, target, adapter);
   const fields = expectation !== 'success' ? (expectation.fields ?? {}) : {};
   const checkFields = (body: Json) => {

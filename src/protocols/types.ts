@@ -84,8 +84,11 @@ export interface ProtocolAdapter {
   readonly transportFields: readonly (keyof Transport)[];
   /** Signs and sends one call; never throws for a transport problem (the outcome says it). */
   readonly send: (input: SendInput) => Promise<Exchange>;
-  /** Reads a parsed JSON answer of `operation`. */
-  readonly decode: (operation: string, json: unknown) => DecodedAnswer;
+  /**
+   * Reads a parsed JSON answer of `operation`. `raw` is the answer's text exactly as received, for
+   * protocols that sign the answer's bytes (Yoho's SALT_MD5 covers the exact bytes of `data`).
+   */
+  readonly decode: (operation: string, json: unknown, raw: string) => DecodedAnswer;
   /**
    * One harmless call before a run (see src/engine/preflight.ts): is this the protocol at all, does it
    * take our credentials, does its clock let a signed call through. Optional: without one, the engine

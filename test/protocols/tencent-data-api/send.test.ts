@@ -345,7 +345,7 @@ describe('sendTencent: transport problems are data', () => {
 });
 
 describe('tencentAdapter.decode', () => {
-  const decode = (json: unknown) => tencentAdapter.decode('order/add_coupon', json);
+  const decode = (json: unknown) => tencentAdapter.decode('order/add_coupon', json, JSON.stringify(json));
 
   it('a success is its data', () => {
     const data = { coupons: [{ external_coupon_id: 'pp-1', action: 'added' }] };
