@@ -89,10 +89,32 @@ function show(v: Json | undefined): string {
   return v === undefined ? '(absent)' : JSON.stringify(v);
 }
 
+/** A matcher's operators with their operands: a literal means `eq`. */
+export function matcherOps(matcher: Matcher): [string, Json][] {
+  return matcher !== null && typeof matcher === 'object' ? (Object.entries(matcher) as [string, Json][]) : [['eq', matcher]];
+}
+
+/** `40` for a literal, `gte 38, lte 40` for comparisons. */
+export function describeMatcher(matcher: Matcher): string {
+  if (matcher === null || typeof matcher !== 'object') return show(matcher);
+  return matcherOps(matcher)
+    .map(([op, e]) => `${op} ${show(e)}`)
+    .join(', ');
+}
+
+/** Whether one value (a count, …) meets a matcher; an unknown operator is named. */
+export function matchesValue(actual: Json | undefined, matcher: Matcher): { readonly passed: boolean; readonly unknown?: string } {
+  for (const [op, e] of matcherOps(matcher)) {
+    const fn = MATCHERS[op];
+    if (!fn) return { passed: false, unknown: op };
+    if (!fn(actual, e)) return { passed: false };
+  }
+  return { passed: true };
+}
+
 /** Evaluates one field matcher against an answer body. A literal means `eq`. */
 export function checkField(body: Json | undefined, path: string, matcher: Matcher): CheckOutcome {
-  const ops: [string, Json][] =
-    matcher !== null && typeof matcher === 'object' ? (Object.entries(matcher) as [string, Json][]) : [['eq', matcher]];
+  const ops = matcherOps(matcher);
   const { values, wildcard } = resolvePath(body, path);
   const expected = ops.map(([op, e]) => `${op} ${show(e)}`).join(', ');
   for (const [op, e] of ops) {

@@ -1,15 +1,18 @@
 import { LIMITS } from './defaults.js';
 import { randomBytes } from 'node:crypto';
 import { checkField } from '../checks/matchers.js';
-import type { CheckResult, Failure, RecordedResponse } from '../report/types.js';
+import type { CheckResult, Failure } from '../report/types.js';
 import type { CompiledApi } from '../spec/compile.js';
 import { serveCheck } from '../scenario/sku-roles.js';
 import { evaluate, lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
 import type { CallStep, ControlStep, Json, Matcher, PlannedCheck, Transport } from '../scenario/types.js';
-import { httpExchange, type HttpOutcome } from './http.js';
+import { httpExchange } from './http.js';
+import { runParallel } from './parallel.js';
+import { recordResponse, Stop } from './step-stop.js';
 import { protocolAdapter } from '../protocols/index.js';
 import type { Endpoint, Exchange, ProtocolAdapter } from '../protocols/types.js';
 import { endpointOf, type Target } from './target.js';
+import { SUITES } from '../scenario/suites.js';
 import { yuanToFen } from '../util/money.js';
 
 export interface ExecuteOptions {
@@ -18,15 +21,6 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** First id of this run's block of the target's SKU pool (drawn once per run). */
   readonly poolBase?: number;
-}
-
-/** Why a check stopped early: a failed expectation, a transport or harness fault, an undecidable case, or an allowed early refusal. */
-class Stop {
-  constructor(
-    readonly status: 'failed' | 'errored' | 'inconclusive' | 'passed' | 'skipped',
-    readonly message: string,
-    readonly failure?: Failure,
-  ) {}
 }
 
 let freshCounter = 0;
@@ -40,21 +34,9 @@ function freshSource(): TemplateContext['fresh'] {
   };
 }
 
-const BODY_SHOWN = 4096;
-
-function recordResponse(out: HttpOutcome): RecordedResponse | undefined {
-  if (!out.ok) return undefined;
-  const cut = out.body.length > BODY_SHOWN;
-  return {
-    status: out.status,
-    contentType: out.contentType,
-    body: cut ? out.body.slice(0, BODY_SHOWN) : out.body,
-    truncated: cut || out.truncated,
-  };
-}
-
 /**
- * Runs one planned check against a target: steps in order, templates evaluated, every answer checked
+ * Runs one planned check against a target: steps in order (a parallel step sends its calls at once
+ * and judges them together, src/engine/parallel.ts), templates evaluated, every answer checked
  * against its expectation and the spec's answer schema. Never throws: every outcome is data.
  */
 export async function executeCheck(check: PlannedCheck, target: Target, api: CompiledApi, opts: ExecuteOptions): Promise<CheckResult> {
@@ -86,7 +68,12 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
   const scopes = new Map<string, Record<string, Json>>();
   const fresh = freshSource();
   // The API's values of this target (`${target.dataSourceId}`), in every scope; a variable of the check may shadow them.
-  const targetVars: Record<string, Json> = endpoint.options ? { target: { ...endpoint.options } } : {};
+  // Every API's options of the target (a coupon suite reads the upload's dataSourceId); the check's own win.
+  const options = Object.assign({}, ...Object.values(target.endpoints).map((e) => e.options ?? {}), endpoint.options ?? {}) as Record<
+    string,
+    Json
+  >;
+  const targetVars: Record<string, Json> = Object.keys(options).length > 0 ? { target: options } : {};
   const ctxFor = (scope: string): TemplateContext => ({
     vars: { ...targetVars, ...(scopes.get(scope) ?? {}) },
     nowMs: () => Date.now() + (target.clock?.offsetMs ?? 0),
@@ -97,11 +84,26 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
       ? { pool: { base: opts.poolBase, priceFen: yuanToFen(Number(target.skuPool.price)) } }
       : {}),
   });
+  // The variables of a scope, made when the plan enters it (a step of a scope not entered is a plan error).
+  const scopeOf = (scope: string): Record<string, Json> => {
+    const vars = scopes.get(scope);
+    if (vars === undefined) throw new Error(`scope ${scope} used before it was entered`);
+    return vars;
+  };
+  /** Where a step's calls go: the check's API, or the other API of the target the step names (`api:`). */
+  const whereFor = (other: string | undefined, label: string) => {
+    if (other === undefined || other === check.api) return { target, endpoint, api };
+    const otherEndpoint = endpointOf(target, other);
+    const def = SUITES.get(other);
+    if (otherEndpoint === undefined || def === undefined)
+      throw new Stop('skipped', `${label}: the target does not serve the API ${other} (no endpoint for it)`);
+    return { target, endpoint: otherEndpoint, api: def.compiled() };
+  };
   // The planned step the check is at, so that a failure says where it stopped and whether that step asserts.
   let at = -1;
   try {
-    scopes.set('root', {});
-    const rootVars = scopes.get('root')!;
+    const rootVars: Record<string, Json> = {};
+    scopes.set('root', rootVars);
     for (const [k, v] of Object.entries(check.vars)) rootVars[k] = evaluate(v, ctxFor('root')) as Json;
     for (const [i, step] of check.steps.entries()) {
       at = i;
@@ -114,15 +116,25 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
           break;
         }
         case 'leave': {
-          const into = scopes.get(step.into)!;
+          const into = scopeOf(step.into);
           for (const [k, v] of Object.entries(step.capture)) into[k] = evaluate(v, ctxFor(step.scope)) as Json;
           break;
         }
         case 'control':
-          await runControl(step.step, step.label, ctxFor(step.scope), target, opts);
+          await runControl(step.step, step.label, scopeOf(step.scope), ctxFor(step.scope), target, opts);
           break;
         case 'call':
-          await runCall(step.step, step.label, scopes.get(step.scope)!, ctxFor(step.scope), { target, endpoint, api }, opts);
+          await runCall(step.step, step.label, scopeOf(step.scope), ctxFor(step.scope), whereFor(step.step.api, step.label), opts);
+          break;
+        case 'parallel':
+          await runParallel(
+            step.step,
+            step.label,
+            scopeOf(step.scope),
+            ctxFor(step.scope),
+            whereFor(step.step.parallel.api, step.label),
+            opts,
+          );
           break;
       }
     }
@@ -152,7 +164,7 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
 function stoppedAt(check: PlannedCheck, at: number, given: Failure | undefined, message: string): Failure | undefined {
   const step = check.steps[at];
   if (step === undefined) return given;
-  const asserting = (step.kind === 'call' || step.kind === 'control') && step.asserts;
+  const asserting = (step.kind === 'call' || step.kind === 'control' || step.kind === 'parallel') && step.asserts;
   if (given) return { ...given, stepIndex: at, asserting };
   const prefix = `${step.label}: `;
   return {
@@ -164,12 +176,29 @@ function stoppedAt(check: PlannedCheck, at: number, given: Failure | undefined, 
   };
 }
 
-async function runControl(step: ControlStep, label: string, ctx: TemplateContext, target: Target, opts: ExecuteOptions): Promise<void> {
+/** How much of a test-control answer an error shows. */
+const CONTROL_BODY_SHOWN_BYTES = 300;
+
+/**
+ * One test-control request: a JD-promotion action (a route of the reference, answered 200), or the
+ * generic `{post, body}` (any 2xx passes). Any other answer errors the check with the start of its
+ * body; `capture` reads fields of the JSON answer.
+ */
+async function runControl(
+  step: ControlStep,
+  label: string,
+  scopeVars: Record<string, Json>,
+  ctx: TemplateContext,
+  target: Target,
+  opts: ExecuteOptions,
+): Promise<void> {
   if (!target.testControlUrl) throw new Stop('errored', `${label}: target has no test-control URL`);
   const c = evaluate(step.control as unknown as Json, ctx) as Record<string, Json>;
+  const generic = 'post' in step.control;
   const promo = String(c['promo']);
-  const [path, body] =
-    c['action'] === 'promotion-clock'
+  const [path, body]: [string, unknown] = generic
+    ? [String(c['post']), c['body'] ?? {}]
+    : c['action'] === 'promotion-clock'
       ? [`promotions/${promo}/clock`, { advanceS: Number(c['advanceS']) }]
       : c['action'] === 'review'
         ? [`promotions/${promo}/review`, { route: c['route'] }]
@@ -184,7 +213,39 @@ async function runControl(step: ControlStep, label: string, ctx: TemplateContext
     signal: opts.signal,
   });
   if (!out.ok) throw new Stop('errored', `${label}: test control unreachable: ${out.reason}`);
-  if (out.status !== 200) throw new Stop('errored', `${label}: test control answered ${out.status}: ${out.body.slice(0, 300)}`);
+  const passed = generic ? out.status >= 200 && out.status < 300 : out.status === 200;
+  if (!passed)
+    throw new Stop('errored', `${label}: test control answered ${out.status}: ${firstBytes(out.body, CONTROL_BODY_SHOWN_BYTES)}`);
+  const capture = Object.entries(step.capture ?? {});
+  if (capture.length === 0) return;
+  let answer: unknown;
+  try {
+    answer = JSON.parse(out.body);
+  } catch {
+    throw new Stop(
+      'errored',
+      `${label}: test control answered ${out.status} with a body that is not JSON: ${firstBytes(out.body, CONTROL_BODY_SHOWN_BYTES)}`,
+    );
+  }
+  for (const [name, at] of capture) {
+    const v = answer !== null && typeof answer === 'object' ? lookup(answer as Record<string, Json>, parsePath(at)) : undefined;
+    if (v === undefined)
+      throw new Stop(
+        'errored',
+        `${label}: test control answered no value at ${at} to capture as ${name}: ${firstBytes(out.body, CONTROL_BODY_SHOWN_BYTES)}`,
+      );
+    scopeVars[name] = v;
+  }
+}
+
+/** The first `bytes` bytes of a text in UTF-8, never splitting a character. */
+function firstBytes(text: string, bytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= bytes) return text;
+  let end = bytes;
+  // A continuation byte (10xxxxxx) is inside a character: cut before that character.
+  while (end > 0 && ((buf[end] ?? 0) & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
 }
 
 async function runCall(
@@ -236,7 +297,7 @@ async function runCall(
       `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
     );
   }
-  const answer = adapter.decode(step.call, json, out.body);
+  const answer = adapter.decode(step.call, json, out.body, endpoint);
   const skew = skewJudgement(transport, ex, target, adapter);
   const fields = expectation !== 'success' ? (expectation.fields ?? {}) : {};
   const checkFields = (body: Json) => {

@@ -86,9 +86,10 @@ export interface ProtocolAdapter {
   readonly send: (input: SendInput) => Promise<Exchange>;
   /**
    * Reads a parsed JSON answer of `operation`. `raw` is the answer's text exactly as received, for
-   * protocols that sign the answer's bytes (Yoho's SALT_MD5 covers the exact bytes of `data`).
+   * protocols that sign the answer's bytes (Yoho's SALT_MD5 covers the exact bytes of `data`);
+   * `endpoint` the one it came from (Yoho checks the md5 with its credentials' salt; absent: the test salt).
    */
-  readonly decode: (operation: string, json: unknown, raw: string) => DecodedAnswer;
+  readonly decode: (operation: string, json: unknown, raw: string, endpoint?: Endpoint) => DecodedAnswer;
   /**
    * One harmless call before a run (see src/engine/preflight.ts): is this the protocol at all, does it
    * take our credentials, does its clock let a signed call through. Optional: without one, the engine

@@ -8,7 +8,7 @@ import { protocolAdapter } from '../protocols/index.js';
 import { SCENARIOS_DIR, SUITES } from './suites.js';
 import { roleProblems, sameRole } from './sku-roles.js';
 import { checkTemplates, roleRefs } from './template.js';
-import type { BaselineDoc, FixtureDoc, ScenarioDoc, ScenarioFileDoc, SkuRole, SourcePos, Step } from './types.js';
+import type { BaselineDoc, FixtureDoc, ScenarioDoc, ScenarioFileDoc, SkuRole, SourcePos, Step, Transport } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadedScenario {
@@ -66,8 +66,8 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
   const roleOwners: RoleOwner[] = [];
   const baselines: { doc: BaselineDoc; pos: SourcePos }[] = [];
   const ruleIds = new Set(loadRules().map((r) => r.id));
-  const api = def.compiled();
-  const transportFields = new Set<string>(protocolAdapter(def.protocol).transportFields);
+  const suiteApi = def.compiled();
+  const suiteTransportFields = new Set<string>(protocolAdapter(def.protocol).transportFields);
 
   for (const f of files) {
     const abs = join(dir, f);
@@ -80,7 +80,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       else problems.push({ code: 'PP_FILE', message: (e as Error).message, pos: { file: shown, line: 1, column: 1 } });
       continue;
     }
-    const schemaIssues = schemaProblems(source, SCHEMA);
+    const schemaIssues = schemaProblems(source, SCHEMA, { independent: true });
     if (schemaIssues.length > 0) {
       problems.push(...schemaIssues);
       continue;
@@ -90,27 +90,86 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     if (doc.protocol !== undefined && doc.protocol !== def.protocol)
       problems.push(source.problem('PP_SUITE_MISMATCH', `protocol '${doc.protocol}' in a suite of protocol ${def.protocol}`, ['protocol']));
 
+    /** The transport fields and the operation of one call (a call step, or a call of a parallel step). */
+    const checkCall = (
+      call: { readonly call: string; readonly transport?: Transport; readonly api?: string },
+      at: (string | number)[],
+      parallel: boolean,
+    ) => {
+      // A call to another API of the target (`api:`) is checked against that API's spec and protocol.
+      const other = call.api === undefined || call.api === name ? undefined : SUITES.get(call.api);
+      if (call.api !== undefined && call.api !== name && other === undefined) {
+        problems.push(
+          source.problem('PP_UNKNOWN_SUITE', `unknown API '${call.api}'${didYouMean(call.api, SUITES.keys())}`, [
+            ...at,
+            ...(parallel ? ['parallel'] : []),
+            'api',
+          ]),
+        );
+        return;
+      }
+      const api = other ? other.compiled() : suiteApi;
+      const transportFields = other ? new Set<string>(protocolAdapter(other.protocol).transportFields) : suiteTransportFields;
+      const protocol = other ? other.protocol : def.protocol;
+      for (const field of Object.keys(call.transport ?? {})) {
+        if (!transportFields.has(field))
+          problems.push(
+            source.problem(
+              'PP_TRANSPORT',
+              `transport field '${field}' means nothing to protocol ${protocol} (it understands ${[...transportFields].join(', ')})`,
+              [...at, 'transport', field],
+            ),
+          );
+        // Clock skew is judged per answer near the window's edge; a parallel step judges a set of answers.
+        else if (parallel && field === 'clockOffsetS')
+          problems.push(
+            source.problem('PP_TRANSPORT', 'a parallel step does not judge clock skew: use a call step for clockOffsetS', [
+              ...at,
+              'transport',
+              field,
+            ]),
+          );
+      }
+      if (!api.operations.has(call.call))
+        problems.push(
+          source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${call.call}'${didYouMean(call.call, api.operations.keys())}`, [
+            ...at,
+            'call',
+          ]),
+        );
+    };
+
     const checkSteps = (steps: readonly Step[], base: (string | number)[], owner: { requires?: readonly string[] }) => {
       steps.forEach((step, i) => {
         const at = [...base, i];
         if ('call' in step) {
-          for (const field of Object.keys(step.transport ?? {})) {
-            if (!transportFields.has(field))
+          checkCall(step, at, false);
+        } else if ('parallel' in step) {
+          const p = step.parallel;
+          if (p.steps)
+            for (const [k, c] of p.steps.entries())
+              checkCall({ ...c, ...(p.api ? { api: p.api } : {}) }, [...at, 'parallel', 'steps', k], true);
+          else if (p.call !== undefined)
+            checkCall(
+              { call: p.call, ...(p.transport ? { transport: p.transport } : {}), ...(p.api ? { api: p.api } : {}) },
+              [...at, 'parallel'],
+              true,
+            );
+          const by = step.expect?.perGroup?.by;
+          if (by !== undefined) {
+            // The group is a request parameter: every call of the step must send it.
+            const head = /^[^.[]+/.exec(by)?.[0] ?? by;
+            const calls = p.steps ?? [{ params: p.params }];
+            const lacking = calls.findIndex((c) => !(head in (c.params ?? {})));
+            if (lacking >= 0)
               problems.push(
                 source.problem(
-                  'PP_TRANSPORT',
-                  `transport field '${field}' means nothing to protocol ${def.protocol} (it understands ${[...transportFields].join(', ')})`,
-                  [...at, 'transport', field],
+                  'PP_SCHEMA',
+                  `perGroup.by '${by}' is not a parameter of ${p.steps ? `call ${lacking + 1} of the parallel steps` : 'the parallel call'} (its params: ${Object.keys(calls[lacking]?.params ?? {}).join(', ') || 'none'})`,
+                  [...at, 'expect', 'perGroup', 'by'],
                 ),
               );
           }
-          if (!api.operations.has(step.call))
-            problems.push(
-              source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${step.call}'${didYouMean(step.call, api.operations.keys())}`, [
-                ...at,
-                'call',
-              ]),
-            );
         } else if ('use' in step) {
           uses.push({ use: step.use, source, path: [...at, 'use'], owner });
         } else if (!(owner.requires ?? []).includes('test-control')) {
@@ -152,12 +211,13 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     });
     (doc.baselines ?? []).forEach((b, i) => {
       const at = ['baselines', i];
-      if (!api.operations.has(b.operation))
+      if (!suiteApi.operations.has(b.operation))
         problems.push(
-          source.problem('PP_UNKNOWN_OPERATION', `unknown operation '${b.operation}'${didYouMean(b.operation, api.operations.keys())}`, [
-            ...at,
-            'operation',
-          ]),
+          source.problem(
+            'PP_UNKNOWN_OPERATION',
+            `unknown operation '${b.operation}'${didYouMean(b.operation, suiteApi.operations.keys())}`,
+            [...at, 'operation'],
+          ),
         );
       checkSteps(b.setup ?? [], [...at, 'setup'], b);
       for (const t of checkTemplates({ params: b.params, grow: b.grow ?? {} }, at))

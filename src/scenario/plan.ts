@@ -1,6 +1,6 @@
 import type { LoadedSuite } from './load-suite.js';
 import { addRoles, fixtureNeeds } from './sku-roles.js';
-import type { Capability, Json, PlannedCheck, PlannedStep, SkuRole, Step } from './types.js';
+import type { Capability, ControlAction, Json, ParallelSpec, PlannedCheck, PlannedStep, SkuRole, Step } from './types.js';
 
 /**
  * Expands a loaded suite into checks: one per scenario, or one per table row; fixtures inlined as
@@ -27,8 +27,16 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
             scope,
             asserts: scope === 'root' && step.expect !== undefined && step.asserts !== false,
           });
+        else if ('parallel' in step)
+          out.push({
+            kind: 'parallel',
+            label: step.name ?? `${label} (${parallelTitle(step.parallel)})`,
+            step,
+            scope,
+            asserts: scope === 'root' && step.expect !== undefined && step.asserts !== false,
+          });
         else if ('control' in step)
-          out.push({ kind: 'control', label: step.name ?? `${label} (control ${step.control.action})`, step, scope, asserts: false });
+          out.push({ kind: 'control', label: step.name ?? `${label} (${controlTitle(step.control)})`, step, scope, asserts: false });
         else {
           const fx = suite.fixtures.get(step.use);
           if (!fx) throw new Error(`fixture ${step.use} vanished after loading`);
@@ -88,14 +96,26 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
   return checks;
 }
 
-/** The check's last call or control step asserts too when the scenario itself wrote it (root scope). */
+/** The check's last call, parallel or control step asserts too when the scenario itself wrote it (root scope). */
 function markLastStep(steps: PlannedStep[]): PlannedStep[] {
   let last = -1;
   steps.forEach((s, i) => {
-    if (s.kind === 'call' || s.kind === 'control') last = i;
+    if (s.kind === 'call' || s.kind === 'control' || s.kind === 'parallel') last = i;
   });
   const s = steps[last];
-  if (s === undefined || (s.kind !== 'call' && s.kind !== 'control') || s.scope !== 'root') return steps;
-  if (s.kind === 'call' && s.step.asserts === false) return steps;
+  if (s === undefined || (s.kind !== 'call' && s.kind !== 'control' && s.kind !== 'parallel') || s.scope !== 'root') return steps;
+  if ((s.kind === 'call' || s.kind === 'parallel') && s.step.asserts === false) return steps;
   return steps.map((x, i) => (i === last ? { ...s, asserts: true } : x));
+}
+
+const shortOp = (call: string) => call.split('.').slice(-2).join('.');
+
+/** `parallel 240 × coupon.claim`, or `parallel: coupon.redeem, coupon.redeem` for the list form. */
+function parallelTitle(p: ParallelSpec): string {
+  if (p.steps) return `parallel: ${p.steps.map((c) => shortOp(c.call)).join(', ')}`;
+  return `parallel ${p.times ?? 1} × ${shortOp(p.call ?? '?')}`;
+}
+
+function controlTitle(c: ControlAction): string {
+  return 'post' in c ? `control POST ${c.post}` : `control ${c.action}`;
 }

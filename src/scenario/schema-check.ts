@@ -37,30 +37,64 @@ export function schemaValidator(name: string): ValidateFunction {
 /**
  * Validates a parsed YAML file against a schema; answers the most telling problem: the deepest
  * failing value, preferring a concrete keyword over "must match one of" summaries. With `all`, answers
- * every concrete problem instead (for schemas without alternatives, e.g. waivers), in file order.
+ * every concrete problem instead (for schemas without alternatives, e.g. waivers), in file order. With
+ * `independent`, answers every problem that is not one of a set of alternatives, and the most telling
+ * problem of each value that matches none of its alternatives (`oneOf`, `anyOf`), in file order.
  * An unknown key is reported at the key itself, with a hint for a near miss of a known key.
  */
-export function schemaProblems(source: YamlSource, schema: string, { all = false } = {}): LoadProblem[] {
+export function schemaProblems(
+  source: YamlSource,
+  schema: string,
+  { all = false, independent = false }: { all?: boolean; independent?: boolean } = {},
+): LoadProblem[] {
   const validate = schemaValidator(schema);
   if (validate(source.value)) return [];
   const errors = validate.errors ?? [];
+  if (independent && !all) return inFileOrder(independentErrors(errors).map((e) => toProblem(source, e)));
   if (all) {
-    const concrete = errors.filter((e) => !['oneOf', 'anyOf', 'if', 'const'].includes(e.keyword));
-    const pool = concrete.length > 0 ? concrete : errors;
-    const seen = new Set<string>();
-    const out: LoadProblem[] = [];
-    for (const e of pool) {
-      const p = toProblem(source, e);
-      const key = `${p.pos.line}:${p.pos.column}:${p.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(p);
-    }
-    return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
+    const concrete = errors.filter((e) => !SUMMARIES.has(e.keyword));
+    return inFileOrder((concrete.length > 0 ? concrete : errors).map((e) => toProblem(source, e)));
   }
   const best = pickError(errors);
   if (!best) return [];
   return [toProblem(source, best)];
+}
+
+const ALTERNATIVES = new Set(['oneOf', 'anyOf']);
+const SUMMARIES = new Set(['oneOf', 'anyOf', 'if', 'const']);
+
+/**
+ * The errors worth reporting each: those outside every failing set of alternatives (concrete ones),
+ * and the most telling one under each outermost value that matches none of its alternatives.
+ */
+function independentErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const under = (e: ErrorObject, at: string) => at === '' || e.instancePath === at || e.instancePath.startsWith(`${at}/`);
+  const alternatives = [...new Set(errors.filter((e) => ALTERNATIVES.has(e.keyword)).map((e) => e.instancePath))];
+  const outermost = alternatives.filter(
+    (at) => !alternatives.some((other) => other !== at && (other === '' || at.startsWith(`${other}/`))),
+  );
+  const out: ErrorObject[] = [];
+  for (const at of outermost) {
+    const best = pickError(errors.filter((e) => under(e, at)));
+    if (best) out.push(best);
+  }
+  // Outside alternatives a `const` is a problem of its own (asserts: true); `if` only repeats its branch's errors.
+  for (const e of errors) if (!ALTERNATIVES.has(e.keyword) && e.keyword !== 'if' && !outermost.some((at) => under(e, at))) out.push(e);
+  const best = out.length === 0 ? pickError(errors) : undefined;
+  return best ? [best] : out;
+}
+
+/** Problems sorted by place, each place and message once. */
+function inFileOrder(problems: readonly LoadProblem[]): LoadProblem[] {
+  const seen = new Set<string>();
+  const out: LoadProblem[] = [];
+  for (const p of problems) {
+    const key = `${p.pos.line}:${p.pos.column}:${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
 }
 
 function toProblem(source: YamlSource, e: ErrorObject): LoadProblem {
@@ -80,7 +114,7 @@ function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
   const depth = (e: ErrorObject) =>
     (e.instancePath === '' ? 0 : e.instancePath.split('/').length) +
     (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
-  const concrete = errors.filter((e) => !['oneOf', 'anyOf', 'if', 'const'].includes(e.keyword));
+  const concrete = errors.filter((e) => !SUMMARIES.has(e.keyword));
   const pool = concrete.length > 0 ? concrete : errors;
   return [...pool].sort((a, b) => depth(b) - depth(a))[0];
 }
@@ -96,6 +130,12 @@ function describe(e: ErrorObject, path: readonly (string | number)[]): string {
       return `${where}: missing '${String((e.params as { missingProperty: string }).missingProperty)}'`;
     case 'false schema':
       return `${where}: not allowed here`;
+    case 'pattern':
+    case 'not': {
+      // A schema may say in words what its pattern (or exclusion) means: its `hint`.
+      const hint = (e.parentSchema as { hint?: unknown } | undefined)?.hint;
+      return typeof hint === 'string' ? `${where}: ${hint}` : `${where}: ${e.message ?? 'is invalid'}`;
+    }
     case 'enum':
       return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     default:

@@ -15,7 +15,9 @@ import type { Json } from './types.js';
  *                                    sku-pool): a block drawn at random per run, for list filters
  * Object constructors: {$repeat: {value, count}}, {$skus: {from, count}}, {$prices: {from, count}},
  * {$skus: {role}}, {$prices: {role}} (every SKU of the role),
- * {$text: {length, char}} (length characters), {$text: {bytes, char}} (bytes in UTF-8, padded with 'a').
+ * {$text: {length, char}} (length characters), {$text: {bytes, char}} (bytes in UTF-8, padded with 'a'),
+ * and in a parallel step {$cycle: LIST} (LIST a literal array or a `${…}` array): the element at the
+ * copy's `${index}` modulo the list's length (`{$cycle: "${users}"}` spreads the copies over users).
  */
 
 export type Expr =
@@ -174,6 +176,10 @@ export function checkTemplates(value: unknown, path: (string | number)[] = []): 
 
 function checkConstructor(name: string, arg: unknown, keyCount: number): string | undefined {
   if (keyCount !== 1) return `${name} must be the only key of its object`;
+  if (name === '$cycle')
+    return (Array.isArray(arg) && arg.length > 0) || (typeof arg === 'string' && /^\$\{[^}]+\}$/.test(arg))
+      ? undefined
+      : '$cycle takes a non-empty list, or a ${…} template of one';
   if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) return `${name} takes an object`;
   const a = arg as Record<string, unknown>;
   const isTemplate = (v: unknown) => typeof v === 'string' && /^\$\{[^}]+\}$/.test(v);
@@ -195,7 +201,7 @@ function checkConstructor(name: string, arg: unknown, keyCount: number): string 
         ? undefined
         : '$text needs {length | bytes, char?, unique?} with char a single character';
     default:
-      return `unknown constructor ${name} (known: $repeat, $skus, $prices, $text)`;
+      return `unknown constructor ${name} (known: $repeat, $skus, $prices, $text, $cycle)`;
   }
 }
 
@@ -217,6 +223,8 @@ export interface TemplateContext {
   readonly roles?: ReadonlyMap<string, readonly FixtureSku[]>;
   /** This run's block of the target's SKU pool, when it has one. */
   readonly pool?: { readonly base: number; readonly priceFen: number };
+  /** The copy of a parallel step being built (0-based): `{$cycle: …}` picks by it. */
+  readonly index?: number;
 }
 
 /** Evaluates every template and constructor in a value. Throws TemplateError for unknown variables or SKUs. */
@@ -226,6 +234,7 @@ export function evaluate(value: Json | undefined, ctx: TemplateContext): Json | 
   if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx) as Json);
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === '$cycle') return cycle(evaluate(value['$cycle'], ctx), ctx);
     if (keys.length === 1 && keys[0]!.startsWith('$'))
       return construct(keys[0]!, evaluate(value[keys[0]!], ctx) as Record<string, Json>, ctx);
     const out: Record<string, Json> = {};
@@ -236,6 +245,13 @@ export function evaluate(value: Json | undefined, ctx: TemplateContext): Json | 
     return out;
   }
   return value;
+}
+
+/** `{$cycle: LIST}`: the element at the copy's index modulo the list's length. */
+function cycle(list: Json | undefined, ctx: TemplateContext): Json {
+  if (ctx.index === undefined) throw new TemplateError('$cycle picks by the copy of a parallel step: use it in a parallel step');
+  if (!Array.isArray(list) || list.length === 0) throw new TemplateError(`$cycle: not a non-empty list (${JSON.stringify(list)})`);
+  return list[ctx.index % list.length] as Json;
 }
 
 function evaluateString(s: string, ctx: TemplateContext): Json {

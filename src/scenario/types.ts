@@ -44,7 +44,8 @@ export interface Transport {
   readonly set?: Readonly<Record<string, string>>;
   /** System parameters replaced after signing: what is sent is no longer what was signed. */
   readonly alter?: Readonly<Record<string, string>>;
-  readonly signature?: 'valid' | 'wrong' | 'stale' | 'omit';
+  /** `upper-case`: the right signature in upper case (the Yoho gateway compares case-insensitively). */
+  readonly signature?: 'valid' | 'wrong' | 'stale' | 'omit' | 'upper-case';
   readonly secret?: 'right' | 'wrong';
   readonly clockOffsetS?: number;
   /**
@@ -63,6 +64,8 @@ export interface Transport {
 }
 
 export interface CallStep {
+  /** Another API of the target this call goes to (its endpoint, protocol and spec); default: the suite's. */
+  readonly api?: string;
   readonly call: string;
   readonly name?: string;
   readonly params?: Readonly<Record<string, Json>>;
@@ -89,17 +92,93 @@ export interface UseStep {
   readonly capture?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A test-control request (capability test-control). The three JD-promotion actions name a route of
+ * the reference; the generic form POSTs its templated JSON `body` (default `{}`) to
+ * `${target.testControlUrl}/<post>`.
+ */
 export type ControlAction =
   | { readonly action: 'promotion-clock'; readonly promo: Json; readonly advanceS: Json }
   | { readonly action: 'review'; readonly promo: Json; readonly route: 'auto' | 'manual' | 'pending' }
-  | { readonly action: 'status'; readonly promo: Json; readonly status: Json };
+  | { readonly action: 'status'; readonly promo: Json; readonly status: Json }
+  | { readonly post: string; readonly body?: Json };
 
 export interface ControlStep {
   readonly control: ControlAction;
   readonly name?: string;
+  /** variable: path in the JSON answer of the test-control route (as a call step's capture). */
+  readonly capture?: Readonly<Record<string, string>>;
 }
 
-export type Step = CallStep | UseStep | ControlStep;
+/** One call of a parallel step: the same fields as a call step's request. */
+export interface ParallelCall {
+  readonly call: string;
+  readonly params?: Readonly<Record<string, Json>>;
+  readonly transport?: Transport;
+}
+
+/**
+ * The calls a parallel step sends at once: `times` copies of one call (`${index}`, 0-based, and
+ * `{$cycle: …}` available in its templates), or the list `steps` of different calls racing (`${index}`
+ * is the position in the list). At most `connections` requests are in flight at once (default: all).
+ */
+export interface ParallelSpec {
+  /** Another API of the target every call goes to; default: the suite's. */
+  readonly api?: string;
+  readonly times?: number;
+  readonly call?: string;
+  readonly params?: Readonly<Record<string, Json>>;
+  readonly transport?: Transport;
+  readonly steps?: readonly ParallelCall[];
+  readonly connections?: number;
+}
+
+/** A matcher on a count: a number (or `${…}`), or comparisons. */
+export type CountMatcher =
+  | number
+  | string
+  | {
+      readonly eq?: Json;
+      readonly ne?: Json;
+      readonly gt?: Json;
+      readonly gte?: Json;
+      readonly lt?: Json;
+      readonly lte?: Json;
+      readonly in?: Json[];
+    };
+
+/** Assertions over the set of answers of a parallel step, judged once every answer is in (the join). */
+export interface ParallelExpect {
+  /** How many answers are successes. Omitted: any number (the other assertions still hold). */
+  readonly successes?: CountMatcher;
+  /**
+   * Every answer that is not a success is an error with one of these codes (`any`: any code). A server
+   * error (HTTP 5xx), a malformed answer or a transport failure is never a refusal. Omitted: no refusal.
+   */
+  readonly refusals?: string | readonly string[];
+  /** These fields of the successes' bodies are present and pairwise distinct (over all successes). */
+  readonly unique?: readonly string[];
+  /** Successes counted per value of a request parameter (`by`, a path into the params): each group's count matches. */
+  readonly perGroup?: { readonly by: string; readonly successes: CountMatcher };
+  /** A field expectation every success meets (templates see the copy's `${index}`). */
+  readonly each?: { readonly fields: Readonly<Record<string, Matcher>> };
+}
+
+export interface ParallelStep {
+  readonly parallel: ParallelSpec;
+  readonly name?: string;
+  readonly expect?: ParallelExpect;
+  /**
+   * variable: `successes`, `refusals`, `answers` (counts), `inFlight` (the most requests in flight at
+   * once), or `successes[*].PATH` / `refusals[*].PATH` (an array of that field over those answers, in
+   * the order of the copies).
+   */
+  readonly capture?: Readonly<Record<string, string>>;
+  /** As a call step's: `false` makes a guard of a step with an `expect`. */
+  readonly asserts?: false;
+}
+
+export type Step = CallStep | UseStep | ControlStep | ParallelStep;
 
 export type Capability = 'test-control' | 'sku-pool';
 
@@ -193,7 +272,7 @@ export interface SourcePos {
 // ---------------------------------------------------------------- the plan: plain, serialisable data
 
 /**
- * A step with fixtures inlined: only calls and controls remain; `scope` marks fixture-local variables.
+ * A step with fixtures inlined: only calls, parallel steps and controls remain; `scope` marks fixture-local variables.
  * `asserts`: the step checks the rules the check covers — it is written in the scenario itself (not in a
  * fixture) and has an `expect` (without `asserts: false`) or is the check's last step. A check that
  * fails at a step that does not assert (setup) proves nothing about its rules.
@@ -201,6 +280,8 @@ export interface SourcePos {
 export type PlannedStep =
   | { readonly kind: 'call'; readonly label: string; readonly step: CallStep; readonly scope: string; readonly asserts: boolean }
   | { readonly kind: 'control'; readonly label: string; readonly step: ControlStep; readonly scope: string; readonly asserts: boolean }
+  /** Calls sent at once, then judged together (src/engine/parallel.ts). */
+  | { readonly kind: 'parallel'; readonly label: string; readonly step: ParallelStep; readonly scope: string; readonly asserts: boolean }
   /** Enter a fixture: bind its parameters (templates evaluated in the caller's scope). */
   | {
       readonly kind: 'enter';

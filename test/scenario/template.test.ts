@@ -17,6 +17,17 @@ const ctx = (vars: TemplateContext['vars'] = {}): TemplateContext => {
 };
 
 describe('templates', () => {
+  it('{$cycle: LIST} picks by the copy of a parallel step: index modulo the length', () => {
+    const users = { users: ['u1', 'u2', 'u3', 'u4'] };
+    const at = (index: number): TemplateContext => ({ ...ctx(users), index });
+    expect([0, 1, 3, 4, 9].map((i) => evaluate({ $cycle: '${users}' }, at(i)))).toEqual(['u1', 'u2', 'u4', 'u1', 'u2']);
+    expect(evaluate({ uid: { $cycle: [7, 8] }, n: 1 }, at(3))).toEqual({ uid: 8, n: 1 });
+    expect(() => evaluate({ $cycle: '${users}' }, ctx(users))).toThrow(/parallel step/);
+    expect(() => evaluate({ $cycle: '${n}' }, { ...ctx({ n: 3 }), index: 0 })).toThrow(/not a non-empty list/);
+    expect(checkTemplates({ a: { $cycle: '${users}' }, b: { $cycle: [1] } })).toEqual([]);
+    expect(checkTemplates({ a: { $cycle: 'users' }, b: { $cycle: [] } }).map((p) => p.path)).toEqual([['a'], ['b']]);
+  });
+
   it('computes times relative to the target clock in UTC+8', () => {
     expect(evaluate('${now}', ctx())).toBe('2026-11-23 10:00:00');
     expect(evaluate('${now-5m59s}', ctx())).toBe('2026-11-23 09:54:01');
