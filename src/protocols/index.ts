@@ -6,10 +6,12 @@
 import { josAdapter } from './jos/adapter.js';
 import { tencentAdapter } from './tencent-data-api/adapter.js';
 import type { ProtocolAdapter } from './types.js';
+import { yohoAdapter } from './yoho-gateway/adapter.js';
 
 export const PROTOCOLS: ReadonlyMap<string, ProtocolAdapter> = new Map([
   [josAdapter.id, josAdapter],
   [tencentAdapter.id, tencentAdapter],
+  [yohoAdapter.id, yohoAdapter],
 ]);
 
 /** The adapter of `id`; throws for an id no spec should name (specs are validated on load). */

@@ -11,6 +11,9 @@ const SPEC_FILES: readonly (readonly [string, SpecKind])[] = [
   ['jos/protocol.yaml', 'protocol'],
   ['tencent-coupon-batch/spec.yaml', 'api'],
   ['tencent-data-api/protocol.yaml', 'protocol'],
+  ['jd-coupon/spec.yaml', 'api'],
+  ['yoho-user-coupon/spec.yaml', 'api'],
+  ['yoho-gateway/protocol.yaml', 'protocol'],
   ['rules.yaml', 'rules'],
 ];
 

@@ -18,12 +18,26 @@ export const YOHO_UNSIGNED = ['/api', 'client_secret', 'q', 'debug_data'] as con
 /** A private key per `client_type` (iphone, ipad, android, h5, wechat, web, yoho …): configuration, never shipped but our test keys. */
 export type YohoPrivateKeys = Readonly<Record<string, string>>;
 
-/** The string that is hashed: the sorted `key=value` pairs, `private_key` among them. */
+/** The string that is hashed: the sorted `key=value` pairs, `private_key` (the key of the request's client_type) among them. */
 export function yohoSignBase(params: Readonly<Record<string, string>>, keys: YohoPrivateKeys): string {
+  return yohoSignBaseWithKey(params, yohoKeyOf(params, keys));
+}
+
+/** The key of the request's `client_type`, undefined when it has none or the type has no key (Object.hasOwn: `__proto__` is no client type). */
+export function yohoKeyOf(params: Readonly<Record<string, string>>, keys: YohoPrivateKeys): string | undefined {
+  const clientType = params['client_type'];
+  return clientType !== undefined && Object.hasOwn(keys, clientType) ? keys[clientType] : undefined;
+}
+
+/**
+ * The sign base with `private_key=<privateKey>` whatever `client_type` says (undefined: `null`, as
+ * Java concatenates a missing key). A client holds one key and signs with it (Yoho's PHP client);
+ * picking the key by `client_type` is the gateway's part.
+ */
+export function yohoSignBaseWithKey(params: Readonly<Record<string, string>>, privateKey: string | undefined): string {
   const entries = new Map<string, string>();
   for (const [k, v] of Object.entries(params)) if (!(YOHO_UNSIGNED as readonly string[]).includes(k)) entries.set(k, v);
-  const clientType = params['client_type'];
-  entries.set('private_key', (clientType !== undefined ? keys[clientType] : undefined) ?? 'null');
+  entries.set('private_key', privateKey ?? 'null');
   // TreeMap order: String.compareTo, i.e. UTF-16 code units — what JavaScript's default sort compares.
   return [...entries.keys()]
     .sort()
@@ -33,8 +47,13 @@ export function yohoSignBase(params: Readonly<Record<string, string>>, keys: Yoh
 
 /** The `client_secret` of a request: lower-case hex MD5 of the sign base, as UTF-8. */
 export function yohoSign(params: Readonly<Record<string, string>>, keys: YohoPrivateKeys): string {
+  return yohoSignWithKey(params, yohoKeyOf(params, keys));
+}
+
+/** The `client_secret` signed with `privateKey` whatever `client_type` says (see yohoSignBaseWithKey). */
+export function yohoSignWithKey(params: Readonly<Record<string, string>>, privateKey: string | undefined): string {
   return createHash('md5')
-    .update(Buffer.from(yohoSignBase(params, keys), 'utf8'))
+    .update(Buffer.from(yohoSignBaseWithKey(params, privateKey), 'utf8'))
     .digest('hex');
 }
 
@@ -46,9 +65,14 @@ export function signYohoParams(params: Readonly<Record<string, string>>, keys: Y
 
 /** Whether the request's `client_secret` is its signature, compared case-insensitively in constant time. */
 export function yohoSignatureMatches(params: Readonly<Record<string, string>>, keys: YohoPrivateKeys): boolean {
+  return yohoSignatureMatchesKey(params, yohoKeyOf(params, keys));
+}
+
+/** Whether `client_secret` is the signature under `privateKey` (whatever `client_type` says), case-insensitively, in constant time. */
+export function yohoSignatureMatchesKey(params: Readonly<Record<string, string>>, privateKey: string | undefined): boolean {
   const given = params['client_secret'];
   if (given === undefined) return false;
-  const expected = Buffer.from(yohoSign(params, keys), 'utf8');
+  const expected = Buffer.from(yohoSignWithKey(params, privateKey), 'utf8');
   const actual = Buffer.from(given.toLowerCase(), 'utf8');
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }

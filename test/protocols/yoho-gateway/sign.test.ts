@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { signYohoParams, yohoSign, yohoSignatureMatches, yohoSignBase } from '../../../src/protocols/yoho-gateway/sign.js';
+import {
+  signYohoParams,
+  yohoKeyOf,
+  yohoSign,
+  yohoSignatureMatches,
+  yohoSignatureMatchesKey,
+  yohoSignBase,
+  yohoSignBaseWithKey,
+  yohoSignWithKey,
+} from '../../../src/protocols/yoho-gateway/sign.js';
 
 // PROTOCOLS.md §3a, the worked example (made-up key k1).
 const PARAMS = {
@@ -48,5 +57,38 @@ describe('yoho-gateway client_secret (PROTOCOLS.md §3a)', () => {
 
   it('replaces an earlier client_secret when signing', () => {
     expect(signYohoParams({ ...PARAMS, client_secret: 'old' }, KEYS).client_secret).toBe('b7a9b7b85516dbe3b6cd5eff15564c9d');
+  });
+});
+
+describe('yoho-gateway client_secret with one key (a client signs with its own, whatever client_type says)', () => {
+  it('puts private_key=<key> in the sorted list, or null for no key', () => {
+    expect(yohoSignBaseWithKey(PARAMS, 'k1')).toBe(yohoSignBase(PARAMS, KEYS));
+    expect(yohoSignWithKey(PARAMS, 'k1')).toBe('b7a9b7b85516dbe3b6cd5eff15564c9d');
+    const { client_type: _ct, ...without } = PARAMS;
+    expect(yohoSignBaseWithKey(without, 'k1')).toBe(
+      'app_version=5.0.0&limit=10&method=app.coupons.lists&page=1&private_key=k1&type=notuse&uid=123',
+    );
+    expect(yohoSignBaseWithKey({ client_type: 'x' }, undefined)).toBe('client_type=x&private_key=null');
+    // private_key given as a parameter is replaced by the key (the Java TreeMap put overwrites it).
+    expect(yohoSignBaseWithKey({ private_key: 'sent', a: '1' }, 'k1')).toBe('a=1&private_key=k1');
+  });
+
+  it('picks the key of client_type from own keys only (no key for __proto__ or toString)', () => {
+    expect(yohoKeyOf(PARAMS, KEYS)).toBe('k1');
+    expect(yohoKeyOf({ client_type: 'iphone' }, KEYS)).toBeUndefined();
+    expect(yohoKeyOf({}, KEYS)).toBeUndefined();
+    expect(yohoKeyOf({ client_type: 'toString' }, KEYS)).toBeUndefined();
+    expect(yohoKeyOf(Object.fromEntries([['client_type', '__proto__']]), KEYS)).toBeUndefined();
+    expect(yohoSignBase({ client_type: 'constructor' }, KEYS)).toBe('client_type=constructor&private_key=null');
+  });
+
+  it('verifies under one key, whatever client_type names', () => {
+    const signed = { ...PARAMS, client_type: 'fridge', client_secret: yohoSignWithKey({ ...PARAMS, client_type: 'fridge' }, 'k1') };
+    expect(yohoSignatureMatchesKey(signed, 'k1')).toBe(true);
+    expect(yohoSignatureMatches(signed, KEYS)).toBe(false);
+    expect(yohoSignatureMatchesKey(signed, 'k2')).toBe(false);
+    expect(yohoSignatureMatchesKey(PARAMS, 'k1')).toBe(false);
+    // A secret whose lower-casing changes its length (non-ASCII) does not verify, and does not throw.
+    expect(yohoSignatureMatchesKey({ ...PARAMS, client_secret: 'İ'.repeat(32) }, 'k1')).toBe(false);
   });
 });

@@ -1,0 +1,40 @@
+import type { DecodedAnswer, Endpoint, ProtocolAdapter } from '../types.js';
+import { isYohoTestCredentials, YOHO_TEST_CREDENTIALS, yohoCredentials } from './credentials.js';
+import { decodeYoho } from './envelope.js';
+import { yohoPreflight } from './preflight.js';
+import { sendYoho } from './send.js';
+import { loadYohoProtocol, YOHO_PROTOCOL_SPEC_FILE } from './spec.js';
+import { yohoSystemScenarios } from './system-cases.js';
+
+/**
+ * Reads an answer with the salt of `endpoint` (its credentials' `salt`), or with the test credentials'
+ * (the master salt) when no endpoint is given: ProtocolAdapter.decode receives none today, see the
+ * adapter's `decode`.
+ */
+export function decodeYohoFor(operation: string, json: unknown, raw: string, endpoint?: Endpoint): DecodedAnswer {
+  const salt = endpoint ? yohoCredentials(endpoint.credentials).salt : YOHO_TEST_CREDENTIALS.salt;
+  return decodeYoho(operation, json, raw, salt);
+}
+
+/** The Yoho (有货) gateway (specs/yoho-gateway/protocol.yaml): MD5-signed flat parameters to /gateway, SALT_MD5 answers. */
+export const yohoAdapter: ProtocolAdapter = {
+  id: 'yoho-gateway',
+  title: 'Yoho (有货) API gateway protocol',
+  specFile: YOHO_PROTOCOL_SPEC_FILE,
+  // Nothing is timed: the signature covers no timestamp (PROTOCOLS.md §3a).
+  skewS: () => 0,
+  credentialFields: ['clientType', 'privateKey', 'salt'],
+  testCredentials: { ...YOHO_TEST_CREDENTIALS },
+  // The salt is public (every client holds it); the private key is the secret, but for the test one.
+  secretValues: (c) => {
+    const creds = yohoCredentials(c);
+    return isYohoTestCredentials(creds) ? [] : [creds.privateKey];
+  },
+  endpointPath: '/gateway',
+  transportFields: ['omit', 'set', 'alter', 'signature', 'secret', 'httpMethod'],
+  send: sendYoho,
+  // The salt is the endpoint's: with the interface's optional 4th argument (see the report), the engine passes it.
+  decode: decodeYohoFor,
+  preflight: yohoPreflight,
+  systemScenarios: (probe, rules) => yohoSystemScenarios(loadYohoProtocol(), probe, rules),
+};
