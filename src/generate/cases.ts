@@ -134,7 +134,9 @@ function conditionHolds(when: VariantCondition, b: BaselineDoc): boolean {
  */
 function refusal(p: ParamSpec, keyword: string, value: Json | undefined, item: boolean): { expect: Expectation; rules: readonly string[] } {
   const own = paramExpect(p, keyword);
-  if (p.filter) return { expect: { orRefused: 'any' }, rules: own.rules };
+  // A required filter (Yoho's `type`) left out is a missing parameter, not a value outside the set.
+  const missing = p.required && keyword === 'required';
+  if (p.filter && !missing) return { expect: { orRefused: 'any' }, rules: own.rules };
   if (item && p.invalidItems) {
     return {
       expect: { orRefused: 'any', fields: { [p.invalidItems.answerPath]: { excludes: value ?? null } } },

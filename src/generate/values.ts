@@ -22,6 +22,14 @@ const num = (s: JsonSchema, k: string): number | undefined => (typeof s[k] === '
 export function scalarCases(s: JsonSchema): ValueCase[] {
   const out: ValueCase[] = [];
   const type = s['type'];
+  if (type === 'string' && Array.isArray(s['enum'])) {
+    const members = s['enum'] as string[];
+    for (const v of members) out.push({ label: `member ${v}`, value: v, valid: true, keyword: 'enum' });
+    // Not a member, whatever the members look like.
+    const outside = members.includes('not-a-member') ? `${members.join('|')}|` : 'not-a-member';
+    out.push({ label: `${outside}, outside the enum`, value: outside, valid: false, keyword: 'enum' });
+    return out;
+  }
   if (type === 'string') {
     const max = num(s, 'maxLength');
     const min = num(s, 'minLength');

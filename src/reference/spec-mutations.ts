@@ -104,13 +104,18 @@ function paramMutations(
   label: string,
   alsoRules: readonly string[] = [],
   isId = false,
+  naming: { readonly short: (method: string) => string; readonly idPrefix: string } = { short: SHORT, idPrefix: 'spec:' },
 ): SpecMutation[] {
   const out: SpecMutation[] = [];
-  const id = (what: string) => `spec:${SHORT(method)}${label}.${p.name}.${what}`;
+  const SHORT = naming.short;
+  const id = (what: string) => `${naming.idPrefix}${SHORT(method)}${label}.${p.name}.${what}`;
   const add = (what: string, rules: readonly string[], description: string, apply: (p: MutableObj) => void) =>
     out.push({ id: id(what), rules, description, apply: (spec) => apply(at(spec, base)) });
+  // A type our own limits repeat (refSchema, which ajv's strict mode wants typed) is checked twice: dropping one check changes nothing.
+  const typeRepeated = p.refSchema !== undefined && p.refSchema['type'] === p.schema['type'];
   for (const m of schemaMutations(p.schema)) {
     if (isId && MASKED_ID_MUTATIONS.test(m.name)) continue;
+    if (typeRepeated && m.name === 'type-unchecked') continue;
     add(m.name, p.by?.[m.name.replace(/[+\-*/].*$/, '')]?.rules ?? p.rules, `${SHORT(method)}${label} ${p.name}: ${m.name}`, (x) =>
       m.edit(at(x, ['schema'])),
     );
@@ -129,7 +134,7 @@ function paramMutations(
   // Our own limits on top of the document's (refSchema): mutated too, noticed by the ref checks.
   if (p.refSchema) {
     const refRules = [...new Set([...p.rules, ...(p.refRules ?? [])])];
-    for (const m of schemaMutations(p.refSchema))
+    for (const m of schemaMutations(p.refSchema).filter((x) => !(typeRepeated && x.name === 'type-unchecked')))
       add(`ref.${m.name}`, refRules, `${SHORT(method)}${label} ${p.name} (our limit): ${m.name}`, (x) => m.edit(at(x, ['refSchema'])));
     const refItems = p.refSchema['items'] as JsonSchema | undefined;
     if (refItems)
@@ -154,6 +159,35 @@ function paramMutations(
     const by = x['by'] as Record<string, MutableObj> | undefined;
     for (const o of Object.values(by ?? {})) if (o['error'] !== undefined) o['error'] = 'system.exception';
   });
+  return out;
+}
+
+/**
+ * The mutations of another API spec's parameters (its limits, our own limits, required-ness,
+ * defaults), with ids under `idPrefix` (`spec:cpn:`): the APIs whose wire format has no promotion
+ * types, transitions or protocol settings of their own. Left out, since no check could notice them: a
+ * wrong code where every code is accepted (a harness never demands one there), the type of an enum, and
+ * the limits of an id parameter (`ids`).
+ */
+export function paramSpecMutations(
+  spec: ApiSpec,
+  idPrefix: string,
+  short: (method: string) => string,
+  /** Parameters naming a record (a batch, a coupon): a value of another form names none and is refused anyway, so their limits cannot be observed. */
+  ids: ReadonlySet<string> = new Set(),
+): SpecMutation[] {
+  const out: SpecMutation[] = [];
+  for (const [method, op] of Object.entries(spec.operations)) {
+    (op.params ?? []).forEach((p, i) => {
+      if (ids.has(p.name)) return;
+      const all = paramMutations(method, p, ['operations', method, 'params', i], '', [], false, { short, idPrefix });
+      // An enum refuses a value of another type by itself: dropping the type check changes nothing.
+      const masked = (m: SpecMutation) =>
+        (m.id.endsWith('.wrong-code') && p.accept === 'any') || (p.schema['enum'] !== undefined && m.id.endsWith('.type-unchecked'));
+      out.push(...all.filter((m) => !masked(m)));
+    });
+    (op.relations ?? []).forEach((r, ri) => out.push(...relationMutations(method, r, ['operations', method, 'relations', ri], '')));
+  }
   return out;
 }
 
