@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: ['test/proof/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 900_000,
+    hookTimeout: 2_400_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
     env: update ? { PROMOPROOF_UPDATE_SURVIVORS: '1' } : {},

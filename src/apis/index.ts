@@ -9,7 +9,9 @@ import type { SystemProbe } from '../protocols/types.js';
 import { type FreshPath, freshen } from '../scenario/freshen.js';
 import type { Json } from '../scenario/types.js';
 import { promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
+import { jdCouponApiCompiled } from './jd-coupon/spec.js';
 import { couponBatchApiCompiled } from './tencent-coupon-batch/compiled.js';
+import { yohoUserCouponApiCompiled } from './yoho-user-coupon/spec.js';
 import { loadCouponBatchSpec } from './tencent-coupon-batch/spec.js';
 
 export interface ApiDef {
@@ -78,6 +80,29 @@ export const APIS: ReadonlyMap<string, ApiDef> = new Map<string, ApiDef>([
       options: {
         dataSourceId: { description: 'the data source the coupons go to (数据源id, data.dataSource.id of create)', embedded: '101' },
       },
+    },
+  ],
+  [
+    'jd-coupon',
+    {
+      id: 'jd-coupon',
+      title: 'Coupon life cycle (claim, verify, redeem, statistics)',
+      protocol: 'jos',
+      compiled: jdCouponApiCompiled,
+      rulePrefixes: ['CPN-'],
+      // A user's coupons: read-only.
+      systemProbe: { operation: 'promoproof.coupon.user.list', params: { uid: 1 } },
+    },
+  ],
+  [
+    'yoho-user-coupon',
+    {
+      id: 'yoho-user-coupon',
+      title: 'Yoho user coupon queries',
+      protocol: 'yoho-gateway',
+      compiled: yohoUserCouponApiCompiled,
+      rulePrefixes: ['UCP-'],
+      systemProbe: { operation: 'app.coupons.total', params: { uid: 1, type: 'notuse' } },
     },
   ],
 ]);

@@ -11,7 +11,7 @@ export const CHECK_DEFAULTS = {
   concurrency: 32,
   timeoutMs: 10_000,
   maxBodyBytes: 4 * 1024 * 1024,
-  suites: ['jd-promotion', 'tencent-coupon-batch'] as readonly string[],
+  suites: ['jd-promotion', 'tencent-coupon-batch', 'jd-coupon', 'yoho-user-coupon'] as readonly string[],
   /** Failures the console shows in full before one line counting the rest (`--max-failures-shown`). */
   maxFailuresShown: 10,
 } as const;

@@ -10,7 +10,7 @@ import { httpExchange } from './http.js';
 import { runParallel } from './parallel.js';
 import { recordResponse, Stop } from './step-stop.js';
 import { protocolAdapter } from '../protocols/index.js';
-import type { Endpoint, Exchange, ProtocolAdapter } from '../protocols/types.js';
+import { type Endpoint, type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
 import { endpointOf, type Target } from './target.js';
 import { SUITES } from '../scenario/suites.js';
 import { yuanToFen } from '../util/money.js';
@@ -262,7 +262,7 @@ async function runCall(
   const adapter = protocolAdapter(api.spec.protocol);
   const ex = await adapter.send({
     endpoint,
-    operation: step.call,
+    operation: wireOperation(endpoint, step.call),
     app,
     transport,
     clockOffsetMs: target.clock?.offsetMs ?? 0,
@@ -297,7 +297,7 @@ async function runCall(
       `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
     );
   }
-  const answer = adapter.decode(step.call, json, out.body, endpoint);
+  const answer = adapter.decode(wireOperation(endpoint, step.call), json, out.body, endpoint);
   const skew = skewJudgement(transport, ex, target, adapter);
   const fields = expectation !== 'success' ? (expectation.fields ?? {}) : {};
   const checkFields = (body: Json) => {

@@ -10,7 +10,7 @@ import type { CompiledApi } from '../spec/compile.js';
 import { evaluate, type TemplateContext } from '../scenario/template.js';
 import type { CountMatcher, Json, Matcher, ParallelExpect, ParallelStep, Transport } from '../scenario/types.js';
 import { protocolAdapter } from '../protocols/index.js';
-import type { Endpoint, Exchange, ProtocolAdapter } from '../protocols/types.js';
+import { type Endpoint, type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
 import { mapPool } from './pool.js';
 import { recordResponse, Stop } from './step-stop.js';
 import type { Target } from './target.js';
@@ -103,7 +103,7 @@ export function classifyAnswer(
       reason: `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
     };
   }
-  const answer = adapter.decode(call, json, out.body, endpoint);
+  const answer = adapter.decode(endpoint ? wireOperation(endpoint, call) : call, json, out.body, endpoint);
   if (out.status >= 500) {
     const said =
       answer.kind === 'error'
@@ -463,7 +463,7 @@ export async function runParallel(
       try {
         const ex = await adapter.send({
           endpoint,
-          operation: copy.call,
+          operation: wireOperation(endpoint, copy.call),
           app: copy.app,
           transport: copy.transport,
           clockOffsetMs: target.clock?.offsetMs ?? 0,

@@ -2,6 +2,7 @@ import { LIMITS } from './defaults.js';
 import { APIS } from '../apis/index.js';
 import { protocolAdapter } from '../protocols/index.js';
 import type { CheckResult, Preflight, PreflightProblemKind, RunReport } from '../report/types.js';
+import { wireOperation } from '../protocols/types.js';
 import { VERSION } from '../version.js';
 import { httpExchange, type HttpOutcome } from './http.js';
 import { formatBytes, preflightOutcome } from './preflight-text.js';
@@ -73,7 +74,8 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
     }
     const one = await adapter.preflight({
       endpoint,
-      probe: def.systemProbe,
+      // Under the target's own name of the probe's operation, if it has one.
+      probe: { ...def.systemProbe, operation: wireOperation(endpoint, def.systemProbe.operation) },
       apiTitle: def.title,
       clockKnown: target.clock !== undefined,
       timeoutMs: opts.timeoutMs,

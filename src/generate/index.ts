@@ -39,7 +39,11 @@ export function generateChecks(suite: LoadedSuite): PlannedCheck[] {
   // The protocol's own cases, each pointing at the line of its spec that declares what it probes.
   const adapter = protocolAdapter(def.protocol);
   const source = specSource(adapter.specFile);
-  for (const s of adapter.systemScenarios(def.systemProbe, rules)) {
+  // Check ids are unique across suites: the protocol's cases keep their ids (`gen-jos-…`) in the first
+  // API of the protocol and carry the API's id in the others (`gen-jd-coupon-jos-…`).
+  const firstOfProtocol = [...SUITES.values()].find((d) => d.protocol === def.protocol)?.id === def.id;
+  for (const raw of adapter.systemScenarios(def.systemProbe, rules)) {
+    const s = firstOfProtocol ? raw : { ...raw, doc: { ...raw.doc, id: raw.doc.id.replace(/^gen-/, `gen-${def.id}-`) } };
     meta.set(s.doc.id, s.generated);
     scenarios.push({ doc: s.doc, pos: source.locate(s.declared), rowPos: [] });
   }

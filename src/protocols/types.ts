@@ -28,6 +28,15 @@ export interface Endpoint {
   readonly credentials: Readonly<Record<string, string>>;
   /** Values of the API that scenarios read as `${target.NAME}` (e.g. the Tencent `dataSourceId`). */
   readonly options?: Readonly<Record<string, string>>;
+  /** The target's own names of operations whose names differ from the spec's (a target config's `methods`). */
+  readonly methods?: Readonly<Record<string, string>>;
+}
+
+/** The name an operation goes out under at `endpoint`: the target's own, or the spec's. */
+export function wireOperation(endpoint: Endpoint, operation: string): string {
+  return (
+    (endpoint.methods !== undefined && Object.hasOwn(endpoint.methods, operation) ? endpoint.methods[operation] : undefined) ?? operation
+  );
 }
 
 /** One call to send: the operation, its application data, and the deliberate deviations a step asks for. */
@@ -69,8 +78,10 @@ export interface ProtocolAdapter {
   readonly specFile: string;
   /** Accepted clock difference, seconds, either way (our choice where the document gives none). */
   readonly skewS: () => number;
-  /** Credential fields, as a target config writes them under `credentials.<id>`; all required strings. */
+  /** Credential fields, as a target config writes them under `credentials.<id>`; strings, required but for `optionalCredentialFields`. */
   readonly credentialFields: readonly string[];
+  /** The credential fields a target config may leave out (the protocol reads a default: Yoho's public salt). */
+  readonly optionalCredentialFields?: readonly string[];
   /** The credentials of the embedded reference (documented test values, printed in the README). */
   readonly testCredentials: Readonly<Record<string, string>>;
   /**

@@ -5,7 +5,10 @@
  * src/apis/ and one entry here; the harness's registry (src/apis/index.ts) stays free of fastify.
  */
 import type { FastifyInstance } from 'fastify';
-import { mountTencentCouponBatch } from '../apis/tencent-coupon-batch/index.js';
+import { type MountedCouponPlatform, mountCouponPlatform } from '../apis/jd-coupon/index.js';
+import { type MountedCouponBatch, mountTencentCouponBatch } from '../apis/tencent-coupon-batch/index.js';
+import { mountUserCouponQueries } from '../apis/yoho-user-coupon/index.js';
+import type { JosService } from '../protocols/jos/gateway.js';
 
 /** What every face is mounted with. */
 export interface FaceContext {
@@ -14,6 +17,8 @@ export interface FaceContext {
   /** The server's fault: a face ignores the faults of other APIs. */
   readonly fault?: string;
   readonly testControl: boolean;
+  /** The state of the faces mounted before this one, by API id (the coupon platform reads the Tencent face's batches). */
+  readonly faces: Readonly<Record<string, unknown>>;
 }
 
 export interface Face {
@@ -21,6 +26,10 @@ export interface Face {
   readonly api: string;
   /** Mounts the face; the returned state is decorated on the server as `faces[api]`, for tests and other faces. */
   readonly mount: (app: FastifyInstance, ctx: FaceContext) => unknown;
+  /** A JOS API: its service, served by the reference's one JOS router beside the promotion service. */
+  readonly josService?: (state: unknown) => JosService;
+  /** Under this fault, the JOS router lets callers of this method through unchecked (a fault of the API, not of JOS). */
+  readonly callerUnchecked?: (fault: string | undefined, method: string) => boolean;
 }
 
 export const FACES: readonly Face[] = [
@@ -31,6 +40,26 @@ export const FACES: readonly Face[] = [
         now: ctx.now,
         ...(ctx.fault ? { fault: ctx.fault } : {}),
         ...(ctx.testControl ? { testControl: true } : {}),
+      }),
+  },
+  {
+    api: 'jd-coupon',
+    mount: (app, ctx) =>
+      mountCouponPlatform(app, {
+        batches: (ctx.faces['tencent-coupon-batch'] as MountedCouponBatch).store,
+        now: ctx.now,
+        ...(ctx.fault ? { fault: ctx.fault } : {}),
+        testControl: ctx.testControl,
+      }),
+    josService: (state) => (state as MountedCouponPlatform).josService,
+    callerUnchecked: (fault, method) => fault === 'cpn-caller-not-checked' && method.startsWith('promoproof.coupon.'),
+  },
+  {
+    api: 'yoho-user-coupon',
+    mount: (app, ctx) =>
+      mountUserCouponQueries(app, {
+        platform: (ctx.faces['jd-coupon'] as MountedCouponPlatform).platform,
+        ...(ctx.fault ? { fault: ctx.fault } : {}),
       }),
   },
 ];

@@ -8,6 +8,11 @@
 import { isTencentFault, isTencentMutation, TENCENT_FAULTS, type TencentFaultId } from '../apis/tencent-coupon-batch/faults.js';
 import { bodyMutationsById } from '../apis/tencent-coupon-batch/spec-mutations.js';
 import { JDP_FAULTS } from '../apis/jd-promotion/faults.js';
+import { CPN_FAULTS, type CpnFaultId, isCpnFault } from '../apis/jd-coupon/faults.js';
+import { isUcpFault, UCP_FAULTS, type UcpFaultId } from '../apis/yoho-user-coupon/faults.js';
+import { isYohoFault, YOHO_FAULTS, type YohoFaultName } from '../protocols/yoho-gateway/faults.js';
+import { couponMutationsById, isCouponMutation } from '../apis/jd-coupon/spec-mutations.js';
+import { isUserCouponMutation, userCouponMutationsById } from '../apis/yoho-user-coupon/spec-mutations.js';
 import { type FaultDef, JOS_FAULTS, type MutableProtocol, type MutableSpec } from '../protocols/jos/faults.js';
 import { loadJosProtocol, loadPromotionSpec } from '../spec/load.js';
 import type { ApiSpec, JosProtocolSpec } from '../spec/types.js';
@@ -29,12 +34,51 @@ export function isFaultName(s: string): s is FaultName {
  * the Tencent coupon batch face (`tcc-…`, src/apis/tencent-coupon-batch/faults.ts), or a mutation of
  * the promotion spec (`spec:…`, see spec-mutations.ts).
  */
-export type FaultId = FaultName | TencentFaultId | `spec:${string}`;
+export type FaultId = FaultName | TencentFaultId | PlatformFaultId | `spec:${string}`;
+
+/** The faults of the coupon platform's faces: the life cycle's (`cpn-…`), the user queries' (`ucp-…`) and the Yoho gateway's (`yoho-…`). */
+export type PlatformFaultId = CpnFaultId | UcpFaultId | YohoFaultName;
+
+/** The coupon platform's named faults, by API. */
+const PLATFORM_FAULTS: readonly {
+  readonly api: string;
+  readonly table: Readonly<Record<string, { readonly rule: string; readonly description: string }>>;
+}[] = [
+  { api: 'jd-coupon', table: CPN_FAULTS },
+  { api: 'yoho-user-coupon', table: UCP_FAULTS },
+  { api: 'yoho-user-coupon', table: YOHO_FAULTS },
+];
+
+export function isPlatformFault(id: string | undefined): id is PlatformFaultId {
+  return isCpnFault(id) || isUcpFault(id) || isYohoFault(id);
+}
+
+/** A mutation of the coupon platform's specs: the life cycle's (`spec:cpn:…`) or the user queries' (`spec:ucp:…`). */
+export function isPlatformMutation(id: string | undefined): boolean {
+  return isCouponMutation(id) || isUserCouponMutation(id);
+}
+
+function platformMutation(id: string) {
+  return couponMutationsById().get(id) ?? userCouponMutationsById().get(id);
+}
+
+function platformFault(id: string): { readonly rule: string; readonly description: string } | undefined {
+  for (const { table } of PLATFORM_FAULTS) if (Object.hasOwn(table, id)) return table[id];
+  return undefined;
+}
+
+/** A fault that leaves the JD promotion spec and the JOS protocol spec as they are (another API's, or a behavioural one). */
+export function leavesPromotionSpec(fault: FaultId | undefined): boolean {
+  if (fault === undefined || isTencentFault(fault) || isTencentMutation(fault) || isPlatformFault(fault) || isPlatformMutation(fault))
+    return true;
+  const named: FaultDef | undefined = isFaultName(fault) ? FAULTS[fault] : undefined;
+  return named !== undefined && !named.spec && !named.protocol;
+}
 // (`spec:tcc:…` ids are mutations of the Tencent body schema: src/apis/tencent-coupon-batch/spec-mutations.ts.)
 
 /** Every named fault, by API: what `serve --list-faults` lists and the self-test runs. */
 export function namedFaults(): readonly {
-  readonly id: FaultName | TencentFaultId;
+  readonly id: FaultName | TencentFaultId | PlatformFaultId;
   readonly api: string;
   readonly rule: string;
   readonly description: string;
@@ -52,6 +96,9 @@ export function namedFaults(): readonly {
       rule: f.rule,
       description: f.description,
     })),
+    ...PLATFORM_FAULTS.flatMap(({ api, table }) =>
+      Object.entries(table).map(([id, f]) => ({ id: id as PlatformFaultId, api, rule: f.rule, description: f.description })),
+    ),
   ];
 }
 
@@ -60,6 +107,8 @@ export function specMutationIds(): readonly { readonly id: FaultId; readonly api
   return [
     ...[...specMutationsById().keys()].map((id) => ({ id: id as FaultId, api: 'jd-promotion' })),
     ...[...bodyMutationsById().keys()].map((id) => ({ id: id as FaultId, api: 'tencent-coupon-batch' })),
+    ...[...couponMutationsById().keys()].map((id) => ({ id: id as FaultId, api: 'jd-coupon' })),
+    ...[...userCouponMutationsById().keys()].map((id) => ({ id: id as FaultId, api: 'yoho-user-coupon' })),
   ];
 }
 
@@ -67,6 +116,8 @@ export function specMutationIds(): readonly { readonly id: FaultId; readonly api
 export function faultDescription(fault: FaultId): string {
   if (isFaultName(fault)) return FAULTS[fault].description;
   if (isTencentFault(fault)) return TENCENT_FAULTS[fault].description;
+  if (isPlatformFault(fault)) return platformFault(fault)?.description ?? '';
+  if (isPlatformMutation(fault)) return platformMutation(fault)?.description ?? '';
   if (isTencentMutation(fault)) return bodyMutationsById().get(fault)?.description ?? '';
   return specMutationsById().get(fault)?.description ?? '';
 }
@@ -80,12 +131,24 @@ export function specMutationsById(): ReadonlyMap<string, SpecMutation> {
 }
 
 export function isFaultId(s: string): s is FaultId {
-  return isFaultName(s) || isTencentFault(s) || isTencentMutation(s) || (s.startsWith('spec:') && specMutationsById().has(s));
+  return (
+    isFaultName(s) ||
+    isTencentFault(s) ||
+    isPlatformFault(s) ||
+    isPlatformMutation(s) ||
+    isTencentMutation(s) ||
+    (s.startsWith('spec:') && specMutationsById().has(s))
+  );
 }
 
 /** The rules a fault breaks. */
 export function faultRules(fault: FaultId): readonly string[] {
   if (isTencentFault(fault)) return [TENCENT_FAULTS[fault].rule];
+  if (isPlatformFault(fault)) {
+    const f = platformFault(fault) as { rule: string; alsoBreaks?: readonly string[] } | undefined;
+    return f ? [f.rule, ...(f.alsoBreaks ?? [])] : [];
+  }
+  if (isPlatformMutation(fault)) return platformMutation(fault)?.rules ?? [];
   if (isTencentMutation(fault)) return bodyMutationsById().get(fault)?.rules ?? [];
   if (!isFaultName(fault)) return specMutationsById().get(fault)?.rules ?? [];
   const def: FaultDef = FAULTS[fault];
@@ -98,7 +161,7 @@ export function applyFault(
   fault: FaultId | undefined,
 ): { spec: ApiSpec; protocol: JosProtocolSpec } {
   // Faults of other APIs leave this spec as it is.
-  if (fault === undefined || isTencentFault(fault) || isTencentMutation(fault)) return { spec, protocol };
+  if (fault === undefined || leavesPromotionSpec(fault)) return { spec, protocol };
   const s = structuredClone(spec) as MutableSpec;
   const p = structuredClone(protocol) as MutableProtocol;
   if (isFaultName(fault)) {

@@ -7,8 +7,8 @@ import type { Leniency } from '../spec/validate-request.js';
 import { createCatalogue, type CatalogueSku } from '../apis/jd-promotion/catalogue.js';
 import { createClock } from './clock.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from '../protocols/jos/credentials.js';
-import { applyFault, FAULTS, isFaultName, type FaultDef, type FaultId } from './faults.js';
-import { handleJos, systemError } from '../protocols/jos/gateway.js';
+import { applyFault, type FaultId, leavesPromotionSpec } from './faults.js';
+import { handleJos, type JosService, josServices, systemError } from '../protocols/jos/gateway.js';
 import { FaultCrash, PromotionService } from '../apis/jd-promotion/service.js';
 import type { ReadingId } from '../apis/jd-promotion/readings.js';
 import { createStore } from '../apis/jd-promotion/store.js';
@@ -17,7 +17,6 @@ import { referenceLoggerOptions, type LogDestination } from './log-redact.js';
 import type { ReferenceState } from './state.js';
 import type { MountedCouponBatch } from '../apis/tencent-coupon-batch/index.js';
 import { FACES } from './faces.js';
-import { isTencentFault, isTencentMutation } from '../apis/tencent-coupon-batch/faults.js';
 
 export interface ServerOptions {
   /** Credentials accepted; each defaults to the fixed test value in DEFAULT_CREDENTIALS. */
@@ -59,9 +58,7 @@ const compiledByFault = new Map<string, { api: CompiledApi; protocol: JosProtoco
 /** The spec as the server enforces it: the shared compiled spec, or a patched copy under a fault (cached). */
 function enforcedSpec(fault: FaultId | undefined): { api: CompiledApi; protocol: JosProtocolSpec } {
   // Behavioural faults leave the spec as it is: share the compiled one.
-  const named: FaultDef | undefined = fault !== undefined && isFaultName(fault) ? FAULTS[fault] : undefined;
-  if (fault === undefined || isTencentFault(fault) || isTencentMutation(fault) || (named && !named.spec && !named.protocol))
-    return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
+  if (fault === undefined || leavesPromotionSpec(fault)) return { api: promotionApiCompiled(), protocol: loadJosProtocol() };
   let hit = compiledByFault.get(fault);
   if (!hit) {
     const patched = applyFault(loadPromotionSpec(), loadJosProtocol(), fault);
@@ -130,21 +127,29 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
         'parameters left out: undeclared ones ignored, optional "" read as absent',
       );
     };
-    return handleJos({ protocol, credentials, service, fault: options.fault, realNow, successSuffix, onLeniency }, params);
+    return handleJos(
+      { protocol, credentials, service: jos, fault: options.fault, realNow, successSuffix, onLeniency, callerUnchecked },
+      params,
+    );
   };
-  app.get(protocol.path, route);
-  app.post(protocol.path, route);
-
   if (options.testControl) registerTestControl(app, state);
-  // The other APIs' faces, each in its own scope (the Tencent coupon batch under /data-api: JSON bodies, its envelope).
+  // The other APIs' faces (the Tencent coupon batch under /data-api, the coupon platform, the Yoho gateway).
   const faces: Record<string, unknown> = {};
+  const josApis = [service as JosService];
   for (const face of FACES) {
     faces[face.api] = face.mount(app, {
       now: realNow,
       testControl: options.testControl === true,
+      faces,
       ...(options.fault ? { fault: options.fault } : {}),
     });
+    if (face.josService) josApis.push(face.josService(faces[face.api]));
   }
+  const jos = josServices(josApis);
+  // A face's fault that lets its methods' callers through (the coupon life cycle's cpn-caller-not-checked).
+  const callerUnchecked = (method: string) => FACES.some((f) => f.callerUnchecked?.(options.fault, method) === true);
+  app.get(protocol.path, route);
+  app.post(protocol.path, route);
   app.decorate('faces', faces);
   app.decorate('couponBatch', faces['tencent-coupon-batch'] as MountedCouponBatch);
 

@@ -23,6 +23,8 @@ export function normalizeValue(type: ParamType, raw: unknown): unknown {
       return toArray(raw, toDecimal);
     case 'string[]':
       return toArray(raw, (v) => v);
+    case 'object[]':
+      return toObjects(raw);
   }
 }
 
@@ -50,4 +52,15 @@ function toArray(raw: unknown, item: (v: unknown) => unknown): unknown {
   }
   if (typeof raw === 'number') return [item(raw)];
   return raw;
+}
+
+/** An array as it came, or the JSON text of one (a form-encoded client); anything else unchanged, for the schema to refuse. */
+function toObjects(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed : raw;
+  } catch {
+    return raw;
+  }
 }

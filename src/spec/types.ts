@@ -3,7 +3,8 @@
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 /** How a wire value is normalised before its schema sees it. */
-export type ParamType = 'int' | 'decimal' | 'string' | 'datetime' | 'int[]' | 'decimal[]' | 'string[]';
+/** `object[]`: a JSON array of objects (an order's lines), as it arrives inside the JSON parameters. */
+export type ParamType = 'int' | 'decimal' | 'string' | 'datetime' | 'int[]' | 'decimal[]' | 'string[]' | 'object[]';
 
 /** Codes a check accepts: a list, or `any` for limits the document gives no code for. */
 export type Accept = readonly string[] | 'any';

@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as RunReport;
 
 describe('promoproof check against the embedded reference', () => {
-  it('passes every check of every suite, writes every report, and covers every JOS, JDP and TCC rule (exit 0)', async () => {
+  it('passes every check of every suite, writes every report, and covers every JOS, JDP, TCC, CPN and UCP rule (exit 0)', async () => {
     const r = await cli([
       'check',
       '--report',
@@ -37,12 +37,18 @@ describe('promoproof check against the embedded reference', () => {
     expect(report.summary.passed).toBeGreaterThan(300);
     expect(report.verdict).toBe('pass');
     expect(report.coverage.uncovered).toEqual([]);
-    expect(report.coverage.rules.every((x) => /^(JOS|JDP|TCC)-/.test(x.id))).toBe(true);
-    expect(report.suites).toEqual(['jd-promotion', 'tencent-coupon-batch']);
-    for (const prefix of ['JOS-', 'JDP-', 'TCC-']) expect(report.coverage.rules.some((x) => x.id.startsWith(prefix))).toBe(true);
+    expect(report.coverage.rules.every((x) => /^(JOS|JDP|TCC|CPN|UCP)-/.test(x.id))).toBe(true);
+    expect(report.suites).toEqual(['jd-promotion', 'tencent-coupon-batch', 'jd-coupon', 'yoho-user-coupon']);
+    for (const prefix of ['JOS-', 'JDP-', 'TCC-', 'CPN-', 'UCP-'])
+      expect(report.coverage.rules.some((x) => x.id.startsWith(prefix))).toBe(true);
     // Each result names its API and protocol.
     const pairs = new Set(report.results.map((x) => `${x.api} ${x.protocol}`));
-    expect([...pairs].sort()).toEqual(['jd-promotion jos', 'tencent-coupon-batch tencent-data-api']);
+    expect([...pairs].sort()).toEqual([
+      'jd-coupon jos',
+      'jd-promotion jos',
+      'tencent-coupon-batch tencent-data-api',
+      'yoho-user-coupon yoho-gateway',
+    ]);
     const validate = new Ajv({ strict: false }).compile(
       JSON.parse(readFileSync(`${SPECS_DIR}schema/report.schema.json`, 'utf8')) as object,
     );

@@ -23,10 +23,20 @@ const statuses = (r: RunReport): Record<string, CheckResult['status']> => Object
 
 describe('an inconclusive check is attempted again', () => {
   const result = (status: CheckResult['status']) =>
-    ({ id: 'x', title: 'x', suite: 's', rules: [], level: 'must', tags: [], status, message: 'near the edge', durationMs: 1 }) as CheckResult;
+    ({
+      id: 'x',
+      title: 'x',
+      suite: 's',
+      rules: [],
+      level: 'must',
+      tags: [],
+      status,
+      message: 'near the edge',
+      durationMs: 1,
+    }) as CheckResult;
   const sequence = (...statuses: CheckResult['status'][]) => {
     let n = 0;
-    const attempt = async () => result(statuses[Math.min(n++, statuses.length - 1)]!);
+    const attempt = async () => result(statuses[Math.min(n++, statuses.length - 1)] ?? 'errored');
     return { attempt, made: () => n };
   };
 

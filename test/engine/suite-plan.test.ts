@@ -5,7 +5,7 @@ import type { PlannedStep } from '../../src/scenario/types.js';
 import { loadRules } from '../../src/spec/load.js';
 
 /** The fast guards of the proof that the suite can fail; the self-test itself is `npm run self-test`. */
-const asserting = (s: PlannedStep) => (s.kind === 'call' || s.kind === 'control') && s.asserts;
+const asserting = (s: PlannedStep) => (s.kind === 'call' || s.kind === 'control' || s.kind === 'parallel') && s.asserts;
 
 describe('the planned jd-promotion suite', () => {
   const checks = planChecks({});

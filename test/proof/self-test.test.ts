@@ -73,7 +73,7 @@ describe('the proof that every suite can fail', () => {
         `${checks.length - result.unproven.length} of ${checks.length} checks proven at an asserting step (${result.unproven.length} not), ` +
         `${setupOnly.size} check(s) failed at a setup step under some fault\n`,
     );
-  }, 900_000);
+  }, 2_400_000);
 
   it('passes every check against the clean reference', () => {
     expect(result.clean.notPassed.map((r) => `${r.id}: ${r.message}`)).toEqual([]);

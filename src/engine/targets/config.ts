@@ -1,3 +1,4 @@
+import { didYouMean } from '../../scenario/hints.js';
 import { readFileSync } from 'node:fs';
 import { APIS, SHORT_FORM_API } from '../../apis/index.js';
 import { protocolAdapter } from '../../protocols/index.js';
@@ -15,6 +16,7 @@ interface EndpointDoc {
   readonly url: string;
   readonly credentials: Readonly<Record<string, string>>;
   readonly options?: Readonly<Record<string, string>>;
+  readonly methods?: Readonly<Record<string, string>>;
 }
 
 interface TargetConfigDoc {
@@ -91,8 +93,10 @@ export function loadTargetConfig(
     const credentials: Record<string, string> = {};
     for (const field of adapter.credentialFields) {
       const v = e.credentials[field];
-      if (v === undefined) problems.push(source.problem('PP_SCHEMA', `${def.protocol} credentials need ${field}`, credsAt));
-      else credentials[field] = resolve(v, [...credsAt, field]);
+      if (v === undefined) {
+        if (!adapter.optionalCredentialFields?.includes(field))
+          problems.push(source.problem('PP_SCHEMA', `${def.protocol} credentials need ${field}`, credsAt));
+      } else credentials[field] = resolve(v, [...credsAt, field]);
     }
     for (const field of Object.keys(e.credentials)) {
       if (!adapter.credentialFields.includes(field))
@@ -115,7 +119,19 @@ export function loadTargetConfig(
       if (!def.options?.[name])
         problems.push(source.problem('PP_SCHEMA', `API '${api}' has no option '${name}'`, [...at, 'options', name]));
     }
-    endpoints[api] = { url: resolve(e.url, [...at, 'url']), credentials, ...(options ? { options } : {}) };
+    const operations = def.compiled().operations;
+    for (const name of Object.keys(e.methods ?? {})) {
+      if (!operations.has(name))
+        problems.push(
+          source.problem('PP_SCHEMA', `API '${api}' has no operation '${name}'${didYouMean(name, operations.keys())}`, [
+            ...at,
+            'methods',
+            name,
+          ]),
+        );
+    }
+    const methods = e.methods && Object.keys(e.methods).length > 0 ? { ...e.methods } : undefined;
+    endpoints[api] = { url: resolve(e.url, [...at, 'url']), credentials, ...(options ? { options } : {}), ...(methods ? { methods } : {}) };
   }
   if (problems.length > 0) throw new LoadError(problems);
   const capabilities = doc.capabilities ?? [];

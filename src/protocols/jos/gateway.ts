@@ -23,8 +23,8 @@ export type JosServiceResult = (
 export interface JosService {
   /** Whether the API has this method. */
   has(method: string): boolean;
-  /** Validates the application parameters and runs the method. */
-  call(method: string, app: Readonly<Record<string, unknown>>): JosServiceResult;
+  /** Validates the application parameters and runs the method (a method that waits on nothing answers synchronously). */
+  call(method: string, app: Readonly<Record<string, unknown>>): JosServiceResult | Promise<JosServiceResult>;
   /** The document's description of a business error code (错误描述, and ours in English), for the envelope. */
   describeError(code: string): { readonly zh: string; readonly en: string } | undefined;
 }
@@ -41,6 +41,33 @@ export interface GatewayDeps {
   readonly successSuffix?: SuccessSuffix;
   /** Told what a request sent that was left out (undeclared, optional `""`), for the log (JOS-REF-04). */
   readonly onLeniency?: (method: string, notes: Leniency) => void;
+  /**
+   * Methods whose callers are not checked (no app key, token or signature check): a fault of an API
+   * served by this router (the coupon life cycle's `cpn-caller-not-checked`), never of JOS itself.
+   */
+  readonly callerUnchecked?: (method: string) => boolean;
+}
+
+/**
+ * Several APIs behind one JOS router (the platform serves every method at one URL): each method goes to
+ * the service that has it; an error code is described by the first service that knows it.
+ */
+export function josServices(services: readonly JosService[]): JosService {
+  const owner = (method: string) => services.find((s) => s.has(method));
+  return {
+    has: (method) => owner(method) !== undefined,
+    call: (method, app) => {
+      const s = owner(method);
+      return s ? s.call(method, app) : { ok: false, code: 'system.exception', message: `no service has ${method}` };
+    },
+    describeError: (code) => {
+      for (const s of services) {
+        const d = s.describeError(code);
+        if (d) return d;
+      }
+      return undefined;
+    },
+  };
 }
 
 /** A JOS answer: always HTTP 200 with a JSON body (JOS-REF-01). */
@@ -58,13 +85,15 @@ export function systemError(protocol: JosProtocolSpec, code: string): GatewayAns
  * Handles one /routerjson request whose query and form parameters are already merged into `params`:
  * system parameters in the protocol spec's order (JOS-REF-03), the signature, then the method.
  */
-export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, string>>): GatewayAnswer {
+export async function handleJos(deps: GatewayDeps, params: Readonly<Record<string, string>>): Promise<GatewayAnswer> {
   const { protocol, credentials, service, fault } = deps;
   const sys = (code: string): GatewayAnswer => systemError(protocol, code);
   const present = (name: string): boolean => (params[name] ?? '').trim() !== '';
   const required = (name: string): boolean => protocol.systemParams.find((p) => p.name === name)?.required ?? false;
 
-  const is = (name: JosFaultName) => fault === name;
+  const unchecked = deps.callerUnchecked?.(params['method'] ?? '') === true;
+  const is = (name: JosFaultName) =>
+    fault === name || (unchecked && (name === 'sign-not-checked' || name === 'app-key-not-checked' || name === 'token-not-checked'));
   const checkSign = (): GatewayAnswer | undefined => {
     if (!present('sign')) return is('sign-optional') ? undefined : sys('11');
     if (is('sign-not-checked')) return undefined;
@@ -134,7 +163,7 @@ export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, str
 
   const suffix = deps.successSuffix ?? LIVE_SUCCESS_SUFFIX;
   if (!known) return successEnvelope(method, {}, suffix);
-  const result = service.call(method, app);
+  const result = await service.call(method, app);
   if (result.notes) deps.onLeniency?.(method, result.notes);
   if (!result.ok) {
     const e = service.describeError(result.code);

@@ -8,8 +8,7 @@ import { yohoSystemScenarios } from './system-cases.js';
 
 /**
  * Reads an answer with the salt of `endpoint` (its credentials' `salt`), or with the test credentials'
- * (the master salt) when no endpoint is given: ProtocolAdapter.decode receives none today, see the
- * adapter's `decode`.
+ * (the master salt) when no endpoint is given.
  */
 export function decodeYohoFor(operation: string, json: unknown, raw: string, endpoint?: Endpoint): DecodedAnswer {
   const salt = endpoint ? yohoCredentials(endpoint.credentials).salt : YOHO_TEST_CREDENTIALS.salt;
@@ -24,6 +23,8 @@ export const yohoAdapter: ProtocolAdapter = {
   // Nothing is timed: the signature covers no timestamp (PROTOCOLS.md §3a).
   skewS: () => 0,
   credentialFields: ['clientType', 'privateKey', 'salt'],
+  // Without a salt, the master branch's (the canonical one, PROTOCOLS.md §3b).
+  optionalCredentialFields: ['salt'],
   testCredentials: { ...YOHO_TEST_CREDENTIALS },
   // The salt is public (every client holds it); the private key is the secret, but for the test one.
   secretValues: (c) => {
@@ -33,7 +34,7 @@ export const yohoAdapter: ProtocolAdapter = {
   endpointPath: '/gateway',
   transportFields: ['omit', 'set', 'alter', 'signature', 'secret', 'httpMethod'],
   send: sendYoho,
-  // The salt is the endpoint's: with the interface's optional 4th argument (see the report), the engine passes it.
+  // The salt is the endpoint's: the engine passes the endpoint an answer came from.
   decode: decodeYohoFor,
   preflight: yohoPreflight,
   systemScenarios: (probe, rules) => yohoSystemScenarios(loadYohoProtocol(), probe, rules),

@@ -26,6 +26,19 @@ export const YOHO_FAULTS = {
     rule: 'UCP-REF-03',
     description: 'refusals answered with code 200 and the error message (no alg, no md5)',
   },
+  'yoho-signature-case-sensitive': {
+    rule: 'UCP-REF-01',
+    description: 'client_secret compared case-sensitively: the right signature in upper case is refused',
+  },
+  'yoho-key-appended': {
+    rule: 'UCP-REF-01',
+    description:
+      'the private key appended after the sorted pairs instead of sorted among them as private_key=…: correctly signed calls are refused',
+  },
+  'yoho-get-refused': {
+    rule: 'UCP-REF-04',
+    description: 'only POST reaches the gateway: the parameters of a GET query are refused',
+  },
   'yoho-client-type-ignored': {
     rule: 'UCP-REF-02',
     description: 'client_secret checked with the android key whatever client_type says (an unknown or missing client_type included)',

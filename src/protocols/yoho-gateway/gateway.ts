@@ -18,7 +18,8 @@
 import { YOHO_GATEWAY_ERRORS } from './codes.js';
 import { YOHO_DEV_SALT, YOHO_MASTER_SALT, yohoDataMd5, yohoErrorText, yohoSuccessText } from './envelope.js';
 import { isYohoFault, type YohoFaultName } from './faults.js';
-import { type YohoPrivateKeys, yohoKeyOf, yohoSignatureMatchesKey } from './sign.js';
+import { createHash } from 'node:crypto';
+import { type YohoPrivateKeys, yohoKeyOf, yohoSignatureMatchesKey, yohoSignBaseWithKey, yohoSignWithKey } from './sign.js';
 
 export { YOHO_GATEWAY_ERRORS } from './codes.js';
 
@@ -43,6 +44,9 @@ export interface YohoGatewayDeps {
   readonly fault?: string;
 }
 
+/** How the request came (GET query or POST form): the same call to the gateway, but for a fault. */
+export type YohoHttpMethod = 'GET' | 'POST';
+
 /** What goes back: always HTTP 200 with a JSON body. */
 export interface YohoGatewayAnswer {
   readonly status: number;
@@ -59,13 +63,15 @@ export const YOHO_CONTENT_TYPE = 'application/json;charset=UTF-8';
 const FAULT_CLIENT_TYPE = 'android';
 
 /** Handles one gateway request. Never throws. */
-export function handleYoho(deps: YohoGatewayDeps, incoming: YohoIncomingParams): YohoGatewayAnswer {
+export function handleYoho(deps: YohoGatewayDeps, incoming: YohoIncomingParams, httpMethod: YohoHttpMethod = 'POST'): YohoGatewayAnswer {
   const fault: YohoFaultName | undefined = isYohoFault(deps.fault) ? deps.fault : undefined;
   const refuse = (code: number, message: string): YohoGatewayAnswer =>
     // yoho-error-code-200: a refusal that reads as a success code (UCP-REF-03 broken on purpose).
     answer(yohoErrorText(fault === 'yoho-error-code-200' ? 200 : code, message));
   try {
     const params = normalise(incoming);
+    // yoho-get-refused: a gateway mapped to POST only (UCP-REF-04 broken on purpose).
+    if (fault === 'yoho-get-refused' && httpMethod === 'GET') return refuse(YOHO_GATEWAY_ERRORS.unknownMethod.code, 'GET not supported');
     const method = params['method'] ?? '';
     if (method === '') return refuse(YOHO_GATEWAY_ERRORS.missingMethod.code, YOHO_GATEWAY_ERRORS.missingMethod.message);
     // yoho-sign-not-checked: the security interceptor forgotten (UCP-REF-01 broken on purpose).
@@ -77,7 +83,7 @@ export function handleYoho(deps: YohoGatewayDeps, incoming: YohoIncomingParams):
         fault === 'yoho-client-type-ignored'
           ? yohoKeyOf({ client_type: FAULT_CLIENT_TYPE }, deps.privateKeys)
           : yohoKeyOf(params, deps.privateKeys);
-      if (key === undefined || !yohoSignatureMatchesKey(params, key)) {
+      if (key === undefined || !signatureMatches(params, key, fault)) {
         return refuse(YOHO_GATEWAY_ERRORS.notVerified.code, YOHO_GATEWAY_ERRORS.notVerified.message);
       }
     }
@@ -94,6 +100,18 @@ export function handleYoho(deps: YohoGatewayDeps, incoming: YohoIncomingParams):
   } catch {
     return refuse(YOHO_GATEWAY_ERRORS.internal.code, YOHO_GATEWAY_ERRORS.internal.message);
   }
+}
+
+/** The signature check, or the one a fault of it makes instead. */
+function signatureMatches(params: Readonly<Record<string, string>>, key: string, fault: YohoFaultName | undefined): boolean {
+  const given = params['client_secret'] ?? '';
+  if (fault === 'yoho-signature-case-sensitive') return yohoSignWithKey(params, key) === given;
+  if (fault === 'yoho-key-appended') {
+    const { private_key: _none, ...rest } = params;
+    const base = yohoSignBaseWithKey(rest, undefined).replace(/&?private_key=null/, '');
+    return createHash('md5').update(`${base}&${key}`, 'utf8').digest('hex') === given.toLowerCase();
+  }
+  return yohoSignatureMatchesKey(params, key);
 }
 
 function answer(body: string): YohoGatewayAnswer {

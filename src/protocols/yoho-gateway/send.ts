@@ -19,8 +19,7 @@ export const YOHO_SYSTEM_PARAMS = ['method', 'client_type', 'app_version', 'clie
 
 /**
  * `signature` as a Yoho call reads it: the shared values, and `upper-case` (the right signature in
- * upper case, which a gateway comparing case-insensitively accepts; UCP-REF-01). The shared Transport
- * type does not list `upper-case` yet (see yohoSystemScenarios).
+ * upper case, which a gateway comparing case-insensitively accepts; UCP-REF-01).
  */
 export type YohoSignatureMode = NonNullable<Transport['signature']> | 'upper-case';
 export type YohoTransport = Omit<Transport, 'signature'> & { readonly signature?: YohoSignatureMode };

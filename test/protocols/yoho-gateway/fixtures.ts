@@ -81,7 +81,7 @@ export async function startYohoServer(path = '/gateway'): Promise<YohoTestServer
       for (const source of [url.searchParams, form ?? new URLSearchParams()]) {
         for (const [k, v] of source) if (!Object.hasOwn(params, k)) Object.defineProperty(params, k, { value: v, enumerable: true });
       }
-      const a = handleYoho(state.deps, params);
+      const a = handleYoho(state.deps, params, req.method === 'GET' ? 'GET' : 'POST');
       res.writeHead(a.status, { 'content-type': a.contentType });
       res.end(a.body);
     });

@@ -157,13 +157,16 @@ describe('handleYoho: faults (each breaks what it names, and nothing else for a 
     expect(Object.keys(YOHO_FAULTS).sort()).toEqual([
       'yoho-client-type-ignored',
       'yoho-error-code-200',
+      'yoho-get-refused',
+      'yoho-key-appended',
       'yoho-md5-missing',
       'yoho-md5-reserialised',
       'yoho-md5-wrong-salt',
       'yoho-sign-not-checked',
+      'yoho-signature-case-sensitive',
     ]);
     for (const [id, f] of Object.entries(YOHO_FAULTS)) {
-      expect(f.rule, id).toMatch(/^UCP-(01|REF-0[1-3])$/);
+      expect(f.rule, id).toMatch(/^UCP-(01|REF-0[1-4])$/);
       expect(f.description.length, id).toBeGreaterThan(10);
       expect(isYohoFault(id)).toBe(true);
     }

@@ -172,6 +172,13 @@ describe('yohoSystemScenarios against the reference gateway core', () => {
       'missing-client-type',
       'unknown-client-type',
     ]);
-    expect(Object.keys(YOHO_FAULTS)).toHaveLength(6);
+    expect(Object.keys(YOHO_FAULTS)).toHaveLength(9);
+  });
+
+  it('the signature faults fail the accepting cases they name', async () => {
+    expect(await failing('yoho-signature-case-sensitive')).toEqual(['upper-case-signature']);
+    // Correctly signed calls are refused: every accepting case fails.
+    expect(await failing('yoho-key-appended')).toEqual(['signed', 'upper-case-signature', 'get']);
+    expect(await failing('yoho-get-refused')).toEqual(['get']);
   });
 });

@@ -1,0 +1,83 @@
+/**
+ * Verification of a coupon against an order, in integer fen (CPN-03): scope, thresholds, the
+ * deduction and its cap. Pure: the platform adds ownership, status, validity and stacking.
+ */
+import type { BatchTerms } from './terms.js';
+
+/** One order line: a SKU (and its SPU, if the caller knows it), how many, the unit price in fen. */
+export interface OrderLine {
+  readonly skuId: string;
+  readonly spuId?: string;
+  readonly quantity: number;
+  readonly priceFen: number;
+}
+
+export type Deduction =
+  | {
+      readonly ok: true;
+      /** Σ quantity × price of the lines in the coupon's scope. */
+      readonly eligibleFen: number;
+      readonly eligibleQuantity: number;
+      readonly deductionFen: number;
+      /** The whole order's amount minus the deduction. */
+      readonly payableFen: number;
+      readonly orderFen: number;
+    }
+  | { readonly ok: false; readonly code: 'coupon.not.applicable' | 'coupon.threshold.unmet'; readonly message: string };
+
+/** Deliberate errors of the arithmetic, for the reference's faults (none by default). */
+export interface DeductionFaults {
+  /** Every line is in scope (the SKU and SPU lists ignored). */
+  readonly scopeIgnored?: boolean;
+  /** max_discount_amount ignored. */
+  readonly capIgnored?: boolean;
+  /** The amount threshold met only above it (> instead of ≥). */
+  readonly thresholdStrict?: boolean;
+  /** The amount threshold not checked at all. */
+  readonly thresholdIgnored?: boolean;
+  /** The discount computed in floating point yuan (0.1 + 0.2 ≠ 0.3). */
+  readonly floatingPoint?: boolean;
+}
+
+export function inScope(terms: BatchTerms, line: OrderLine): boolean {
+  if (terms.scope.all) return true;
+  return terms.scope.skuIds.has(line.skuId) || (line.spuId !== undefined && terms.scope.spuIds.has(line.spuId));
+}
+
+/**
+ * The deduction of `terms` on `lines`. An amount coupon takes its amount off the eligible lines, at most
+ * their amount; a discount coupon takes the share not paid, rounded down to the fen (never more than the
+ * exact share: CPN-REF-05); either is capped by max_discount_amount. Thresholds (amount_minimum,
+ * number_minimum) are met at their value (满 X: X itself qualifies).
+ */
+export function deduction(terms: BatchTerms, lines: readonly OrderLine[], faults: DeductionFaults = {}): Deduction {
+  const orderFen = lines.reduce((s, l) => s + l.quantity * l.priceFen, 0);
+  const eligible = lines.filter((l) => faults.scopeIgnored || inScope(terms, l));
+  if (eligible.length === 0) return { ok: false, code: 'coupon.not.applicable', message: 'no line of the order is in the coupon scope' };
+  const eligibleFen = eligible.reduce((s, l) => s + l.quantity * l.priceFen, 0);
+  const eligibleQuantity = eligible.reduce((s, l) => s + l.quantity, 0);
+  const meets =
+    faults.thresholdIgnored === true ||
+    (faults.thresholdStrict ? eligibleFen > terms.minimumFen || terms.minimumFen === 0 : eligibleFen >= terms.minimumFen);
+  if (!meets)
+    return {
+      ok: false,
+      code: 'coupon.threshold.unmet',
+      message: `eligible amount ${eligibleFen} fen below the minimum ${terms.minimumFen} fen`,
+    };
+  if (eligibleQuantity < terms.numberMinimum)
+    return {
+      ok: false,
+      code: 'coupon.threshold.unmet',
+      message: `eligible quantity ${eligibleQuantity} below the minimum ${terms.numberMinimum}`,
+    };
+  let off: number;
+  if (terms.subType === 1 && terms.amountFen !== undefined) off = Math.min(terms.amountFen, eligibleFen);
+  else if (terms.subType === 2 && terms.paidShareBp !== undefined) {
+    off = faults.floatingPoint
+      ? Math.round((eligibleFen / 100) * (1 - terms.paidShareBp / 10_000) * 100)
+      : Math.floor((eligibleFen * (10_000 - terms.paidShareBp)) / 10_000);
+  } else return { ok: false, code: 'coupon.not.applicable', message: `coupon sub type ${terms.subType} takes no amount off an order` };
+  if (terms.maxDiscountFen !== undefined && !faults.capIgnored) off = Math.min(off, terms.maxDiscountFen);
+  return { ok: true, eligibleFen, eligibleQuantity, deductionFen: off, payableFen: orderFen - off, orderFen };
+}

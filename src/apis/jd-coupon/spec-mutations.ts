@@ -1,0 +1,46 @@
+/**
+ * Mutations of the coupon life cycle's spec (`spec:cpn:…`): each parameter limit one step looser and
+ * one stricter, dropped, made optional. The reference runs with one patched copy of the spec; the
+ * suite should fail against each (the self-test measures it).
+ */
+import { paramSpecMutations, type SpecMutation } from '../../reference/spec-mutations.js';
+import { type CompiledApi, compileApi } from '../../spec/compile.js';
+import type { ApiSpec } from '../../spec/types.js';
+import { jdCouponApiCompiled, loadJdCouponSpec } from './spec.js';
+
+export const CPN_MUTATION_PREFIX = 'spec:cpn:';
+
+/** The parameters that name a batch or a coupon: an unknown one is refused whatever its form. */
+const ID_PARAMS: ReadonlySet<string> = new Set(['data_source_id', 'batch_id', 'coupon_code']);
+
+let byId: ReadonlyMap<string, SpecMutation> | undefined;
+
+export function couponMutationsById(): ReadonlyMap<string, SpecMutation> {
+  byId ??= new Map(
+    paramSpecMutations(loadJdCouponSpec(), CPN_MUTATION_PREFIX, (m) => m.replace(/^promoproof\.coupon\./, ''), ID_PARAMS).map((m) => [
+      m.id,
+      m,
+    ]),
+  );
+  return byId;
+}
+
+export function isCouponMutation(id: string | undefined): boolean {
+  return id !== undefined && id.startsWith(CPN_MUTATION_PREFIX) && couponMutationsById().has(id);
+}
+
+const compiled = new Map<string, CompiledApi>();
+
+/** The spec the reference enforces: the shipped one, or a patched copy under a mutation (compiled once). */
+export function jdCouponCompiledFor(fault: string | undefined): CompiledApi {
+  const m = fault === undefined ? undefined : couponMutationsById().get(fault);
+  if (!m || fault === undefined) return jdCouponApiCompiled();
+  let hit = compiled.get(fault);
+  if (!hit) {
+    const copy = structuredClone(loadJdCouponSpec()) as unknown as Record<string, unknown>;
+    m.apply(copy, {});
+    hit = compileApi(copy as unknown as ApiSpec);
+    compiled.set(fault, hit);
+  }
+  return hit;
+}
