@@ -4,7 +4,8 @@
  * Writes reports/bench.json. Sections by name (`npm run bench -- latency suite`), all by default:
  * startup, micro, suite, latency, memory, tests. `--readme` rewrites the README's table from the run.
  */
-import { TENCENT_TEST_CREDENTIALS } from '../src/protocols/tencent-data-api/credentials.js';
+import { APIS } from '../src/apis/index.js';
+import { protocolAdapter } from '../src/protocols/index.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -173,25 +174,31 @@ async function latency(): Promise<void> {
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const port = (proxy.address() as { port: number }).port;
-  // Every API of the reference through the proxy: the JOS router and the data-api origin.
+  // Every API of the reference through the proxy, each at its protocol's path with its test credentials.
   const jos = targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS);
   const target = {
     ...jos,
-    endpoints: {
-      ...jos.endpoints,
-      'tencent-coupon-batch': {
-        url: `http://127.0.0.1:${port}`,
-        credentials: { ...TENCENT_TEST_CREDENTIALS },
-        options: { dataSourceId: '101' },
-      },
-    },
+    endpoints: Object.fromEntries(
+      [...APIS.values()].map((api) => {
+        const adapter = protocolAdapter(api.protocol);
+        const options = Object.fromEntries(Object.entries(api.options ?? {}).map(([k, o]) => [k, o.embedded]));
+        return [
+          api.id,
+          {
+            url: `http://127.0.0.1:${port}${adapter.endpointPath}`,
+            credentials: { ...adapter.testCredentials },
+            ...(Object.keys(options).length > 0 ? { options } : {}),
+          },
+        ];
+      }),
+    ),
     capabilities: ['test-control'] as const,
     testControlUrl: `http://127.0.0.1:${port}/__promoproof`,
   };
 
   const embeddedMs: number[] = [];
-  const byLevel = new Map<number, { ms: number[]; achieved: number[]; failed: number }>(
-    levels.map((n) => [n, { ms: [], achieved: [], failed: 0 }]),
+  const byLevel = new Map<number, { ms: number[]; achieved: number[]; failed: number; ids: Set<string> }>(
+    levels.map((n) => [n, { ms: [], achieved: [], failed: 0, ids: new Set<string>() }]),
   );
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
@@ -204,6 +211,8 @@ async function latency(): Promise<void> {
       row.ms.push(performance.now() - t);
       row.achieved.push(report.parallelism?.achieved ?? 0);
       row.failed += report.summary.failed + report.summary.errored;
+      // Which ones, so that a flaky check can be named from the table.
+      for (const r of report.results) if (r.status === 'failed' || r.status === 'errored') row.ids.add(r.id);
     }
   }
   proxy.close();
@@ -218,7 +227,7 @@ async function latency(): Promise<void> {
       baseline: `the suite on the embedded reference, concurrency ${CHECK_DEFAULTS.concurrency}`,
       baselineMedian: median(embeddedMs),
       ratio: median(row.ms) / median(embeddedMs),
-      note: `${median(row.achieved).toFixed(1)} checks at once on average; ${row.failed} failed or errored over ${runs} runs`,
+      note: `${median(row.achieved).toFixed(1)} checks at once on average; ${row.failed} failed or errored over ${runs} runs${row.ids.size > 0 ? ` (${[...row.ids].join(', ')})` : ''}`,
     });
   }
 }

@@ -175,7 +175,7 @@ const parallel = (step: ParallelStep, label = 'storm', asserts = true): PlannedS
 
 const STORM: ParallelStep = {
   parallel: {
-    times: 240,
+    times: 120,
     connections: 60,
     call: CLAIM,
     params: { batch_id: '${batch}', uid: { $cycle: '${users}' }, request_id: 'storm-${index}' },
@@ -210,7 +210,7 @@ const requestIdOf = (r: CheckResult) => {
 };
 
 describe('a parallel step against a coupon platform', () => {
-  it('passes a correct platform: 40 successes of 240, the rest documented refusals, at most 60 and at least 50 in flight; captures feed later steps', async () => {
+  it('passes a correct platform: 40 successes of 120, the rest documented refusals, at most 60 and at least 50 in flight; captures feed later steps', async () => {
     const stats = {
       kind: 'call',
       label: 'stats',
@@ -220,7 +220,7 @@ describe('a parallel step against a coupon platform', () => {
     } as const;
     const r = await run([parallel(STORM), stats]);
     expect(r.status, r.message).toBe('passed');
-    expect(claims).toBe(240);
+    expect(claims).toBe(120);
     expect(live.max).toBeLessThanOrEqual(60);
     expect(live.max).toBeGreaterThanOrEqual(50);
     const later = seen.find((s) => s.method === STATS)?.app;
@@ -231,7 +231,7 @@ describe('a parallel step against a coupon platform', () => {
     expect(most).toBeGreaterThanOrEqual(live.max);
     // Every copy had its own index and its user by $cycle.
     const claimed = seen.filter((s) => s.method === CLAIM).map((s) => s.app);
-    expect(new Set(claimed.map((a) => a['request_id'])).size).toBe(240);
+    expect(new Set(claimed.map((a) => a['request_id'])).size).toBe(120);
     expect(claimed.find((a) => a['request_id'] === 'storm-5')?.['uid']).toBe('u2');
   });
 
@@ -251,10 +251,10 @@ describe('a parallel step against a coupon platform', () => {
     const r = await run([parallel(STORM)]);
     expect(r.status).toBe('failed');
     expect(r.message).toMatch(
-      /^storm: expected 40 successes, got 41 \(240 answers: 41 successes, 199 refusals \[(coupon\.stock\.empty \d+, coupon\.user\.limit \d+|coupon\.stock\.empty 199)\]; at most \d+ in flight\)$/,
+      /^storm: expected 40 successes, got 41 \(120 answers: 41 successes, 79 refusals \[(coupon\.stock\.empty \d+, coupon\.user\.limit \d+|coupon\.stock\.empty 79)\]; at most \d+ in flight\)$/,
     );
     expect(r.failure).toMatchObject({ step: 'storm', stepIndex: 0, asserting: true, expected: '40 successes' });
-    expect(r.failure?.actual).toMatch(/^41 \(240 answers/);
+    expect(r.failure?.actual).toMatch(/^41 \(120 answers/);
     // The request shown is one the platform granted, with its answer and a curl line.
     expect(issued.map((i) => i.app['request_id'])).toContain(requestIdOf(r));
     expect(r.failure?.response?.body).toContain('coupon_code');
@@ -265,18 +265,18 @@ describe('a parallel step against a coupon platform', () => {
     platform.stock = 39;
     const r = await run([parallel(STORM)]);
     expect(r.status).toBe('failed');
-    expect(r.message).toContain('expected 40 successes, got 39 (240 answers: 39 successes, 201 refusals');
+    expect(r.message).toContain('expected 40 successes, got 39 (120 answers: 39 successes, 81 refusals');
     expect(issued.map((i) => i.app['request_id'])).not.toContain(requestIdOf(r));
     expect(r.failure?.response?.body).toContain('error_response');
   });
 
   it('an undocumented refusal code fails; refusals: any accepts it; no refusals accepts none', async () => {
-    platform.fault = (n) => (n === 100 || n === 130 ? 'weird' : undefined);
+    platform.fault = (n) => (n === 100 || n === 110 ? 'weird' : undefined);
     const r = await run([parallel(STORM)]);
     expect(r.status).toBe('failed');
     expect(r.failure?.expected).toBe('every answer a success or a refusal coupon.stock.empty or coupon.user.limit');
     expect(r.failure?.actual).toMatch(
-      /^error coupon\.weird \(coupon\.weird\) for copy \d+ \(2 refusals not accepted \[coupon\.weird 2\]\) \(240 answers: 40 successes, 200 refusals \[.*coupon\.weird 2.*\]; at most \d+ in flight\)$/,
+      /^error coupon\.weird \(coupon\.weird\) for copy \d+ \(2 refusals not accepted \[coupon\.weird 2\]\) \(120 answers: 40 successes, 80 refusals \[.*coupon\.weird 2.*\]; at most \d+ in flight\)$/,
     );
     expect(JSON.parse(r.failure?.response?.body ?? '{}')).toEqual(refusal('coupon.weird'));
     claims = 0;
@@ -295,7 +295,7 @@ describe('a parallel step against a coupon platform', () => {
     const r = await run([parallel({ ...STORM, expect: { ...STORM.expect, refusals: 'any' } })]);
     expect(r.status).toBe('failed');
     expect(r.failure?.actual).toMatch(
-      /^HTTP 503 with error coupon\.stock\.empty \(coupon\.stock\.empty\): a server error is never a conformant answer for copy \d+ \(240 answers: 40 successes, 199 refusals \[.*\], 1 server error \[HTTP 503 1\]; at most/,
+      /^HTTP 503 with error coupon\.stock\.empty \(coupon\.stock\.empty\): a server error is never a conformant answer for copy \d+ \(120 answers: 40 successes, 79 refusals \[.*\], 1 server error \[HTTP 503 1\]; at most/,
     );
     expect(r.failure?.response?.status).toBe(503);
   });
@@ -307,7 +307,7 @@ describe('a parallel step against a coupon platform', () => {
     expect(r.failure?.expected).toBe('coupon.coupon_code present and distinct in every success');
     const first = issued[0]?.code;
     expect(r.failure?.actual).toMatch(
-      new RegExp(`^coupon\\.coupon_code = "${first}" in the successes of copies \\d+ and \\d+ \\(240 answers: 40 successes`),
+      new RegExp(`^coupon\\.coupon_code = "${first}" in the successes of copies \\d+ and \\d+ \\(120 answers: 40 successes`),
     );
     expect(r.failure?.response?.body).toContain(`"${first}"`);
   });
@@ -322,7 +322,7 @@ describe('a parallel step against a coupon platform', () => {
     ]);
     expect(r.status).toBe('failed');
     expect(r.failure?.expected).toBe('successes per uid lte 10');
-    expect(r.failure?.actual).toMatch(/^11 for uid "u2" \(240 answers: /);
+    expect(r.failure?.actual).toMatch(/^11 for uid "u2" \(120 answers: /);
     const shown = JSON.parse(r.failure?.request?.params['360buy_param_json'] ?? '{}') as Record<string, Json>;
     expect(shown['uid']).toBe('u2');
   });
@@ -332,7 +332,7 @@ describe('a parallel step against a coupon platform', () => {
     const r = await run([parallel(STORM)]);
     expect(r.status).toBe('failed');
     expect(r.failure?.expected).toBe('coupon.batch_id eq "B1" in every success');
-    expect(r.failure?.actual).toMatch(/^coupon\.batch_id = "other" for copy \d+ \(240 answers/);
+    expect(r.failure?.actual).toMatch(/^coupon\.batch_id = "other" for copy \d+ \(120 answers/);
   });
 
   it('a reset connection errors the step with the reason, unless the assertions fail anyway', async () => {
@@ -341,7 +341,7 @@ describe('a parallel step against a coupon platform', () => {
     expect(r.status).toBe('errored');
     expect(r.failure?.expected).toBe('an answer to every copy');
     expect(r.failure?.actual).toMatch(
-      /^transport failure \(.+\) for copy \d+ \(240 answers: 40 successes, 199 refusals \[.*\], 1 transport failure; at most/,
+      /^transport failure \(.+\) for copy \d+ \(120 answers: 40 successes, 79 refusals \[.*\], 1 transport failure; at most/,
     );
     expect(r.failure?.request?.operation).toBe(CLAIM);
     // 42 successes: too many whatever the lost answer was.
@@ -384,7 +384,7 @@ describe('a parallel step against a coupon platform', () => {
     const r = await run([parallel(STORM)], { signal: ac.signal });
     expect(r.status).toBe('errored');
     expect(r.message).toBe('run stopped');
-    expect(claims).toBeLessThan(240);
+    expect(claims).toBeLessThan(120);
   });
 
   it('connections bound the requests in flight (one at a time with connections: 1)', async () => {
