@@ -172,7 +172,7 @@ async function latency(): Promise<void> {
       }, delayMs);
     });
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', 4096, resolve));
   const port = (proxy.address() as { port: number }).port;
   // Every API of the reference through the proxy, each at its protocol's path with its test credentials.
   const jos = targetFromUrl(`http://127.0.0.1:${port}/routerjson`, DEFAULT_CREDENTIALS);

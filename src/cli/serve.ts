@@ -1,3 +1,4 @@
+import { LIMITS } from '../engine/defaults.js';
 import { loadCatalogueFile, type CatalogueSku } from '../apis/jd-promotion/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
 import { LIVE_SUCCESS_SUFFIX, SUCCESS_SUFFIXES, type SuccessSuffix } from '../protocols/jos/envelope.js';
@@ -84,7 +85,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   });
   let address: string;
   try {
-    address = await app.listen({ port, host });
+    address = await app.listen({ port, host, backlog: LIMITS.listenBacklog });
   } catch (e) {
     throw new CliError(`cannot listen on ${host}:${port}: ${(e as Error).message}`, EXIT.usage);
   }

@@ -28,4 +28,10 @@ export const LIMITS = {
   unknownClockUncertaintyMs: 5_000,
   /** A certain clock difference beyond this, inside the JOS window, is a preflight warning. */
   clockWarnMs: 2_000,
+  /**
+   * Connections the reference's socket queues before accepting them (capped by net.core.somaxconn):
+   * claim storms of several checks at once open hundreds together, and an overflowing queue resets
+   * them (seen as ECONNRESET at concurrency 64).
+   */
+  listenBacklog: 4096,
 } as const;

@@ -6,6 +6,7 @@ import type { FaultId } from '../../reference/faults.js';
 import { buildServer } from '../../reference/server.js';
 import { TEST_CONTROL_PATH } from '../../apis/jd-promotion/test-control.js';
 import type { Target } from '../target.js';
+import { LIMITS } from '../defaults.js';
 import { referenceSkus } from './config.js';
 
 /** The embedded reference, listening on a free loopback port, and the target that points at it. */
@@ -30,7 +31,7 @@ export interface EmbeddedOptions {
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<EmbeddedTarget> {
   const testControl = opts.testControl ?? true;
   const server = buildServer({ testControl, ...(opts.fault ? { fault: opts.fault } : {}) });
-  const origin = await server.listen({ port: 0, host: '127.0.0.1' });
+  const origin = await server.listen({ port: 0, host: '127.0.0.1', backlog: LIMITS.listenBacklog });
   const endpoints: Record<string, Endpoint> = {};
   for (const api of APIS.values()) {
     const adapter = protocolAdapter(api.protocol);
