@@ -10,7 +10,7 @@ import { httpExchange } from './http.js';
 import { runParallel } from './parallel.js';
 import { recordResponse, Stop } from './step-stop.js';
 import { protocolAdapter } from '../protocols/index.js';
-import { type Endpoint, type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
+import { describeAnswer, type Endpoint, type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
 import { endpointOf, type Target } from './target.js';
 import { SUITES } from '../scenario/suites.js';
 import { yuanToFen } from '../util/money.js';
@@ -313,12 +313,7 @@ async function runCall(
   // A crash is never a conformant answer, whatever its body says: not a refusal, not a success.
   const askedStatus = expectation !== 'success' ? expectation.httpStatus : undefined;
   if (out.status >= 500 && askedStatus !== out.status) {
-    const said =
-      answer.kind === 'error'
-        ? `error ${answer.code} (${answer.message})`
-        : answer.kind === 'success'
-          ? 'a success body'
-          : 'a malformed body';
+    const said = describeAnswer(answer);
     throw fail('failed', expectedText, `HTTP ${out.status} with ${said}: a server error is never a conformant answer`);
   }
   if (answer.kind === 'malformed') throw fail('failed', expectedText, `a malformed answer: ${answer.reason}`);

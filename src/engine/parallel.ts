@@ -10,7 +10,13 @@ import type { CompiledApi } from '../spec/compile.js';
 import { evaluate, type TemplateContext } from '../scenario/template.js';
 import type { CountMatcher, Json, Matcher, ParallelExpect, ParallelStep, Transport } from '../scenario/types.js';
 import { protocolAdapter } from '../protocols/index.js';
-import { type Endpoint, type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
+import {
+  describeAnswer as describeDecoded,
+  type Endpoint,
+  type Exchange,
+  type ProtocolAdapter,
+  wireOperation,
+} from '../protocols/types.js';
 import { mapPool } from './pool.js';
 import { recordResponse, Stop } from './step-stop.js';
 import type { Target } from './target.js';
@@ -105,12 +111,7 @@ export function classifyAnswer(
   }
   const answer = adapter.decode(endpoint ? wireOperation(endpoint, call) : call, json, out.body, endpoint);
   if (out.status >= 500) {
-    const said =
-      answer.kind === 'error'
-        ? `error ${answer.code} (${answer.message})`
-        : answer.kind === 'success'
-          ? 'a success body'
-          : 'a malformed body';
+    const said = describeDecoded(answer);
     return { kind: 'server-error', status: out.status, said };
   }
   if (answer.kind === 'malformed') return { kind: 'malformed', reason: answer.reason };

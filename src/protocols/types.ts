@@ -18,6 +18,12 @@ export type DecodedAnswer =
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly body: unknown }
   | { readonly kind: 'malformed'; readonly reason: string };
 
+/** A decoded answer in a few words, for a failure's text: `error CODE (message)`, `a success body`, `a malformed body`. */
+export function describeAnswer(answer: DecodedAnswer): string {
+  if (answer.kind === 'error') return `error ${answer.code} (${answer.message})`;
+  return answer.kind === 'success' ? 'a success body' : 'a malformed body';
+}
+
 /**
  * Where and as whom one API of a target is called. `credentials` are the protocol's own shape (its
  * `credentials.check` validates them); they are secrets and never reach a report or a log.

@@ -1,4 +1,5 @@
 import { stepOf, tidy } from '../spec/steps.js';
+import { type CompiledApi, compileApi } from '../spec/compile.js';
 import type { ApiSpec, JosProtocolSpec, JsonSchema, ParamSpec, RelationSpec } from '../spec/types.js';
 
 /**
@@ -189,6 +190,29 @@ export function paramSpecMutations(
     (op.relations ?? []).forEach((r, ri) => out.push(...relationMutations(method, r, ['operations', method, 'relations', ri], '')));
   }
   return out;
+}
+
+/**
+ * The compiled spec an API's reference enforces under `fault`: the shipped one, or a patched copy under
+ * one of its mutations (compiled once per mutation).
+ */
+export function compiledUnder(
+  fault: string | undefined,
+  mutations: ReadonlyMap<string, SpecMutation>,
+  spec: () => ApiSpec,
+  shipped: () => CompiledApi,
+  cache: Map<string, CompiledApi>,
+): CompiledApi {
+  const m = fault === undefined ? undefined : mutations.get(fault);
+  if (!m || fault === undefined) return shipped();
+  let hit = cache.get(fault);
+  if (!hit) {
+    const copy = structuredClone(spec()) as unknown as Mutable;
+    m.apply(copy, {});
+    hit = compileApi(copy as unknown as ApiSpec);
+    cache.set(fault, hit);
+  }
+  return hit;
 }
 
 /** Every mutation of the promotion spec and the JOS protocol, in a stable order. */

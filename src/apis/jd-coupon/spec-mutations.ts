@@ -3,9 +3,8 @@
  * one stricter, dropped, made optional. The reference runs with one patched copy of the spec; the
  * suite should fail against each (the self-test measures it).
  */
-import { paramSpecMutations, type SpecMutation } from '../../reference/spec-mutations.js';
-import { type CompiledApi, compileApi } from '../../spec/compile.js';
-import type { ApiSpec } from '../../spec/types.js';
+import { compiledUnder, paramSpecMutations, type SpecMutation } from '../../reference/spec-mutations.js';
+import type { CompiledApi } from '../../spec/compile.js';
 import { jdCouponApiCompiled, loadJdCouponSpec } from './spec.js';
 
 export const CPN_MUTATION_PREFIX = 'spec:cpn:';
@@ -33,14 +32,5 @@ const compiled = new Map<string, CompiledApi>();
 
 /** The spec the reference enforces: the shipped one, or a patched copy under a mutation (compiled once). */
 export function jdCouponCompiledFor(fault: string | undefined): CompiledApi {
-  const m = fault === undefined ? undefined : couponMutationsById().get(fault);
-  if (!m || fault === undefined) return jdCouponApiCompiled();
-  let hit = compiled.get(fault);
-  if (!hit) {
-    const copy = structuredClone(loadJdCouponSpec()) as unknown as Record<string, unknown>;
-    m.apply(copy, {});
-    hit = compileApi(copy as unknown as ApiSpec);
-    compiled.set(fault, hit);
-  }
-  return hit;
+  return compiledUnder(fault, couponMutationsById(), loadJdCouponSpec, jdCouponApiCompiled, compiled);
 }

@@ -1,7 +1,6 @@
 /** Mutations of the user coupon queries' spec (`spec:ucp:…`), as src/apis/jd-coupon/spec-mutations.ts does for its spec. */
-import { paramSpecMutations, type SpecMutation } from '../../reference/spec-mutations.js';
-import { type CompiledApi, compileApi } from '../../spec/compile.js';
-import type { ApiSpec } from '../../spec/types.js';
+import { compiledUnder, paramSpecMutations, type SpecMutation } from '../../reference/spec-mutations.js';
+import type { CompiledApi } from '../../spec/compile.js';
 import { loadYohoUserCouponSpec, yohoUserCouponApiCompiled } from './spec.js';
 
 export const UCP_MUTATION_PREFIX = 'spec:ucp:';
@@ -19,15 +18,7 @@ export function isUserCouponMutation(id: string | undefined): boolean {
 
 const compiled = new Map<string, CompiledApi>();
 
+/** The spec the reference enforces: the shipped one, or a patched copy under a mutation (compiled once). */
 export function yohoUserCouponCompiledFor(fault: string | undefined): CompiledApi {
-  const m = fault === undefined ? undefined : userCouponMutationsById().get(fault);
-  if (!m || fault === undefined) return yohoUserCouponApiCompiled();
-  let hit = compiled.get(fault);
-  if (!hit) {
-    const copy = structuredClone(loadYohoUserCouponSpec()) as unknown as Record<string, unknown>;
-    m.apply(copy, {});
-    hit = compileApi(copy as unknown as ApiSpec);
-    compiled.set(fault, hit);
-  }
-  return hit;
+  return compiledUnder(fault, userCouponMutationsById(), loadYohoUserCouponSpec, yohoUserCouponApiCompiled, compiled);
 }

@@ -3,7 +3,7 @@ import { isTestCredentials, type JosCredentials } from './credentials.js';
 import { josSign } from './sign.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from './timestamp.js';
 import type { Transport } from '../../scenario/types.js';
-import { httpExchange } from '../../engine/http.js';
+import { exchangeForm } from '../form-exchange.js';
 import { skewedTimestamp } from '../clock-skew.js';
 import type { Endpoint, Exchange, SendInput } from '../types.js';
 
@@ -68,15 +68,10 @@ export async function sendJos(input: SendInput, skewS: number): Promise<Exchange
   const url0 = endpoint.url;
   const httpMethod = transport.httpMethod ?? 'POST';
   const form = toFormBody(params);
-  const url = httpMethod === 'GET' ? `${url0}${url0.includes('?') ? '&' : '?'}${form}` : url0;
-  const outcome = await httpExchange({
-    method: httpMethod,
-    url,
-    headers:
-      httpMethod === 'POST'
-        ? { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' }
-        : { accept: 'application/json' },
-    body: httpMethod === 'POST' ? form : undefined,
+  const outcome = await exchangeForm({
+    url: url0,
+    httpMethod,
+    form,
     timeoutMs: input.timeoutMs,
     maxBodyBytes: input.maxBodyBytes,
     signal: input.signal,

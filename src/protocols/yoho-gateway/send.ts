@@ -5,7 +5,7 @@
  * `httpMethod: GET`), with the deliberate deviations a step asks for. Nothing is timed: the signature
  * covers no timestamp, so the exchange's `timestampMs` is the send time.
  */
-import { httpExchange } from '../../engine/http.js';
+import { exchangeForm } from '../form-exchange.js';
 import type { Transport } from '../../scenario/types.js';
 import type { Exchange, SendInput } from '../types.js';
 import { isYohoTestCredentials, type YohoCredentials, yohoCredentials } from './credentials.js';
@@ -103,16 +103,11 @@ export async function sendYoho(input: SendInput): Promise<Exchange> {
   const httpMethod = transport.httpMethod ?? 'POST';
   const form = new URLSearchParams(Object.entries(params)).toString();
   const base = endpoint.url;
-  const url = httpMethod === 'GET' ? `${base}${base.includes('?') ? '&' : '?'}${form}` : base;
   const timestampMs = Date.now();
-  const outcome = await httpExchange({
-    method: httpMethod,
-    url,
-    headers:
-      httpMethod === 'POST'
-        ? { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' }
-        : { accept: 'application/json' },
-    body: httpMethod === 'POST' ? form : undefined,
+  const outcome = await exchangeForm({
+    url: base,
+    httpMethod,
+    form,
     timeoutMs: input.timeoutMs,
     maxBodyBytes: input.maxBodyBytes,
     signal: input.signal,

@@ -13,6 +13,7 @@ import { decodeAnswer } from '../../../src/protocols/jos/envelope.js';
 import { decodeYoho, YOHO_MASTER_SALT } from '../../../src/protocols/yoho-gateway/envelope.js';
 import { signYohoParams } from '../../../src/protocols/yoho-gateway/sign.js';
 import { buildServer } from '../../../src/reference/server.js';
+import { rng } from '../../helpers/rng.js';
 
 let app: FastifyInstance;
 
@@ -131,18 +132,6 @@ describe('the platform test control', () => {
     expect(after.answer).toMatchObject({ kind: 'success', body: { is_support: 'N', not_support_reasons: '2' } });
   });
 });
-
-/** A small deterministic PRNG (mulberry32), so a failure names a reproducible seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('hostile requests: never a 500, never an internal error', () => {
   const values = [

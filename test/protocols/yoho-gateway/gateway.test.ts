@@ -18,6 +18,7 @@ import {
 } from '../../../src/protocols/yoho-gateway/gateway.js';
 import { yohoSignWithKey } from '../../../src/protocols/yoho-gateway/sign.js';
 import { deps, FAKE_SERVICE, KEYS } from './fixtures.js';
+import { rng as prng } from '../../helpers/rng.js';
 
 const BASE = { method: 'app.coupons.total', uid: '7893817', type: 'use', client_type: 'android', app_version: '5.0.0' };
 
@@ -247,18 +248,6 @@ describe('handleYoho: faults (each breaks what it names, and nothing else for a 
     expect(call(signed(), { ...d, privateKeys: { iphone: KEYS.iphone } })).toBe(NOT_VERIFIED);
   });
 });
-
-/** A small seeded generator, so that a failure names a reproducible case. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('handleYoho: hostile input', () => {
   it('never throws, always answers HTTP 200 with a JSON envelope whose code is an integer (500 random parameter maps, every fault)', () => {
