@@ -5,8 +5,8 @@ import type { JosCredentials } from '../protocols/jos/credentials.js';
 /** What replaces a redacted value in a log line. */
 export const REDACTED = '***';
 
-/** JOS parameters whose values are credentials (or derived from one) and never reach a log. */
-export const SECRET_PARAMS: readonly string[] = ['access_token', 'sign', 'app_secret'];
+/** Parameters whose values are credentials (or derived from one) and never reach a log: JOS's, and Yoho's client_secret, a request signature no timestamp or nonce limits (it replays forever). */
+export const SECRET_PARAMS: readonly string[] = ['access_token', 'sign', 'app_secret', 'client_secret'];
 
 /** Where log lines go: anything with `write(line)`; stdout by default. */
 export interface LogDestination {

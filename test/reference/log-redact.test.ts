@@ -36,6 +36,24 @@ describe('reference request log redaction', () => {
     expect(lines.join('')).toContain('sign=***');
   });
 
+  it('redacts a Yoho client_secret, in a GET query and in a form body (it replays forever: no timestamp)', async () => {
+    const { app, lines } = logged();
+    const secret = '0123456789abcdef0123456789abcdef';
+    const query = new URLSearchParams({
+      method: 'app.coupons.total',
+      uid: '1',
+      type: 'use',
+      client_type: 'iphone',
+      client_secret: secret,
+    }).toString();
+    await app.inject({ method: 'GET', url: `/gateway?${query}` });
+    await app.inject({ method: 'POST', url: '/gateway', payload: query, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const all = lines.join('');
+    expect(all).toContain('/gateway');
+    expect(all).not.toContain(secret);
+    expect(all).toContain('client_secret=***');
+  });
+
   it('redacts a form request', async () => {
     const { app, lines } = logged();
     const p = params();
