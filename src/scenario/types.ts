@@ -2,25 +2,29 @@
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/** The comparisons of a matcher, on a field or on a count. */
+export interface Comparisons {
+  readonly eq?: Json;
+  readonly ne?: Json;
+  readonly gt?: Json;
+  readonly gte?: Json;
+  readonly lt?: Json;
+  readonly lte?: Json;
+  readonly in?: Json[];
+}
+
 export type Matcher =
   | string
   | number
   | boolean
   | null
-  | {
-      readonly eq?: Json;
-      readonly ne?: Json;
-      readonly gt?: Json;
-      readonly gte?: Json;
-      readonly lt?: Json;
-      readonly lte?: Json;
-      readonly in?: Json[];
+  | (Comparisons & {
       readonly match?: string;
       readonly exists?: boolean;
       readonly length?: Json;
       /** Neither this value nor an object holding it is an item of the array (a dropped SKU). */
       readonly excludes?: Json;
-    };
+    });
 
 export type Expectation =
   | 'success'
@@ -134,18 +138,7 @@ export interface ParallelSpec {
 }
 
 /** A matcher on a count: a number (or `${…}`), or comparisons. */
-export type CountMatcher =
-  | number
-  | string
-  | {
-      readonly eq?: Json;
-      readonly ne?: Json;
-      readonly gt?: Json;
-      readonly gte?: Json;
-      readonly lt?: Json;
-      readonly lte?: Json;
-      readonly in?: Json[];
-    };
+export type CountMatcher = number | string | Comparisons;
 
 /** Assertions over the set of answers of a parallel step, judged once every answer is in (the join). */
 export interface ParallelExpect {

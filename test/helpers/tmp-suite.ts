@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LoadError, type LoadProblem } from '../../src/scenario/errors.js';
+import { loadSuite } from '../../src/scenario/load-suite.js';
 
 /** A scratch scenarios/ root holding one jd-promotion suite made of the given files. */
 export function tmpSuite(files: Record<string, string>): { root: string; cleanup: () => void } {
@@ -8,4 +10,20 @@ export function tmpSuite(files: Record<string, string>): { root: string; cleanup
   mkdirSync(join(root, 'jd-promotion'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'jd-promotion', name), text);
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * The load problems of a scratch suite of these files ([] when it loads); `keep` is handed the suite's
+ * cleanup, for the test's afterEach.
+ */
+export function suiteProblems(files: Record<string, string>, keep: (cleanup: () => void) => void): LoadProblem[] {
+  const s = tmpSuite(files);
+  keep(s.cleanup);
+  try {
+    loadSuite('jd-promotion', s.root, s.root);
+  } catch (e) {
+    if (e instanceof LoadError) return [...e.problems];
+    throw e;
+  }
+  return [];
 }

@@ -1,24 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoadError, type LoadProblem } from '../../src/scenario/errors.js';
+import type { LoadProblem } from '../../src/scenario/errors.js';
 import { loadSuite } from '../../src/scenario/load-suite.js';
 import { planSuite } from '../../src/scenario/plan.js';
 import type { PlannedCheck, PlannedStep } from '../../src/scenario/types.js';
-import { tmpSuite } from '../helpers/tmp-suite.js';
+import { suiteProblems, tmpSuite } from '../helpers/tmp-suite.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-function problemsOf(files: Record<string, string>): LoadProblem[] {
-  const s = tmpSuite(files);
-  cleanup = s.cleanup;
-  try {
-    loadSuite('jd-promotion', s.root, s.root);
-  } catch (e) {
-    if (e instanceof LoadError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (files: Record<string, string>) =>
+  suiteProblems(files, (c) => {
+    cleanup = c;
+  });
 
 function planOf(text: string): PlannedCheck[] {
   const s = tmpSuite({ 'a.yaml': text });

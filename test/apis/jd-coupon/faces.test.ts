@@ -9,16 +9,17 @@ import { jdCouponApiCompiled } from '../../../src/apis/jd-coupon/spec.js';
 import { YOHO_REFERENCE_KEYS } from '../../../src/apis/yoho-user-coupon/index.js';
 import { buildJosParams, toFormBody } from '../../../src/protocols/jos/client.js';
 import { DEFAULT_CREDENTIALS } from '../../../src/protocols/jos/credentials.js';
-import { decodeAnswer } from '../../../src/protocols/jos/envelope.js';
 import { decodeYoho, YOHO_MASTER_SALT } from '../../../src/protocols/yoho-gateway/envelope.js';
 import { signYohoParams } from '../../../src/protocols/yoho-gateway/sign.js';
-import { buildServer } from '../../../src/reference/server.js';
+import { createTestClient, type TestClient } from '../../helpers/jos.js';
 import { rng } from '../../helpers/rng.js';
 
+let client: TestClient;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  app = buildServer({ testControl: true });
+  client = createTestClient();
+  app = client.app;
   await app.ready();
 });
 afterAll(async () => {
@@ -32,16 +33,9 @@ const upload = (id: string, coupon: Record<string, unknown>) =>
     coupon: { external_coupon_id: id, coupon_name: id, coupon_type: 1, coupon_sub_type: 1, amount_coupon: 10, ...coupon },
   });
 
-async function jos(method: string, params: Record<string, unknown>) {
-  const form = buildJosParams({ method, app: params, credentials: DEFAULT_CREDENTIALS, timestampMs: Date.now() });
-  const res = await app.inject({
-    method: 'POST',
-    url: '/routerjson',
-    payload: toFormBody(form),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  return { status: res.statusCode, raw: res.body, ...decodeAnswer(method, JSON.parse(res.body)) };
-}
+/** A signed life-cycle call through the reference's JOS router (the test client's sender). */
+const jos = (method: string, params: Record<string, unknown>) =>
+  client.send(buildJosParams({ method, app: params, credentials: DEFAULT_CREDENTIALS, timestampMs: Date.now() }));
 
 async function yoho(params: Record<string, string>, how: 'GET' | 'POST' = 'POST', sign = true) {
   const signed = sign ? signYohoParams({ client_type: 'android', app_version: '5.0.0', ...params }, YOHO_REFERENCE_KEYS) : params;
