@@ -123,6 +123,7 @@ export const CPN_FAULTS = {
   },
   'cpn-stats-used-miscounted': {
     rule: 'CPN-04',
+    alsoBreaks: ['CPN-REF-09'],
     description: 'statistics count only the used coupons that were claimed, not those issued by a rule',
     platform: { statsUsedMiscounted: true },
   },

@@ -44,6 +44,7 @@ export const UCP_FAULTS = {
   },
   'ucp-used-without-order': {
     rule: 'UCP-03',
+    alsoBreaks: ['UCP-REF-05'],
     description: 'app.coupons.li answers used coupons without orderCode, usedTime and actuallyPaid',
     service: { usedWithoutOrder: true },
   },
