@@ -1,5 +1,7 @@
 import { CHECK_DEFAULTS } from '../engine/defaults.js';
 import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
+import { TENCENT_TEST_CREDENTIALS } from '../protocols/tencent-data-api/credentials.js';
+import { YOHO_TEST_CREDENTIALS } from '../protocols/yoho-gateway/credentials.js';
 import { TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
 import type { Command } from './command.js';
 
@@ -34,7 +36,8 @@ Target:
   --fault NAME            embedded reference only: switch on one deliberate fault
 
 Selection:
-  --suite NAME            suite folder under scenarios/ (repeatable; default jd-promotion)
+  --suite NAME            suite folder under scenarios/ (repeatable; default: every API the target
+                          serves: all four against the embedded reference)
   --rules PATTERN         only checks covering a matching rule id, * and ? allowed (repeatable)
   --tags LIST             only checks with one of these tags (comma-separated, repeatable)
   --scenarios DIR         folder holding the suite folders (default: the bundled scenarios/)
@@ -51,12 +54,14 @@ Run:
   --timeout-ms N          per request (default ${CHECK_DEFAULTS.timeoutMs})
   --waivers FILE          known deviations (specs/schema/waivers.schema.json)
   --strict-ref            failed ref checks fail the run too (default only against the embedded reference)
-  --no-preflight          skip the preflight: before the suite, one harmless signed call
-                          (jingdong.seller.promotion.list, page 1) and, when test-control is claimed,
-                          GET /__promoproof/info; a target that is unreachable, not a JOS router
-                          (wrong path), refuses the credentials, has a clock beyond the JOS ±6 min
-                          window, or lacks the claimed test-control routes stops the run with one
-                          line (exit 3; the reports say the run did not happen)
+  --no-preflight          skip the preflight: before the suite, one harmless signed call to each
+                          API of the run (e.g. jingdong.seller.promotion.list page 1, the seed's
+                          example add_coupon, a user's coupon total) and, when test-control is
+                          claimed, GET /__promoproof/info; a target that is unreachable, does not
+                          speak the API's protocol at that URL (wrong path), refuses the
+                          credentials, has a clock beyond the protocol's window (JOS ±6 min), or
+                          lacks the claimed test-control routes stops the run with one line
+                          (exit 3; the reports say the run did not happen)
 
 Output:
   --report FORMAT=PATH    write a report (console, json, junit, markdown, html); repeatable.
@@ -106,18 +111,29 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the reference JD promotion service (the embedded default target)',
+  summary: 'run the reference platform: every API promoproof checks, on one port (the embedded default target)',
   help: `Usage: promoproof serve [options]
 
-Runs the reference implementation of the JD seller promotion service (jingdong.seller.promotion.*)
-at http://HOST:PORT/routerjson until interrupted (Ctrl-C).
+Runs the reference platform until interrupted (Ctrl-C), on one port at http://HOST:PORT:
+  POST or GET /routerjson   the JOS router: the JD seller promotion service
+                            (jingdong.seller.promotion.*) and the coupon life cycle
+                            (promoproof.coupon.*: claim, issue, user.list, verify, redeem, revoke,
+                            statistics)
+  POST /data-api/v1/order/add_coupon
+                            the Tencent 有数 coupon batch upload (the HMAC-SHA256 data-api)
+  POST or GET /gateway      the Yoho gateway: user coupon queries (app.coupons.*, app.promotion.*)
+The coupon batch upload, the life cycle and the user coupon queries share one coupon platform: a
+batch uploaded at add_coupon is claimed over JOS and read over the gateway. Test credentials (public; the start-up lines repeat them):
+  JOS               app_key ${DEFAULT_CREDENTIALS.appKey}, app_secret ${DEFAULT_CREDENTIALS.appSecret}, access_token ${DEFAULT_CREDENTIALS.accessToken}
+  Tencent data-api  app_id ${TENCENT_TEST_CREDENTIALS.appId}, secret ${TENCENT_TEST_CREDENTIALS.appSecret}, dataSourceId 101
+  Yoho gateway      client_type ${YOHO_TEST_CREDENTIALS.clientType}, private key ${YOHO_TEST_CREDENTIALS.privateKey}, the public SALT_MD5 salt
 
 Options:
   --port N              port to listen on (default 8620; 0 picks a free port)
   --host H              address to bind (default 127.0.0.1)
-  --app-key K           app_key accepted (default ${DEFAULT_CREDENTIALS.appKey})
-  --app-secret S        app secret used to verify signatures (default: the test secret in the README)
-  --access-token T      access_token accepted (default: the test token in the README)
+  --app-key K           JOS app_key accepted (default ${DEFAULT_CREDENTIALS.appKey})
+  --app-secret S        JOS app secret used to verify signatures (default: the test secret above)
+  --access-token T      JOS access_token accepted (default: the test token above)
   --fault NAME          switch on one deliberate rule violation (see --list-faults)
   --reading NAME        behave as the documents also allow, not as our own choice (repeatable,
                         comma-separated, or 'all'; see --list-readings): a stand-in for another
@@ -130,7 +146,8 @@ Options:
                         sends) or _response (what the document shows); promoproof reads both
   --catalogue FILE      the seller's SKUs (YAML or JSON, specs/schema/catalogue.schema.json);
                         default: the seeded test catalogue of 1,600 SKUs
-  --test-control        enable the ${TEST_CONTROL_PATH}/ routes (move the clock, route reviews)
+  --test-control        enable the ${TEST_CONTROL_PATH}/ routes (move the clocks, route reviews, user
+                        profiles, reset the stores)
   --list-faults         list the faults with the rule each breaks, and exit
   --mutations           with --list-faults: also list the spec mutations (spec:…), usable as --fault too
   --json                with --list-faults: print JSON

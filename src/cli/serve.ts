@@ -1,15 +1,14 @@
 import { LIMITS } from '../engine/defaults.js';
 import { loadCatalogueFile, type CatalogueSku } from '../apis/jd-promotion/catalogue.js';
-import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
 import { LIVE_SUCCESS_SUFFIX, SUCCESS_SUFFIXES, type SuccessSuffix } from '../protocols/jos/envelope.js';
 import { LoadError } from '../scenario/errors.js';
 import { faultDescription, faultRules, isFaultId, namedFaults, specMutationIds } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
-import { TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
 import { ALL_READINGS, isReadingId, READINGS, type ReadingId } from '../apis/jd-promotion/readings.js';
 import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { readUserFile } from './files.js';
+import { renderServeBanner } from './serve-banner.js';
 
 /** Runs `promoproof serve` (its name, help and options: serveCommand in commands.ts). */
 export async function run(values: Values, _positionals: string[], io: CliIo): Promise<ExitCode> {
@@ -89,24 +88,18 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   } catch (e) {
     throw new CliError(`cannot listen on ${host}:${port}: ${(e as Error).message}`, EXIT.usage);
   }
-  const creds = app.promoproof.credentials;
-  // Only the public test values are printed; secrets a user passes in are never echoed.
-  const shown = (value: string, fallback: string) => (value === fallback ? value : '(as given)');
   io.stdout(
-    [
-      `promoproof reference JD promotion service listening on ${address}/routerjson`,
-      `  app_key       ${creds.appKey}`,
-      `  app_secret    ${shown(creds.appSecret, DEFAULT_CREDENTIALS.appSecret)}`,
-      `  access_token  ${shown(creds.accessToken, DEFAULT_CREDENTIALS.accessToken)}`,
-      `  fault         ${fault ?? 'none'}`,
-      `  readings      ${readings.length > 0 ? [...new Set(readings)].join(', ') : 'none (our own choices)'}`,
-      `  parameters    ${strictParams ? 'strict: undeclared refused, optional "" is a value' : 'undeclared ignored, optional "" absent (--strict-params refuses)'}`,
-      `  success key   <method>${suffix}${suffix === LIVE_SUCCESS_SUFFIX ? ' (as the live gateway spells it)' : ' (as the document spells it)'}`,
-      `  catalogue     ${app.promoproof.service.deps.catalogue.size} SKUs${catalogueFile ? ` from ${catalogueFile}` : ' (seeded test catalogue)'}`,
-      `  test control  ${values['test-control'] ? `on (${address}${TEST_CONTROL_PATH}/)` : 'off'}`,
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
+    renderServeBanner({
+      origin: address,
+      jos: app.promoproof.credentials,
+      fault,
+      readings,
+      strictParams,
+      successSuffix: suffix,
+      liveSuccessSuffix: LIVE_SUCCESS_SUFFIX,
+      catalogue: `${app.promoproof.service.deps.catalogue.size} SKUs${catalogueFile ? ` from ${catalogueFile}` : ' (seeded test catalogue)'}`,
+      testControl: values['test-control'] === true,
+    }),
   );
   await new Promise<void>((resolve) => {
     if (io.stopSignal.aborted) resolve();

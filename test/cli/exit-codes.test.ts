@@ -1,3 +1,4 @@
+import { APIS } from '../../src/apis/index.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,15 +36,25 @@ describe('README stays in step with the code', () => {
 });
 
 describe('promoproof serve', () => {
-  it('prints its URL and the test credentials, serves, and stops on the signal', async () => {
+  it('prints every face with its path and the test credentials of each protocol, serves, and stops on the signal', async () => {
     const stop = new AbortController();
     const run = cli(['serve', '--port', '0', '--test-control'], { signal: stop.signal });
     await new Promise((r) => setTimeout(r, 400));
     stop.abort();
     const r = await run;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+\/routerjson/);
-    expect(r.stdout).toContain('promoproof-app-secret');
+    const origin = /listening on (http:\/\/127\.0\.0\.1:\d+): 4 APIs/.exec(r.stdout)?.[1];
+    expect(origin).toBeDefined();
+    for (const api of APIS.values()) expect(r.stdout).toContain(api.title);
+    expect(r.stdout).toContain('POST or GET /routerjson');
+    expect(r.stdout).toContain('jingdong.seller.promotion.* (16 methods)');
+    expect(r.stdout).toContain('promoproof.coupon.* (7 methods)');
+    expect(r.stdout).toContain('POST /data-api/v1/order/add_coupon');
+    expect(r.stdout).toContain('POST or GET /gateway');
+    expect(r.stdout).toContain('app.coupons.*, app.promotion.* (5 methods)');
+    for (const secret of ['promoproof-app-secret', 'promoproof-tencent-secret', 'promoproof-yoho-test-key'])
+      expect(r.stdout).toContain(secret);
+    expect(r.stdout).toContain(`${origin}/__promoproof/coupon-platform/`);
   });
 
   it('never prints a secret given to it', async () => {

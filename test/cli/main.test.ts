@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { mainHelp } from '../../src/cli/main.js';
 import { cli } from '../helpers/cli.js';
+import { APIS } from '../../src/apis/index.js';
+import { CHECK_DEFAULTS } from '../../src/engine/defaults.js';
 
 describe('promoproof --help', () => {
   it('names every exit code, 70 included', async () => {
@@ -16,5 +18,19 @@ describe('promoproof --help', () => {
   it('check --help names exit code 70 too', async () => {
     const r = await cli(['check', '--help']);
     expect(r.stdout).toMatch(/\b70 promoproof itself failed/);
+  });
+
+  it('check --help says a run without --suite checks every API the target serves', async () => {
+    const r = await cli(['check', '--help']);
+    const suite = r.stdout.slice(r.stdout.indexOf('--suite NAME'), r.stdout.indexOf('--rules'));
+    expect(suite).toContain('every API the target');
+    expect(suite).not.toMatch(/default jd-promotion/);
+    expect(CHECK_DEFAULTS.suites).toHaveLength(APIS.size);
+  });
+
+  it('serve --help names every face and its path', async () => {
+    const r = await cli(['serve', '--help']);
+    for (const path of ['/routerjson', '/data-api/v1/order/add_coupon', '/gateway']) expect(r.stdout).toContain(path);
+    for (const family of ['jingdong.seller.promotion.*', 'promoproof.coupon.*', 'app.coupons.*']) expect(r.stdout).toContain(family);
   });
 });
