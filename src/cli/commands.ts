@@ -137,7 +137,10 @@ Options:
   --fault NAME          switch on one deliberate rule violation (see --list-faults)
   --reading NAME        behave as the documents also allow, not as our own choice (repeatable,
                         comma-separated, or 'all'; see --list-readings): a stand-in for another
-                        correct implementation, to try a client or a suite against
+                        correct implementation, to try a client or a suite against; e.g.
+                        coupon-no-effect-fields-validated makes add_coupon refuse a bad value in a
+                        field without effect for the coupon's sub type ("discount_coupon": 0 on a
+                        满减券), which it ignores by default
   --list-readings       list the readings with the choice of ours each departs from, and exit
   --strict-params       refuse an undeclared application parameter (param.error) and read an
                         optional "" as a value; by default both are left out, as SDKs generated

@@ -6,7 +6,7 @@
  */
 import { asNumber, checkField, describeMatcher, matchesValue, resolvePath } from '../checks/matchers.js';
 import type { Failure, RecordedResponse } from '../report/types.js';
-import type { CompiledApi } from '../spec/compile.js';
+import { answerValidator, type CompiledApi } from '../spec/compile.js';
 import { evaluate, type TemplateContext } from '../scenario/template.js';
 import type { CountMatcher, Json, Matcher, ParallelExpect, ParallelStep, Transport } from '../scenario/types.js';
 import { protocolAdapter } from '../protocols/index.js';
@@ -87,7 +87,10 @@ function copyContext(ctx: TemplateContext, index: number): TemplateContext {
   return { ...ctx, vars: { ...ctx.vars, index }, index };
 }
 
-/** Reads one exchange of a parallel step. */
+/**
+ * Reads one exchange of a parallel step. A success is held to the answer schema of `call` as a check of
+ * `level` is (answerValidator: a `must` check only to its documented part).
+ */
 export function classifyAnswer(
   ex: Pick<Exchange, 'outcome'>,
   call: string,
@@ -95,6 +98,7 @@ export function classifyAnswer(
   api: CompiledApi | undefined,
   maxBodyBytes: number,
   endpoint?: Endpoint,
+  level: 'must' | 'ref' = 'ref',
 ): ParallelAnswer {
   if (!ex.outcome.ok) return { kind: 'transport', reason: ex.outcome.reason };
   const out = ex.outcome;
@@ -117,8 +121,9 @@ export function classifyAnswer(
   if (answer.kind === 'malformed') return { kind: 'malformed', reason: answer.reason };
   if (answer.kind === 'error') return { kind: 'refusal', code: answer.code, message: answer.message, body: answer.body as Json };
   const op = api?.operations.get(call);
-  if (op && !op.validateAnswer(answer.body)) {
-    const e = op.validateAnswer.errors?.[0];
+  const validate = op ? answerValidator(op, level) : undefined;
+  if (validate && !validate(answer.body)) {
+    const e = validate.errors?.[0];
     return {
       kind: 'malformed',
       reason: `a success not matching the spec schema of ${call}: ${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`,
@@ -439,7 +444,7 @@ export async function runParallel(
   scopeVars: Record<string, Json>,
   ctx: TemplateContext,
   where: { readonly target: Target; readonly endpoint: Endpoint; readonly api: CompiledApi },
-  opts: { readonly timeoutMs: number; readonly maxBodyBytes: number; readonly signal?: AbortSignal },
+  opts: { readonly timeoutMs: number; readonly maxBodyBytes: number; readonly signal?: AbortSignal; readonly level?: 'must' | 'ref' },
 ): Promise<void> {
   const { target, endpoint, api } = where;
   const copies = buildCopies(step, ctx);
@@ -472,7 +477,7 @@ export async function runParallel(
           maxBodyBytes,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
-        const answer = classifyAnswer(ex, copy.call, adapter, api, maxBodyBytes, endpoint);
+        const answer = classifyAnswer(ex, copy.call, adapter, api, maxBodyBytes, endpoint, opts.level);
         // Only what a failure shows is kept of the exchange (the body cut to 4 KiB).
         const response = recordResponse(ex.outcome);
         return { copy, answer, arrived: arrived++, record: { request: ex.request, curl: ex.curl, ...(response ? { response } : {}) } };

@@ -100,6 +100,8 @@ const KNOWN = new Set([
   '$schema',
   '$id',
   'default',
+  'appliesIf',
+  'noEffectRules',
 ]);
 
 /**
@@ -120,7 +122,8 @@ const MAX_DEPTH = 32;
  * (item 0), each limit it declares, on both sides where that makes sense; a missing required property;
  * both sides of `dependencies` (array form) and of required-when (`allOf: [{if: {properties: {p: {const}}}, then: {required}}]`).
  * Optional properties the example lacks are added (from `examples[0]`, else built from their schema) and
- * probed from there. Every case is verified against the schema before it is emitted; one that cannot be
+ * probed from there. A property with an effect only under its `appliesIf` is probed where it has one, plus
+ * one case that a value refused there is accepted where it has none (its `noEffectRules`). Every case is verified against the schema before it is emitted; one that cannot be
  * built validly is left out and reported by bodyCaseGaps. Rules: `by.<keyword>.rules` (refused side) or
  * `by.<keyword>.acceptRules` (accepted side), else the node's `rules`, else the nearest ancestor's.
  * Pure: the inputs are never modified, every body is a fresh copy.
@@ -176,21 +179,111 @@ function objectNode(ctx: Ctx, node: Schema, path: JsonPath, base: Json, obj: Jso
   conditionalCases(ctx, node, path, base, obj, rules);
   const props = schemaMap(node['properties']);
   for (const [k, sub] of Object.entries(props)) {
-    const at = [...path, k];
-    if (k in obj) {
-      walk(ctx, sub, at, base, rules, depth + 1, node);
-      continue;
-    }
-    // An optional property the example lacks: add it (and what its presence requires) and probe from there.
-    const v = valueFor(sub);
-    const added = v === undefined ? undefined : complete(node, { ...clone(obj), [k]: v });
-    const next = added && setAt(base, path, added);
-    if (!next || faultsOf(ctx.root, next).length > 0) {
-      ctx.gaps.push(`${where(at)}: absent from the example and no valid value could be built for it, not probed`);
-      continue;
-    }
-    walk(ctx, sub, at, next, rules, depth + 1, node);
+    const cond = sub['appliesIf'];
+    if (isSchema(cond)) effectProperty(ctx, { node, path, base, obj, rules, depth }, k, sub, cond);
+    else propertyNode(ctx, { node, path, base, obj, rules, depth }, k, sub);
   }
+}
+
+/** An object being walked: its schema, where it is, the body it is in, its value there. */
+interface Holder {
+  readonly node: Schema;
+  readonly path: JsonPath;
+  readonly base: Json;
+  readonly obj: JsonObject;
+  readonly rules: readonly string[];
+  readonly depth: number;
+}
+
+/** Probes property `k` of the holder: where the example has it, or added (with what its presence requires). */
+function propertyNode(ctx: Ctx, h: Holder, k: string, sub: Schema): void {
+  const at = [...h.path, k];
+  if (k in h.obj) {
+    walk(ctx, sub, at, h.base, h.rules, h.depth + 1, h.node);
+    return;
+  }
+  // An optional property the example lacks: add it (and what its presence requires) and probe from there.
+  const v = valueFor(sub);
+  const added = v === undefined ? undefined : complete(h.node, { ...clone(h.obj), [k]: v });
+  const next = added && setAt(h.base, h.path, added);
+  if (!next || faultsOf(ctx.root, next).length > 0) {
+    ctx.gaps.push(`${where(at)}: absent from the example and no valid value could be built for it, not probed`);
+    return;
+  }
+  walk(ctx, sub, at, next, h.rules, h.depth + 1, h.node);
+}
+
+/**
+ * A property with an effect only where its `appliesIf` holds (discount_coupon of a 打折券): its limits
+ * are probed in a holder where it applies, then the first value refused there is sent where the field
+ * has no effect, and is to be accepted (ignored there: the `noEffectRules`). A check may never demand a
+ * refusal of a value the platform ignores.
+ */
+function effectProperty(ctx: Ctx, h: Holder, k: string, sub: Schema, cond: Schema): void {
+  const at = [...h.path, k];
+  const applied = faultsOf(cond, h.obj).length === 0 ? h.obj : withCondition(h.node, h.obj, cond);
+  const appliedBase = applied && setAt(h.base, h.path, applied);
+  if (!applied || !appliedBase || faultsOf(ctx.root, appliedBase).length > 0) {
+    ctx.gaps.push(`${where(at)}: no valid object where it has an effect (appliesIf) could be built, not probed`);
+    return;
+  }
+  const from = ctx.cases.length;
+  propertyNode(ctx, { ...h, base: appliedBase, obj: applied }, k, sub);
+  // Nothing refused where it applies (a type alone): nothing to ignore elsewhere either.
+  const refused = ctx.cases.slice(from).find((c) => c.expect === 'refused' && samePath(c.path, at));
+  const value = refused && getAt(refused.body, at);
+  if (value === undefined) return;
+  const rules = strings(sub['noEffectRules']);
+  const elsewhere = withoutCondition(ctx, h, cond);
+  if (rules.length === 0 || !elsewhere) {
+    ctx.gaps.push(
+      `${where(at)}: ${rules.length === 0 ? 'appliesIf without noEffectRules' : 'no valid object where it has no effect could be built'}: the no-effect case not probed`,
+    );
+    return;
+  }
+  const label = Object.keys(schemaMap(cond['properties']))
+    .map((p) => `${p} ${JSON.stringify(elsewhere[p] ?? null)}`)
+    .join(' and ');
+  offer(
+    ctx,
+    {
+      id: `${slug(at)}-no-effect`,
+      title: `${where(at)} = ${JSON.stringify(value)} while ${label}, where it has no effect → accepted`,
+      keyword: 'appliesIf',
+      path: at,
+      faultPath: at,
+      expect: 'accepted',
+      rules,
+    },
+    [{ body: setAt(h.base, h.path, { ...elsewhere, [k]: value }) }],
+  );
+}
+
+/** The object with the condition's values set (consts, or an enum's first member) and completed; undefined if it cannot hold. */
+function withCondition(node: Schema, obj: JsonObject, cond: Schema): JsonObject | undefined {
+  const assign = conditionValues(cond);
+  const filled = assign && complete(node, { ...clone(obj), ...clone(assign) });
+  return filled && faultsOf(cond, filled).length === 0 ? filled : undefined;
+}
+
+/**
+ * The holder where the condition fails, still valid: as it is when it already fails, else with one of
+ * the condition's properties set to another member of its own enum (completed with what that requires).
+ */
+function withoutCondition(ctx: Ctx, h: Holder, cond: Schema): JsonObject | undefined {
+  if (faultsOf(cond, h.obj).length > 0) return h.obj;
+  const props = schemaMap(h.node['properties']);
+  for (const p of Object.keys(schemaMap(cond['properties']))) {
+    const own = props[p];
+    const members =
+      own === undefined ? [] : Array.isArray(own['enum']) ? (own['enum'] as Json[]) : 'const' in own ? [own['const'] as Json] : [];
+    for (const m of members) {
+      const filled = complete(h.node, { ...clone(h.obj), [p]: clone(m) });
+      if (!filled || faultsOf(cond, filled).length === 0) continue;
+      if (faultsOf(ctx.root, setAt(h.base, h.path, filled)).length === 0) return filled;
+    }
+  }
+  return undefined;
 }
 
 function arrayNode(
@@ -830,7 +923,9 @@ function check(s: Schema, v: Json, path: JsonPath, out: Fault[]): void {
     }
     for (const [k, sub] of Object.entries(schemaMap(s['properties']))) {
       const child = v[k];
-      if (child !== undefined) check(sub, child, [...path, k], out);
+      // A field with no effect here (appliesIf false) is ignored, as the reference ignores it.
+      const cond = sub['appliesIf'];
+      if (child !== undefined && (!isSchema(cond) || faultsOf(cond, v).length === 0)) check(sub, child, [...path, k], out);
     }
   }
   if (s['if'] !== undefined) conditional(s, v, path, out);

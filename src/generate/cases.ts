@@ -3,7 +3,7 @@ import type { Accept, JsonSchema, ParamSpec, RelationSpec, RuleSpec, VariantCond
 import type { BaselineDoc, Expectation, GeneratedScenario, Json, ScenarioDoc, Step } from '../scenario/types.js';
 
 export type { GeneratedScenario } from '../scenario/types.js';
-import { scalarCases, type ValueCase } from './values.js';
+import { scalarCases, type ValueCase, withFixtureIds } from './values.js';
 
 /** A generated case before it becomes a scenario: what to change in the baseline and what to expect. */
 interface Case {
@@ -182,8 +182,12 @@ function paramCases(
     push({ target: p.name, kind: 'not', label: 'present though not allowed', params: { ...b.params, [p.name]: [1] }, expect, rules });
     return cases;
   }
+  // An id of the target's fixtures: the accepted side is one of its ids, never the schema's limit.
+  const own = b.params[p.name];
+  const derive = (s: JsonSchema, ownValue: Json | undefined) =>
+    p.fixture ? withFixtureIds(scalarCases(s), p.fixture, ownValue) : scalarCases(s);
   if (!isArrayParam(p)) {
-    for (const c of scalarCases(schema)) {
+    for (const c of derive(schema, own)) {
       if (skip.has(`${p.name}.${c.keyword}`)) continue;
       push({ target: p.name, kind: c.keyword, label: c.label, params: { ...b.params, [p.name]: c.value }, ...judge(c, false) });
       const refRules = ours(c, false);
@@ -211,7 +215,7 @@ function paramCases(
     out[p.name] = [value];
     return out;
   };
-  for (const c of scalarCases(items)) {
+  for (const c of derive(items, Array.isArray(own) ? own[0] : undefined)) {
     if (skip.has(`${p.name}.${c.keyword}`)) continue;
     push({ target: `${p.name}[]`, kind: c.keyword, label: `one item: ${c.label}`, params: oneItem(c.value), ...judge(c, true) });
     const refRules = ours(c, true);
@@ -384,7 +388,8 @@ export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: Reado
       level,
       tags: ['generated', c.kind === 'required' ? 'missing-param' : c.target === 'relation' ? 'relation' : 'limit'],
       ...(b.requires ? { requires: b.requires } : {}),
-      ...(c.vars ? { vars: c.vars } : {}),
+      // The baseline's variables, then the case's own (`n`, the size of a grown array).
+      ...(b.vars || c.vars ? { vars: { ...b.vars, ...c.vars } } : {}),
       steps: [...(b.setup ?? []), step],
     };
     return { doc, generated: { kind: c.kind, operation: b.operation, target: c.target.replace(/\[\]$/, '') } };

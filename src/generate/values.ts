@@ -143,3 +143,17 @@ export function scalarCases(s: JsonSchema): ValueCase[] {
   out.push({ label: 'a word instead of a number', value: 'abc', valid: false, keyword: 'type' });
   return out;
 }
+
+/**
+ * The cases of an id the target's fixtures define (a SKU id, a ware id): a schema limit says which ids
+ * are well-formed, not which exist, so the accepted side is one id of the fixtures (`own`, the
+ * baseline's; else the first fixture SKU's), standing for the first accepted limit. A target may refuse
+ * an id it does not have (JDP-SKU-09), so the schema's own minimum is never sent as a valid id; the
+ * refused side (not an id at all) stays as derived.
+ */
+export function withFixtureIds(cases: readonly ValueCase[], fixture: 'sku' | 'ware', own: Json | undefined): ValueCase[] {
+  const value = own ?? (fixture === 'sku' ? '${sku[0]}' : '${sku[0].ware}');
+  const what = fixture === 'sku' ? 'SKU' : 'ware';
+  const first = cases.find((c) => c.valid);
+  return cases.flatMap((c) => (!c.valid ? [c] : c === first ? [{ ...c, label: `a fixture ${what} id, not ${c.label}`, value }] : []));
+}

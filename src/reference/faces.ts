@@ -9,6 +9,8 @@ import { type MountedCouponPlatform, mountCouponPlatform } from '../apis/jd-coup
 import { type MountedCouponBatch, mountTencentCouponBatch } from '../apis/tencent-coupon-batch/index.js';
 import { mountUserCouponQueries } from '../apis/yoho-user-coupon/index.js';
 import type { JosService } from '../protocols/jos/gateway.js';
+import type { ReadingId } from '../apis/jd-promotion/readings.js';
+import { tencentReshape, yohoReshape } from './answer-shapes.js';
 
 /** What every face is mounted with. */
 export interface FaceContext {
@@ -19,6 +21,8 @@ export interface FaceContext {
   readonly testControl: boolean;
   /** The state of the faces mounted before this one, by API id (the coupon platform reads the Tencent face's batches). */
   readonly faces: Readonly<Record<string, unknown>>;
+  /** The readings the server runs with (src/apis/jd-promotion/readings.ts): a face follows the ones of its API. */
+  readonly readings: ReadonlySet<ReadingId>;
 }
 
 export interface Face {
@@ -40,6 +44,8 @@ export const FACES: readonly Face[] = [
         now: ctx.now,
         ...(ctx.fault ? { fault: ctx.fault } : {}),
         ...(ctx.testControl ? { testControl: true } : {}),
+        ...(ctx.readings.has('coupon-no-effect-fields-validated') ? { noEffectValidated: true } : {}),
+        ...optional('reshapeSuccess', tencentReshape(ctx.readings)),
       }),
   },
   {
@@ -50,6 +56,7 @@ export const FACES: readonly Face[] = [
         now: ctx.now,
         ...(ctx.fault ? { fault: ctx.fault } : {}),
         testControl: ctx.testControl,
+        readings: ctx.readings,
       }),
     josService: (state) => (state as MountedCouponPlatform).josService,
     callerUnchecked: (fault, method) => fault === 'cpn-caller-not-checked' && method.startsWith('promoproof.coupon.'),
@@ -60,6 +67,12 @@ export const FACES: readonly Face[] = [
       mountUserCouponQueries(app, {
         platform: (ctx.faces['jd-coupon'] as MountedCouponPlatform).platform,
         ...(ctx.fault ? { fault: ctx.fault } : {}),
+        ...optional('reshapeSuccess', yohoReshape(ctx.readings)),
       }),
   },
 ];
+
+/** `{ [key]: value }`, or nothing for an undefined value (an option left out, not set to undefined). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [k in K]: V });
+}

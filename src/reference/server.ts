@@ -17,6 +17,7 @@ import { referenceLoggerOptions, type LogDestination } from './log-redact.js';
 import type { ReferenceState } from './state.js';
 import type { MountedCouponBatch } from '../apis/tencent-coupon-batch/index.js';
 import { FACES } from './faces.js';
+import { josReshape } from './answer-shapes.js';
 
 export interface ServerOptions {
   /** Credentials accepted; each defaults to the fixed test value in DEFAULT_CREDENTIALS. */
@@ -81,13 +82,17 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const credentials: JosCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
   const clock = createClock(realNow);
   const store = createStore();
+  const readings: ReadonlySet<ReadingId> = new Set([
+    ...(options.readings ?? []),
+    ...(options.strictParams ? (['strict-params'] as const) : []),
+  ]);
   const service = new PromotionService({
     api,
     store,
     catalogue: createCatalogue(options.catalogue),
     clock,
     fault: options.fault,
-    readings: new Set([...(options.readings ?? []), ...(options.strictParams ? (['strict-params'] as const) : [])]),
+    readings,
   });
   const state: ReferenceState = { service, store, clock, credentials, protocol, fault: options.fault };
 
@@ -96,6 +101,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   app.decorate('promoproof', state);
 
   const system = (code: string) => systemError(protocol, code);
+  // JOS successes in another shape the documents allow (the jos-answers-reshaped reading), for every JOS API.
+  const reshapeSuccess = josReshape(readings);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -128,7 +135,17 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
       );
     };
     return handleJos(
-      { protocol, credentials, service: jos, fault: options.fault, realNow, successSuffix, onLeniency, callerUnchecked },
+      {
+        protocol,
+        credentials,
+        service: jos,
+        fault: options.fault,
+        realNow,
+        successSuffix,
+        onLeniency,
+        callerUnchecked,
+        ...(reshapeSuccess ? { reshapeSuccess } : {}),
+      },
       params,
     );
   };
@@ -141,6 +158,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
       now: realNow,
       testControl: options.testControl === true,
       faces,
+      readings,
       ...(options.fault ? { fault: options.fault } : {}),
     });
     if (face.josService) josApis.push(face.josService(faces[face.api]));

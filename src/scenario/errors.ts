@@ -15,6 +15,7 @@ export const LOAD_ERROR_CODES = {
   PP_UNKNOWN_SUITE: 'no such suite folder under scenarios/',
   PP_FILE: 'the file cannot be read',
   PP_TRANSPORT: "a step's transport uses a field its suite's protocol does not understand",
+  PP_REF_ANSWER: 'a must check reads or captures a part of an answer that is ours (tagged with ref rules only)',
 } as const;
 
 export type LoadErrorCode = keyof typeof LOAD_ERROR_CODES;

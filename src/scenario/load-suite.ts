@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { baselineScenarios } from '../generate/cases.js';
+import type { CompiledApi } from '../spec/compile.js';
 import { loadRules } from '../spec/load.js';
+import { oursReads } from './answer-reads.js';
 import { LoadError, type LoadProblem } from './errors.js';
 import { didYouMean } from './hints.js';
 import { schemaProblems } from './schema-check.js';
@@ -65,7 +68,10 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
   // Who declares or names SKU roles, checked once every fixture is known.
   const roleOwners: RoleOwner[] = [];
   const baselines: { doc: BaselineDoc; pos: SourcePos }[] = [];
-  const ruleIds = new Set(loadRules().map((r) => r.id));
+  // The steps of must checks: none may depend on a part of an answer that is ours.
+  const mustOwners: MustOwner[] = [];
+  const rules = new Map(loadRules().map((r) => [r.id, r]));
+  const ruleIds = new Set(rules.keys());
   const suiteApi = def.compiled();
   const suiteTransportFields = new Set<string>(protocolAdapter(def.protocol).transportFields);
 
@@ -193,6 +199,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
       for (const t of checkTemplates(s.vars ?? {}, [...at, 'vars'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       for (const t of checkTemplates(s.table ?? [], [...at, 'table'])) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
       checkSteps(s.steps, [...at, 'steps'], s);
+      if (s.level === 'must') mustOwners.push({ what: `must scenario '${s.id}'`, steps: s.steps, source, at: [...at, 'steps'] });
       if (usesPool(s) && !(s.requires ?? []).includes('sku-pool'))
         problems.push(source.problem('PP_CAPABILITY', "${pool[…]} needs 'requires: [sku-pool]'", at));
       scenarios.push({ doc: s, pos: source.locate(at), rowPos: (s.table ?? []).map((_, r) => source.locate([...at, 'table', r])) });
@@ -220,8 +227,21 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
           ),
         );
       checkSteps(b.setup ?? [], [...at, 'setup'], b);
-      for (const t of checkTemplates({ params: b.params, grow: b.grow ?? {} }, at))
+      for (const t of checkTemplates({ vars: b.vars ?? {}, params: b.params, grow: b.grow ?? {} }, at))
         problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+      // A baseline's setup runs in each case derived from it: in a must check if any case is must (its limit's rules).
+      const setup = b.setup ?? [];
+      if (
+        setup.length > 0 &&
+        suiteApi.operations.has(b.operation) &&
+        baselineScenarios(suiteApi, b, rules).some((c) => c.doc.level === 'must')
+      )
+        mustOwners.push({
+          what: `the baseline of ${b.operation} (some of its generated cases are must checks)`,
+          steps: setup,
+          source,
+          at: [...at, 'setup'],
+        });
       baselines.push({ doc: b, pos: source.locate(at) });
       roleOwners.push({
         what: 'the baseline',
@@ -230,6 +250,7 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
         source,
         at,
         values: [
+          [b.vars ?? {}, [...at, 'vars']],
           [b.setup ?? [], [...at, 'setup']],
           [b.params, [...at, 'params']],
           [b.grow ?? {}, [...at, 'grow']],
@@ -277,6 +298,9 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     }
   }
   for (const owner of roleOwners) problems.push(...roleOwnerProblems(owner, fixtures));
+  const apiOf = (api: string | undefined): CompiledApi | undefined =>
+    api === undefined || api === name ? suiteApi : SUITES.get(api)?.compiled();
+  problems.push(...oursReadProblems(mustOwners, fixtures, apiOf));
   if (problems.length > 0) throw new LoadError(problems);
   return {
     name,
@@ -285,6 +309,50 @@ export function loadSuite(name: string, root: string = SCENARIOS_DIR, cwd: strin
     fixtures: new Map([...fixtures].map(([k, v]) => [k, { doc: v.doc, pos: v.pos }])),
     baselines,
   };
+}
+
+/** Steps that run in a must check: a must scenario's, or the setup of a baseline some of whose cases are must. */
+interface MustOwner {
+  /** Who it is, for messages: `must scenario 'cpn-statistics'`. */
+  readonly what: string;
+  readonly steps: readonly Step[];
+  readonly source: YamlSource;
+  /** Where the steps are in the file. */
+  readonly at: readonly (string | number)[];
+}
+
+/**
+ * Every read of a part of an answer that is ours (src/scenario/answer-reads.ts) in a step of a must
+ * check: the must owners' own steps, and the steps of every fixture they use, directly or through
+ * another fixture (reported where the fixture writes it, naming the must check that uses it).
+ */
+function oursReadProblems(
+  owners: readonly MustOwner[],
+  fixtures: ReadonlyMap<string, { readonly doc: FixtureDoc; readonly source: YamlSource; readonly path: readonly (string | number)[] }>,
+  apiOf: (api: string | undefined) => CompiledApi | undefined,
+): LoadProblem[] {
+  const problems: LoadProblem[] = [];
+  const usedBy = new Map<string, string>();
+  const visit = (steps: readonly Step[], who: string) => {
+    for (const step of steps) {
+      if (!('use' in step) || usedBy.has(step.use)) continue;
+      usedBy.set(step.use, who);
+      const fx = fixtures.get(step.use);
+      if (fx) visit(fx.doc.steps, who);
+    }
+  };
+  for (const owner of owners) {
+    for (const r of oursReads(owner.steps, owner.at, apiOf))
+      problems.push(owner.source.problem('PP_REF_ANSWER', `${owner.what}: ${r.message}`, r.path));
+    visit(owner.steps, owner.what);
+  }
+  for (const [fname, who] of usedBy) {
+    const fx = fixtures.get(fname);
+    if (!fx) continue;
+    for (const r of oursReads(fx.doc.steps, [...fx.path, 'steps'], apiOf))
+      problems.push(fx.source.problem('PP_REF_ANSWER', `fixture '${fname}', used by ${who}: ${r.message}`, r.path));
+  }
+  return problems;
 }
 
 interface RoleOwner {

@@ -48,8 +48,11 @@ export interface Transport {
   readonly set?: Readonly<Record<string, string>>;
   /** System parameters replaced after signing: what is sent is no longer what was signed. */
   readonly alter?: Readonly<Record<string, string>>;
-  /** `upper-case`: the right signature in upper case (the Yoho gateway compares case-insensitively). */
-  readonly signature?: 'valid' | 'wrong' | 'stale' | 'omit' | 'upper-case';
+  /**
+   * `upper-case`: the right signature in upper case (the Yoho gateway compares case-insensitively);
+   * `last-digit-changed`, `truncated`: near misses of the right signature (src/protocols/signature-variant.ts).
+   */
+  readonly signature?: 'valid' | 'wrong' | 'stale' | 'omit' | 'upper-case' | 'last-digit-changed' | 'truncated';
   readonly secret?: 'right' | 'wrong';
   readonly clockOffsetS?: number;
   /**
@@ -234,6 +237,8 @@ export interface BaselineDoc {
   readonly name?: string;
   readonly promotionType?: number;
   readonly requires?: readonly Capability[];
+  /** Variables set before the setup, in every case derived from the baseline (a batch id the setup uploads). */
+  readonly vars?: Readonly<Record<string, Json>>;
   readonly setup?: readonly Step[];
   readonly params: Readonly<Record<string, Json>>;
   readonly grow?: Readonly<Record<string, Json>>;

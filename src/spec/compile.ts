@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
+import { documentedAnswer, type RuleLevels, ruleLevels } from './answer-parts.js';
 import { addPromoproofKeywords } from './keywords.js';
 import { loadPromotionSpec } from './load.js';
 import type { Accept, ApiSpec, JsonSchema, OperationSpec, ParamPatch, ParamSpec, RelationSpec, VariantCondition } from './types.js';
@@ -23,7 +24,14 @@ export interface CompiledOperation {
   readonly params: readonly CompiledParam[];
   readonly paramNames: ReadonlySet<string>;
   readonly variants: readonly CompiledVariant[];
+  /** The whole answer schema, parts of ours included: what a `ref` check validates a success against. */
   readonly validateAnswer: ValidateFunction;
+  /**
+   * The documented part of the answer schema (src/spec/answer-parts.ts: every part tagged only with
+   * `ref` rules accepts anything, absent included): what a `must` check validates a success against.
+   * The same function as validateAnswer when the schema has no part of ours.
+   */
+  readonly validateDocumentedAnswer: ValidateFunction;
   /** A JSON-body operation: the body's schema and a valid example (OperationSpec.body). */
   readonly body?: { readonly schema: JsonSchema; readonly example: Readonly<Record<string, unknown>> };
 }
@@ -40,8 +48,11 @@ export function createAjv(): Ajv {
   return ajv;
 }
 
-/** Compiles every schema of an API spec once. Pure function of the spec; cache the result. */
-export function compileApi(spec: ApiSpec, ajv: Ajv = createAjv()): CompiledApi {
+/**
+ * Compiles every schema of an API spec once. Pure function of the spec and the rule levels (which
+ * parts of an answer are ours); cache the result.
+ */
+export function compileApi(spec: ApiSpec, ajv: Ajv = createAjv(), levelOf: RuleLevels = ruleLevels()): CompiledApi {
   const operations = new Map<string, CompiledOperation>();
   for (const [method, op] of Object.entries(spec.operations)) {
     // A JSON-body operation declares no parameters: its body is validated by its API's reference.
@@ -57,13 +68,16 @@ export function compileApi(spec: ApiSpec, ajv: Ajv = createAjv()): CompiledApi {
       return { when: v.when, params: patched, relations: v.relations ?? [] };
     });
     const answerSchema = { ...op.answer.schema, definitions: spec.definitions };
+    const documented = documentedAnswer(op.answer, spec.definitions, levelOf);
+    const validateAnswer = ajv.compile(answerSchema);
     operations.set(method, {
       method,
       spec: op,
       params,
       paramNames: new Set((op.params ?? []).map((p) => p.name)),
       variants,
-      validateAnswer: ajv.compile(answerSchema),
+      validateAnswer,
+      validateDocumentedAnswer: JSON.stringify(documented) === JSON.stringify(answerSchema) ? validateAnswer : ajv.compile(documented),
       ...(op.body ? { body: { schema: op.body, example: op.example ?? {} } } : {}),
     });
   }
@@ -88,6 +102,11 @@ let promotionApi: CompiledApi | undefined;
 export function promotionApiCompiled(): CompiledApi {
   promotionApi ??= compileApi(loadPromotionSpec());
   return promotionApi;
+}
+
+/** The validator of a success for a check of `level`: the documented part for `must`, the whole schema for `ref`. */
+export function answerValidator(op: CompiledOperation, level: 'must' | 'ref'): ValidateFunction {
+  return level === 'must' ? op.validateDocumentedAnswer : op.validateAnswer;
 }
 
 /** The codes a check accepts for a failure described by `error` / `accept`. */

@@ -21,13 +21,18 @@ export function utf8Bytes(s: string): number {
 /**
  * Annotations a body schema node may carry: `rules` (rule ids a violation at or below the node breaks,
  * inherited down), `quote` (the seed's words), `by` (per-keyword `{rules?, acceptRules?}`: the rules of
- * the case breaking that keyword, and of its at-the-limit acceptance case).
+ * the case breaking that keyword, and of its at-the-limit acceptance case), `appliesIf` (on a property:
+ * a schema the object holding it must match for the field to have an effect; elsewhere the reference
+ * ignores the field and the generator probes its limits only where it applies) and `noEffectRules` (the
+ * rules of the case that a bad value where the field has no effect is accepted).
  */
-export const ANNOTATION_KEYWORDS = ['rules', 'quote', 'by'] as const;
+export const ANNOTATION_KEYWORDS = ['rules', 'quote', 'by', 'appliesIf', 'noEffectRules'] as const;
 const KEYWORD_TYPES: Record<(typeof ANNOTATION_KEYWORDS)[number], 'array' | 'object' | ('string' | 'array')[]> = {
   rules: 'array',
   quote: ['string', 'array'],
   by: 'object',
+  appliesIf: 'object',
+  noEffectRules: 'array',
 };
 
 /**

@@ -54,6 +54,13 @@ export interface ParamSpec {
    */
   readonly filter?: { readonly rules: readonly string[] };
   /**
+   * An id the target's fixtures define (a SKU id, a ware id): the schema says which ids are well-formed,
+   * not which exist, so a generated value on the accepted side comes from the target's fixtures (the
+   * baseline's own value, or the first fixture SKU), never from the schema's limit (an unknown SKU may
+   * be refused: JDP-SKU-09).
+   */
+  readonly fixture?: 'sku' | 'ware';
+  /**
    * Items the document says are dropped when invalid ("无效的SKU会被剔除"): an invalid item may be
    * dropped (left out of the answer's `answerPath`) or refused (`rules`). Refusing it is ours (`refusedRules`).
    */

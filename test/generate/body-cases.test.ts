@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { type BodyCase, bodyCaseGaps, bodyCases, type Json, type JsonPath } from '../../src/generate/body-cases.js';
 import { createAjv } from '../../src/spec/compile.js';
 import { addPromoproofKeywords } from '../../src/spec/keywords.js';
+import { withoutNoEffectFields } from '../../src/apis/tencent-coupon-batch/validate.js';
 
 type Schema = Record<string, unknown>;
 
@@ -500,6 +501,52 @@ describe('body cases per keyword', () => {
       ['body-if-kind-2-then-q-missing', 'refused', ['R-OBJ'], { kind: 2, p: 4 }],
       ['body-if-kind-2-then-present', 'accepted', ['R-OBJ'], { kind: 2, p: 4, q: 'q!' }],
     ]);
+  });
+
+  it('appliesIf: limits probed where the field has an effect, and a refused value accepted where it has none', () => {
+    const kind = { properties: { kind: { const: 2 } }, required: ['kind'] };
+    const schema = obj(
+      {
+        kind: { type: 'integer', enum: [1, 2, 3] },
+        rate: { type: 'number', exclusiveMinimum: 0, maximum: 10, rules: ['R-RATE'], appliesIf: kind, noEffectRules: ['R-IGNORED'] },
+        // A type alone: nothing refused where it applies, so no no-effect case either (and no gap).
+        note: { type: 'string', appliesIf: kind, noEffectRules: ['R-IGNORED'] },
+      },
+      { required: ['kind'], allOf: [requiredWhen('kind', 2, ['rate'], ['R-IF'])] },
+    );
+    // The example has kind 1, where rate has no effect: its limits are probed with kind 2.
+    const example = { kind: 1 };
+    const cases = bodyCases(schema, example);
+    expect(bodyCaseGaps(schema, example)).toEqual([]);
+    const rate = cases.filter((c) => c.path.join('.') === 'rate' && c.keyword !== 'if-then');
+    expect(rate.map((c) => [c.id, c.expect, c.rules, c.body])).toEqual([
+      ['rate-maximum-at', 'accepted', ['R-RATE'], { kind: 2, rate: 10 }],
+      ['rate-maximum-over', 'refused', ['R-RATE'], { kind: 2, rate: 10.01 }],
+      // (rate 0.01 with kind 2, one inside the exclusive minimum, is the body the if-kind-2 case sent already.)
+      ['rate-exclusive-minimum-at', 'refused', ['R-RATE'], { kind: 2, rate: 0 }],
+      // The first value refused where it counts, sent where it does not: ignored, so accepted.
+      ['rate-no-effect', 'accepted', ['R-IGNORED'], { kind: 1, rate: 10.01 }],
+    ]);
+    expect(byId(cases, 'rate-no-effect').title).toBe('rate = 10.01 while kind 1, where it has no effect → accepted');
+    expect(cases.some((c) => c.path.join('.') === 'note' && c.expect === 'refused')).toBe(false);
+    // Judged as the reference judges: the fields without effect left out, then the schema.
+    const validate = createAjv().compile(schema);
+    for (const c of cases) expect(validate(withoutNoEffectFields(schema, c.body)), c.id).toBe(c.expect === 'accepted');
+
+    // Where the example already has the field's effect, the no-effect case moves the holder off it:
+    // to the first other member of the condition's own enum that makes a valid object.
+    const fromTwo = bodyCases(schema, { kind: 2, rate: 5 });
+    expect(byId(fromTwo, 'rate-no-effect').body).toEqual({ kind: 1, rate: 10.01 });
+    // Without noEffectRules no rule could carry that case: a gap, never a case under the field's own rules.
+    const bare = obj({ kind: { type: 'integer', enum: [1, 2] }, rate: { type: 'number', maximum: 10, appliesIf: kind } });
+    expect(bodyCases(bare, { kind: 2, rate: 1 }).map((c) => c.id)).toEqual([
+      'kind-enum-min',
+      'kind-enum-max',
+      'kind-enum-outside',
+      'rate-maximum-at',
+      'rate-maximum-over',
+    ]);
+    expect(bodyCaseGaps(bare, { kind: 2, rate: 1 })).toEqual(['rate: appliesIf without noEffectRules: the no-effect case not probed']);
   });
 
   it('rules: a node’s own replace the inherited ones, by.<keyword> replaces both', () => {

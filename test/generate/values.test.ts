@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scalarCases } from '../../src/generate/values.js';
+import { scalarCases, withFixtureIds } from '../../src/generate/values.js';
 import { casesOfBaseline } from '../../src/generate/cases.js';
 import { promotionApiCompiled } from '../../src/spec/compile.js';
 
@@ -50,6 +50,15 @@ describe('boundary values derived from a schema', () => {
     expect(cases).toContainEqual(['multipleOf', 15, false]);
   });
 
+  it('ids of the fixtures: the first accepted case takes a fixture id, further ones go, refused ones stay', () => {
+    const cases = withFixtureIds(scalarCases({ type: 'integer', minimum: 1, maximum: 9 }), 'sku', undefined);
+    expect(cases.filter((c) => c.valid)).toEqual([
+      { label: 'a fixture SKU id, not 1, the minimum', value: '${sku[0]}', valid: true, keyword: 'minimum' },
+    ]);
+    expect(cases.filter((c) => !c.valid).map((c) => c.value)).toEqual([0, 10, 1.5, 'abc']);
+    expect(withFixtureIds(scalarCases({ type: 'integer', minimum: 1 }), 'ware', 42).find((c) => c.valid)?.value).toBe(42);
+  });
+
   it('no length cases under a pattern (filler would break the pattern, not the length)', () => {
     expect(scalarCases({ type: 'string', maxLength: 512, pattern: '^https?://' })).toEqual([]);
   });
@@ -87,6 +96,23 @@ describe('cases of a baseline', () => {
     expect(labels).toContain('quota[] one item: 21, above the maximum err');
     expect(labels).toContain('relation rate = 2 (1/3 of 6) ok');
     expect(labels).toContain('relation rate = 3 (over 1/3 of 6) err');
+  });
+
+  it('take an accepted SKU or ware id from the fixtures, never the schema minimum (an unknown SKU may be refused)', () => {
+    const add = casesOfBaseline(api, {
+      operation: 'jingdong.seller.promotion.sku.add',
+      params: { promo_id: 1, sku_ids: ['${sku[1599]}'], jd_prices: ['${sku[1599].price}'] },
+    });
+    const items = add.filter((c) => c.target === 'sku_ids[]').map((c) => [c.label, c.params['sku_ids'], c.expect === 'success']);
+    // The accepted side is the baseline's own SKU; the refused side (not an id at all) stays as derived.
+    expect(items).toContainEqual(['one item: a fixture SKU id, not 1, the minimum', ['${sku[1599]}'], true]);
+    expect(items).toContainEqual(['one item: 0, below the minimum', [0], false]);
+    expect(add.filter((c) => c.expect === 'success').every((c) => JSON.stringify(c.params['sku_ids']) !== '[1]')).toBe(true);
+    // A filter the baseline leaves out gets the first fixture SKU's id (ware id).
+    const list = casesOfBaseline(api, { operation: 'jingdong.seller.promotion.sku.list', params: { promo_id: 1 } });
+    const accepted = (name: string) => list.filter((c) => c.target === name && c.expect === 'success').map((c) => c.params[name]);
+    expect(accepted('ware_id')).toEqual(['${sku[0].ware}']);
+    expect(accepted('sku_id')).toEqual(['${sku[0]}']);
   });
 
   it('grow parallel arrays together for the 100-per-call cap, expecting any error at 101', () => {

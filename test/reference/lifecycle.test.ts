@@ -273,6 +273,19 @@ describe('SKUs (JDP-SKU-01 … 09)', () => {
     expect(b['ids']).toEqual([String(sku(0)), String(sku(1))]);
   });
 
+  it('under the unknown-skus-refused reading, refuses a call naming an unknown SKU and stores none of it', async () => {
+    const c = createTestClient({ readings: ['unknown-skus-refused'] });
+    const id = await c.draft();
+    const call = { promo_id: id, sku_ids: [sku(0), 99], jd_prices: ['10.0', '1.0'], promo_prices: ['9.0', '0.5'] };
+    expect(outcome(await c.call('sku.add', call))).toBe('sku.skuId.invalid');
+    // Known SKUs alone are taken as ever; the refused call left nothing behind.
+    expect(body(await c.call('sku.add', { ...call, sku_ids: [sku(1)], jd_prices: ['10.1'], promo_prices: ['9.0'] }))['ids']).toEqual([
+      String(sku(1)),
+    ]);
+    body(await c.call('commit', { promo_id: id }));
+    expect((await checked(c, 'sku.list', { promo_id: id }))['total_count']).toBe('1');
+  });
+
   it('takes 100 SKUs per call, refuses 101, and caps a promotion at 1000 over ten batches', async () => {
     const c = createTestClient();
     const id = await c.draft();

@@ -130,10 +130,11 @@ describe('reference request log: parameters left out (JOS-REF-04)', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.statusCode).toBe(200);
-    const err = (JSON.parse(res.body) as { error_response: { code: string; en_desc: string } }).error_response;
+    const err = (JSON.parse(res.body) as { error_response: { code: string; zh_desc: string; en_desc: string } }).error_response;
     expect(err.code).toBe('promoId.invalid');
     expect(err.en_desc).toContain('promo_id is required');
     expect(err.en_desc).toContain('ignored undeclared #promo_id');
+    expect(err.zh_desc).toBe('促销编号无效（已忽略未声明的参数：#promo_id）');
     expect(lines.join('')).toContain('"ignored":["#promo_id"]');
   });
 

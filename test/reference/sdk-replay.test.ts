@@ -1,6 +1,7 @@
 /**
  * Replays, byte for byte, the requests four public JOS SDKs send for the seller promotion life cycle
- * (add → prop.add / sku.add / ordermode.add → commit → get → list) against the reference, through
+ * (add → prop.add / sku.add / ordermode.add → commit → get → list), and one add_coupon client of the
+ * Tencent data-api (at the end), against the reference, through
  * `app.inject` (no sockets). What each SDK sends was read from its sources and is written down below
  * as data (never as SDK code): transport, parameter order, URL/form encoding, timestamp form, and the
  * literal 360buy_param_json text (key order, whitespace, `""` / null for unset fields, numbers as
@@ -11,11 +12,13 @@
  * exotic encodings too. The SDKs' valid calls must succeed: the test fails if the reference goes back
  * to refusing undeclared parameters or reading an optional `""` as a value (JOS-REF-04).
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeAnswer, successKey, type JosAnswer } from '../../src/protocols/jos/envelope.js';
 import { josSign } from '../../src/protocols/jos/sign.js';
 import { parseJosTimestamp } from '../../src/protocols/jos/timestamp.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
+import { TENCENT_TEST_CREDENTIALS } from '../../src/protocols/tencent-data-api/credentials.js';
 import { buildServer, type ServerOptions } from '../../src/reference/server.js';
 import { promotionApiCompiled } from '../../src/spec/compile.js';
 import { P, sku } from '../helpers/jos.js';
@@ -403,7 +406,8 @@ function expectMissingPromoId(r: Replayed, ignored: readonly string[]) {
   expect(Object.keys(r.json)).toEqual(['error_response']);
   const e = r.json['error_response'] as Record<string, string>;
   expect(e['code']).toBe('promoId.invalid');
-  expect(e['zh_desc']).toBe('促销编号无效');
+  // Both descriptions name what was left out: a client reading only zh_desc learns it too.
+  expect(e['zh_desc']).toBe(`促销编号无效（已忽略未声明的参数：${ignored.join('、')}）`);
   expect(e['en_desc']).toMatch(/promo_id/);
   for (const name of ignored) expect(e['en_desc']).toContain(name);
   expect(leniency(r)?.ignored).toEqual(ignored);
@@ -656,5 +660,64 @@ describe('SDK replay: answers and log', () => {
       for (const secret of [CREDS.accessToken, encodeURIComponent(CREDS.accessToken), r.sent['sign']!, CREDS.appSecret])
         expect(all).not.toContain(secret);
     }
+  });
+});
+
+// ------------------------------------------------------------------ the Tencent data-api: a real add_coupon client
+
+/**
+ * ShopeX/ECShopX's YoushuBundle, as a shop runs it, unchanged: src/YoushuBundle/Services/CouponService.php
+ * (getData) builds the coupon, src/YoushuBundle/Services/src/Activity/Client.php (pushCoupon) wraps it as
+ * `{dataSourceId, coupons}`, src/YoushuBundle/Services/src/Kernel/Kernel.php (json, getSignatureArray)
+ * sends it with Guzzle: POST, the query `app_id, nonce, sign=sha256, timestamp, signature` (nonce 32
+ * characters of [a-z1-9], `time()` seconds, signature = bin2hex(hash_hmac('sha256',
+ * "app_id=…&nonce=…&sign=sha256&timestamp=…", app_secret)), PROTOCOLS.md §2b), the body
+ * `json_encode($post, JSON_UNESCAPED_UNICODE)` (Chinese raw, `/` escaped as `\/`) with content-type
+ * application/json. Written down here as data: the literal body and query, never the client's code.
+ *
+ * The coupon is a 代金券 (card_type cash) of 10 yuan off from 100 (reduce_cost 1000, least_cost 10000
+ * fen), used in stores (use_platform store: is_all, no SKUs): coupon_sub_type 1, a 满减券. getData
+ * sends every amount of every coupon, each `(int)bcdiv(x, 100, 2)`: a cash card has no discount, so
+ * `"discount_coupon":0` — a field with no effect on a 满减券, ignored by the platform (TCC-REF-16).
+ * card_id is a bigint column read with DBAL's fetchAll: text under PDO's stringified fetches (as
+ * `"1024"` here); PHP ≥ 8.1's native integers would send a number, outside the document's `string`.
+ */
+const YOUSHU_NONCE = 'k3n8w1qz5r7t2y9u4p6m1x8c3v5b7n2a';
+const YOUSHU_BODY = String.raw`{"dataSourceId":"101","coupons":[{"external_coupon_id":"1024","coupon_name":"满100减10","coupon_type":1,"coupon_sub_type":1,"plan_count":500,"start_time":"1795363200000","end_time":"1797955199000","rule_description":"满100元可用\/每人限领1张","amount_coupon":10,"discount_coupon":0,"amount_minimum":100,"release_status":1,"max_coupon_number_per_user":1,"product":{"is_all":true,"sku_ids":[]}}]}`;
+
+/** The request the YoushuBundle Kernel sends at FIXED, signed as its getSignatureArray signs (not with our signer). */
+function youshuRequest(): { url: string; headers: Record<string, string>; payload: string } {
+  const { appId, appSecret } = TENCENT_TEST_CREDENTIALS;
+  const timestamp = String(FIXED / 1000);
+  const str = `app_id=${appId}&nonce=${YOUSHU_NONCE}&sign=sha256&timestamp=${timestamp}`;
+  const signature = createHmac('sha256', appSecret).update(str).digest('hex');
+  // Guzzle's `query` option: http_build_query, RFC 3986; every value here is unreserved text.
+  const query = `app_id=${appId}&nonce=${YOUSHU_NONCE}&sign=sha256&timestamp=${timestamp}&signature=${signature}`;
+  return {
+    url: `/data-api/v1/order/add_coupon?${query}`,
+    headers: { 'content-type': 'application/json', 'user-agent': 'GuzzleHttp/7' },
+    payload: YOUSHU_BODY,
+  };
+}
+
+describe('SDK replay: ShopeX/ECShopX YoushuBundle (Tencent add_coupon, Guzzle, PHP json_encode)', () => {
+  it('uploads a 满减券 carrying "discount_coupon":0: accepted, the discount ignored, the amount kept', async () => {
+    expect(JSON.parse(YOUSHU_BODY).coupons[0].rule_description).toBe('满100元可用/每人限领1张');
+    const app = buildServer({ now: () => FIXED });
+    const res = await app.inject({ method: 'POST', ...youshuRequest() });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ retcode: 0, errmsg: '', data: { coupons: [{ external_coupon_id: '1024', action: 'added' }] } });
+    // Stored as the platform takes it: without the field that has no effect on a 满减券.
+    const stored = app.couponBatch.store.get('101', '1024')?.coupon;
+    expect(stored).toMatchObject({ coupon_sub_type: 1, amount_coupon: 10, amount_minimum: 100, product: { is_all: true, sku_ids: [] } });
+    expect(stored).not.toHaveProperty('discount_coupon');
+  });
+
+  it('is refused under the reading coupon-no-effect-fields-validated, so the success above is TCC-REF-16 at work', async () => {
+    const app = buildServer({ now: () => FIXED, readings: ['coupon-no-effect-fields-validated'] });
+    const res = await app.inject({ method: 'POST', ...youshuRequest() });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ retcode: 41002, errmsg: 'Body is invalid: coupons[0].discount_coupon: must be > 0' });
+    expect(app.couponBatch.store.size).toBe(0);
   });
 });

@@ -8,7 +8,7 @@
 import type { BusinessClock } from '../../reference/clock.js';
 import type { CouponBatchStore } from '../tencent-coupon-batch/store.js';
 import { type BatchKey, type BatchTerms, batchTerms } from './terms.js';
-import { type Deduction, type DeductionFaults, deduction, type OrderLine } from './verify.js';
+import { type Deduction, type DeductionFaults, type DeductionReadings, deduction, type OrderLine } from './verify.js';
 
 export type CouponStatus = 'unused' | 'used' | 'expired' | 'revoked';
 
@@ -78,6 +78,8 @@ export interface PlatformFaults extends DeductionFaults {
   readonly stockOffByOne?: boolean;
   /** A revoked coupon still verifies. */
   readonly revokedVerified?: boolean;
+  /** Revoke does not check whether the coupon was used: a used coupon becomes revoked. */
+  readonly usedRevoked?: boolean;
   /** Off-shelf, unreleased and deleted batches hand out coupons. */
   readonly shelfIgnored?: boolean;
 }
@@ -86,6 +88,8 @@ export interface PlatformDeps {
   readonly batches: CouponBatchStore;
   readonly clock: BusinessClock;
   readonly faults?: PlatformFaults;
+  /** Behaviours the documents allow besides our own choices; none by default. */
+  readonly readings?: DeductionReadings;
 }
 
 const DAY_MS = 86_400_000;
@@ -280,7 +284,7 @@ export class CouponPlatform {
     }
     if (input.stacked && !c.terms.stackable)
       return fail('coupon.not.stackable', 'the coupon may not be combined with other discounts (added_status 2)');
-    const d = deduction(c.terms, input.lines, this.faults);
+    const d = deduction(c.terms, input.lines, this.faults, this.deps.readings);
     if (!d.ok) return fail(d.code, d.message);
     return { ok: true, coupon: c, deduction: d };
   }
@@ -329,7 +333,7 @@ export class CouponPlatform {
   revoke(code: string): Result<{ coupon: UserCoupon }> {
     const c = this.byCode.get(code);
     if (!c) return fail('coupon.not.exist', `no coupon ${code}`);
-    if (c.state === 'used') return fail('coupon.used', `coupon ${code} was used`);
+    if (c.state === 'used' && !this.faults.usedRevoked) return fail('coupon.used', `coupon ${code} was used`);
     c.state = 'revoked';
     return { ok: true, coupon: c };
   }

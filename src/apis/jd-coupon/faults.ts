@@ -63,6 +63,19 @@ export const CPN_FAULTS = {
     description: 'max_discount_amount is not applied: a discount coupon deducts beyond its cap',
     platform: { capIgnored: true },
   },
+  'cpn-amount-beyond-order': {
+    rule: 'CPN-03',
+    alsoBreaks: ['CPN-REF-05'],
+    description:
+      'an amount coupon deducts its whole amount beyond the eligible lines: 50 yuan off a 30-yuan order leaves −20 yuan to pay (多扣)',
+    platform: { amountBeyondEligible: true },
+  },
+  'cpn-discount-share-off': {
+    rule: 'CPN-03',
+    description:
+      'discount_coupon is read as the share taken off, not the share paid: "7 折优惠" (0.7) takes 70 % off, 99.99 takes 99.99 % off',
+    platform: { shareTakenOff: true },
+  },
   'cpn-threshold-exclusive': {
     rule: 'CPN-03',
     description: 'the amount threshold is met only above amount_minimum, not at it (满 X: X itself qualifies)',
@@ -97,6 +110,17 @@ export const CPN_FAULTS = {
     rule: 'CPN-REF-08',
     description: 'a revoked coupon still verifies',
     platform: { revokedVerified: true },
+  },
+  'cpn-used-revoked': {
+    rule: 'CPN-REF-08',
+    description: "a used coupon is revoked: it is listed revoked and leaves the batch's used count",
+    platform: { usedRevoked: true },
+  },
+  'cpn-discount-float-sum': {
+    rule: 'CPN-03',
+    description:
+      'the order lines are summed in floating-point yuan and the discount truncated to the fen: 0.1 + 0.2 yuan at 9 折 takes 2 fen, not 3',
+    platform: { floatingPointSum: true },
   },
   'cpn-shelf-ignored': {
     rule: 'CPN-REF-11',

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createClock } from '../../reference/clock.js';
 import type { JosService } from '../../protocols/jos/gateway.js';
 import { CouponPlatform } from '../coupon-platform/platform.js';
+import type { ReadingId } from '../jd-promotion/readings.js';
 import type { CouponBatchStore } from '../tencent-coupon-batch/store.js';
 import { UCP_FAULTS, isUcpFault } from '../yoho-user-coupon/faults.js';
 import { CPN_FAULTS, type CouponServiceFaults, isCpnFault } from './faults.js';
@@ -26,12 +27,20 @@ export interface MountedCouponPlatform {
 
 export function mountCouponPlatform(
   app: FastifyInstance,
-  options: { readonly batches: CouponBatchStore; readonly now?: () => number; readonly fault?: string; readonly testControl?: boolean },
+  options: {
+    readonly batches: CouponBatchStore;
+    readonly now?: () => number;
+    readonly fault?: string;
+    readonly testControl?: boolean;
+    /** Readings the documents allow instead of our own choices; the platform follows its own. */
+    readonly readings?: ReadonlySet<ReadingId>;
+  },
 ): MountedCouponPlatform {
   const clock = createClock(options.now ?? Date.now);
   const f = options.fault;
   const faults = isCpnFault(f) ? CPN_FAULTS[f].platform : isUcpFault(f) ? ((UCP_FAULTS[f] as { platform?: object }).platform ?? {}) : {};
-  const platform = new CouponPlatform({ batches: options.batches, clock, faults });
+  const readings = { aboveEligibleRefused: options.readings?.has('coupon-above-eligible-refused') === true };
+  const platform = new CouponPlatform({ batches: options.batches, clock, faults, readings });
   if (options.testControl) registerCouponPlatformTestControl(app, { platform, clock });
   const serviceFaults = isCpnFault(f) ? ((CPN_FAULTS[f] as { service?: CouponServiceFaults }).service ?? {}) : {};
   return { platform, josService: new CouponLifecycleService(jdCouponCompiledFor(f), platform, serviceFaults) };

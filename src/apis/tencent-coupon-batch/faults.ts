@@ -115,6 +115,22 @@ export const TENCENT_FAULTS = {
     layer: 'gateway',
     description: 'a `sign` other than sha256 (md5 …) is accepted, the HMAC-SHA256 signed with it as sent',
   },
+  'tcc-signature-prefix': {
+    rule: 'TCC-01',
+    layer: 'gateway',
+    description: 'the signature is compared by prefix (the right one startsWith the given one): a truncated signature is accepted',
+  },
+  'tcc-signature-first-32': {
+    rule: 'TCC-01',
+    layer: 'gateway',
+    description: 'only the first 32 characters of the signature are compared: the right one with its last digit changed is accepted',
+  },
+  'tcc-signature-case-insensitive': {
+    rule: 'TCC-REF-15',
+    layer: 'gateway',
+    description:
+      'the signature is compared case-insensitively: the right one in upper-case hex is accepted (conformant for the seed, not our choice)',
+  },
   'tcc-coupons-cap-51': {
     rule: 'TCC-02',
     layer: 'validator',

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { TENCENT_TEST_CREDENTIALS, type TencentCredentials } from '../../protocols/tencent-data-api/credentials.js';
-import { registerTencentGateway } from '../../protocols/tencent-data-api/gateway.js';
+import { registerTencentGateway, type TencentGatewayOptions } from '../../protocols/tencent-data-api/gateway.js';
 import { isTencentFault, isTencentMutation, type TencentBodyFault, tencentProtocolFor } from './faults.js';
 import { type CouponBatchService, createCouponBatchService } from './service.js';
 import { loadTencentProtocol } from './spec.js';
@@ -53,6 +53,7 @@ export { COUPON_BATCH_CONTROL_PATH, type CouponBatchControlDeps, registerCouponB
 export {
   type BodyProblem,
   type BodyValidation,
+  type BodyValidationOptions,
   type CouponBatchBody,
   type CouponInput,
   createBodyAjv,
@@ -70,6 +71,13 @@ export interface MountOptions {
   readonly testControl?: boolean;
   /** A store to share (the coupon platform claims from it); a new one by default. */
   readonly store?: CouponBatchStore;
+  /**
+   * Validate a field where it has no effect for the coupon's sub type too (the reading
+   * `coupon-no-effect-fields-validated`); by default such a field is ignored (TCC-REF-16).
+   */
+  readonly noEffectValidated?: boolean;
+  /** Rewrites a success into another shape the documents allow (the answer-shape readings, src/reference/answer-shapes.ts). */
+  readonly reshapeSuccess?: TencentGatewayOptions['reshapeSuccess'];
 }
 
 /** What was mounted, for the test control and the coupon platform. */
@@ -86,7 +94,7 @@ export function mountTencentCouponBatch(app: FastifyInstance, options: MountOpti
   const store = options.store ?? createCouponBatchStore(now);
   // A fault of a protocol choice (the window, the nonce length) runs on a patched copy of the spec.
   const protocol = tencentProtocolFor(loadTencentProtocol(), fault);
-  const service = createCouponBatchService({ store, protocol, fault });
+  const service = createCouponBatchService({ store, protocol, fault, ...(options.noEffectValidated ? { noEffectValidated: true } : {}) });
   registerTencentGateway(app, {
     service,
     credentials: options.credentials ?? TENCENT_TEST_CREDENTIALS,
@@ -94,6 +102,7 @@ export function mountTencentCouponBatch(app: FastifyInstance, options: MountOpti
     protocol,
     ...(fault ? { fault } : {}),
     ...(options.testControl ? { testControl: true } : {}),
+    ...(options.reshapeSuccess ? { reshapeSuccess: options.reshapeSuccess } : {}),
   });
   if (options.testControl) registerCouponBatchTestControl(app, { store });
   return { store, service, fault };

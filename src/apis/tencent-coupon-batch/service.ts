@@ -32,6 +32,8 @@ export interface CouponBatchServiceDeps {
   readonly protocol?: TencentProtocolSpec;
   /** A fault of TENCENT_FAULTS or a body mutation (`spec:tcc:…`). */
   readonly fault?: TencentBodyFault;
+  /** Validate fields where they have no effect too (the reading coupon-no-effect-fields-validated); ignored by default (TCC-REF-16). */
+  readonly noEffectValidated?: boolean;
 }
 
 /** Problems named in `errmsg`; `data.errors` holds up to MAX_LISTED (TCC-REF-06). */
@@ -49,7 +51,9 @@ export function createCouponBatchService(deps: CouponBatchServiceDeps): CouponBa
   };
   return {
     addCoupons(appId, raw) {
-      const checked = validateCouponBatchBody(raw, fault);
+      // The body as the reference takes it: a field with no effect for its coupon's sub type is left
+      // out (TCC-REF-16), so it is neither refused nor stored.
+      const checked = validateCouponBatchBody(raw, fault, { noEffectValidated: deps.noEffectValidated === true });
       if (!checked.ok) return refuse(checked.problems);
       // Under tcc-datasource-optional a body may come without one.
       const dataSourceId = checked.body.dataSourceId ?? '';

@@ -84,6 +84,7 @@ function walk(node: Schema, at: Place, out: BodyMutation[], depth: number, holde
     rangeMutations(node, add);
   }
   sizeMutations(node, add);
+  effectMutations(node, here, out);
   requiredMutations(node, here, out);
   dependencyMutations(node, here, out);
   conditionalMutations(node, here, out);
@@ -232,6 +233,39 @@ function sizeMutations(node: Schema, add: Add): void {
     add('minItems', '-unchecked', 'looser', 'minItems not checked', (n) => void delete n['minItems']);
   }
 }
+
+/**
+ * A field with an effect only where its `appliesIf` holds, validated everywhere (`appliesIf-unchecked`):
+ * the generator's no-effect case (a value refused where the field applies, sent where it does not) is
+ * then refused. Only for a node with a limit the generator probes, since only then is there such a case.
+ */
+function effectMutations(node: Schema, at: Place, out: BodyMutation[]): void {
+  const rules = strings(node['noEffectRules']);
+  if (!isSchema(node['appliesIf']) || rules.length === 0 || !PROBED_LIMITS.some((k) => k in node)) return;
+  out.push({
+    id: idOf(at.label, 'appliesIf-unchecked'),
+    rules,
+    description: `${where(at.label)}: validated where it has no effect too`,
+    patch: (b) => void delete nodeAt(b, at.schemaPath)['appliesIf'],
+  });
+}
+
+/** Keywords the generator probes with a refused case (a size or length minimum only above 0; test/proof/tencent-mutations.test.ts would show the difference). */
+const PROBED_LIMITS = [
+  'maxBytes',
+  'minBytes',
+  'maxLength',
+  'minLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'decimalPlaces',
+  'enum',
+  'const',
+  'maxItems',
+  'minItems',
+] as const;
 
 /** A required property made optional; its rules as the generator's missing case: `by.required.rules`, the property's own, the object's. */
 function requiredMutations(node: Schema, at: Place, out: BodyMutation[]): void {

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { YOHO_TEST_CREDENTIALS } from '../../protocols/yoho-gateway/credentials.js';
-import { handleYoho } from '../../protocols/yoho-gateway/gateway.js';
+import { handleYoho, type YohoGatewayDeps } from '../../protocols/yoho-gateway/gateway.js';
 import type { CouponPlatform } from '../coupon-platform/platform.js';
 import { isUcpFault, UCP_FAULTS, type UserCouponServiceFaults } from './faults.js';
 import { UserCouponService } from './service.js';
@@ -38,6 +38,8 @@ export function mountUserCouponQueries(
     readonly fault?: string;
     readonly privateKeys?: Readonly<Record<string, string>>;
     readonly salt?: string;
+    /** Rewrites a success into another shape the documents allow (the answer-shape readings, src/reference/answer-shapes.ts). */
+    readonly reshapeSuccess?: YohoGatewayDeps['reshapeSuccess'];
   },
 ): MountedUserCoupon {
   const f = options.fault;
@@ -48,6 +50,7 @@ export function mountUserCouponQueries(
     salt: options.salt ?? YOHO_TEST_CREDENTIALS.salt,
     service,
     ...(f ? { fault: f } : {}),
+    ...(options.reshapeSuccess ? { reshapeSuccess: options.reshapeSuccess } : {}),
   };
   const route = async (req: FastifyRequest, reply: FastifyReply) => {
     // A servlet's getParameter answers the query's value first: the query wins over the form body.

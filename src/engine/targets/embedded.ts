@@ -3,6 +3,7 @@ import { protocolAdapter } from '../../protocols/index.js';
 import type { Endpoint } from '../../protocols/types.js';
 import { REFERENCE_SKU_POOL } from '../../apis/jd-promotion/catalogue.js';
 import type { FaultId } from '../../reference/faults.js';
+import type { ReadingId } from '../../apis/jd-promotion/readings.js';
 import { buildServer } from '../../reference/server.js';
 import { TEST_CONTROL_PATH } from '../../apis/jd-promotion/test-control.js';
 import type { Target } from '../target.js';
@@ -22,6 +23,8 @@ export interface EmbeddedOptions {
   readonly fault?: FaultId;
   /** Register the test-control routes (default true: the embedded target claims the capability). */
   readonly testControl?: boolean;
+  /** Readings the documents allow instead of our own choices (a stand-in for another correct implementation); none by default. */
+  readonly readings?: readonly ReadingId[];
 }
 
 /**
@@ -30,8 +33,32 @@ export interface EmbeddedOptions {
  */
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<EmbeddedTarget> {
   const testControl = opts.testControl ?? true;
-  const server = buildServer({ testControl, ...(opts.fault ? { fault: opts.fault } : {}) });
+  const server = buildServer({
+    testControl,
+    ...(opts.fault ? { fault: opts.fault } : {}),
+    ...(opts.readings ? { readings: opts.readings } : {}),
+  });
   const origin = await server.listen({ port: 0, host: '127.0.0.1', backlog: LIMITS.listenBacklog });
+  // Same process, same clock.
+  const target = referenceTarget(origin, { testControl, fault: opts.fault, clockMethod: 'embedded reference shares this clock' });
+  return { target, origin, close: () => server.close() };
+}
+
+/** How the reference listening at an origin runs, as its target describes it. */
+export interface ReferenceTargetOptions {
+  /** Whether its test-control routes are registered (the target then claims `test-control`). */
+  readonly testControl: boolean;
+  readonly fault?: FaultId | undefined;
+  /** Why its clock is known to be ours (the reference runs on this machine), for reports. */
+  readonly clockMethod: string;
+}
+
+/**
+ * The target of the reference listening at `origin` (in this process or a child of it): every API of
+ * the registry at its protocol's path, with the protocol's documented test credentials and the
+ * embedded values of the API's options, the seeded catalogue as fixtures, and a clock known to be ours.
+ */
+export function referenceTarget(origin: string, opts: ReferenceTargetOptions): Target {
   const endpoints: Record<string, Endpoint> = {};
   for (const api of APIS.values()) {
     const adapter = protocolAdapter(api.protocol);
@@ -42,16 +69,14 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
       ...(Object.keys(options).length > 0 ? { options } : {}),
     };
   }
-  const target: Target = {
+  return {
     endpoints,
     embedded: true,
-    capabilities: testControl ? ['test-control'] : [],
-    ...(testControl ? { testControlUrl: `${origin}${TEST_CONTROL_PATH}` } : {}),
+    capabilities: opts.testControl ? ['test-control'] : [],
+    ...(opts.testControl ? { testControlUrl: `${origin}${TEST_CONTROL_PATH}` } : {}),
     skus: referenceSkus(),
     skuPool: REFERENCE_SKU_POOL,
-    // Same process, same clock.
-    clock: { offsetMs: 0, uncertaintyMs: 0, method: 'embedded reference shares this clock' },
+    clock: { offsetMs: 0, uncertaintyMs: 0, method: opts.clockMethod },
     ...(opts.fault ? { fault: opts.fault } : {}),
   };
-  return { target, origin, close: () => server.close() };
 }

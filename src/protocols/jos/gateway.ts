@@ -46,6 +46,8 @@ export interface GatewayDeps {
    * served by this router (the coupon life cycle's `cpn-caller-not-checked`), never of JOS itself.
    */
   readonly callerUnchecked?: (method: string) => boolean;
+  /** Rewrites a success answer into another shape the documents allow (the reference's answer-shape readings); none by default. */
+  readonly reshapeSuccess?: (method: string, answer: GatewayAnswer) => GatewayAnswer;
 }
 
 /**
@@ -167,15 +169,21 @@ export async function handleJos(deps: GatewayDeps, params: Readonly<Record<strin
   if (result.notes) deps.onLeniency?.(method, result.notes);
   if (!result.ok) {
     const e = service.describeError(result.code);
-    // zh_desc is the document's 错误描述 (JOS-REF-01); en_desc adds what was wrong, and what was left out.
-    const detail = [result.message, result.notes?.ignored.length ? `ignored undeclared ${result.notes.ignored.join(', ')}` : undefined]
-      .filter(Boolean)
-      .join('; ');
+    // zh_desc is the document's 错误描述 (JOS-REF-01); en_desc adds what was wrong. Both name what was
+    // left out: a client reading either one learns that its `#promo_id` never counted.
+    const ignored = result.notes?.ignored ?? [];
+    const detail = [result.message, ignored.length > 0 ? `ignored undeclared ${ignored.join(', ')}` : undefined].filter(Boolean).join('; ');
     const en = e?.en ?? result.code;
-    return errorEnvelope(result.code, e?.zh ?? result.code, detail ? `${en}: ${detail}` : en);
+    const zh = e?.zh ?? result.code;
+    return errorEnvelope(
+      result.code,
+      ignored.length > 0 ? `${zh}（已忽略未声明的参数：${ignored.join('、')}）` : zh,
+      detail ? `${en}: ${detail}` : en,
+    );
   }
   if (fault === 'envelope-unwrapped' || (fault === 'reads-unwrapped' && /\.(get|list)$/.test(method))) return { code: '0', ...result.body };
-  return successEnvelope(method, result.body, suffix);
+  const answer = successEnvelope(method, result.body, suffix);
+  return deps.reshapeSuccess ? deps.reshapeSuccess(method, answer) : answer;
 }
 
 function readTimestamp(text: string, fault: string | undefined): number | undefined {

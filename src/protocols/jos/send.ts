@@ -5,6 +5,7 @@ import { formatJosTimestamp, formatJosTimestampWithOffset } from './timestamp.js
 import type { Transport } from '../../scenario/types.js';
 import { exchangeForm } from '../form-exchange.js';
 import { skewedTimestamp } from '../clock-skew.js';
+import { isSignatureVariant, signatureVariant } from '../signature-variant.js';
 import type { Endpoint, Exchange, SendInput } from '../types.js';
 
 export { skewedTimestamp } from '../clock-skew.js';
@@ -59,6 +60,9 @@ export async function sendJos(input: SendInput, skewS: number): Promise<Exchange
       break;
     }
     default:
+      // A near miss of the right signature (signature-variant.ts); `upper-case` is the JOS signature itself.
+      if (isSignatureVariant(transport.signature) && params['sign'] !== undefined)
+        params = { ...params, sign: signatureVariant(params['sign'], transport.signature) };
       break;
   }
   if ((transport.omit ?? []).includes('sign') && params['sign'] !== undefined) {

@@ -7,8 +7,9 @@
  * The query is verified in this order, the first failure answering: the five parameters present, once,
  * non-blank (40001); `sign` a supported algorithm (40002); `app_id` known (40003); the nonce at most
  * nonceMaxLength characters (40008); `timestamp` ASCII digits (40007); within skewS of now, in whole
- * seconds (40005); the signature, compared in constant time (40004); the nonce not spent by this app_id
- * within the window (40006). Then the body (not signed) goes to the service.
+ * seconds (40005); the signature, compared exactly, case included (TCC-REF-15), in constant time
+ * (40004); the nonce not spent by this app_id within the window (40006). Then the body (not signed)
+ * goes to the service.
  *
  * The faults of the gateway layer (src/apis/tencent-coupon-batch/faults.ts) are branches here, each
  * named where it acts; those of a protocol choice (the window, the nonce length) come as a patched
@@ -24,7 +25,7 @@ import { ADD_COUPON_OPERATION, type TencentProtocolSpec } from '../../apis/tence
 import type { TencentCredentials } from './credentials.js';
 import { SUCCESS_RETCODE, type TencentEnvelope } from './envelope.js';
 import { tencentError, type TencentRetcodeName } from './retcodes.js';
-import { type TencentIncomingQuery, tencentSignatureMatches, tencentSignBase } from './sign.js';
+import { type TencentIncomingQuery, tencentSign, tencentSignatureMatches, tencentSignBase } from './sign.js';
 import { parseTencentTimestamp } from './timestamp.js';
 
 export interface TencentGatewayOptions {
@@ -37,6 +38,8 @@ export interface TencentGatewayOptions {
   readonly fault?: string;
   /** Register GET /__promoproof/tencent-data-api/info and POST …/reset (forgets spent nonces). */
   readonly testControl?: boolean;
+  /** Rewrites a success (retcode 0) into another shape the documents allow (the reference's answer-shape readings); none by default. */
+  readonly reshapeSuccess?: (operation: string, answer: TencentEnvelope) => TencentEnvelope;
 }
 
 /** Base path of the gateway's test-control routes. */
@@ -96,10 +99,24 @@ export class NonceMemory {
 
 const DIGITS = /^[0-9]+$/;
 
+/**
+ * The signature comparisons of the gateway's faults, (right signature, given signature) → accepted;
+ * the right comparison is tencentSignatureMatches (sign.ts): exact, in constant time.
+ */
+const FAULTY_SIGNATURE_COMPARISONS: ReadonlyMap<string, (expected: string, given: string) => boolean> = new Map([
+  // tcc-signature-prefix: `startsWith` the wrong way round: any prefix of the right signature passes (TCC-01).
+  ['tcc-signature-prefix', (expected: string, given: string) => expected.startsWith(given)],
+  // tcc-signature-first-32: the first 32 characters compared (a column as wide as an MD5): the rest may be anything (TCC-01).
+  ['tcc-signature-first-32', (expected: string, given: string) => given.slice(0, 32) === expected.slice(0, 32)],
+  // tcc-signature-case-insensitive: lower-cased before comparing: upper-case hex passes (TCC-REF-15, ours; conformant for the seed).
+  ['tcc-signature-case-insensitive', (expected: string, given: string) => given.toLowerCase() === expected],
+]);
+
 /** The query verifier of the gateway (exported for tests): the checks of the head comment, in order. */
 export function createQueryVerifier(opts: Omit<TencentGatewayOptions, 'service' | 'testControl'>, nonces: NonceMemory) {
   const { protocol, credentials, fault } = opts;
   const refuse = (name: TencentRetcodeName, detail?: string): Verified => ({ ok: false, answer: tencentError(protocol, name, detail) });
+  const faultyComparison = fault === undefined ? undefined : FAULTY_SIGNATURE_COMPARISONS.get(fault);
   return (query: TencentIncomingQuery, rawBody: string): Verified => {
     // tcc-auth-off: the verification forgotten, the app_id taken as sent (TCC-01 broken on purpose).
     if (fault === 'tcc-auth-off') return { ok: true, appId: typeof query['app_id'] === 'string' ? query['app_id'] : '' };
@@ -148,7 +165,9 @@ export function createQueryVerifier(opts: Omit<TencentGatewayOptions, 'service' 
                 .digest('hex'),
               signature,
             )
-          : tencentSignatureMatches(fields, credentials.appSecret, signature);
+          : faultyComparison
+            ? faultyComparison(tencentSign(fields, credentials.appSecret), signature)
+            : tencentSignatureMatches(fields, credentials.appSecret, signature);
       // tcc-retcodes-shifted: the unknown app_id's code answers a wrong signature (TCC-REF-05).
       if (!good) return refuse(fault === 'tcc-retcodes-shifted' ? 'unknownAppId' : 'badSignature');
     }
@@ -172,8 +191,11 @@ export function registerTencentGateway(app: FastifyInstance, opts: TencentGatewa
   const bodyLimit = protocol.maxBodyBytes;
 
   // tcc-refusal-retcode-zero: a refusal reads as success, its errmsg kept (TCC-13 broken on purpose).
-  const finish = (answer: TencentEnvelope): TencentEnvelope =>
-    fault === 'tcc-refusal-retcode-zero' && answer.retcode !== SUCCESS_RETCODE ? { ...answer, retcode: SUCCESS_RETCODE } : answer;
+  const finish = (answer: TencentEnvelope): TencentEnvelope => {
+    const out =
+      fault === 'tcc-refusal-retcode-zero' && answer.retcode !== SUCCESS_RETCODE ? { ...answer, retcode: SUCCESS_RETCODE } : answer;
+    return opts.reshapeSuccess && out.retcode === SUCCESS_RETCODE ? opts.reshapeSuccess(ADD_COUPON_OPERATION, out) : out;
+  };
   const send = (reply: FastifyReply, answer: TencentEnvelope) =>
     reply.code(200).header('content-type', 'application/json; charset=utf-8').send(finish(answer));
   const refusal = (name: TencentRetcodeName, detail?: string) => tencentError(protocol, name, detail);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { httpExchange } from '../../engine/http.js';
 import { skewedTimestamp } from '../clock-skew.js';
+import { isSignatureVariant, signatureVariant } from '../signature-variant.js';
 import type { Exchange, SendInput } from '../types.js';
 import { isTencentTestCredentials } from './credentials.js';
 import { TENCENT_SIGN_ALGORITHM, tencentSign } from './sign.js';
@@ -18,7 +19,8 @@ export function tencentCredentials(c: Readonly<Record<string, string>>): { appId
 /**
  * Signs and sends one call. `transport`: `set` replaces query values before signing (the signature
  * covers them), `alter` after signing (it no longer does), `omit` leaves parameters out after signing,
- * `signature: wrong` signs other bytes, `omit` sends none; `secret: wrong` signs with another secret;
+ * `signature: wrong` signs other bytes, `omit` sends none, `last-digit-changed`, `truncated` and
+ * `upper-case` send a near miss of the right one (signature-variant.ts); `secret: wrong` signs with another secret;
  * `clockOffsetS` and `timestampForm` (`seconds` by default, `millis`) place the timestamp; `rawBody`
  * and `contentType` replace the body. The body is never signed (PROTOCOLS.md §2b), so `signature:
  * stale` (what is sent changed after signing) is an ordinary request here.
@@ -39,6 +41,8 @@ export async function sendTencent(input: SendInput, opts: { readonly pathPrefix:
   let signature = tencentSign(signed, secret);
   // Other bytes signed: the nonce with one more character.
   if (transport.signature === 'wrong') signature = tencentSign({ ...signed, nonce: `${signed.nonce}x` }, secret);
+  // Near misses of the right signature: a prefix, the last digit changed, upper case.
+  if (isSignatureVariant(transport.signature)) signature = signatureVariant(signature, transport.signature);
   const query: Record<string, string> = { ...fields, signature, ...(transport.alter ?? {}) };
   if (transport.signature === 'omit') delete query['signature'];
   for (const k of transport.omit ?? []) delete query[k];

@@ -62,7 +62,8 @@ export function tencentSign(fields: TencentSignFields, appSecret: string): strin
 /**
  * Whether `signature` is the signature of `fields` under `appSecret`, compared in constant time.
  * The comparison is exact: the document's signatures are lower-case hex, and whether the platform
- * also takes upper case is not known (PROTOCOLS.md §2b gives only lower-case examples).
+ * also takes upper case is not known (PROTOCOLS.md §2b gives only lower-case examples), so refusing
+ * upper case is our choice (TCC-REF-15), never demanded of another target at must level.
  */
 export function tencentSignatureMatches(fields: TencentSignFields, appSecret: string, signature: string): boolean {
   const expected = Buffer.from(tencentSign(fields, appSecret), 'utf8');

@@ -15,10 +15,11 @@ interface SysCase {
 }
 
 /**
- * The data-api's own cases from its spec: each query parameter left out, a wrong signature, another
- * secret, a parameter altered after signing, another `sign` algorithm, an unknown `app_id`, the body
- * not signed (must, TCC-01); the window at ±(skewS − 1) and ±(skewS + 1), a millisecond timestamp, a
- * nonce used twice and one over its length (ours, TCC-REF-*). A refusal is any non-zero retcode: the
+ * The data-api's own cases from its spec: each query parameter left out, a wrong signature, the right
+ * one with its last digit changed or cut short, another secret, a parameter altered after signing,
+ * another `sign` algorithm, an unknown `app_id`, the body not signed (must, TCC-01); the right signature
+ * in upper case, the window at ±(skewS − 1) and ±(skewS + 1), a millisecond timestamp, a nonce used
+ * twice and one over its length (ours, TCC-REF-*). A refusal is any non-zero retcode: the
  * document lists none (TCC-13), so no case demands a particular one.
  */
 export function tencentSystemScenarios(
@@ -44,6 +45,33 @@ export function tencentSystemScenarios(
       title: 'a signature of other bytes → refused',
       steps: one({ signature: 'wrong' }, true),
       rules: ['TCC-01'],
+      declared: param('signature'),
+    },
+    // Near misses, for a server that compares by prefix or only the first characters (TCC-01: what
+    // is sent is not the 签名结果). The changed last digit is a digit (0, or 1 for a 0), so it differs
+    // in more than case: a server comparing case-insensitively still refuses it, as it must.
+    {
+      id: 'signature-last-digit-changed',
+      title: 'the right signature with its last hex digit changed → refused',
+      steps: one({ signature: 'last-digit-changed' }, true),
+      rules: ['TCC-01'],
+      declared: param('signature'),
+    },
+    {
+      id: 'signature-truncated',
+      title: 'the right signature without its last hex digit (63 of 64) → refused',
+      steps: one({ signature: 'truncated' }, true),
+      rules: ['TCC-01'],
+      declared: param('signature'),
+    },
+    // The seed fixes no case: its only signature (签名结果) is lower-case hex, and nothing says an
+    // upper-case one is another. A platform that accepts A–F for a–f is as conformant, so refusing the
+    // right signature in upper case is our choice (TCC-REF-15), checked at ref level only.
+    {
+      id: 'signature-upper-case',
+      title: 'the right signature in upper-case hex → refused (compared exactly, ours)',
+      steps: one({ signature: 'upper-case' }, true),
+      rules: ['TCC-REF-15'],
       declared: param('signature'),
     },
     {

@@ -16,7 +16,7 @@
  * `system exception`.
  */
 import { YOHO_GATEWAY_ERRORS } from './codes.js';
-import { YOHO_DEV_SALT, YOHO_MASTER_SALT, yohoDataMd5, yohoErrorText, yohoSuccessText } from './envelope.js';
+import { YOHO_ALG, YOHO_DEV_SALT, YOHO_MASTER_SALT, yohoDataMd5, yohoErrorText, yohoSuccessText } from './envelope.js';
 import { isYohoFault, type YohoFaultName } from './faults.js';
 import { createHash } from 'node:crypto';
 import { type YohoPrivateKeys, yohoKeyOf, yohoSignatureMatchesKey, yohoSignBaseWithKey, yohoSignWithKey } from './sign.js';
@@ -42,6 +42,11 @@ export interface YohoGatewayDeps {
   readonly service: YohoService;
   /** A fault id (faults.ts); one the gateway does not know is ignored. */
   readonly fault?: string;
+  /**
+   * Rewrites a success, as `{code, data, message}`, into another shape the documents allow (the
+   * reference's answer-shape readings); the md5 is then taken over `data` as written. None by default.
+   */
+  readonly reshapeSuccess?: (method: string, answer: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 }
 
 /** How the request came (GET query or POST form): the same call to the gateway, but for a fault. */
@@ -96,6 +101,11 @@ export function handleYoho(deps: YohoGatewayDeps, incoming: YohoIncomingParams, 
       return refuse(result.code, String(result.message));
     }
     const message = typeof result.message === 'string' && result.message !== '' ? result.message : undefined;
+    // A fault of the envelope writes its own text instead.
+    if (deps.reshapeSuccess && !ENVELOPE_FAULTS.has(fault))
+      return answer(
+        reshapedSuccessText(deps.reshapeSuccess(method, { code: 200, data: result.data ?? [], message: message ?? '操作成功' }), deps.salt),
+      );
     return answer(successText(result.data, message, deps.salt, fault));
   } catch {
     return refuse(YOHO_GATEWAY_ERRORS.internal.code, YOHO_GATEWAY_ERRORS.internal.message);
@@ -118,6 +128,13 @@ function answer(body: string): YohoGatewayAnswer {
   return { status: 200, body, contentType: YOHO_CONTENT_TYPE };
 }
 
+/** The faults that write the success text another way (successText). */
+const ENVELOPE_FAULTS: ReadonlySet<YohoFaultName | undefined> = new Set<YohoFaultName>([
+  'yoho-md5-wrong-salt',
+  'yoho-md5-reserialised',
+  'yoho-md5-missing',
+]);
+
 /** The success text, or the one a fault of the envelope writes instead. Throws for data JSON cannot write (a function, a BigInt, a cycle). */
 function successText(data: unknown, message: string | undefined, salt: string, fault: YohoFaultName | undefined): string {
   const compact = JSON.stringify(data ?? []) as string | undefined;
@@ -139,6 +156,19 @@ function successText(data: unknown, message: string | undefined, salt: string, f
     default:
       return yohoSuccessText(data, message, 200, salt);
   }
+}
+
+/**
+ * A reshaped success as text: its fields and `alg` and `md5` in fastjson's (alphabetical) order, `data`
+ * written compact once and the md5 taken over exactly those bytes (UCP-01).
+ */
+function reshapedSuccessText(shaped: Readonly<Record<string, unknown>>, salt: string): string {
+  const dataText = JSON.stringify(shaped['data'] ?? []);
+  const fields: Record<string, unknown> = { ...shaped, alg: YOHO_ALG, md5: yohoDataMd5(dataText, salt) };
+  const parts = Object.keys(fields)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${k === 'data' ? dataText : JSON.stringify(fields[k])}`);
+  return `{${parts.join(',')}}`;
 }
 
 /** The parameters as strings: a repeated one's first value, anything else left out. */

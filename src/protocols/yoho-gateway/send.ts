@@ -7,6 +7,7 @@
  */
 import { exchangeForm } from '../form-exchange.js';
 import type { Transport } from '../../scenario/types.js';
+import { signatureVariant } from '../signature-variant.js';
 import type { Exchange, SendInput } from '../types.js';
 import { isYohoTestCredentials, type YohoCredentials, yohoCredentials } from './credentials.js';
 import { yohoSignWithKey } from './sign.js';
@@ -50,8 +51,9 @@ function scalarText(v: unknown): string {
  * them out before signing (`client_secret` in `omit`: none is sent), `alter` replaces them after
  * signing (the signature no longer covers them). `signature`: `wrong` signs other bytes, `stale` signs
  * without the application parameters (added afterwards), `omit` sends none, `upper-case` sends the
- * right one in upper case. `secret: wrong` signs with another key. The key is the credentials' own,
- * whatever `client_type` the call sends or omits: picking a key by client type is the gateway's part.
+ * right one in upper case, `last-digit-changed` and `truncated` a near miss of it (signature-variant.ts).
+ * `secret: wrong` signs with another key. The key is the credentials' own, whatever `client_type` the
+ * call sends or omits: picking a key by client type is the gateway's part.
  */
 export function buildYohoParams(
   operation: string,
@@ -83,7 +85,9 @@ export function buildYohoParams(
       secret = sign([...params].filter(([k]) => !appKeys.has(k)));
       break;
     case 'upper-case':
-      secret = sign(params).toUpperCase();
+    case 'last-digit-changed':
+    case 'truncated':
+      secret = signatureVariant(sign(params), mode);
       break;
     default:
       secret = sign(params);

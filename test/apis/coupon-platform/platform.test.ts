@@ -162,6 +162,30 @@ describe('validity, redemption, statistics', () => {
     });
   });
 
+  it('revoke: an unused coupon becomes revoked; a used one is refused and stays used (CPN-REF-08), unless the fault revokes it', async () => {
+    const lines = [{ skuId: 'A', quantity: 1, priceFen: 3000 }];
+    for (const usedRevoked of [false, true]) {
+      const { claim, platform, batch } = setup({ store_count: 10 }, { usedRevoked });
+      const [a, b] = [await claim(1), await claim(2)];
+      if (!a.ok || !b.ok) throw new Error('setup');
+      expect((await platform.redeem({ code: a.coupon.code, uid: 1, orderCode: 'O1', lines })).ok).toBe(true);
+      // An unused coupon is revoked either way.
+      expect(platform.revoke(b.coupon.code)).toMatchObject({ ok: true });
+      expect(platform.verify({ code: b.coupon.code, uid: 2, lines })).toMatchObject({ ok: false, code: 'coupon.revoked' });
+      const revoked = platform.revoke(a.coupon.code);
+      const s = platform.statistics(batch);
+      if (usedRevoked) {
+        expect(revoked.ok).toBe(true);
+        expect(platform.statusOf(a.coupon)).toBe('revoked');
+        expect(s.ok && s.stats).toMatchObject({ used: 0, revoked: 2 });
+      } else {
+        expect(revoked).toMatchObject({ ok: false, code: 'coupon.used' });
+        expect(platform.statusOf(a.coupon)).toBe('used');
+        expect(s.ok && s.stats).toMatchObject({ used: 1, revoked: 1, useRate: { numerator: 1, denominator: 2 } });
+      }
+    }
+  });
+
   it('the new-user rule skips users who hold a coupon', async () => {
     const { claim, platform, batch } = setup({ store_count: 10 });
     await claim(1);

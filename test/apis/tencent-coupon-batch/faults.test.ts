@@ -5,6 +5,7 @@ import {
   type TencentFaultId,
   tencentProtocolFor,
 } from '../../../src/apis/tencent-coupon-batch/index.js';
+import { type SignatureVariant, signatureVariant } from '../../../src/protocols/signature-variant.js';
 import { loadRules } from '../../../src/spec/load.js';
 import { addCoupons, body, buildFace, type CallResult, coupon, type Face, signedQuery } from './call.js';
 
@@ -27,6 +28,12 @@ const replayed = async (face: Face) => {
   await addCoupons(face, body(coupon()), { query });
   return addCoupons(face, body(coupon()), { query });
 };
+/** A call whose signature is `change` of the right one (same fields, same secret). */
+const nearMiss = (change: (signature: string) => string) => (face: Face) => {
+  const q = new URLSearchParams(signedQuery(face.clock.nowMs));
+  q.set('signature', change(q.get('signature') ?? ''));
+  return addCoupons(face, body(coupon()), { query: q.toString() });
+};
 const retcodeAt = async (face: Face, offsetS: number) => (await at(offsetS)(face)).json.retcode;
 const actions = (r: CallResult) => r.json.data['coupons'];
 const errors = (r: CallResult) => r.json.data['errors'];
@@ -46,6 +53,9 @@ const CASES: Record<TencentFaultId, { call: (face: Face) => Promise<CallResult>;
   'tcc-app-id-unchecked': { call: (f) => addCoupons(f, body(coupon()), { overrides: { app_id: 'nobody' } }), fixed: 40003, faulty: 0 },
   'tcc-body-signed': { call: one({}), fixed: 0, faulty: 40004 },
   'tcc-sign-algorithm-unchecked': { call: (f) => addCoupons(f, body(coupon()), { overrides: { sign: 'md5' } }), fixed: 40002, faulty: 0 },
+  'tcc-signature-prefix': { call: nearMiss((s) => s.slice(0, 63)), fixed: 40004, faulty: 0 },
+  'tcc-signature-first-32': { call: nearMiss((s) => `${s.slice(0, 32)}${'0'.repeat(32)}`), fixed: 40004, faulty: 0 },
+  'tcc-signature-case-insensitive': { call: nearMiss((s) => s.toUpperCase()), fixed: 40004, faulty: 0 },
   'tcc-coupons-cap-51': { call: (f) => addCoupons(f, many(51)), fixed: 41002, faulty: 0 },
   'tcc-empty-coupons-accepted': { call: (f) => addCoupons(f, body()), fixed: 41002, faulty: 0 },
   'tcc-datasource-optional': { call: (f) => addCoupons(f, { coupons: [coupon()] }), fixed: 41002, faulty: 0 },
@@ -171,6 +181,25 @@ describe('tencent coupon batch faults', () => {
       expectOutcome(faulty, c.faulty);
     });
   }
+
+  it('the near misses of a signature: each comparison fault lets through only what its flaw does', async () => {
+    // The must cases (last digit changed, truncated) refuse nothing a case-insensitive server accepts:
+    // only the ref case (upper case, TCC-REF-15) tells it apart from the reference.
+    const variants: readonly SignatureVariant[] = ['last-digit-changed', 'truncated', 'upper-case'];
+    const accepted: Record<string, readonly SignatureVariant[]> = {
+      none: [],
+      'tcc-signature-prefix': ['truncated'],
+      'tcc-signature-first-32': ['last-digit-changed', 'truncated'],
+      'tcc-signature-case-insensitive': ['upper-case'],
+    };
+    for (const [fault, through] of Object.entries(accepted)) {
+      for (const v of variants) {
+        const face = buildFace(fault === 'none' ? {} : { fault });
+        const r = await nearMiss((sig) => signatureVariant(sig, v))(face);
+        expect(r.json.retcode, `${fault} ${v}`).toBe(through.includes(v) ? 0 : 40004);
+      }
+    }
+  });
 
   it('a faulty face still serves a correct client (99.5 reading of a discount), but where the fault refuses it', async () => {
     const refusing: Partial<Record<TencentFaultId, number>> = { 'tcc-body-signed': 40004, 'tcc-discount-fraction-only': 41002 };

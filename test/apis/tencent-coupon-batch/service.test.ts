@@ -48,6 +48,17 @@ describe('coupon batch store', () => {
 });
 
 describe('coupon batch service', () => {
+  it('stores a coupon without the fields that have no effect for its sub type (TCC-REF-16), and refuses them under the reading', () => {
+    const { service, store } = setup();
+    expect(service.addCoupons('app', body(coupon({ discount_coupon: 0 }))).retcode).toBe(0);
+    expect(store.get('101', 'C-1')?.coupon).toEqual(coupon());
+    const strict = createCouponBatchService({ store: createCouponBatchStore(), noEffectValidated: true });
+    expect(strict.addCoupons('app', body(coupon({ discount_coupon: 0 })))).toMatchObject({
+      retcode: 41002,
+      errmsg: 'Body is invalid: coupons[0].discount_coupon: must be > 0',
+    });
+  });
+
   it('answers added / updated per coupon in order; the later of a repeated id wins (TCC-REF-09, TCC-REF-13)', () => {
     const { service, store } = setup();
     expect(service.addCoupons('app', body(coupon()))).toEqual({

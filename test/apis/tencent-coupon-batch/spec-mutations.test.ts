@@ -27,6 +27,8 @@ describe('body mutations of specs/tencent-coupon-batch/spec.yaml', () => {
         'spec:tcc:coupons[].amount_coupon.decimalPlaces-1',
         'spec:tcc:coupons[].discount_coupon.exclusiveMinimum+0.01',
         'spec:tcc:coupons[].discount_coupon.exclusiveMaximum+0.01',
+        'spec:tcc:coupons[].discount_coupon.appliesIf-unchecked',
+        'spec:tcc:coupons[].amount_coupon.appliesIf-unchecked',
         'spec:tcc:coupons[].media_info.imgs.maxItems-1',
         'spec:tcc:coupons[].target_url.dependencies(url_miniprogram,miniprogram_appid,miniprogram_username)-unchecked',
       ]),
@@ -37,6 +39,8 @@ describe('body mutations of specs/tencent-coupon-batch/spec.yaml', () => {
     const ids = mutations.map((m) => m.id);
     expect(ids.filter((id) => /\.(type|pattern|default|const)\b/.test(id))).toEqual([]);
     expect(ids).not.toContain('spec:tcc:coupons[].coupon_sub_type.enum-3');
+    // Ignored where it has no effect, but with no limit a case refuses: no case could see it validated there.
+    expect(ids).not.toContain('spec:tcc:coupons[].amount_minimum.appliesIf-unchecked');
     // Masked by the other two entries of its group: only dropped with them.
     expect(ids).not.toContain('spec:tcc:coupons[].target_url.dependencies(url_miniprogram)-unchecked');
   });
@@ -49,6 +53,7 @@ describe('body mutations of specs/tencent-coupon-batch/spec.yaml', () => {
     expect(rules('spec:tcc:coupons[].discount_coupon.exclusiveMinimum+0.01')).toEqual(['TCC-REF-08', 'TCC-06']);
     expect(rules('spec:tcc:coupons[].dependencies(start_time)-unchecked')).toEqual(['TCC-07']);
     expect(rules('spec:tcc:coupons[].if(coupon_sub_type=2)-unchecked')).toEqual(['TCC-06']);
+    expect(rules('spec:tcc:coupons[].discount_coupon.appliesIf-unchecked')).toEqual(['TCC-REF-16']);
     expect(rules('spec:tcc:coupons[].coupon_name.not-required')).toEqual(['TCC-04']);
     expect(rules('spec:tcc:coupons.minItems+1')).toEqual(['TCC-02']);
     // Its accepted body is the required-when's case (coupon_sub_type 1 with amount_coupon), kept under TCC-06.

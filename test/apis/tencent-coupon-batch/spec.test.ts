@@ -58,7 +58,7 @@ describe('specs/tencent-coupon-batch and specs/tencent-data-api', () => {
     const named = new Set<string>();
     const walk = (v: unknown, key = ''): void => {
       if (Array.isArray(v)) {
-        if (/^(rules|acceptRules)$/.test(key)) for (const r of v) named.add(r as string);
+        if (/^(rules|acceptRules|noEffectRules)$/.test(key)) for (const r of v) named.add(r as string);
         else for (const x of v) walk(x);
       } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
     };

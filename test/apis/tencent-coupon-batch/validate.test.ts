@@ -61,6 +61,38 @@ describe('add_coupon body validation (specs/tencent-coupon-batch/spec.yaml)', ()
     refused({ coupon_sub_type: 2, amount_coupon: undefined, discount_coupon: 0 }, 'coupons[0].discount_coupon: must be > 0');
   });
 
+  it('TCC-REF-16: a field with no effect for the sub type is left out, not validated; the reading validates it', () => {
+    // The ShopeX YoushuBundle client's 满减券: discount_coupon 0 (its (int) of a discount the coupon has not).
+    const youshu = coupon({ discount_coupon: 0, amount_minimum: 100 });
+    const taken = validateCouponBatchBody(body(youshu));
+    expect(taken).toEqual({ ok: true, body: body(coupon({ amount_minimum: 100 })) });
+    // A 打折券's amount_coupon; sub type 3's amounts and thresholds, of any type; unknown fields stay.
+    ok({ coupon_sub_type: 2, amount_coupon: 10.123, discount_coupon: 0.7 });
+    ok({
+      coupon_sub_type: 3,
+      amount_coupon: 'ten',
+      discount_coupon: 100,
+      amount_minimum: 'x',
+      max_discount_amount: [],
+      number_minimum: 1.5,
+    });
+    const three = validateCouponBatchBody(body(coupon({ coupon_sub_type: 3, amount_coupon: 10, number_minimum: 2, coupon_codes: ['1'] })));
+    expect(three.ok && three.body.coupons[0]).toEqual({ ...coupon({ coupon_sub_type: 3, amount_coupon: undefined }), coupon_codes: ['1'] });
+    // Where the field counts it is checked as before, and a `__proto__` key is kept as a field, not a prototype.
+    refused({ discount_coupon: 0, coupon_sub_type: 2, amount_coupon: undefined }, 'coupons[0].discount_coupon: must be > 0');
+    const proto = JSON.parse(
+      '{"dataSourceId":"1","coupons":[{"external_coupon_id":"p","coupon_name":"n","coupon_type":1,"coupon_sub_type":1,"amount_coupon":1,"__proto__":{"x":1}}]}',
+    );
+    const kept = validateCouponBatchBody(proto);
+    expect(kept.ok && Object.hasOwn(kept.body.coupons[0] ?? {}, '__proto__')).toBe(true);
+    // The strict reading (coupon-no-effect-fields-validated): checked as if it counted.
+    const strict = validateCouponBatchBody(body(youshu), undefined, { noEffectValidated: true });
+    expect(strict.ok ? [] : strict.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['coupons[0].discount_coupon: must be > 0']);
+    // A valid one still has no effect there: taken without it.
+    const valid = validateCouponBatchBody(body(coupon({ discount_coupon: 0.7 })), undefined, { noEffectValidated: true });
+    expect(valid).toEqual({ ok: true, body: body(coupon()) });
+  });
+
   it('TCC-07: start_time and end_time go together, millisecond digits', () => {
     ok({ start_time: '1572395131732', end_time: '1572395131733' });
     refused({ start_time: '1572395131732' }, 'coupons[0].end_time: is required when start_time is present');

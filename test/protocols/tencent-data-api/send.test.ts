@@ -197,6 +197,33 @@ describe('sendTencent: transport deviations', () => {
     expect(wrongSecret.req.query.get('sign')).toBe('sha256');
   });
 
+  it("signature: 'last-digit-changed', 'truncated', 'upper-case' send a near miss of the right signature", async () => {
+    const right = (q: URLSearchParams) =>
+      tencentSign(
+        { app_id: q.get('app_id') ?? '', nonce: q.get('nonce') ?? '', timestamp: q.get('timestamp') ?? '' },
+        TENCENT_TEST_CREDENTIALS.appSecret,
+      );
+    for (let i = 0; i < 8; i++) {
+      const changed = (await send({ signature: 'last-digit-changed' })).req.query;
+      const sig = changed.get('signature') ?? '';
+      const good = right(changed);
+      // The first 63 digits kept; the last a digit that is not the right one's in any case.
+      expect(sig.slice(0, 63)).toBe(good.slice(0, 63));
+      expect(sig.at(-1)).toMatch(/^[01]$/);
+      expect(sig.toLowerCase()).not.toBe(good.toLowerCase());
+      expect(verify(changed)).toEqual({ ok: false, problem: 'bad_signature' });
+    }
+    const truncated = (await send({ signature: 'truncated' })).req.query;
+    expect(truncated.get('signature')).toBe(right(truncated).slice(0, 63));
+    expect(verify(truncated)).toEqual({ ok: false, problem: 'bad_signature' });
+    const upper = (await send({ signature: 'upper-case' })).req.query;
+    expect(upper.get('signature')).toBe(right(upper).toUpperCase());
+    expect(upper.get('signature')).toMatch(/^[0-9A-F]{64}$/);
+    expect(verify(upper)).toEqual({ ok: false, problem: 'bad_signature' }); // exact, ours (TCC-REF-15)
+    // The rest of the query is as usual.
+    expect([...upper.keys()]).toEqual(['app_id', 'nonce', 'sign', 'timestamp', 'signature']);
+  });
+
   it("signature: 'omit' sends no signature, the rest as usual", async () => {
     const { req, ex } = await send({ signature: 'omit' });
     expect(req.query.has('signature')).toBe(false);

@@ -231,6 +231,17 @@ describe('sendYoho: transport deviations', () => {
     expect(body(ex)).toContain('"code":200');
   });
 
+  it("signature: 'last-digit-changed' and 'truncated' send a near miss of the right signature, which the gateway refuses", async () => {
+    const right = (await send()).params['client_secret'] ?? '';
+    const changed = await send({ signature: 'last-digit-changed' });
+    expect(changed.params['client_secret']?.slice(0, 31)).toBe(right.slice(0, 31));
+    expect(changed.params['client_secret']?.toLowerCase()).not.toBe(right.toLowerCase());
+    expect(body(changed.ex)).toBe('{"code":500,"message":"数据验证错误."}');
+    const truncated = await send({ signature: 'truncated' });
+    expect(truncated.params['client_secret']).toBe(right.slice(0, 31));
+    expect(body(truncated.ex)).toBe('{"code":500,"message":"数据验证错误."}');
+  });
+
   it("secret: 'wrong' signs with another key; 'right' with the key", async () => {
     const { params, ex } = await send({ secret: 'wrong' });
     expect(yohoSignatureMatchesKey(params, KEY)).toBe(false);

@@ -45,6 +45,7 @@ export function addSkus(svc: HandlerContext, v: Values, p: Promotion): ServiceRe
       if (giftNums?.[i] === undefined) return err('sku.num.invalid', 'gift SKUs need num');
     }
     const known = catalogue.get(skuId);
+    if (!known && svc.reads('unknown-skus-refused')) return err('sku.skuId.invalid', `SKU ${skuId} is not in the seller's catalogue`);
     if (!known && !svc.is('invalid-skus-kept') && !svc.is('invalid-sku-ids-kept')) continue; // 无效的SKU会被剔除 (JDP-SKU-09)
     batch.set(skuId, {
       skuId,
