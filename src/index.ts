@@ -12,6 +12,13 @@ export { estimateClockOffset } from './engine/clock-offset.js';
 export { preflight, PreflightError, abortedReport, type PreflightResult, type PreflightOptions } from './engine/preflight.js';
 export type { Target, ClockEstimate } from './engine/target.js';
 export { startEmbedded, type EmbeddedTarget, type EmbeddedOptions } from './engine/targets/embedded.js';
+export {
+  startReferenceProcess,
+  ReferenceProcessError,
+  type ReferenceProcess,
+  type ReferenceProcessOptions,
+  type ReferenceProcessFailure,
+} from './engine/targets/reference-process.js';
 export { targetSecrets } from './engine/targets/secrets.js';
 export { APIS, type ApiDef } from './apis/index.js';
 export { PROTOCOLS, protocolAdapter } from './protocols/index.js';
