@@ -4,9 +4,14 @@
  * face (yoho-user-coupon) reads a user's coupons. Every operation is synchronous, so on one process it
  * is atomic whatever the number of connections (CPN-05): no claim sees stock another has taken. Only
  * the race faults put an `await` between the check and the write, as a read-then-write store would.
+ * Coupons are filed in indexes (ledger.ts) and a batch's terms are derived once per upload, so the
+ * work of an operation does not grow with the coupons issued (statistics alone read their batch's
+ * coupons, for expiry); `npm run bench -- store` measures a claim at 1,000 and at 200,000 coupons.
  */
 import type { BusinessClock } from '../../reference/clock.js';
-import type { CouponBatchStore } from '../tencent-coupon-batch/store.js';
+import type { CouponBatchStore, StoredCoupon } from '../tencent-coupon-batch/store.js';
+import { couponCode, couponIdOf } from './code.js';
+import { CouponLedger, type StoredState } from './ledger.js';
 import { type BatchKey, type BatchTerms, batchTerms } from './terms.js';
 import { type Deduction, type DeductionFaults, type DeductionReadings, deduction, type OrderLine } from './verify.js';
 
@@ -28,7 +33,7 @@ export interface UserCoupon {
   readonly terms: BatchTerms;
   readonly validFromMs: number | undefined;
   readonly validToMs: number | undefined;
-  state: 'unused' | 'used' | 'revoked';
+  state: StoredState;
   used?: {
     readonly orderCode: string;
     readonly atMs: number;
@@ -127,9 +132,12 @@ const yieldTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
 
 export class CouponPlatform {
   private readonly deps: PlatformDeps;
-  private readonly coupons: UserCoupon[] = [];
-  private readonly byCode = new Map<string, UserCoupon>();
-  private readonly byRequest = new Map<string, UserCoupon>();
+  private readonly ledger = new CouponLedger<UserCoupon>();
+  /**
+   * A batch's terms, derived once per upload: an upload stores a new StoredCoupon object, so the cache
+   * misses exactly when the batch changed (coupons in hand keep the terms they were acquired with).
+   */
+  private readonly termsOf = new WeakMap<StoredCoupon, BatchTerms>();
   private readonly profiles = new Map<number, UserProfile>();
   /** uid → when the user last took a birthday coupon, epoch ms. */
   private readonly birthdayTaken = new Map<number, number>();
@@ -165,9 +173,7 @@ export class CouponPlatform {
 
   /** Forgets every coupon, profile and counter (not the batches: they belong to the Tencent face). */
   reset(): void {
-    this.coupons.length = 0;
-    this.byCode.clear();
-    this.byRequest.clear();
+    this.ledger.clear();
     this.profiles.clear();
     this.birthdayTaken.clear();
     this.ordersOf.clear();
@@ -184,7 +190,7 @@ export class CouponPlatform {
 
   terms(key: BatchKey): BatchTerms | undefined {
     const stored = this.deps.batches.get(key.dataSourceId, key.batchId);
-    return stored ? batchTerms(stored) : undefined;
+    return stored ? this.derived(stored) : undefined;
   }
 
   /** The batch's number: stable for the process, from 1 in the order the platform first names a batch. */
@@ -202,7 +208,7 @@ export class CouponPlatform {
   birthdayBatches(): BatchTerms[] {
     return this.deps.batches
       .list()
-      .map(batchTerms)
+      .map((s) => this.derived(s))
       .filter((t) => t.birthday && t.available);
   }
 
@@ -212,12 +218,14 @@ export class CouponPlatform {
     return c.validToMs !== undefined && nowMs > c.validToMs ? 'expired' : 'unused';
   }
 
+  /** A user's coupons, in the order they were acquired. */
   couponsOf(uid: number): UserCoupon[] {
-    return this.coupons.filter((c) => c.uid === uid);
+    return this.ledger.ofUser(uid);
   }
 
   byCouponCode(code: string): UserCoupon | undefined {
-    return this.byCode.get(code);
+    const id = couponIdOf(code);
+    return id === undefined ? undefined : this.ledger.byId(id);
   }
 
   /** Claims one coupon of a batch for a user (CPN-01); a request id seen before answers its coupon again. */
@@ -272,7 +280,7 @@ export class CouponPlatform {
 
   /** Verifies a coupon for an order, changing nothing (CPN-03). */
   verify(input: { code: string; uid: number; lines: readonly OrderLine[]; stacked?: boolean }): Result<Redemption> {
-    const c = this.byCode.get(input.code);
+    const c = this.byCouponCode(input.code);
     if (!c) return fail('coupon.not.exist', `no coupon ${input.code}`);
     if (c.uid !== input.uid) return fail('coupon.not.owner', `coupon ${input.code} belongs to another user`);
     if (c.state === 'used' && !this.faults.redeemTwice) return fail('coupon.used', `coupon ${input.code} was used`);
@@ -297,7 +305,7 @@ export class CouponPlatform {
     lines: readonly OrderLine[];
     stacked?: boolean;
   }): Promise<Result<Redemption>> {
-    const before = this.byCode.get(input.code);
+    const before = this.byCouponCode(input.code);
     if (before?.used && before.used.orderCode === input.orderCode && before.uid === input.uid) {
       const u = before.used;
       return {
@@ -317,7 +325,9 @@ export class CouponPlatform {
     if (!checked.ok) return checked;
     if (this.faults.redeemRace) await yieldTurn();
     const c = checked.coupon;
+    const from = c.state;
     c.state = 'used';
+    this.ledger.moved(c, from);
     c.used = {
       orderCode: input.orderCode,
       atMs: this.now(c.uid),
@@ -331,21 +341,25 @@ export class CouponPlatform {
 
   /** Revokes an unused coupon; it no longer verifies (ours: CPN-REF-08). */
   revoke(code: string): Result<{ coupon: UserCoupon }> {
-    const c = this.byCode.get(code);
+    const c = this.byCouponCode(code);
     if (!c) return fail('coupon.not.exist', `no coupon ${code}`);
     if (c.state === 'used' && !this.faults.usedRevoked) return fail('coupon.used', `coupon ${code} was used`);
+    const from = c.state;
     c.state = 'revoked';
+    this.ledger.moved(c, from);
     return { ok: true, coupon: c };
   }
 
   statistics(key: BatchKey): Result<{ stats: Statistics }> {
     const terms = this.terms(key);
     if (!terms) return fail('coupon.batch.not.exist', `no batch ${key.batchId} in data source ${key.dataSourceId}`);
-    const mine = this.coupons.filter((c) => sameBatch(c.batch, key));
-    const count = (s: CouponStatus) => mine.filter((c) => this.statusOf(c) === s).length;
-    const issued = mine.length;
-    const claimed = mine.filter((c) => c.via === 'claim').length;
-    const used = this.faults.statsUsedMiscounted ? mine.filter((c) => c.via === 'claim' && c.state === 'used').length : count('used');
+    const ledger = this.ledger.batch(key);
+    const issued = ledger.coupons.length;
+    const claimed = ledger.claimed;
+    const used = this.faults.statsUsedMiscounted ? ledger.usedClaimed : ledger.states.used;
+    // Expiry moves with each owner's clock: derived now, from the batch's coupons only (never stored).
+    let expired = 0;
+    if (ledger.states.unused > 0) for (const c of ledger.coupons) if (this.statusOf(c) === 'expired') expired++;
     return {
       ok: true,
       stats: {
@@ -355,8 +369,8 @@ export class CouponPlatform {
         issued,
         claimed,
         used,
-        expired: count('expired'),
-        revoked: count('revoked'),
+        expired,
+        revoked: ledger.states.revoked,
         remaining: terms.stock === undefined ? undefined : Math.max(0, terms.stock - issued),
         claimRate: terms.stock === undefined ? undefined : { numerator: claimed, denominator: terms.stock },
         useRate: { numerator: used, denominator: issued },
@@ -384,13 +398,22 @@ export class CouponPlatform {
 
   // ------------------------------------------------------------------ internals
 
+  private derived(stored: StoredCoupon): BatchTerms {
+    let t = this.termsOf.get(stored);
+    if (!t) {
+      t = batchTerms(stored);
+      this.termsOf.set(stored, t);
+    }
+    return t;
+  }
+
   private repeated(
     uid: number,
     requestId: string | undefined,
     batch: BatchKey,
   ): Result<{ coupon: UserCoupon; repeated: boolean }> | undefined {
     if (requestId === undefined || this.faults.requestIdIgnored) return undefined;
-    const seen = this.byRequest.get(`${uid}\u0000${requestId}`);
+    const seen = this.ledger.byRequest(uid, requestId);
     if (!seen) return undefined;
     if (!sameBatch(seen.batch, batch)) return fail('coupon.request.conflict', `request id ${requestId} was used for another batch`);
     return { ok: true, coupon: seen, repeated: true };
@@ -399,7 +422,7 @@ export class CouponPlatform {
   private isNew(uid: number): boolean {
     const said = this.profiles.get(uid)?.newUser;
     if (said !== undefined) return said;
-    return !this.coupons.some((c) => c.uid === uid) && (this.ordersOf.get(uid) ?? 0) === 0;
+    return !this.ledger.hasUser(uid) && (this.ordersOf.get(uid) ?? 0) === 0;
   }
 
   /** Why the batch may not hand one more coupon to `uid` now, in the order: shelf, stock, per user, per user daily, per day, amount per day. */
@@ -409,23 +432,24 @@ export class CouponPlatform {
     if (terms.validity.kind === 'fixed' && this.now(uid) > terms.validity.endMs)
       return fail('coupon.batch.unavailable', `batch ${terms.batchId} ended (end_time passed)`);
     const f = this.faults;
-    const mine = this.coupons.filter((c) => sameBatch(c.batch, terms));
-    if (terms.stock !== undefined && mine.length >= terms.stock + (f.stockOffByOne ? 1 : 0))
+    const mine = this.ledger.batch(terms);
+    if (terms.stock !== undefined && mine.coupons.length >= terms.stock + (f.stockOffByOne ? 1 : 0))
       return fail('coupon.stock.empty', `batch ${terms.batchId} has no stock left`);
     const now = this.now(uid);
     const today = dayOf(now);
-    const users = mine.filter((c) => c.uid === uid);
-    if (terms.perUser !== undefined && users.length >= terms.perUser + (f.perUserOffByOne ? 1 : 0))
-      return fail('coupon.user.limit', `user ${uid} holds ${users.length} of at most ${terms.perUser}`);
-    const usersToday = users.filter((c) => dayOf(c.acquiredAtMs) === today);
-    if (terms.perUserDaily !== undefined && !f.perUserDailyIgnored && usersToday.length >= terms.perUserDaily)
-      return fail('coupon.user.daily.limit', `user ${uid} took ${usersToday.length} today, at most ${terms.perUserDaily}`);
-    const todays = mine.filter((c) => dayOf(c.acquiredAtMs) === today);
-    if (terms.perDayCount !== undefined && !f.perDayIgnored && todays.length >= terms.perDayCount)
-      return fail('coupon.day.limit', `batch ${terms.batchId} handed out ${todays.length} today, at most ${terms.perDayCount}`);
+    const held = mine.userCount(uid);
+    if (terms.perUser !== undefined && held >= terms.perUser + (f.perUserOffByOne ? 1 : 0))
+      return fail('coupon.user.limit', `user ${uid} holds ${held} of at most ${terms.perUser}`);
+    const heldToday = mine.userDayCount(uid, today);
+    if (terms.perUserDaily !== undefined && !f.perUserDailyIgnored && heldToday >= terms.perUserDaily)
+      return fail('coupon.user.daily.limit', `user ${uid} took ${heldToday} today, at most ${terms.perUserDaily}`);
+    const todays = mine.dayTotals(today);
+    if (terms.perDayCount !== undefined && !f.perDayIgnored && todays.count >= terms.perDayCount)
+      return fail('coupon.day.limit', `batch ${terms.batchId} handed out ${todays.count} today, at most ${terms.perDayCount}`);
     const face = faceValueFen(terms);
     if (terms.perDayAmountFen !== undefined && face !== undefined && !f.perDayIgnored) {
-      const amount = todays.reduce((s, c) => s + (faceValueFen(c.terms) ?? 0), 0);
+      // Each coupon counts at the face value of the terms it was acquired with (ledger.ts).
+      const amount = todays.faceFen;
       if (amount + face > terms.perDayAmountFen)
         return fail(
           'coupon.day.amount.limit',
@@ -452,9 +476,7 @@ export class CouponPlatform {
       validToMs: validity.to,
       state: 'unused',
     };
-    this.coupons.push(coupon);
-    this.byCode.set(coupon.code, coupon);
-    if (requestId !== undefined) this.byRequest.set(`${uid}\u0000${requestId}`, coupon);
+    this.ledger.add(coupon, dayOf(now), faceValueFen(terms) ?? 0);
     if (terms.birthday) this.birthdayTaken.set(uid, now);
     return coupon;
   }
@@ -484,10 +506,4 @@ export function birthdayMonth(text: string): number | undefined {
   const month = Number(m[1]);
   const day = Number(m[2]);
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? month : undefined;
-}
-
-/** A unique, unguessable-looking code: the sequence number mixed by a fixed odd multiplier, base 36, prefixed. */
-function couponCode(id: number): string {
-  const mixed = (BigInt(id) * 0x9e3779b97f4a7c15n) & 0xffffffffffffn;
-  return `pp${mixed.toString(36).padStart(10, '0')}`;
 }

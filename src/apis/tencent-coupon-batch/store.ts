@@ -4,7 +4,11 @@
  * platform claims from these batches later; it reads them through `get` / `list` only.
  */
 
-/** One stored coupon batch; the coupon is a frozen copy of what was sent (unknown fields included). */
+/**
+ * One stored coupon batch; the coupon is a frozen copy of what was sent (unknown fields included).
+ * Never changed once stored: an update stores a new object, so its identity stands for its version
+ * (the coupon platform derives a batch's terms once per stored object).
+ */
 export interface StoredCoupon {
   readonly dataSourceId: string;
   readonly externalCouponId: string;
