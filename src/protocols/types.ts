@@ -1,9 +1,11 @@
 /**
  * The seam between the protocol-free engine and one wire protocol (JOS, the Tencent data-api …).
  *
- * A protocol adapter knows how to sign and send one call, how to read the answer into one shape, which
- * credentials it needs, and which system cases (bad signature, stale timestamp, missing system
- * parameter …) its spec implies. The engine, the scenario layer, the generator and the reports see only
+ * A protocol adapter knows how to build one signed call (`prepare`, synchronous and pure: the wire
+ * request), how to show it in a report (`record`, only when a result needs it), how to read the answer
+ * into one shape, which credentials it needs, and which system cases (bad signature, stale timestamp,
+ * missing system parameter …) its spec implies. Sending is the same for every protocol: prepare, then
+ * one HTTP exchange of the prepared request (src/protocols/send-prepared.ts). The engine, the scenario layer, the generator and the reports see only
  * these types; adding a protocol is one folder under src/protocols/ plus one entry in
  * src/protocols/index.ts.
  */
@@ -45,26 +47,75 @@ export function wireOperation(endpoint: Endpoint, operation: string): string {
   );
 }
 
-/** One call to send: the operation, its application data, and the deliberate deviations a step asks for. */
-export interface SendInput {
+/** One call to build: the operation, its application data, and the deliberate deviations a step asks for. */
+export interface CallInput {
   readonly endpoint: Endpoint;
+  /** The operation as it goes out (the target's own name: wireOperation). */
   readonly operation: string;
   /** The application parameters (JOS `360buy_param_json`) or the JSON body (Tencent). */
   readonly app: Readonly<Record<string, unknown>>;
   readonly transport: Transport;
   /** The target's clock minus ours, ms (0 when unknown). */
   readonly clockOffsetMs: number;
+}
+
+/**
+ * Everything `prepare` reads. It reads no clock and draws no randomness of its own: the same input
+ * builds the same bytes, so a load generator may build requests ahead of time or in a synchronous hook.
+ */
+export interface PrepareInput extends CallInput {
+  /** Our clock at the build, epoch ms (the target's is `nowMs + clockOffsetMs`). */
+  readonly nowMs: number;
+  /** A fresh random nonce, 32 lower-case hex digits, for a protocol that sends one (Tencent); the others ignore it. */
+  readonly nonce: string;
+}
+
+/** One call to send: the call, and how long and how much of an answer to wait for. */
+export interface SendInput extends CallInput {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly signal?: AbortSignal;
 }
 
-/** What was sent and what came back, for the check's verdict and the report. */
-export interface Exchange {
-  /** The request as reports show it: secrets redacted unless they are the documented test credentials. */
+/**
+ * A request exactly as it goes on the wire, built by `prepare`: what any HTTP client (fetch, autocannon,
+ * undici) sends as it is. It holds the signature and the token as sent, so it is never shown as it is:
+ * `record` makes the report's copy.
+ */
+export interface WireRequest {
+  readonly method: 'GET' | 'POST';
+  /** The full URL, query included. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body, as UTF-8 text; absent for GET. */
+  readonly body?: string;
+  /** The timestamp sent, epoch ms (for clock-skew judgements; the build time for a protocol that sends none). */
+  readonly timestampMs: number;
+  /** The operation as it went out. */
+  readonly operation: string;
+  /** The parameters the protocol built before encoding them (the form or the query), in the order sent: what `record` shows. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** The report's copy of a request: secrets redacted unless they are the documented test credentials. */
+export interface RecordedCall {
   readonly request: RecordedRequest;
   /** A curl command reproducing the request (redacted the same way). */
   readonly curl: string;
+}
+
+/**
+ * What was sent and what came back, for the check's verdict and the report. The report's copy of the
+ * request is built on first read (`request`, `curl`, `record()`) and kept: a check that passes never
+ * builds it. The wire request itself is not kept here (it holds unredacted values), only what `record` needs.
+ */
+export interface Exchange {
+  /** The request as reports show it (computed on first read). */
+  readonly request: RecordedRequest;
+  /** A curl command reproducing the request (computed on first read). */
+  readonly curl: string;
+  /** Both at once, built once; holds the prepared request but never the answer, so it may outlive the exchange cheaply. */
+  readonly record: () => RecordedCall;
   readonly outcome: HttpOutcome;
   /** The timestamp sent, epoch ms (for clock-skew judgements). */
   readonly timestampMs: number;
@@ -99,7 +150,19 @@ export interface ProtocolAdapter {
   readonly endpointPath: string;
   /** The transport fields this protocol understands; a step using another is a load error. */
   readonly transportFields: readonly (keyof Transport)[];
-  /** Signs and sends one call; never throws for a transport problem (the outcome says it). */
+  /**
+   * Builds one signed call as it goes on the wire: synchronous and pure (no clock, no randomness, no
+   * I/O; see PrepareInput). Every deliberate deviation of a step (omitted or altered system parameters,
+   * a wrong, stale or near-miss signature, a skewed or malformed timestamp, a raw body, a content type)
+   * is decided here.
+   */
+  readonly prepare: (input: PrepareInput) => WireRequest;
+  /** The report's copy of a prepared request sent to `endpoint` (whose credentials decide what is redacted). */
+  readonly record: (wire: WireRequest, endpoint: Endpoint) => RecordedCall;
+  /**
+   * Sends one call: `prepare`, then the one HTTP exchange every protocol shares (sendPrepared), the
+   * record left lazy. Never throws for a transport problem (the outcome says it).
+   */
   readonly send: (input: SendInput) => Promise<Exchange>;
   /**
    * Reads a parsed JSON answer of `operation`. `raw` is the answer's text exactly as received, for

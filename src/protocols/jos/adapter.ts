@@ -3,7 +3,8 @@ import type { ProtocolAdapter } from '../types.js';
 import { DEFAULT_CREDENTIALS, isTestCredentials } from './credentials.js';
 import { decodeAnswer } from './envelope.js';
 import { josPreflight } from './preflight.js';
-import { sendJos } from './send.js';
+import { sendPrepared } from '../send-prepared.js';
+import { prepareJos, recordJos } from './send.js';
 import { systemScenarios } from './system-cases.js';
 
 /** The JOS router protocol (specs/jos/protocol.yaml): MD5/HMAC-signed form requests to /routerjson. */
@@ -20,7 +21,9 @@ export const josAdapter: ProtocolAdapter = {
   },
   endpointPath: '/routerjson',
   transportFields: ['omit', 'set', 'signature', 'secret', 'clockOffsetS', 'timestampForm', 'signMethod', 'httpMethod', 'rawParamJson'],
-  send: (input) => sendJos(input, loadJosProtocol().skewS),
+  prepare: (input) => prepareJos(input, loadJosProtocol().skewS),
+  record: recordJos,
+  send: (input) => sendPrepared(josAdapter, input),
   decode: (operation, json) => {
     const a = decodeAnswer(operation, json);
     return a.kind === 'error' ? { kind: 'error', code: a.code, message: a.message, body: a.body } : a;

@@ -3,10 +3,11 @@ import { isTestCredentials, type JosCredentials } from './credentials.js';
 import { josSign } from './sign.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from './timestamp.js';
 import type { Transport } from '../../scenario/types.js';
-import { exchangeForm } from '../form-exchange.js';
+import { formRequest } from '../form-request.js';
 import { skewedTimestamp } from '../clock-skew.js';
+import { sendPrepared } from '../send-prepared.js';
 import { isSignatureVariant, signatureVariant } from '../signature-variant.js';
-import type { Endpoint, Exchange, SendInput } from '../types.js';
+import type { Endpoint, Exchange, PrepareInput, RecordedCall, SendInput, WireRequest } from '../types.js';
 
 export { skewedTimestamp } from '../clock-skew.js';
 
@@ -20,14 +21,14 @@ export function josCredentials(endpoint: Endpoint): JosCredentials {
 }
 
 /**
- * Builds and sends one JOS request: signed byte-exact, with the deliberate deviations a step asks
- * for (missing or altered system parameters, a wrong or stale signature, a skewed timestamp).
- * `skewS` (the protocol's window) sets which way a skewed timestamp is rounded.
+ * Builds one JOS request (ProtocolAdapter.prepare): signed byte-exact, with the deliberate deviations a
+ * step asks for (missing or altered system parameters, a wrong or stale signature, a skewed timestamp).
+ * `skewS` (the protocol's window) sets which way a skewed timestamp is rounded. Pure: the time is `nowMs`.
  */
-export async function sendJos(input: SendInput, skewS: number): Promise<Exchange> {
+export function prepareJos(input: PrepareInput, skewS: number): WireRequest {
   const { endpoint, operation: method, app, transport } = input;
   const creds = josCredentials(endpoint);
-  const timestampMs = skewedTimestamp(Date.now() + input.clockOffsetMs, transport.clockOffsetS ?? 0, skewS);
+  const timestampMs = skewedTimestamp(input.nowMs + input.clockOffsetMs, transport.clockOffsetS ?? 0, skewS);
   const timestampText = timestampIn(transport.timestampForm ?? 'plain', timestampMs);
   const paramJson = transport.rawParamJson ?? JSON.stringify(app);
   const secret = transport.secret === 'wrong' ? `${creds.appSecret}-wrong` : creds.appSecret;
@@ -69,26 +70,27 @@ export async function sendJos(input: SendInput, skewS: number): Promise<Exchange
     const { sign: _sign, ...rest } = params;
     params = rest;
   }
-  const url0 = endpoint.url;
   const httpMethod = transport.httpMethod ?? 'POST';
-  const form = toFormBody(params);
-  const outcome = await exchangeForm({
-    url: url0,
-    httpMethod,
-    form,
-    timeoutMs: input.timeoutMs,
-    maxBodyBytes: input.maxBodyBytes,
-    signal: input.signal,
-  });
-  // The documented test credentials are public: show token and signature, so the curl line runs as it is.
-  const redact = !isTestCredentials(creds);
-  const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, redact && REDACTED.has(k) ? '***' : v]));
+  return { ...formRequest({ url: endpoint.url, httpMethod, form: toFormBody(params) }), timestampMs, operation: method, params };
+}
+
+/**
+ * The report's copy of a prepared JOS request (ProtocolAdapter.record). The documented test
+ * credentials are public: token and signature are shown, so the curl line runs as it is; any others
+ * are `***`. The app secret is never in a request.
+ */
+export function recordJos(wire: WireRequest, endpoint: Endpoint): RecordedCall {
+  const redact = !isTestCredentials(josCredentials(endpoint));
+  const shown = Object.fromEntries(Object.entries(wire.params).map(([k, v]) => [k, redact && REDACTED.has(k) ? '***' : v]));
   return {
-    request: { httpMethod, url: url0, operation: method, params: shown },
-    curl: curlLine(httpMethod, url0, shown),
-    outcome,
-    timestampMs,
+    request: { httpMethod: wire.method, url: endpoint.url, operation: wire.operation, params: shown },
+    curl: curlLine(wire.method, endpoint.url, shown),
   };
+}
+
+/** Prepares and sends one JOS request (the adapter's `send`, with the window `skewS`). */
+export function sendJos(input: SendInput, skewS: number): Promise<Exchange> {
+  return sendPrepared({ prepare: (i) => prepareJos(i, skewS), record: recordJos }, input);
 }
 
 /** The instant in the form a step asks for; iso, epoch and slashes are malformed for JOS (JOS-02). */

@@ -2,7 +2,8 @@ import type { ProtocolAdapter } from '../types.js';
 import { isTencentTestCredentials, TENCENT_TEST_CREDENTIALS } from './credentials.js';
 import { decodeAnswer } from './envelope.js';
 import { tencentPreflight } from './preflight.js';
-import { sendTencent, tencentCredentials } from './send.js';
+import { sendPrepared } from '../send-prepared.js';
+import { prepareTencent, recordTencent, tencentCredentials } from './send.js';
 import { loadTencentProtocol, TENCENT_PROTOCOL_SPEC_FILE } from './spec.js';
 import { tencentSystemScenarios } from './system-cases.js';
 
@@ -21,10 +22,12 @@ export const tencentAdapter: ProtocolAdapter = {
   },
   endpointPath: '',
   transportFields: ['omit', 'set', 'alter', 'signature', 'secret', 'clockOffsetS', 'timestampForm', 'httpMethod', 'rawBody', 'contentType'],
-  send: (input) => {
+  prepare: (input) => {
     const p = loadTencentProtocol();
-    return sendTencent(input, { pathPrefix: p.pathPrefix, skewS: p.skewS });
+    return prepareTencent(input, { pathPrefix: p.pathPrefix, skewS: p.skewS });
   },
+  record: (wire, endpoint) => recordTencent(wire, endpoint, loadTencentProtocol().pathPrefix),
+  send: (input) => sendPrepared(tencentAdapter, input),
   decode: (_operation, json) => {
     const a = decodeAnswer(json);
     if (a.kind === 'success') return { kind: 'success', body: a.data };

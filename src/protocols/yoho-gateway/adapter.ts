@@ -2,7 +2,8 @@ import type { DecodedAnswer, Endpoint, ProtocolAdapter } from '../types.js';
 import { isYohoTestCredentials, YOHO_TEST_CREDENTIALS, yohoCredentials } from './credentials.js';
 import { decodeYoho } from './envelope.js';
 import { yohoPreflight } from './preflight.js';
-import { sendYoho } from './send.js';
+import { sendPrepared } from '../send-prepared.js';
+import { prepareYoho, recordYoho } from './send.js';
 import { loadYohoProtocol, YOHO_PROTOCOL_SPEC_FILE } from './spec.js';
 import { yohoSystemScenarios } from './system-cases.js';
 
@@ -33,7 +34,9 @@ export const yohoAdapter: ProtocolAdapter = {
   },
   endpointPath: '/gateway',
   transportFields: ['omit', 'set', 'alter', 'signature', 'secret', 'httpMethod'],
-  send: sendYoho,
+  prepare: prepareYoho,
+  record: recordYoho,
+  send: (input) => sendPrepared(yohoAdapter, input),
   // The salt is the endpoint's: the engine passes the endpoint an answer came from.
   decode: decodeYohoFor,
   preflight: yohoPreflight,

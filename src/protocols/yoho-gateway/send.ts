@@ -3,12 +3,13 @@
  * operation's application parameters as strings, `client_type`, `app_version` and the `client_secret`
  * over all of them — POSTed as a form body to the gateway URL (or sent as the query with
  * `httpMethod: GET`), with the deliberate deviations a step asks for. Nothing is timed: the signature
- * covers no timestamp, so the exchange's `timestampMs` is the send time.
+ * covers no timestamp, so the exchange's `timestampMs` is the build time.
  */
-import { exchangeForm } from '../form-exchange.js';
+import { formRequest } from '../form-request.js';
 import type { Transport } from '../../scenario/types.js';
+import { sendPrepared } from '../send-prepared.js';
 import { signatureVariant } from '../signature-variant.js';
-import type { Exchange, SendInput } from '../types.js';
+import type { Endpoint, Exchange, PrepareInput, RecordedCall, SendInput, WireRequest } from '../types.js';
 import { isYohoTestCredentials, type YohoCredentials, yohoCredentials } from './credentials.js';
 import { yohoSignWithKey } from './sign.js';
 
@@ -98,33 +99,38 @@ export function buildYohoParams(
   return Object.fromEntries(params);
 }
 
-/** Signs and sends one call (ProtocolAdapter.send); a transport failure is the outcome, never a throw. */
-export async function sendYoho(input: SendInput): Promise<Exchange> {
+/** Builds one call (ProtocolAdapter.prepare); pure: the time is `nowMs` (only reported, nothing is timed). */
+export function prepareYoho(input: PrepareInput): WireRequest {
   const { endpoint, operation, app } = input;
   const transport: YohoTransport = input.transport;
-  const creds = yohoCredentials(endpoint.credentials);
-  const params = buildYohoParams(operation, app, transport, creds);
-  const httpMethod = transport.httpMethod ?? 'POST';
+  const params = buildYohoParams(operation, app, transport, yohoCredentials(endpoint.credentials));
   const form = new URLSearchParams(Object.entries(params)).toString();
-  const base = endpoint.url;
-  const timestampMs = Date.now();
-  const outcome = await exchangeForm({
-    url: base,
-    httpMethod,
-    form,
-    timeoutMs: input.timeoutMs,
-    maxBodyBytes: input.maxBodyBytes,
-    signal: input.signal,
-  });
-  // No timestamp, no nonce: a client_secret replays forever, so it is shown only for the public test credentials.
-  const redact = !isYohoTestCredentials(creds);
-  const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, redact && k === 'client_secret' ? '***' : v]));
   return {
-    request: { httpMethod, url: base, operation, params: shown },
-    curl: yohoCurl(httpMethod, base, shown),
-    outcome,
-    timestampMs,
+    ...formRequest({ url: endpoint.url, httpMethod: transport.httpMethod ?? 'POST', form }),
+    timestampMs: input.nowMs,
+    operation,
+    params,
   };
+}
+
+/**
+ * The report's copy of a prepared call (ProtocolAdapter.record). No timestamp, no nonce: a
+ * client_secret replays forever, so it is shown only for the public test credentials, else `***`.
+ */
+export function recordYoho(wire: WireRequest, endpoint: Endpoint): RecordedCall {
+  const redact = !isYohoTestCredentials(yohoCredentials(endpoint.credentials));
+  const shown = Object.fromEntries(Object.entries(wire.params).map(([k, v]) => [k, redact && k === 'client_secret' ? '***' : v]));
+  return {
+    request: { httpMethod: wire.method, url: endpoint.url, operation: wire.operation, params: shown },
+    curl: yohoCurl(wire.method, endpoint.url, shown),
+  };
+}
+
+const YOHO_BUILDER = { prepare: prepareYoho, record: recordYoho };
+
+/** Prepares and sends one call (ProtocolAdapter.send); a transport failure is the outcome, never a throw. */
+export function sendYoho(input: SendInput): Promise<Exchange> {
+  return sendPrepared(YOHO_BUILDER, input);
 }
 
 /** A curl command reproducing the request (a redacted `client_secret` is `***`: re-sign it to replay). */
