@@ -2,7 +2,7 @@
  * promoproof benchmarks: `npm run bench`. Every figure is a median, and every target is a ratio
  * against a baseline measured in the same run on the same machine (machines are shared and noisy).
  * Writes reports/bench.json. Sections by name (`npm run bench -- latency suite`), all by default:
- * startup, micro, suite, latency, memory, tests. `--readme` rewrites the README's table from the run.
+ * startup, micro, prepare, templates, suite, latency, memory, store, tests. `--readme` rewrites the README's table from the run.
  */
 import { APIS } from '../src/apis/index.js';
 import { protocolAdapter } from '../src/protocols/index.js';
@@ -24,6 +24,9 @@ import { buildServer } from '../src/reference/server.js';
 import { promotionApiCompiled } from '../src/spec/compile.js';
 import { validateRequest } from '../src/spec/validate-request.js';
 import { formatJosTimestamp } from '../src/protocols/jos/timestamp.js';
+import { benchStore } from './store.js';
+import { benchPrepare } from './prepare.js';
+import { benchTemplates } from './templates.js';
 
 interface Row {
   readonly name: string;
@@ -352,10 +355,25 @@ async function startup(): Promise<void> {
   });
 }
 
+/** The coupon store as it fills (bench/store.ts): claim cost at 1,000 vs 200,000 coupons, `serve`'s rate under a storm. */
+async function store(): Promise<void> {
+  rows.push(...(await benchStore()));
+}
+
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (only.length > 0 && process.argv.includes('--readme'))
   throw new Error('--readme writes the whole table: run every section (no section names)');
-const sections: Record<string, () => Promise<void>> = { startup, micro, suite, latency, memory, tests };
+/** Building a claim-sized request per protocol (bench/prepare.ts): prepare alone vs prepare + record. */
+async function prepare(): Promise<void> {
+  rows.push(...(await benchPrepare()));
+}
+
+/** A claim body's templates, compiled vs interpreted, against signing its request (bench/templates.ts). */
+async function templates(): Promise<void> {
+  rows.push(...(await benchTemplates()));
+}
+
+const sections: Record<string, () => Promise<void>> = { startup, micro, prepare, templates, suite, latency, memory, store, tests };
 for (const [name, run] of Object.entries(sections)) {
   if (only.length > 0 && !only.includes(name)) continue;
   // The table first without the npm test row, so the timed npm test sees a README in step with the suite.

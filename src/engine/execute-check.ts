@@ -4,7 +4,8 @@ import { checkField } from '../checks/matchers.js';
 import type { CheckResult, Failure } from '../report/types.js';
 import { answerValidator, type CompiledApi } from '../spec/compile.js';
 import { serveCheck } from '../scenario/sku-roles.js';
-import { evaluate, lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
+import { bindCall, bindControl, bindValues } from '../scenario/bind-step.js';
+import { lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
 import type { CallStep, ControlStep, Json, Matcher, PlannedCheck, Transport } from '../scenario/types.js';
 import { httpExchange } from './http.js';
 import { runParallel } from './parallel.js';
@@ -115,20 +116,20 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
   try {
     const rootVars: Record<string, Json> = {};
     scopes.set('root', rootVars);
-    for (const [k, v] of Object.entries(check.vars)) rootVars[k] = evaluate(v, ctxFor('root')) as Json;
+    for (const { name, value } of bindValues(check.vars)) rootVars[name] = value(ctxFor('root')) as Json;
     for (const [i, step] of check.steps.entries()) {
       at = i;
       if (opts.signal?.aborted) throw new Stop('errored', 'run stopped');
       switch (step.kind) {
         case 'enter': {
           const vars: Record<string, Json> = {};
-          for (const [k, v] of Object.entries(step.bind)) vars[k] = evaluate(v, ctxFor(step.from)) as Json;
+          for (const { name, value } of bindValues(step.bind)) vars[name] = value(ctxFor(step.from)) as Json;
           scopes.set(step.scope, vars);
           break;
         }
         case 'leave': {
           const into = scopeOf(step.into);
-          for (const [k, v] of Object.entries(step.capture)) into[k] = evaluate(v, ctxFor(step.scope)) as Json;
+          for (const { name, value } of bindValues(step.capture)) into[name] = value(ctxFor(step.scope)) as Json;
           break;
         }
         case 'control':
@@ -211,7 +212,7 @@ async function runControl(
   opts: ExecuteOptions,
 ): Promise<void> {
   if (!target.testControlUrl) throw new Stop('errored', `${label}: target has no test-control URL`);
-  const c = evaluate(step.control as unknown as Json, ctx) as Record<string, Json>;
+  const c = bindControl(step)(ctx) as Record<string, Json>;
   const generic = 'post' in step.control;
   const promo = String(c['promo']);
   const [path, body]: [string, unknown] = generic
@@ -275,8 +276,9 @@ async function runCall(
   opts: StepOptions,
 ): Promise<void> {
   const { target, endpoint, api } = where;
-  const app = (evaluate((step.params ?? {}) as Json, ctx) ?? {}) as Record<string, Json>;
-  const transport = (evaluate((step.transport ?? {}) as unknown as Json, ctx) ?? {}) as Transport;
+  const bound = bindCall(step);
+  const app = (bound.params(ctx) ?? {}) as Record<string, Json>;
+  const transport = (bound.transport(ctx) ?? {}) as Transport;
   const adapter = protocolAdapter(api.spec.protocol);
   const ex = await adapter.send({
     endpoint,
@@ -298,7 +300,7 @@ async function runCall(
       curl: ex.curl,
     });
 
-  const expectation = (evaluate((step.expect ?? 'success') as unknown as Json, ctx) ?? 'success') as NonNullable<CallStep['expect']>;
+  const expectation = (bound.expect(ctx) ?? 'success') as NonNullable<CallStep['expect']>;
   const wantError = expectation !== 'success' && expectation.error !== undefined ? expectation.error : undefined;
   const expectedText = wantError === undefined ? 'success' : wantError === 'any' ? 'any error' : `error ${[wantError].flat().join(' or ')}`;
 
@@ -344,7 +346,7 @@ async function runCall(
   }
   // A state the check needs, reached through the public API where the target allows it: if this target
   // went another way (another review route, a begin_time it refuses), the check does not apply to it.
-  const assumed = step.assume === undefined ? undefined : (evaluate(step.assume as unknown as Json, ctx) as Record<string, Matcher>);
+  const assumed = bound.assume === undefined ? undefined : (bound.assume(ctx) as Record<string, Matcher>);
   const assumeNot = (what: string) =>
     new Stop(
       'skipped',

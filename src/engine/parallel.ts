@@ -7,7 +7,8 @@
 import { asNumber, checkField, describeMatcher, matchesValue, resolvePath } from '../checks/matchers.js';
 import type { Failure, RecordedResponse } from '../report/types.js';
 import { answerValidator, type CompiledApi } from '../spec/compile.js';
-import { evaluate, type TemplateContext } from '../scenario/template.js';
+import { bindParallel } from '../scenario/bind-step.js';
+import type { TemplateContext } from '../scenario/template.js';
 import type { CountMatcher, Json, Matcher, ParallelExpect, ParallelStep, Transport } from '../scenario/types.js';
 import { protocolAdapter } from '../protocols/index.js';
 import {
@@ -69,15 +70,13 @@ export type ParallelVerdict =
 
 /** The planned step's calls as copies: `times` copies of one call, or one per entry of `steps`. */
 export function buildCopies(step: ParallelStep, ctx: TemplateContext): ParallelCopy[] {
-  const p = step.parallel;
-  const calls = p.steps ?? Array.from({ length: p.times ?? 1 }, () => ({ call: p.call ?? '', params: p.params, transport: p.transport }));
-  return calls.map((c, index) => {
+  return bindParallel(step).calls.map((c, index) => {
     const at = copyContext(ctx, index);
     return {
       index,
       call: c.call,
-      app: (evaluate((c.params ?? {}) as Json, at) ?? {}) as Record<string, Json>,
-      transport: (evaluate((c.transport ?? {}) as unknown as Json, at) ?? {}) as Transport,
+      app: (c.params(at) ?? {}) as Record<string, Json>,
+      transport: (c.transport(at) ?? {}) as Transport,
     };
   });
 }
@@ -448,12 +447,11 @@ export async function runParallel(
 ): Promise<void> {
   const { target, endpoint, api } = where;
   const copies = buildCopies(step, ctx);
-  const { each, ...rest } = step.expect ?? {};
-  const expect = (evaluate(rest as unknown as Json, ctx) ?? {}) as Omit<ParallelExpect, 'each'>;
+  const bound = bindParallel(step);
+  const expect = (bound.expect(ctx) ?? {}) as Omit<ParallelExpect, 'each'>;
+  const each = bound.each;
   const eachFor =
-    each === undefined
-      ? undefined
-      : (copy: ParallelCopy) => (evaluate(each.fields as unknown as Json, copyContext(ctx, copy.index)) ?? {}) as Record<string, Matcher>;
+    each === undefined ? undefined : (copy: ParallelCopy) => (each(copyContext(ctx, copy.index)) ?? {}) as Record<string, Matcher>;
   const adapter = protocolAdapter(api.spec.protocol);
   const maxBodyBytes = Math.min(opts.maxBodyBytes, PARALLEL_ANSWER_MAX_BYTES);
   const connections = Math.max(1, step.parallel.connections ?? copies.length);
@@ -478,9 +476,8 @@ export async function runParallel(
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
         const answer = classifyAnswer(ex, copy.call, adapter, api, maxBodyBytes, endpoint, opts.level);
-        // Only what a failure shows is kept of the exchange (the body cut to 4 KiB).
-        const response = recordResponse(ex.outcome);
-        return { copy, answer, arrived: arrived++, record: { request: ex.request, curl: ex.curl, ...(response ? { response } : {}) } };
+        // Only what a failure shows is kept of the exchange (the body cut to 4 KiB; the request built only if shown).
+        return { copy, answer, arrived: arrived++, record: failureRecord(ex.record, recordResponse(ex.outcome)) };
       } finally {
         inFlight--;
       }
@@ -497,6 +494,22 @@ export async function runParallel(
       throw stopFor('failed', label, `a value at ${source} to capture as ${name}`, `${got.missing} (${verdict.summary})`, undefined);
     scopeVars[name] = got.value;
   }
+}
+
+/**
+ * What a failure shows of one exchange: the answer (cut), and the request's record built on first read,
+ * so that the copies of a step that passes never build theirs. Holds no answer body beyond the cut one.
+ */
+function failureRecord(record: Exchange['record'], response: RecordedResponse | undefined): NonNullable<ParallelOutcome['record']> {
+  return {
+    get request() {
+      return record().request;
+    },
+    get curl() {
+      return record().curl;
+    },
+    ...(response ? { response } : {}),
+  };
 }
 
 function stopFor(

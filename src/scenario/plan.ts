@@ -1,10 +1,12 @@
+import { bindCheck } from './bind-step.js';
 import type { LoadedSuite } from './load-suite.js';
 import { addRoles, fixtureNeeds } from './sku-roles.js';
 import type { Capability, ControlAction, Json, ParallelSpec, PlannedCheck, PlannedStep, SkuRole, Step } from './types.js';
 
 /**
  * Expands a loaded suite into checks: one per scenario, or one per table row; fixtures inlined as
- * enter / steps / leave with their own variable scope. Pure: the same suite gives the same plan.
+ * enter / steps / leave with their own variable scope. Pure: the same suite gives the same plan. Each
+ * check's templates are compiled here, once (bind-step.ts keeps them beside the plain-data plan).
  */
 export function planSuite(suite: LoadedSuite): PlannedCheck[] {
   const checks: PlannedCheck[] = [];
@@ -93,6 +95,7 @@ export function planSuite(suite: LoadedSuite): PlannedCheck[] {
       });
     });
   }
+  for (const check of checks) bindCheck(check);
   return checks;
 }
 

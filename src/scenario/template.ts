@@ -1,6 +1,11 @@
-import { formatJosTimestamp, parseJosTimestamp } from '../protocols/jos/timestamp.js';
-import { fenToYuan } from '../util/money.js';
+import { compileTemplate } from './compile-template.js';
+import type { TemplateContext } from './template-eval.js';
+import { type Expr, parseTemplate } from './template-parse.js';
 import type { Json } from './types.js';
+
+export { type CompiledTemplate, compileTemplate } from './compile-template.js';
+export { type FixtureSku, interpretTemplate, lookup, type TemplateContext } from './template-eval.js';
+export { type Expr, POOL_BLOCK, parseExpr, parsePath, parseTemplate, TemplateError } from './template-parse.js';
 
 /**
  * Templates in scenario values. A string that is exactly one `${expr}` takes the expression's value
@@ -18,111 +23,10 @@ import type { Json } from './types.js';
  * {$text: {length, char}} (length characters), {$text: {bytes, char}} (bytes in UTF-8, padded with 'a'),
  * and in a parallel step {$cycle: LIST} (LIST a literal array or a `${…}` array): the element at the
  * copy's `${index}` modulo the list's length (`{$cycle: "${users}"}` spreads the copies over users).
+ *
+ * This file: the language's load-time checks and `evaluate`; parsed in template-parse.ts, evaluated in
+ * template-eval.ts, compiled once into functions of the context in compile-template.ts.
  */
-
-export type Expr =
-  | { readonly kind: 'time'; readonly base: 'now' | { readonly path: readonly (string | number)[] }; readonly offsetMs: number }
-  | { readonly kind: 'var'; readonly path: readonly (string | number)[] }
-  | { readonly kind: 'fresh'; readonly what: 'name' | 'int' }
-  | { readonly kind: 'sku'; readonly index: number; readonly field: 'id' | 'price' | 'ware' }
-  | { readonly kind: 'role'; readonly role: string; readonly index: number; readonly field: 'id' | 'price' | 'ware' }
-  | { readonly kind: 'pool'; readonly index: number; readonly field: 'id' | 'price' | 'ware' };
-
-/** How many SKUs of the pool one run may use: ${pool[0]} … ${pool[99]}. */
-export const POOL_BLOCK = 100;
-
-const DURATION_UNIT: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*/;
-
-export class TemplateError extends Error {}
-
-/** Parses one expression (the text between `${` and `}`). */
-export function parseExpr(text: string): Expr {
-  const src = text.trim();
-  const offsetAt = src.search(/[+-]\d/);
-  const head = offsetAt < 0 ? src : src.slice(0, offsetAt);
-  const offsetMs = offsetAt < 0 ? 0 : parseOffsets(src.slice(offsetAt), text);
-  if (head === 'now') return { kind: 'time', base: 'now', offsetMs };
-  if (head === 'fresh.name' || head === 'fresh.int') {
-    if (offsetAt >= 0) throw new TemplateError(`\${${text}}: fresh values take no offset`);
-    return { kind: 'fresh', what: head === 'fresh.name' ? 'name' : 'int' };
-  }
-  const role = /^sku\.([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?(?:\.(id|price|ware))?$/.exec(head);
-  if (role) {
-    if (offsetAt >= 0) throw new TemplateError(`\${${text}}: a SKU takes no offset`);
-    return {
-      kind: 'role',
-      role: role[1]!,
-      index: role[2] === undefined ? 0 : Number(role[2]),
-      field: (role[3] as 'id' | 'price' | 'ware' | undefined) ?? 'id',
-    };
-  }
-  if (head.startsWith('sku.')) throw new TemplateError(`\${${text}}: expected sku.ROLE, sku.ROLE[i], with .price, .ware or .id`);
-  const sku = /^(sku|pool)\[(\d+)\](?:\.(id|price|ware))?$/.exec(head);
-  if (sku) {
-    const index = Number(sku[2]);
-    if (sku[1] === 'pool' && index >= POOL_BLOCK) throw new TemplateError(`\${${text}}: a run uses pool[0] … pool[${POOL_BLOCK - 1}]`);
-    return { kind: sku[1] as 'sku' | 'pool', index, field: (sku[3] as 'id' | 'price' | 'ware' | undefined) ?? 'id' };
-  }
-  const path = parsePath(head, text);
-  return offsetAt < 0 ? { kind: 'var', path } : { kind: 'time', base: { path }, offsetMs };
-}
-
-function parseOffsets(s: string, whole: string): number {
-  let ms = 0;
-  const re = /([+-])((?:\d+[dhms])+)/y;
-  let at = 0;
-  while (at < s.length) {
-    re.lastIndex = at;
-    const m = re.exec(s);
-    if (!m) throw new TemplateError(`\${${whole}}: bad duration near '${s.slice(at)}' (use e.g. +1d, -5m59s)`);
-    const sign = m[1] === '-' ? -1 : 1;
-    for (const [, n, unit] of m[2]!.matchAll(/(\d+)([dhms])/g)) ms += sign * Number(n) * DURATION_UNIT[unit!]!;
-    at = re.lastIndex;
-  }
-  return ms;
-}
-
-/** `a.b[0].c` → ['a', 'b', 0, 'c']. */
-export function parsePath(text: string, whole = text): (string | number)[] {
-  const out: (string | number)[] = [];
-  let rest = text;
-  const first = IDENT.exec(rest);
-  if (!first) throw new TemplateError(`\${${whole}}: expected a variable name, 'now', 'fresh.name' or 'sku[N]'`);
-  out.push(first[0]);
-  rest = rest.slice(first[0].length);
-  while (rest.length > 0) {
-    const dot = /^\.([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
-    const idx = /^\[(\d+|\*)\]/.exec(rest);
-    if (dot) {
-      out.push(dot[1]!);
-      rest = rest.slice(dot[0].length);
-    } else if (idx) {
-      out.push(idx[1] === '*' ? '*' : Number(idx[1]));
-      rest = rest.slice(idx[0].length);
-    } else throw new TemplateError(`\${${whole}}: unexpected '${rest}'`);
-  }
-  return out;
-}
-
-/** Splits a string into literal parts and expressions; throws TemplateError on a bad `${…}`. */
-export function parseTemplate(s: string): (string | Expr)[] {
-  const parts: (string | Expr)[] = [];
-  let at = 0;
-  while (at < s.length) {
-    const open = s.indexOf('${', at);
-    if (open < 0) {
-      parts.push(s.slice(at));
-      break;
-    }
-    if (open > at) parts.push(s.slice(at, open));
-    const close = s.indexOf('}', open);
-    if (close < 0) throw new TemplateError(`unclosed \${ in '${s}'`);
-    parts.push(parseExpr(s.slice(open + 2, close)));
-    at = close + 1;
-  }
-  return parts;
-}
 
 /** What walkValue shows its visitor: each string, and each object (before its members), with its JSON path. */
 interface ValueVisitor {
@@ -205,159 +109,13 @@ function checkConstructor(name: string, arg: unknown, keyCount: number): string 
   }
 }
 
-/** A catalogue SKU the target has: id, ware id, jd price in fen. */
-export interface FixtureSku {
-  readonly id: number;
-  readonly ware: number;
-  readonly priceFen: number;
-}
-
-/** What templates are evaluated against. */
-export interface TemplateContext {
-  readonly vars: Readonly<Record<string, Json>>;
-  /** The target's clock estimate, epoch ms. */
-  readonly nowMs: () => number;
-  readonly fresh: { name(): string; int(): number };
-  readonly skus: readonly FixtureSku[];
-  /** The SKUs picked for the check's roles (`${sku.NAME}`), when it declares any. */
-  readonly roles?: ReadonlyMap<string, readonly FixtureSku[]>;
-  /** This run's block of the target's SKU pool, when it has one. */
-  readonly pool?: { readonly base: number; readonly priceFen: number };
-  /** The copy of a parallel step being built (0-based): `{$cycle: …}` picks by it. */
-  readonly index?: number;
-}
-
-/** Evaluates every template and constructor in a value. Throws TemplateError for unknown variables or SKUs. */
+/**
+ * Evaluates every template and constructor in a value: compiled once per source value (compile-template.ts),
+ * then run in `ctx`. A value without templates comes back as a shared frozen copy. Throws TemplateError
+ * for unknown variables or SKUs.
+ */
 export function evaluate(value: Json | undefined, ctx: TemplateContext): Json | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return evaluateString(value, ctx);
-  if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx) as Json);
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === '$cycle') return cycle(evaluate(value['$cycle'], ctx), ctx);
-    if (keys.length === 1 && keys[0]!.startsWith('$'))
-      return construct(keys[0]!, evaluate(value[keys[0]!], ctx) as Record<string, Json>, ctx);
-    const out: Record<string, Json> = {};
-    for (const k of keys) {
-      const v = evaluate(value[k], ctx);
-      if (v !== undefined) out[k] = v;
-    }
-    return out;
-  }
-  return value;
-}
-
-/** `{$cycle: LIST}`: the element at the copy's index modulo the list's length. */
-function cycle(list: Json | undefined, ctx: TemplateContext): Json {
-  if (ctx.index === undefined) throw new TemplateError('$cycle picks by the copy of a parallel step: use it in a parallel step');
-  if (!Array.isArray(list) || list.length === 0) throw new TemplateError(`$cycle: not a non-empty list (${JSON.stringify(list)})`);
-  return list[ctx.index % list.length] as Json;
-}
-
-function evaluateString(s: string, ctx: TemplateContext): Json {
-  if (!s.includes('${')) return s;
-  const parts = parseTemplate(s);
-  if (parts.length === 1 && typeof parts[0] !== 'string') return evalExpr(parts[0]!, ctx);
-  return parts.map((p) => (typeof p === 'string' ? p : toText(evalExpr(p, ctx)))).join('');
-}
-
-function toText(v: Json): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-export function lookup(vars: Readonly<Record<string, Json>>, path: readonly (string | number)[]): Json | undefined {
-  let cur: Json | undefined = vars as Json;
-  for (const seg of path) {
-    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
-    cur = Array.isArray(cur) ? (typeof seg === 'number' ? cur[seg] : undefined) : (cur as Record<string, Json>)[String(seg)];
-  }
-  return cur;
-}
-
-function evalExpr(e: Expr, ctx: TemplateContext): Json {
-  switch (e.kind) {
-    case 'fresh':
-      return e.what === 'name' ? ctx.fresh.name() : ctx.fresh.int();
-    case 'sku': {
-      const k = ctx.skus[e.index];
-      if (!k) throw new TemplateError(`sku[${e.index}]: the target's fixtures list ${ctx.skus.length} SKUs`);
-      return skuField(k, e.field);
-    }
-    case 'role': {
-      const picked = roleSkus(ctx, e.role, `sku.${e.role}`);
-      const k = picked[e.index];
-      if (!k) throw new TemplateError(`sku.${e.role}[${e.index}]: the role has ${picked.length} SKU(s)`);
-      return skuField(k, e.field);
-    }
-    case 'pool': {
-      if (!ctx.pool) throw new TemplateError(`pool[${e.index}]: the target has no SKU pool (capability sku-pool)`);
-      const id = ctx.pool.base + e.index;
-      return e.field === 'price' ? fenToYuan(ctx.pool.priceFen) : id;
-    }
-    case 'var': {
-      const v = lookup(ctx.vars, e.path);
-      if (v === undefined)
-        throw new TemplateError(`\${${e.path.join('.')}}: no such variable (known: ${Object.keys(ctx.vars).join(', ') || 'none'})`);
-      return v;
-    }
-    case 'time': {
-      let base: number;
-      if (e.base === 'now') base = ctx.nowMs();
-      else {
-        const v = lookup(ctx.vars, e.base.path);
-        const parsed = typeof v === 'string' ? parseJosTimestamp(v, false) : undefined;
-        if (parsed === undefined) throw new TemplateError(`\${${e.base.path.join('.')}…}: not a time (${JSON.stringify(v)})`);
-        base = parsed;
-      }
-      return formatJosTimestamp(base + e.offsetMs);
-    }
-  }
-}
-
-function skuField(k: FixtureSku, field: 'id' | 'price' | 'ware'): Json {
-  return field === 'id' ? k.id : field === 'ware' ? k.ware : fenToYuan(k.priceFen);
-}
-
-function roleSkus(ctx: TemplateContext, role: string, shown: string): readonly FixtureSku[] {
-  const picked = ctx.roles?.get(role);
-  if (!picked) throw new TemplateError(`${shown}: no SKU role '${role}' was picked (declare it in the scenario's skus:)`);
-  return picked;
-}
-
-function construct(name: string, a: Record<string, Json>, ctx: TemplateContext): Json {
-  if ((name === '$skus' || name === '$prices') && typeof a['role'] === 'string') {
-    const picked = roleSkus(ctx, a['role'], `${name} {role: ${a['role']}}`);
-    return name === '$skus' ? picked.map((k) => k.id) : picked.map((k) => fenToYuan(k.priceFen));
-  }
-  const count = Number(a['count'] ?? 0);
-  const from = Number(a['from'] ?? 0);
-  if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(from) || from < 0) {
-    throw new TemplateError(`${name}: from and count must be non-negative integers, got ${JSON.stringify(a)}`);
-  }
-  const skus = () => {
-    if (from + count > ctx.skus.length)
-      throw new TemplateError(`${name}: needs SKUs ${from}…${from + count - 1}, the target's fixtures list ${ctx.skus.length}`);
-    return ctx.skus.slice(from, from + count);
-  };
-  switch (name) {
-    case '$repeat':
-      return Array.from({ length: count }, () => a['value'] as Json);
-    case '$skus':
-      return skus().map((k) => k.id);
-    case '$prices':
-      return skus().map((k) => fenToYuan(k.priceFen));
-    case '$text': {
-      const ch = typeof a['char'] === 'string' ? a['char'] : 'a';
-      // unique: starts with a fresh name (unique per check and run), padded to the same length.
-      const head = a['unique'] === true ? ctx.fresh.name() : '';
-      if (typeof a['length'] === 'number') return head + ch.repeat(Math.max(0, a['length'] - head.length));
-      const bytes = Number(a['bytes']) - Buffer.byteLength(head, 'utf8');
-      const w = Buffer.byteLength(ch, 'utf8');
-      return head + ch.repeat(Math.floor(bytes / w)) + 'a'.repeat(bytes % w);
-    }
-    default:
-      throw new TemplateError(`unknown constructor ${name}`);
-  }
+  return compileTemplate(value)(ctx);
 }
 
 /** Every SKU role a value's templates and constructors name, with the JSON path where it sits (for load-time checks). */
