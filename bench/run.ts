@@ -8,9 +8,10 @@ import { APIS } from '../src/apis/index.js';
 import { protocolAdapter } from '../src/protocols/index.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { cliEntry, distIsFresh } from '../bin/entry.js';
@@ -259,6 +260,23 @@ async function tests(): Promise<void> {
     baselineMedian: baseline,
     ratio: all / baseline,
     note: `one run, wall time; budget 3 minutes${failed}`,
+  });
+  // The self-test runs every fault and spec mutation against the checks covering its rules: the proof's
+  // wall time, against the suite run once by the same CLI (both write their reports to a scratch folder).
+  failed = '';
+  const out = mkdtempSync(join(os.tmpdir(), 'promoproof-bench-'));
+  const cli = (extra: string[]) => wall('node', ['bin/promoproof.js', 'check', ...extra, '--report', `json=${join(out, 'r.json')}`]);
+  const once = cli([]);
+  const proof = cli(['--self-test']);
+  rmSync(out, { recursive: true, force: true });
+  rows.push({
+    name: '`promoproof check --self-test` (every fault and spec mutation)',
+    unit: 'ms',
+    median: proof,
+    baseline: 'promoproof check, every suite once',
+    baselineMedian: once,
+    ratio: proof / once,
+    note: `one run, wall time; target under 90 s${failed}`,
   });
 }
 
