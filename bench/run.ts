@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { cliEntry, distIsFresh } from '../bin/entry.js';
-import { CHECK_DEFAULTS, planChecks, runConformance } from '../src/engine/conformance.js';
-import { httpExchange } from '../src/engine/http.js';
+import { CHECK_DEFAULTS, defaultSuites, planChecks, runConformance } from '../src/engine/conformance.js';
+import { httpExchange } from '../src/core/http.js';
 import { targetFromUrl } from '../src/engine/targets/config.js';
 import { buildJosParams, toFormBody } from '../src/protocols/jos/client.js';
 import { josSign, josSignBase } from '../src/protocols/jos/sign.js';
@@ -28,6 +28,7 @@ import { formatJosTimestamp } from '../src/protocols/jos/timestamp.js';
 import { benchStore } from './store.js';
 import { benchPrepare } from './prepare.js';
 import { benchTemplates } from './templates.js';
+import { benchAnswer } from './answer.js';
 
 interface Row {
   readonly name: string;
@@ -135,7 +136,7 @@ async function suite(): Promise<void> {
   }
   await server.close();
   rows.push({
-    name: `every suite (${CHECK_DEFAULTS.suites.join(', ')}), embedded reference (${last.total} checks, ${calls} calls, ${last.passed} passed)`,
+    name: `every suite (${defaultSuites().join(', ')}), embedded reference (${last.total} checks, ${calls} calls, ${last.passed} passed)`,
     unit: 'ms',
     median: median(suiteMs),
     baseline: `${calls} bare signed list calls`,
@@ -391,7 +392,12 @@ async function templates(): Promise<void> {
   rows.push(...(await benchTemplates()));
 }
 
-const sections: Record<string, () => Promise<void>> = { startup, micro, prepare, templates, suite, latency, memory, store, tests };
+/** Reading one answer with the one classifier, against parsing it and preparing its request (bench/answer.ts). */
+async function answer(): Promise<void> {
+  rows.push(...(await benchAnswer()));
+}
+
+const sections: Record<string, () => Promise<void>> = { startup, micro, prepare, templates, answer, suite, latency, memory, store, tests };
 for (const [name, run] of Object.entries(sections)) {
   if (only.length > 0 && !only.includes(name)) continue;
   // The table first without the npm test row, so the timed npm test sees a README in step with the suite.

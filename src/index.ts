@@ -4,11 +4,18 @@
  */
 
 // The conformance run
-export { runConformance, planChecks, CHECK_DEFAULTS, TargetUnreachableError, type ConformanceOptions } from './engine/conformance.js';
+export {
+  runConformance,
+  planChecks,
+  CHECK_DEFAULTS,
+  defaultSuites,
+  TargetUnreachableError,
+  type ConformanceOptions,
+} from './engine/conformance.js';
 export { selfTest, type SelfTestResult, type FaultVerdict, type SelfTestOptions } from './engine/self-test.js';
 export { loadTargetConfig, targetFromUrl, referenceSkus } from './engine/targets/config.js';
 export { loadWaivers } from './engine/waivers.js';
-export { estimateClockOffset } from './engine/clock-offset.js';
+export { estimateClockOffset } from './core/clock-offset.js';
 export { preflight, PreflightError, abortedReport, type PreflightResult, type PreflightOptions } from './engine/preflight.js';
 export type { Target, ClockEstimate } from './engine/target.js';
 export { startEmbedded, type EmbeddedTarget, type EmbeddedOptions } from './engine/targets/embedded.js';
@@ -29,7 +36,7 @@ export type { RunEvent } from './engine/run.js';
 export { loadSuite, type LoadedSuite } from './scenario/load-suite.js';
 export { planSuite } from './scenario/plan.js';
 export { generateChecks } from './generate/index.js';
-export { LoadError, LOAD_ERROR_CODES, type LoadProblem } from './scenario/errors.js';
+export { LoadError, LOAD_ERROR_CODES, type LoadProblem } from './core/errors.js';
 export type { PlannedCheck, ScenarioDoc, Step, Expectation } from './scenario/types.js';
 
 // Reports
@@ -47,9 +54,11 @@ export type {
 } from './report/types.js';
 
 // The reference implementation
-export { buildServer, type ServerOptions, type ReferenceState } from './reference/server.js';
-export { FAULTS, isFaultId, specMutationsById, type FaultId, type FaultName } from './reference/faults.js';
-export { ALL_READINGS, READINGS, isReadingId, type ReadingId } from './apis/jd-promotion/readings.js';
+export { buildServer, type ServerOptions } from './reference/server.js';
+export type { ReferenceState } from './apis/jd-promotion/state.js';
+export { isFaultId, type FaultId } from './reference/faults.js';
+export { FAULTS, specMutationsById, type FaultName } from './apis/jd-promotion/fault-table.js';
+export { ALL_READINGS, READINGS, isReadingId, type ReadingId } from './apis/readings.js';
 export { DEFAULT_CREDENTIALS, type JosCredentials } from './protocols/jos/credentials.js';
 export { seedCatalogue, loadCatalogueFile, type CatalogueSku } from './apis/jd-promotion/catalogue.js';
 

@@ -1,108 +1,57 @@
 /**
- * The API registry: one entry per documented API, each with its wire protocol, its compiled spec,
- * the rule ids it reports coverage of, and the harmless call its protocol's system cases make. A
- * suite is the API's folder under scenarios/. Adding an API is one folder (src/apis/<id>/ for the
- * reference, specs/<id>/spec.yaml, scenarios/<id>/) plus one entry here. Data only: the reference
- * services are mounted by src/reference/server.ts.
+ * The API registry: one module per documented API (src/apis/<id>/api.ts, the shape in types.ts). A suite
+ * is the API's folder under scenarios/. The engine, the reference server (src/reference/server.ts), the
+ * fault map (src/reference/faults.ts), the readings (readings.ts) and the default suites are built by
+ * iterating this list: adding an API is its folder (src/apis/<id>/, specs/<id>/spec.yaml,
+ * scenarios/<id>/) and its line below. The order matters to the reference: a face is mounted after the
+ * faces whose state it reads (the coupon platform claims from the Tencent face's batches).
  */
-import type { SystemProbe } from '../protocols/types.js';
-import { type FreshPath, freshen } from '../scenario/freshen.js';
 import type { Json } from '../scenario/types.js';
-import { promotionApiCompiled, type CompiledApi } from '../spec/compile.js';
-import { jdCouponApiCompiled } from './jd-coupon/spec.js';
-import { couponBatchApiCompiled } from './tencent-coupon-batch/compiled.js';
-import { yohoUserCouponApiCompiled } from './yoho-user-coupon/spec.js';
-import { loadCouponBatchSpec } from './tencent-coupon-batch/spec.js';
+import { jdCouponApi } from './jd-coupon/api.js';
+import { jdPromotionApi } from './jd-promotion/api.js';
+import { tencentCouponBatchApi } from './tencent-coupon-batch/api.js';
+import type { ApiDef, ControlRequest, TargetFixtures } from './types.js';
+import { yohoUserCouponApi } from './yoho-user-coupon/api.js';
 
-export interface ApiDef {
-  /** The API's id: its spec folder, its scenarios folder (the suite's name) and its key in a target. */
-  readonly id: string;
-  readonly title: string;
-  /** The protocol its operations are called through (src/protocols/index.ts). */
-  readonly protocol: string;
-  readonly compiled: () => CompiledApi;
-  /** The rule-id prefixes whose coverage its suite reports. */
-  readonly rulePrefixes: readonly string[];
-  /** The call the protocol's system cases make: harmless (read-only, or an idempotent update), valid. */
-  readonly systemProbe: SystemProbe;
-  /**
-   * Values of the API a target config must give under `apis.<id>.options` (scenarios read them as
-   * `${target.NAME}`), each with the value the embedded reference uses.
-   */
-  readonly options?: Readonly<Record<string, { readonly description: string; readonly embedded: string }>>;
-  /**
-   * Fields of a JSON body that identify a record the call creates or updates (`coupons[].external_coupon_id`):
-   * generated cases and the system probe send fresh values there, so runs never overwrite each other's
-   * records on a shared target, nor a real record with the document's example id.
-   */
-  readonly freshPaths?: readonly FreshPath[];
-}
+export type { ApiDef } from './types.js';
 
-const COUPON_FRESH_PATHS: readonly FreshPath[] = [['coupons', '[]', 'external_coupon_id']];
+const MODULES: readonly ApiDef[] = [jdPromotionApi, tencentCouponBatchApi, jdCouponApi, yohoUserCouponApi];
 
-/** The seed's example body, in the target's data source: an add-or-update of one coupon, so harmless to repeat. */
-function couponBatchProbe(): SystemProbe {
-  const op = loadCouponBatchSpec().operations['order/add_coupon'];
-  const params = freshen({ ...(op.example as Record<string, Json>), dataSourceId: '${target.dataSourceId}' }, COUPON_FRESH_PATHS);
-  return { operation: 'order/add_coupon', params: params as Record<string, Json> };
-}
+export const APIS: ReadonlyMap<string, ApiDef> = new Map(MODULES.map((api) => [api.id, api]));
 
 /**
  * The API a target config's short form describes (`url` + `credentials.<its protocol>`, without
  * `apis:`): the first API promoproof had, kept so that older configs keep working.
  */
-export const SHORT_FORM_API = 'jd-promotion';
+export const SHORT_FORM_API: string = jdPromotionApi.id;
 
-export const APIS: ReadonlyMap<string, ApiDef> = new Map<string, ApiDef>([
-  [
-    'jd-promotion',
-    {
-      id: 'jd-promotion',
-      title: 'JD seller promotion service',
-      protocol: 'jos',
-      compiled: promotionApiCompiled,
-      rulePrefixes: ['JOS-', 'JDP-'],
-      systemProbe: { operation: 'jingdong.seller.promotion.list', params: {} },
-    },
-  ],
-  [
-    'tencent-coupon-batch',
-    {
-      id: 'tencent-coupon-batch',
-      title: 'Tencent 有数 coupon batch upload',
-      protocol: 'tencent-data-api',
-      compiled: couponBatchApiCompiled,
-      rulePrefixes: ['TCC-'],
-      get systemProbe() {
-        return couponBatchProbe();
-      },
-      freshPaths: COUPON_FRESH_PATHS,
-      options: {
-        dataSourceId: { description: 'the data source the coupons go to (数据源id, data.dataSource.id of create)', embedded: '101' },
-      },
-    },
-  ],
-  [
-    'jd-coupon',
-    {
-      id: 'jd-coupon',
-      title: 'Coupon life cycle (claim, verify, redeem, statistics)',
-      protocol: 'jos',
-      compiled: jdCouponApiCompiled,
-      rulePrefixes: ['CPN-'],
-      // A user's coupons: read-only.
-      systemProbe: { operation: 'promoproof.coupon.user.list', params: { uid: 1 } },
-    },
-  ],
-  [
-    'yoho-user-coupon',
-    {
-      id: 'yoho-user-coupon',
-      title: 'Yoho user coupon queries',
-      protocol: 'yoho-gateway',
-      compiled: yohoUserCouponApiCompiled,
-      rulePrefixes: ['UCP-'],
-      systemProbe: { operation: 'app.coupons.total', params: { uid: 1, type: 'notuse' } },
-    },
-  ],
-]);
+/**
+ * The request of a test-control step: the generic `{post, body}` (any 2xx is done), or a named action
+ * of `api`'s module (of any API's, when `api` is not given: names are unique across the registry),
+ * answered 200. Throws for an action no API declares (the scenario schema lists the known ones).
+ */
+export function controlAction(api: string | undefined, control: Readonly<Record<string, Json>>): ControlRequest {
+  if ('post' in control) return { path: String(control['post']), body: control['body'] ?? {}, accepts: (s) => s >= 200 && s < 300 };
+  const name = String(control['action']);
+  const owners = api === undefined ? MODULES : MODULES.filter((m) => m.id === api);
+  for (const m of owners) {
+    const action = m.controlActions?.[name];
+    if (action) return { ...action(control), accepts: (s) => s === 200 };
+  }
+  throw new Error(`no API${api === undefined ? '' : ` ${api}`} has the test-control action '${name}'`);
+}
+
+/** The catalogue fixtures the reference serves: those of every API that has any. */
+export function referenceFixtures(): TargetFixtures {
+  return mergeFixtures(MODULES.flatMap((m) => (m.fixtures ? [m.fixtures.reference()] : [])));
+}
+
+/** The catalogue fixtures a target config declares (`fixtures:`, schema-checked), read by every API that has any. */
+export function configFixtures(fixtures: Readonly<Record<string, unknown>>): TargetFixtures {
+  return mergeFixtures(MODULES.flatMap((m) => (m.fixtures ? [m.fixtures.fromConfig(fixtures)] : [])));
+}
+
+function mergeFixtures(all: readonly TargetFixtures[]): TargetFixtures {
+  const skuPool = all.find((f) => f.skuPool !== undefined)?.skuPool;
+  return { skus: all.flatMap((f) => f.skus), ...(skuPool ? { skuPool } : {}) };
+}

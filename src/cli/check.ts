@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import pc from 'picocolors';
-import { CHECK_DEFAULTS, planChecks, runConformance, TargetUnreachableError } from '../engine/conformance.js';
+import { CHECK_DEFAULTS, defaultSuites, planChecks, runConformance, TargetUnreachableError } from '../engine/conformance.js';
 import { abortedReport, PreflightError } from '../engine/preflight.js';
 import type { RunEvent } from '../engine/run.js';
 import { selfTest } from '../engine/self-test.js';
@@ -13,7 +13,7 @@ import { targetSecrets } from '../engine/targets/secrets.js';
 import { isFaultId } from '../reference/faults.js';
 import { REPORTERS, isReportFormat, redactSecrets, type ReportFormat } from '../report/index.js';
 import type { RunReport, Waiver } from '../report/types.js';
-import { LoadError } from '../scenario/errors.js';
+import { LoadError } from '../core/errors.js';
 import { serveCheck } from '../scenario/sku-roles.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
@@ -57,7 +57,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     const suites =
       listOption(values, 'suite').length > 0
         ? listOption(values, 'suite')
-        : CHECK_DEFAULTS.suites.filter((s) => target === undefined || target.endpoints[s] !== undefined);
+        : defaultSuites().filter((s) => target === undefined || target.endpoints[s] !== undefined);
     const checks = planChecks({
       suites,
       rules: listOption(values, 'rules'),

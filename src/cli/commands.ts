@@ -1,8 +1,8 @@
-import { CHECK_DEFAULTS } from '../engine/defaults.js';
+import { CHECK_DEFAULTS } from '../core/defaults.js';
 import { DEFAULT_CREDENTIALS } from '../protocols/jos/credentials.js';
 import { TENCENT_TEST_CREDENTIALS } from '../protocols/tencent-data-api/credentials.js';
 import { YOHO_TEST_CREDENTIALS } from '../protocols/yoho-gateway/credentials.js';
-import { TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
+import { TEST_CONTROL_PATH } from '../core/test-control.js';
 import type { Command } from './command.js';
 
 /**

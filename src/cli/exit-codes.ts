@@ -1,4 +1,4 @@
-import type { RunErrorCode } from '../scenario/errors.js';
+import type { RunErrorCode } from '../core/errors.js';
 
 /** Process exit codes of the CLI; documented in the README (a test keeps them in step). */
 export const EXIT = {
@@ -18,7 +18,7 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** An error that ends the command with a given exit code, a one-line message and its code (src/scenario/errors.ts). */
+/** An error that ends the command with a given exit code, a one-line message and its code (src/core/errors.ts). */
 export class CliError extends Error {
   readonly exitCode: ExitCode;
   readonly code: RunErrorCode;

@@ -5,9 +5,6 @@
  * shows here. Pure: returns the text, the command prints it.
  */
 import { APIS } from '../apis/index.js';
-import { COUPON_PLATFORM_CONTROL_PATH } from '../apis/jd-coupon/test-control.js';
-import { TEST_CONTROL_PATH } from '../apis/jd-promotion/test-control.js';
-import { COUPON_BATCH_CONTROL_PATH } from '../apis/tencent-coupon-batch/test-control.js';
 import { protocolAdapter } from '../protocols/index.js';
 import { DEFAULT_CREDENTIALS, type JosCredentials } from '../protocols/jos/credentials.js';
 import { TENCENT_TEST_CREDENTIALS } from '../protocols/tencent-data-api/credentials.js';
@@ -54,12 +51,6 @@ function commonDottedPrefix(names: readonly string[]): string {
   return first.slice(0, n).join('.');
 }
 
-const CONTROL_PATHS: Readonly<Record<string, string>> = {
-  'jd-promotion': `${TEST_CONTROL_PATH}/ (clock, reviews)`,
-  'tencent-coupon-batch': `${COUPON_BATCH_CONTROL_PATH}/ (stored coupons, reset)`,
-  'jd-coupon': `${COUPON_PLATFORM_CONTROL_PATH}/ (clock, user profiles, reset)`,
-};
-
 export function renderServeBanner(i: ServeBannerInput): string {
   const shown = (value: string, fallback: string) => (value === fallback ? value : '(as given)');
   const apis = [...APIS.values()];
@@ -85,7 +76,7 @@ export function renderServeBanner(i: ServeBannerInput): string {
     `parameters    ${i.strictParams ? 'strict: undeclared refused, optional "" is a value' : 'undeclared ignored, optional "" absent (--strict-params refuses)'}`,
     `success key   <method>${i.successSuffix}${i.successSuffix === i.liveSuccessSuffix ? ' (as the live gateway spells it)' : ' (as the document spells it)'}`,
     `catalogue     ${i.catalogue}`,
-    `test control  ${i.testControl ? `on: ${apis.flatMap((a) => (CONTROL_PATHS[a.id] ? [`${i.origin}${CONTROL_PATHS[a.id]}`] : [])).join(', ')}` : 'off (--test-control turns it on)'}`,
+    `test control  ${i.testControl ? `on: ${apis.flatMap((a) => (a.testControlRoutes ? [`${i.origin}${a.testControlRoutes.path}/ (${a.testControlRoutes.what})`] : [])).join(', ')}` : 'off (--test-control turns it on)'}`,
     'Press Ctrl-C to stop.',
     '',
   ].join('\n');

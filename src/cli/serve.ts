@@ -1,10 +1,10 @@
-import { LIMITS } from '../engine/defaults.js';
+import { LIMITS } from '../core/defaults.js';
 import { loadCatalogueFile, type CatalogueSku } from '../apis/jd-promotion/catalogue.js';
 import { LIVE_SUCCESS_SUFFIX, SUCCESS_SUFFIXES, type SuccessSuffix } from '../protocols/jos/envelope.js';
-import { LoadError } from '../scenario/errors.js';
+import { LoadError } from '../core/errors.js';
 import { faultDescription, faultRules, isFaultId, namedFaults, specMutationIds } from '../reference/faults.js';
 import { buildServer } from '../reference/server.js';
-import { ALL_READINGS, isReadingId, READINGS, type ReadingId } from '../apis/jd-promotion/readings.js';
+import { ALL_READINGS, isReadingId, READINGS } from '../apis/readings.js';
 import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { readUserFile } from './files.js';
@@ -76,7 +76,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     ...(catalogue ? { catalogue } : {}),
     credentials: { appKey: stringOption(values, 'app-key'), appSecret, accessToken },
     fault,
-    readings: readings as ReadingId[],
+    readings,
     testControl: values['test-control'] === true,
     logger: values['log'] === true,
     strictParams,

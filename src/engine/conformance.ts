@@ -9,9 +9,10 @@ import { SCENARIOS_DIR, SUITES } from '../scenario/suites.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { loadRules } from '../spec/load.js';
 import { assembleReport } from './assemble.js';
-import { estimateClockOffset } from './clock-offset.js';
-import { CHECK_DEFAULTS, LIMITS } from './defaults.js';
-import { httpExchange } from './http.js';
+import { estimateClockOffset } from '../core/clock-offset.js';
+import { CHECK_DEFAULTS, LIMITS } from '../core/defaults.js';
+import { httpExchange } from '../core/http.js';
+import { todayUtc8 } from '../core/time.js';
 import { preflight, PreflightError } from './preflight.js';
 import { runChecks, type RunEvent } from './run.js';
 import { targetUrl, type Target } from './target.js';
@@ -19,6 +20,11 @@ import { startEmbedded, type EmbeddedTarget } from './targets/embedded.js';
 
 /** Defaults of a conformance run (defined apart, for the CLI's help). */
 export { CHECK_DEFAULTS };
+
+/** The suites a run without a selection runs: every API of the registry, in its order. */
+export function defaultSuites(): readonly string[] {
+  return [...SUITES.keys()];
+}
 
 export interface ConformanceOptions {
   /** The target; undefined starts the embedded reference (with test control) on a free loopback port. */
@@ -72,7 +78,7 @@ export class TargetUnreachableError extends Error {
 export function planChecks(
   opts: Pick<ConformanceOptions, 'suites' | 'rules' | 'tags' | 'generated' | 'scenariosDir' | 'cwd'>,
 ): PlannedCheck[] {
-  const suites = opts.suites && opts.suites.length > 0 ? opts.suites : CHECK_DEFAULTS.suites;
+  const suites = opts.suites && opts.suites.length > 0 ? opts.suites : defaultSuites();
   const checks: PlannedCheck[] = [];
   for (const name of suites) {
     const loaded = loadSuite(name, opts.scenariosDir ?? SCENARIOS_DIR, opts.cwd);
@@ -96,11 +102,6 @@ function globToRegExp(glob: string): RegExp {
   );
 }
 
-/** Today's date in UTC+8, the documents' time zone, as yyyy-MM-dd. */
-export function todayUtc8(nowMs: number = Date.now()): string {
-  return new Date(nowMs + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /**
  * A whole conformance run: plan, start the embedded reference when no target is given, estimate the
  * target's clock when a check depends on it, run, assemble the report. Throws LoadError for bad
@@ -114,7 +115,7 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Run
       ? [...opts.suites]
       : opts.checks
         ? [...new Set(opts.checks.map((c) => c.suite))]
-        : [...CHECK_DEFAULTS.suites];
+        : [...defaultSuites()];
   const started = new Date();
   const t0 = performance.now();
   let embedded: EmbeddedTarget | undefined;

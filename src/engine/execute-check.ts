@@ -1,38 +1,25 @@
-import { LIMITS } from './defaults.js';
+import { LIMITS } from '../core/defaults.js';
 import { randomBytes } from 'node:crypto';
 import { checkField } from '../checks/matchers.js';
 import type { CheckResult, Failure } from '../report/types.js';
-import { answerValidator, type CompiledApi } from '../spec/compile.js';
+import type { CompiledApi } from '../spec/compile.js';
 import { serveCheck } from '../scenario/sku-roles.js';
 import { bindCall, bindControl, bindValues } from '../scenario/bind-step.js';
 import { lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
 import type { CallStep, ControlStep, Json, Matcher, PlannedCheck, Transport } from '../scenario/types.js';
-import { httpExchange } from './http.js';
+import { httpExchange } from '../core/http.js';
+import { classify, describeClassified, isLost, readerFor } from './answer.js';
 import { runParallel } from './parallel.js';
-import { recordResponse, Stop } from './step-stop.js';
+import type { CallContext, ControlContext, ExecuteOptions, StepOptions, StepWhere } from './step-context.js';
+import { proceed, recordResponse, type StepOutcome, type StepStop, stop } from './step-stop.js';
+import { controlAction } from '../apis/index.js';
 import { protocolAdapter } from '../protocols/index.js';
-import { describeAnswer, type Endpoint, type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
+import { type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
 import { endpointOf, type Target } from './target.js';
 import { SUITES } from '../scenario/suites.js';
-import { yuanToFen } from '../util/money.js';
+import { yuanToFen } from '../core/money.js';
 
-export interface ExecuteOptions {
-  readonly timeoutMs: number;
-  readonly maxBodyBytes: number;
-  readonly signal?: AbortSignal;
-  /** First id of this run's block of the target's SKU pool (drawn once per run). */
-  readonly poolBase?: number;
-}
-
-/**
- * What a step of one check runs with: the run's options and how much of a success's schema the step
- * demands (answerValidator): the whole schema, parts of ours included, only at a step of a `ref` check
- * that asserts its rules; the documented part in a `must` check, and in a ref check's setup, which
- * proves nothing about its rules (an upload's own answer list does not fail a check of our rounding).
- */
-export interface StepOptions extends ExecuteOptions {
-  readonly level: 'must' | 'ref';
-}
+export type { ExecuteOptions, StepOptions } from './step-context.js';
 
 let freshCounter = 0;
 const RUN_TAG = randomBytes(2).toString('hex').slice(0, 3);
@@ -47,8 +34,9 @@ function freshSource(): TemplateContext['fresh'] {
 
 /**
  * Runs one planned check against a target: steps in order (a parallel step sends its calls at once
- * and judges them together, src/engine/parallel.ts), templates evaluated, every answer checked
- * against its expectation and the spec's answer schema. Never throws: every outcome is data.
+ * and judges them together, src/engine/parallel.ts), templates evaluated, every answer classified once
+ * (src/engine/answer.ts) and judged against its expectation. Each step returns a StepOutcome: go on
+ * with its captures, or stop the check with a status. Never throws: every outcome is data.
  */
 export async function executeCheck(check: PlannedCheck, target: Target, api: CompiledApi, opts: ExecuteOptions): Promise<CheckResult> {
   const started = performance.now();
@@ -102,76 +90,58 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
     return vars;
   };
   /** Where a step's calls go: the check's API, or the other API of the target the step names (`api:`). */
-  const whereFor = (other: string | undefined, label: string) => {
+  const whereFor = (other: string | undefined, label: string): StepWhere | StepStop => {
     if (other === undefined || other === check.api) return { target, endpoint, api };
     const otherEndpoint = endpointOf(target, other);
     const def = SUITES.get(other);
     if (otherEndpoint === undefined || def === undefined)
-      throw new Stop('skipped', `${label}: the target does not serve the API ${other} (no endpoint for it)`);
+      return stop('skipped', `${label}: the target does not serve the API ${other} (no endpoint for it)`);
     return { target, endpoint: otherEndpoint, api: def.compiled() };
   };
   const stepOpts = (asserts: boolean): StepOptions => ({ ...opts, level: check.level === 'ref' && asserts ? 'ref' : 'must' });
+  /** Runs a call or parallel step where its calls go, unless that is nowhere. */
+  const atWhere = (where: StepWhere | StepStop, run: (where: StepWhere) => Promise<StepOutcome>): Promise<StepOutcome> =>
+    'kind' in where ? Promise.resolve(where) : run(where);
   // The planned step the check is at, so that a failure says where it stopped and whether that step asserts.
   let at = -1;
+  const finish = (s: StepStop): CheckResult => {
+    const message = s.status === 'passed' ? '' : s.message;
+    const failure = s.status === 'passed' || s.status === 'skipped' ? undefined : stoppedAt(check, at, s.failure, message);
+    return { ...base, status: s.status, message, durationMs: Math.round(performance.now() - started), ...(failure ? { failure } : {}) };
+  };
   try {
     const rootVars: Record<string, Json> = {};
     scopes.set('root', rootVars);
     for (const { name, value } of bindValues(check.vars)) rootVars[name] = value(ctxFor('root')) as Json;
     for (const [i, step] of check.steps.entries()) {
       at = i;
-      if (opts.signal?.aborted) throw new Stop('errored', 'run stopped');
-      switch (step.kind) {
-        case 'enter': {
-          const vars: Record<string, Json> = {};
-          for (const { name, value } of bindValues(step.bind)) vars[name] = value(ctxFor(step.from)) as Json;
-          scopes.set(step.scope, vars);
-          break;
-        }
-        case 'leave': {
-          const into = scopeOf(step.into);
-          for (const { name, value } of bindValues(step.capture)) into[name] = value(ctxFor(step.scope)) as Json;
-          break;
-        }
-        case 'control':
-          await runControl(step.step, step.label, scopeOf(step.scope), ctxFor(step.scope), target, opts);
-          break;
-        case 'call':
-          await runCall(
-            step.step,
-            step.label,
-            scopeOf(step.scope),
-            ctxFor(step.scope),
-            whereFor(step.step.api, step.label),
-            stepOpts(step.asserts),
-          );
-          break;
-        case 'parallel':
-          await runParallel(
-            step.step,
-            step.label,
-            scopeOf(step.scope),
-            ctxFor(step.scope),
-            whereFor(step.step.parallel.api, step.label),
-            stepOpts(step.asserts),
-          );
-          break;
+      if (opts.signal?.aborted) return finish(stop('errored', 'run stopped'));
+      if (step.kind === 'enter') {
+        const vars: Record<string, Json> = {};
+        for (const { name, value } of bindValues(step.bind)) vars[name] = value(ctxFor(step.from)) as Json;
+        scopes.set(step.scope, vars);
+        continue;
       }
+      if (step.kind === 'leave') {
+        const into = scopeOf(step.into);
+        for (const { name, value } of bindValues(step.capture)) into[name] = value(ctxFor(step.scope)) as Json;
+        continue;
+      }
+      const into = scopeOf(step.scope);
+      const context = { label: step.label, template: ctxFor(step.scope), options: stepOpts(step.asserts) };
+      const outcome =
+        step.kind === 'control'
+          ? await runControl(step.step, { ...context, target })
+          : step.kind === 'call'
+            ? await atWhere(whereFor(step.step.api, step.label), (where) => runCall(step.step, { ...context, where }))
+            : await atWhere(whereFor(step.step.parallel.api, step.label), (where) => runParallel(step.step, { ...context, where }));
+      if (outcome.kind === 'stop') return finish(outcome);
+      Object.assign(into, outcome.captures);
     }
     return { ...base, status: 'passed', message: '', durationMs: Math.round(performance.now() - started) };
   } catch (e) {
-    const durationMs = Math.round(performance.now() - started);
-    const status = e instanceof Stop ? e.status : 'errored';
-    const message =
-      e instanceof Stop
-        ? e.status === 'passed'
-          ? ''
-          : e.message
-        : e instanceof TemplateError
-          ? `scenario error: ${e.message}`
-          : `harness error: ${(e as Error).message}`;
-    const failure =
-      status === 'passed' || status === 'skipped' ? undefined : stoppedAt(check, at, e instanceof Stop ? e.failure : undefined, message);
-    return { ...base, status, message, durationMs, ...(failure ? { failure } : {}) };
+    // A template that cannot be evaluated (a scenario's error), or a bug of the harness.
+    return finish(stop('errored', e instanceof TemplateError ? `scenario error: ${e.message}` : `harness error: ${(e as Error).message}`));
   }
 }
 
@@ -199,29 +169,16 @@ function stoppedAt(check: PlannedCheck, at: number, given: Failure | undefined, 
 const CONTROL_BODY_SHOWN_BYTES = 300;
 
 /**
- * One test-control request: a JD-promotion action (a route of the reference, answered 200), or the
- * generic `{post, body}` (any 2xx passes). Any other answer errors the check with the start of its
+ * One test-control request: a named action of an API (a route of its test control, answered 200), or
+ * the generic `{post, body}` (any 2xx passes). Any other answer errors the check with the start of its
  * body; `capture` reads fields of the JSON answer.
  */
-async function runControl(
-  step: ControlStep,
-  label: string,
-  scopeVars: Record<string, Json>,
-  ctx: TemplateContext,
-  target: Target,
-  opts: ExecuteOptions,
-): Promise<void> {
-  if (!target.testControlUrl) throw new Stop('errored', `${label}: target has no test-control URL`);
-  const c = bindControl(step)(ctx) as Record<string, Json>;
-  const generic = 'post' in step.control;
-  const promo = String(c['promo']);
-  const [path, body]: [string, unknown] = generic
-    ? [String(c['post']), c['body'] ?? {}]
-    : c['action'] === 'promotion-clock'
-      ? [`promotions/${promo}/clock`, { advanceS: Number(c['advanceS']) }]
-      : c['action'] === 'review'
-        ? [`promotions/${promo}/review`, { route: c['route'] }]
-        : [`promotions/${promo}/status`, { status: Number(c['status']) }];
+async function runControl(step: ControlStep, ctx: ControlContext): Promise<StepOutcome> {
+  const { label, target, options: opts } = ctx;
+  if (!target.testControlUrl) return stop('errored', `${label}: target has no test-control URL`);
+  const c = bindControl(step)(ctx.template) as Record<string, Json>;
+  // The generic `{post, body}`, or an action its API's module declares (src/apis/index.ts).
+  const { path, body, accepts } = controlAction(undefined, c);
   const out = await httpExchange({
     method: 'POST',
     url: `${target.testControlUrl}/${path}`,
@@ -231,30 +188,31 @@ async function runControl(
     maxBodyBytes: LIMITS.controlAnswerMaxBytes,
     signal: opts.signal,
   });
-  if (!out.ok) throw new Stop('errored', `${label}: test control unreachable: ${out.reason}`);
-  const passed = generic ? out.status >= 200 && out.status < 300 : out.status === 200;
-  if (!passed)
-    throw new Stop('errored', `${label}: test control answered ${out.status}: ${firstBytes(out.body, CONTROL_BODY_SHOWN_BYTES)}`);
+  if (!out.ok) return stop('errored', `${label}: test control unreachable: ${out.reason}`);
+  if (!accepts(out.status))
+    return stop('errored', `${label}: test control answered ${out.status}: ${firstBytes(out.body, CONTROL_BODY_SHOWN_BYTES)}`);
   const capture = Object.entries(step.capture ?? {});
-  if (capture.length === 0) return;
+  if (capture.length === 0) return proceed();
   let answer: unknown;
   try {
     answer = JSON.parse(out.body);
   } catch {
-    throw new Stop(
+    return stop(
       'errored',
       `${label}: test control answered ${out.status} with a body that is not JSON: ${firstBytes(out.body, CONTROL_BODY_SHOWN_BYTES)}`,
     );
   }
+  const captures: Record<string, Json> = {};
   for (const [name, at] of capture) {
     const v = answer !== null && typeof answer === 'object' ? lookup(answer as Record<string, Json>, parsePath(at)) : undefined;
     if (v === undefined)
-      throw new Stop(
+      return stop(
         'errored',
         `${label}: test control answered no value at ${at} to capture as ${name}: ${firstBytes(out.body, CONTROL_BODY_SHOWN_BYTES)}`,
       );
-    scopeVars[name] = v;
+    captures[name] = v;
   }
+  return proceed(captures);
 }
 
 /** The first `bytes` bytes of a text in UTF-8, never splitting a character. */
@@ -267,18 +225,18 @@ function firstBytes(text: string, bytes: number): string {
   return buf.subarray(0, end).toString('utf8');
 }
 
-async function runCall(
-  step: CallStep,
-  label: string,
-  scopeVars: Record<string, Json>,
-  ctx: TemplateContext,
-  where: { readonly target: Target; readonly endpoint: Endpoint; readonly api: CompiledApi },
-  opts: StepOptions,
-): Promise<void> {
-  const { target, endpoint, api } = where;
+/**
+ * One call: sent, its answer classified once (src/engine/answer.ts), then judged against the step's
+ * expectation: an error (its code, its fields), or a success (the assumed state, the fields), then
+ * the captures. A step that expects an error reads the answer without a schema: any success is wrong
+ * there, whatever its data, and may be undecidable near the clock-skew edge.
+ */
+async function runCall(step: CallStep, ctx: CallContext): Promise<StepOutcome> {
+  const { label, options: opts } = ctx;
+  const { target, endpoint, api } = ctx.where;
   const bound = bindCall(step);
-  const app = (bound.params(ctx) ?? {}) as Record<string, Json>;
-  const transport = (bound.transport(ctx) ?? {}) as Transport;
+  const app = (bound.params(ctx.template) ?? {}) as Record<string, Json>;
+  const transport = (bound.transport(ctx.template) ?? {}) as Transport;
   const adapter = protocolAdapter(api.spec.protocol);
   const ex = await adapter.send({
     endpoint,
@@ -290,95 +248,95 @@ async function runCall(
     maxBodyBytes: opts.maxBodyBytes,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  const fail = (status: 'failed' | 'errored' | 'inconclusive', expected: string, actual: string) =>
-    new Stop(status, `${label}: expected ${expected}, got ${actual}`, {
+  const fail = (status: 'failed' | 'errored' | 'inconclusive', expected: string, actual: string): StepStop => {
+    const response = recordResponse(ex.outcome);
+    return stop(status, `${label}: expected ${expected}, got ${actual}`, {
       step: label,
       expected,
       actual,
       request: ex.request,
-      ...(recordResponse(ex.outcome) ? { response: recordResponse(ex.outcome)! } : {}),
+      ...(response ? { response } : {}),
       curl: ex.curl,
     });
+  };
 
-  const expectation = (bound.expect(ctx) ?? 'success') as NonNullable<CallStep['expect']>;
+  const expectation = (bound.expect(ctx.template) ?? 'success') as NonNullable<CallStep['expect']>;
   const wantError = expectation !== 'success' && expectation.error !== undefined ? expectation.error : undefined;
   const expectedText = wantError === undefined ? 'success' : wantError === 'any' ? 'any error' : `error ${[wantError].flat().join(' or ')}`;
+  const askedStatus = expectation !== 'success' ? expectation.httpStatus : undefined;
+  const answer = classify(
+    ex.outcome,
+    readerFor({
+      adapter,
+      api,
+      operation: step.call,
+      endpoint,
+      // A must check demands only the documented part of the schema; the parts of ours are for ref checks.
+      level: wantError === undefined ? opts.level : 'none',
+      maxBodyBytes: opts.maxBodyBytes,
+      ...(askedStatus !== undefined ? { expectedStatus: askedStatus } : {}),
+    }),
+  );
 
-  if (!ex.outcome.ok) throw fail('errored', expectedText, `transport failure (${ex.outcome.reason})`);
-  const out = ex.outcome;
-  if (out.truncated) throw fail('failed', expectedText, `an answer larger than ${opts.maxBodyBytes} bytes`);
-  let json: unknown;
-  try {
-    json = JSON.parse(out.body);
-  } catch {
-    throw fail(
-      'failed',
-      expectedText,
-      `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
-    );
+  if (!ex.outcome.ok || isLost(answer)) return fail('errored', expectedText, describeClassified(answer));
+  if (answer.kind === 'malformed' && answer.problem === 'cut-off')
+    return fail('failed', expectedText, `an answer larger than ${opts.maxBodyBytes} bytes`);
+  if (answer.kind === 'malformed' && answer.problem === 'not-json') return fail('failed', expectedText, answer.reason);
+  if (askedStatus !== undefined && ex.outcome.status !== askedStatus) {
+    return fail('failed', `HTTP ${askedStatus}`, `HTTP ${ex.outcome.status}`);
   }
-  const answer = adapter.decode(wireOperation(endpoint, step.call), json, out.body, endpoint);
+  // A crash is never a conformant answer, whatever its body says: not a refusal, not a success.
+  if (answer.kind === 'server-error') return fail('failed', expectedText, describeClassified(answer));
+  if (answer.kind === 'malformed' && answer.problem === 'envelope') return fail('failed', expectedText, describeClassified(answer));
   const skew = skewJudgement(transport, ex, target, adapter);
   const fields = expectation !== 'success' ? (expectation.fields ?? {}) : {};
-  const checkFields = (body: Json) => {
+  /** The first field expectation the body breaks, as a stop; undefined when every one holds. */
+  const fieldsBroken = (body: Json): StepStop | undefined => {
     for (const [path, matcher] of Object.entries(fields)) {
       const r = checkField(body, path, matcher);
-      if (!r.passed) throw fail('failed', r.expected, r.given);
+      if (!r.passed) return fail('failed', r.expected, r.given);
     }
+    return undefined;
   };
-  if (expectation !== 'success' && expectation.httpStatus !== undefined && out.status !== expectation.httpStatus) {
-    throw fail('failed', `HTTP ${expectation.httpStatus}`, `HTTP ${out.status}`);
-  }
-
-  // A crash is never a conformant answer, whatever its body says: not a refusal, not a success.
-  const askedStatus = expectation !== 'success' ? expectation.httpStatus : undefined;
-  if (out.status >= 500 && askedStatus !== out.status) {
-    const said = describeAnswer(answer);
-    throw fail('failed', expectedText, `HTTP ${out.status} with ${said}: a server error is never a conformant answer`);
-  }
-  if (answer.kind === 'malformed') throw fail('failed', expectedText, `a malformed answer: ${answer.reason}`);
   if (wantError !== undefined) {
-    if (answer.kind === 'success') throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `success${skew.note}`);
+    if (answer.kind !== 'refusal') return fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `success${skew.note}`);
     const accepted = wantError === 'any' || [wantError].flat().includes(answer.code);
-    if (!accepted) throw fail('failed', expectedText, `error ${answer.code} (${answer.message})`);
-    checkFields(answer.body as Json);
-    return;
+    if (!accepted) return fail('failed', expectedText, `error ${answer.code} (${answer.message})`);
+    return fieldsBroken(answer.body) ?? proceed();
   }
   // A state the check needs, reached through the public API where the target allows it: if this target
   // went another way (another review route, a begin_time it refuses), the check does not apply to it.
-  const assumed = bound.assume === undefined ? undefined : (bound.assume(ctx) as Record<string, Matcher>);
-  const assumeNot = (what: string) =>
-    new Stop(
+  const assumed = bound.assume === undefined ? undefined : (bound.assume(ctx.template) as Record<string, Matcher>);
+  const assumeNot = (assume: Readonly<Record<string, Matcher>>, what: string) =>
+    stop(
       'skipped',
-      `${label}: this check needs ${describeAssumption(assumed!)}, and the target ${what}; reach that state with test-control instead`,
+      `${label}: this check needs ${describeAssumption(assume)}, and the target ${what}; reach that state with test-control instead`,
     );
-  if (assumed !== undefined && answer.kind === 'error') throw assumeNot(`refused the step with ${answer.code} (${answer.message})`);
-  if (answer.kind === 'error') {
+  if (answer.kind === 'refusal') {
+    if (assumed !== undefined) return assumeNot(assumed, `refused the step with ${answer.code} (${answer.message})`);
     const early = expectation !== 'success' ? expectation.orRefused : undefined;
     if (early !== undefined && (early === 'any' || [early].flat().includes(answer.code))) {
-      throw new Stop('passed', `${label}: refused here with ${answer.code}, which the document allows; later steps not run`);
+      return stop('passed', `${label}: refused here with ${answer.code}, which the document allows; later steps not run`);
     }
-    throw fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `error ${answer.code} (${answer.message})${skew.note}`);
+    return fail(skew.ambiguous ? 'inconclusive' : 'failed', expectedText, `error ${answer.code} (${answer.message})${skew.note}`);
   }
-
-  const op = api.operations.get(step.call);
-  // A must check demands only the documented part of the schema; the parts of ours are for ref checks.
-  const validate = op ? answerValidator(op, opts.level) : undefined;
-  if (validate && !validate(answer.body)) {
-    const e = validate.errors?.[0];
-    throw fail('failed', `an answer matching the spec schema of ${step.call}`, `${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`);
+  if (answer.kind === 'malformed') {
+    return fail('failed', `an answer matching the spec schema of ${step.call}`, answer.violation ?? answer.reason);
   }
-  const body = answer.body as Json;
+  const body = answer.body;
   for (const [path, matcher] of Object.entries(assumed ?? {})) {
     const r = checkField(body, path, matcher);
-    if (!r.passed) throw assumeNot(`answered ${r.given}`);
+    if (!r.passed && assumed !== undefined) return assumeNot(assumed, `answered ${r.given}`);
   }
-  checkFields(body);
+  const broken = fieldsBroken(body);
+  if (broken) return broken;
+  const captures: Record<string, Json> = {};
   for (const [name, path] of Object.entries(step.capture ?? {})) {
     const v = lookup(body as Record<string, Json>, parsePath(path));
-    if (v === undefined) throw fail('failed', `a value at ${path} to capture as ${name}`, 'nothing there');
-    scopeVars[name] = v;
+    if (v === undefined) return fail('failed', `a value at ${path} to capture as ${name}`, 'nothing there');
+    captures[name] = v;
   }
+  return proceed(captures);
 }
 
 function describeAssumption(assume: Readonly<Record<string, Matcher>>): string {

@@ -6,21 +6,15 @@
  */
 import { asNumber, checkField, describeMatcher, matchesValue, resolvePath } from '../checks/matchers.js';
 import type { Failure, RecordedResponse } from '../report/types.js';
-import { answerValidator, type CompiledApi } from '../spec/compile.js';
 import { bindParallel } from '../scenario/bind-step.js';
 import type { TemplateContext } from '../scenario/template.js';
 import type { CountMatcher, Json, Matcher, ParallelExpect, ParallelStep, Transport } from '../scenario/types.js';
 import { protocolAdapter } from '../protocols/index.js';
-import {
-  describeAnswer as describeDecoded,
-  type Endpoint,
-  type Exchange,
-  type ProtocolAdapter,
-  wireOperation,
-} from '../protocols/types.js';
-import { mapPool } from './pool.js';
-import { recordResponse, Stop } from './step-stop.js';
-import type { Target } from './target.js';
+import { type ClassifiedAnswer, type Exchange, wireOperation } from '../protocols/types.js';
+import { type AnswerReader, classify, describeClassified, isLost, readerFor } from './answer.js';
+import { mapPool } from '../core/pool.js';
+import type { CallContext } from './step-context.js';
+import { proceed, recordResponse, type StepOutcome, type StepStop, stop } from './step-stop.js';
 
 /**
  * Each answer of a parallel step is read up to this many bytes (or the run's limit, if lower): a
@@ -37,15 +31,12 @@ export interface ParallelCopy {
   readonly transport: Transport;
 }
 
-/** One answer read into what a parallel step judges. */
-export type ParallelAnswer =
-  | { readonly kind: 'success'; readonly body: Json }
-  | { readonly kind: 'refusal'; readonly code: string; readonly message: string; readonly body: Json }
-  /** HTTP 5xx: never a refusal, whatever its body says. */
-  | { readonly kind: 'server-error'; readonly status: number; readonly said: string }
-  /** Not JSON, cut off, neither a success nor an error, or a success that does not match the spec's answer schema. */
-  | { readonly kind: 'malformed'; readonly reason: string }
-  | { readonly kind: 'transport'; readonly reason: string };
+/**
+ * One answer as a parallel step judges it: the one classification of every answer (src/engine/answer.ts).
+ * A server error (HTTP 5xx, whatever its body says) is never a refusal; `transport` and `unknown` are
+ * answers lost, which leave a count undecided.
+ */
+export type ParallelAnswer = ClassifiedAnswer;
 
 export interface ParallelOutcome {
   readonly copy: ParallelCopy;
@@ -86,51 +77,6 @@ function copyContext(ctx: TemplateContext, index: number): TemplateContext {
   return { ...ctx, vars: { ...ctx.vars, index }, index };
 }
 
-/**
- * Reads one exchange of a parallel step. A success is held to the answer schema of `call` as a check of
- * `level` is (answerValidator: a `must` check only to its documented part).
- */
-export function classifyAnswer(
-  ex: Pick<Exchange, 'outcome'>,
-  call: string,
-  adapter: Pick<ProtocolAdapter, 'decode'>,
-  api: CompiledApi | undefined,
-  maxBodyBytes: number,
-  endpoint?: Endpoint,
-  level: 'must' | 'ref' = 'ref',
-): ParallelAnswer {
-  if (!ex.outcome.ok) return { kind: 'transport', reason: ex.outcome.reason };
-  const out = ex.outcome;
-  if (out.truncated) return { kind: 'malformed', reason: `HTTP ${out.status} with an answer larger than ${maxBodyBytes} bytes` };
-  let json: unknown;
-  try {
-    json = JSON.parse(out.body);
-  } catch {
-    if (out.status >= 500) return { kind: 'server-error', status: out.status, said: 'a body that is not JSON' };
-    return {
-      kind: 'malformed',
-      reason: `HTTP ${out.status} with a body that is not JSON (${out.contentType || 'no content type'}): ${JSON.stringify(out.body.slice(0, 120))}`,
-    };
-  }
-  const answer = adapter.decode(endpoint ? wireOperation(endpoint, call) : call, json, out.body, endpoint);
-  if (out.status >= 500) {
-    const said = describeDecoded(answer);
-    return { kind: 'server-error', status: out.status, said };
-  }
-  if (answer.kind === 'malformed') return { kind: 'malformed', reason: answer.reason };
-  if (answer.kind === 'error') return { kind: 'refusal', code: answer.code, message: answer.message, body: answer.body as Json };
-  const op = api?.operations.get(call);
-  const validate = op ? answerValidator(op, level) : undefined;
-  if (validate && !validate(answer.body)) {
-    const e = validate.errors?.[0];
-    return {
-      kind: 'malformed',
-      reason: `a success not matching the spec schema of ${call}: ${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`,
-    };
-  }
-  return { kind: 'success', body: answer.body as Json };
-}
-
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** `[a 3, b 1]`: how many of each, most first. */
@@ -148,13 +94,13 @@ export function summarize(outcomes: readonly ParallelOutcome[], maxInFlight: num
   const refusals = of('refusal');
   const crashes = of('server-error');
   const malformed = of('malformed');
-  const transport = of('transport');
+  const lost = outcomes.filter((o) => isLost(o.answer));
   const parts = [plural(of('success').length, 'success', 'successes')];
   parts.push(`${plural(refusals.length, 'refusal', 'refusals')}${refusals.length > 0 ? ` ${tally(refusals.map((r) => r.code))}` : ''}`);
   if (crashes.length > 0)
     parts.push(`${plural(crashes.length, 'server error', 'server errors')} ${tally(crashes.map((c) => `HTTP ${c.status}`))}`);
   if (malformed.length > 0) parts.push(plural(malformed.length, 'malformed answer', 'malformed answers'));
-  if (transport.length > 0) parts.push(plural(transport.length, 'transport failure', 'transport failures'));
+  if (lost.length > 0) parts.push(plural(lost.length, 'transport failure', 'transport failures'));
   return `${plural(outcomes.length, 'answer', 'answers')}: ${parts.join(', ')}; at most ${maxInFlight} in flight`;
 }
 
@@ -165,21 +111,7 @@ function acceptedCodes(refusals: ParallelExpect['refusals']): readonly string[] 
   return refusals === undefined ? [] : [refusals].flat();
 }
 
-/** How an answer that is not a success reads in a failure. */
-function describeAnswer(a: ParallelAnswer): string {
-  switch (a.kind) {
-    case 'success':
-      return 'success';
-    case 'refusal':
-      return `error ${a.code} (${a.message})`;
-    case 'server-error':
-      return `HTTP ${a.status} with ${a.said}: a server error is never a conformant answer`;
-    case 'malformed':
-      return `a malformed answer: ${a.reason}`;
-    case 'transport':
-      return `transport failure (${a.reason})`;
-  }
-}
+const describeAnswer = describeClassified;
 
 interface Finding {
   readonly name: string;
@@ -229,7 +161,7 @@ export function judgeParallel(
   const byArrival = [...outcomes].sort((a, b) => a.arrived - b.arrived);
   const successes = byArrival.filter((o) => o.answer.kind === 'success');
   const others = byArrival.filter((o) => o.answer.kind !== 'success');
-  const lost = byArrival.filter((o) => o.answer.kind === 'transport');
+  const lost = byArrival.filter((o) => isLost(o.answer));
   const findings: Finding[] = [];
   const codes = acceptedCodes(expect.refusals);
   const refusalText =
@@ -266,7 +198,7 @@ export function judgeParallel(
       const arrived = [...g.all].sort((a, b) => a.arrived - b.arrived);
       const won = arrived.filter((o) => o.answer.kind === 'success');
       if (matchesValue(won.length, m as Matcher).passed) continue;
-      const lostHere = arrived.filter((o) => o.answer.kind === 'transport').length;
+      const lostHere = arrived.filter((o) => isLost(o.answer)).length;
       bad.push({
         value: g.value,
         count: won.length,
@@ -435,25 +367,30 @@ export function captureValue(
 
 /**
  * Runs one parallel step: builds every copy (templates first, so a scenario error sends nothing),
- * sends them with at most `connections` in flight, judges the answers, then captures. Throws Stop.
+ * sends them with at most `connections` in flight, classifies each answer once (a success held to the
+ * answer schema at the step's level), judges them together, then captures.
  */
-export async function runParallel(
-  step: ParallelStep,
-  label: string,
-  scopeVars: Record<string, Json>,
-  ctx: TemplateContext,
-  where: { readonly target: Target; readonly endpoint: Endpoint; readonly api: CompiledApi },
-  opts: { readonly timeoutMs: number; readonly maxBodyBytes: number; readonly signal?: AbortSignal; readonly level?: 'must' | 'ref' },
-): Promise<void> {
-  const { target, endpoint, api } = where;
-  const copies = buildCopies(step, ctx);
+export async function runParallel(step: ParallelStep, ctx: CallContext): Promise<StepOutcome> {
+  const { label, options: opts } = ctx;
+  const { target, endpoint, api } = ctx.where;
+  const copies = buildCopies(step, ctx.template);
   const bound = bindParallel(step);
-  const expect = (bound.expect(ctx) ?? {}) as Omit<ParallelExpect, 'each'>;
+  const expect = (bound.expect(ctx.template) ?? {}) as Omit<ParallelExpect, 'each'>;
   const each = bound.each;
   const eachFor =
-    each === undefined ? undefined : (copy: ParallelCopy) => (each(copyContext(ctx, copy.index)) ?? {}) as Record<string, Matcher>;
+    each === undefined ? undefined : (copy: ParallelCopy) => (each(copyContext(ctx.template, copy.index)) ?? {}) as Record<string, Matcher>;
   const adapter = protocolAdapter(api.spec.protocol);
   const maxBodyBytes = Math.min(opts.maxBodyBytes, PARALLEL_ANSWER_MAX_BYTES);
+  // One reader per operation of the step (a list of steps may call several), built on its first answer.
+  const readers = new Map<string, AnswerReader>();
+  const readerOf = (call: string): AnswerReader => {
+    let reader = readers.get(call);
+    if (reader === undefined) {
+      reader = readerFor({ adapter, api, operation: call, endpoint, level: opts.level, maxBodyBytes });
+      readers.set(call, reader);
+    }
+    return reader;
+  };
   const connections = Math.max(1, step.parallel.connections ?? copies.length);
   let inFlight = 0;
   let maxInFlight = 0;
@@ -475,7 +412,7 @@ export async function runParallel(
           maxBodyBytes,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
-        const answer = classifyAnswer(ex, copy.call, adapter, api, maxBodyBytes, endpoint, opts.level);
+        const answer = classify(ex.outcome, readerOf(copy.call));
         // Only what a failure shows is kept of the exchange (the body cut to 4 KiB; the request built only if shown).
         return { copy, answer, arrived: arrived++, record: failureRecord(ex.record, recordResponse(ex.outcome)) };
       } finally {
@@ -484,16 +421,18 @@ export async function runParallel(
     },
     opts.signal,
   );
-  if (opts.signal?.aborted) throw new Stop('errored', 'run stopped');
+  if (opts.signal?.aborted) return stop('errored', 'run stopped');
   const outcomes = done.filter((o): o is ParallelOutcome => o !== undefined);
   const verdict = judgeParallel(outcomes, expect, maxInFlight, eachFor);
-  if (verdict.status !== 'passed') throw stopFor(verdict.status, label, verdict.expected, verdict.actual, verdict.culprit);
+  if (verdict.status !== 'passed') return stopFor(verdict.status, label, verdict.expected, verdict.actual, verdict.culprit);
+  const captures: Record<string, Json> = {};
   for (const [name, source] of Object.entries(step.capture ?? {})) {
     const got = captureValue(source, outcomes, maxInFlight);
     if ('missing' in got)
-      throw stopFor('failed', label, `a value at ${source} to capture as ${name}`, `${got.missing} (${verdict.summary})`, undefined);
-    scopeVars[name] = got.value;
+      return stopFor('failed', label, `a value at ${source} to capture as ${name}`, `${got.missing} (${verdict.summary})`, undefined);
+    captures[name] = got.value;
   }
+  return proceed(captures);
 }
 
 /**
@@ -518,7 +457,7 @@ function stopFor(
   expected: string,
   actual: string,
   culprit: ParallelOutcome | undefined,
-): Stop {
+): StepStop {
   const rec = culprit?.record;
   const failure: Failure = {
     step: label,
@@ -527,5 +466,5 @@ function stopFor(
     ...(rec ? { request: rec.request, curl: rec.curl } : {}),
     ...(rec?.response ? { response: rec.response } : {}),
   };
-  return new Stop(status, `${label}: expected ${expected}, got ${actual}`, failure);
+  return stop(status, `${label}: expected ${expected}, got ${actual}`, failure);
 }

@@ -1,14 +1,15 @@
-import { LIMITS } from './defaults.js';
+import { LIMITS } from '../core/defaults.js';
 import { APIS } from '../apis/index.js';
 import { protocolAdapter } from '../protocols/index.js';
 import type { CheckResult, Preflight, PreflightProblemKind, RunReport } from '../report/types.js';
 import { wireOperation } from '../protocols/types.js';
 import { VERSION } from '../version.js';
-import { httpExchange, type HttpOutcome } from './http.js';
-import { formatBytes, preflightOutcome } from './preflight-text.js';
+import { httpExchange, type HttpOutcome } from '../core/http.js';
+import { formatBytes, preflightOutcome } from '../core/preflight.js';
+import { classify, readerFor } from './answer.js';
 import type { Target } from './target.js';
 
-export { formatBytes } from './preflight-text.js';
+export { formatBytes } from '../core/preflight.js';
 /** Beyond this certain clock difference (inside a protocol's window) a preflight warns. */
 export const CLOCK_WARN_MS = LIMITS.clockWarnMs;
 
@@ -72,8 +73,17 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
         };
       continue;
     }
+    // The probe's answer is read as every answer is (src/engine/answer.ts), without a schema: the envelope is what a preflight judges.
+    const reader = readerFor({
+      adapter,
+      operation: def.systemProbe.operation,
+      endpoint,
+      level: 'none',
+      maxBodyBytes: LIMITS.preflightAnswerMaxBytes,
+    });
     const one = await adapter.preflight({
       endpoint,
+      classify: (outcome) => classify(outcome, reader),
       // Under the target's own name of the probe's operation, if it has one.
       probe: { ...def.systemProbe, operation: wireOperation(endpoint, def.systemProbe.operation) },
       apiTitle: def.title,

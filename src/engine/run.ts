@@ -2,7 +2,7 @@ import type { CheckResult } from '../report/types.js';
 import { SUITES } from '../scenario/suites.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { executeCheck } from './execute-check.js';
-import { mapPool } from './pool.js';
+import { mapPool } from '../core/pool.js';
 import type { Target } from './target.js';
 
 /** Progress of a run, for whoever renders it (the runner itself prints nothing). */

@@ -2,7 +2,7 @@ import { faultDescription, faultRules, namedFaults, specMutationIds, type FaultI
 import type { CheckResult } from '../report/types.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { runConformance } from './conformance.js';
-import { mapPool } from './pool.js';
+import { mapPool } from '../core/pool.js';
 
 export interface FaultVerdict {
   readonly fault: FaultId;

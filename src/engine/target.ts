@@ -1,15 +1,9 @@
-import type { SkuPool } from '../apis/jd-promotion/catalogue.js';
+import type { ClockEstimate } from '../core/clock-offset.js';
 import type { Endpoint } from '../protocols/types.js';
 import type { FixtureSku } from '../scenario/template.js';
-import type { Capability } from '../scenario/types.js';
+import type { Capability, SkuPool } from '../scenario/types.js';
 
-/** The clock of a target relative to ours: its now ≈ our now + offsetMs, within ± uncertaintyMs. */
-export interface ClockEstimate {
-  readonly offsetMs: number;
-  readonly uncertaintyMs: number;
-  /** How it was obtained, for reports. */
-  readonly method: string;
-}
+export type { ClockEstimate } from '../core/clock-offset.js';
 
 /**
  * Everything the runner needs to talk to one implementation, which may serve several APIs, each at

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Waiver } from '../report/types.js';
 import { loadRules } from '../spec/load.js';
-import { LoadError, type LoadProblem } from '../scenario/errors.js';
-import { didYouMean } from '../scenario/hints.js';
-import { schemaProblems } from '../scenario/schema-check.js';
-import { parseYamlSource } from '../scenario/yaml-source.js';
+import { LoadError, type LoadProblem } from '../core/errors.js';
+import { didYouMean } from '../core/hints.js';
+import { schemaProblems } from '../core/schema-check.js';
+import { parseYamlSource } from '../core/yaml-source.js';
 
 /** Whether `s` (yyyy-MM-dd) names a day of the calendar: 2026-02-29 and 2026-13-01 do not. */
 export function isCalendarDate(s: string): boolean {

@@ -372,8 +372,9 @@ export function baselineScenarios(api: CompiledApi, b: BaselineDoc, rules: Reado
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
     if (n > 1) id = `${id}-${n}`;
-    // Every rule must be the document's for a must check; one choice of ours makes the check ref.
-    const covers = c.rules.length > 0 ? c.rules : ['JOS-10'];
+    // Every rule must be the document's for a must check; one choice of ours makes the check ref. A case
+    // whose limit names no rule covers its operation's.
+    const covers = c.rules.length > 0 ? c.rules : (api.spec.operations[b.operation]?.rules ?? []);
     const level = covers.every((r) => rules.get(r)?.level === 'must') ? 'must' : 'ref';
     const step: Step = {
       call: b.operation,

@@ -3,7 +3,7 @@ import { planSuite } from '../scenario/plan.js';
 import { SUITES } from '../scenario/suites.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { readFileSync } from 'node:fs';
-import { parseYamlSource, type YamlSource } from '../scenario/yaml-source.js';
+import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
 import { protocolAdapter } from '../protocols/index.js';
 import { loadRules, SPECS_DIR } from '../spec/load.js';
 import type { ApiDef } from '../apis/index.js';

@@ -1,7 +1,7 @@
 /**
  * The protocol registry: id → adapter. Adding a protocol is one folder under src/protocols/ with an
- * adapter (src/protocols/types.ts) plus one entry here. Client side only: the reference gateways are
- * mounted by src/reference/server.ts, so the harness never loads fastify.
+ * adapter (src/protocols/types.ts) plus one entry here. Client side only: a reference gateway is mounted
+ * by the face of an API served over it (src/apis/<id>/api.ts), on the server src/reference/server.ts builds.
  */
 import { josAdapter } from './jos/adapter.js';
 import { tencentAdapter } from './tencent-data-api/adapter.js';

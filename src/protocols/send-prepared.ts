@@ -3,7 +3,7 @@
  * HTTP exchange sends it, and the report's copy of it is built only if a result reads it.
  */
 import { randomBytes } from 'node:crypto';
-import { httpExchange, type HttpOutcome } from '../engine/http.js';
+import { httpExchange, type HttpOutcome } from '../core/http.js';
 import type { Endpoint, Exchange, PrepareInput, ProtocolAdapter, RecordedCall, SendInput, WireRequest } from './types.js';
 
 /** What sending needs of an adapter: its two builders. */

@@ -9,7 +9,7 @@
  * these types; adding a protocol is one folder under src/protocols/ plus one entry in
  * src/protocols/index.ts.
  */
-import type { HttpOutcome } from '../engine/http.js';
+import type { HttpOutcome } from '../core/http.js';
 import type { Preflight, RecordedRequest } from '../report/types.js';
 import type { GeneratedScenario, Json, Transport } from '../scenario/types.js';
 import type { RuleSpec } from '../spec/types.js';
@@ -19,6 +19,62 @@ export type DecodedAnswer =
   | { readonly kind: 'success'; readonly body: unknown }
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly body: unknown }
   | { readonly kind: 'malformed'; readonly reason: string };
+
+/**
+ * One exchange read once, by the engine's one classifier (src/engine/answer.ts, `classify`), into what
+ * every verdict judges. Declared here, at the seam, because a protocol's preflight reads it too.
+ *
+ * - `success`: a 1xx–4xx answer whose envelope is the protocol's success, its data matching the
+ *   operation's answer schema at the step's level (when the reader was given one).
+ * - `refusal`: a 1xx–4xx answer whose envelope is one of the protocol's errors: a conformant refusal
+ *   (whether its code is the right one is the verdict's business).
+ * - `server-error`: HTTP 5xx, whatever the body says (a crash is never a conformant refusal nor a
+ *   success); `decoded` is what the protocol read in the body, absent when it was not JSON or cut off.
+ * - `malformed`: an answer that is none of these: `cut-off` (larger than the limit read), `not-json`,
+ *   `envelope` (JSON outside the protocol's envelope: `reason` is the protocol's own words), `schema` (a
+ *   success whose data breaks the answer schema: `violation` is the first, `path message`).
+ * - `transport`: no answer; the connection failed (refused, DNS, TLS, reset, closed early). Whether a
+ *   request that was written reached the target is not known today (the HTTP layer does not say when
+ *   a connection broke): a load audit must not count these as not made.
+ * - `unknown`: no answer, and the target may well have acted on the request: no complete answer within
+ *   the time (a timeout, whatever phase it struck in), or the run stopped waiting (`run stopped`).
+ *
+ * Both `transport` and `unknown` read `transport failure (reason)` in a check's failure.
+ */
+export type ClassifiedAnswer =
+  | { readonly kind: 'success'; readonly body: Json }
+  | { readonly kind: 'refusal'; readonly code: string; readonly message: string; readonly body: Json }
+  | { readonly kind: 'server-error'; readonly status: number; readonly said: string; readonly decoded?: DecodedAnswer }
+  | {
+      readonly kind: 'malformed';
+      readonly problem: 'cut-off' | 'not-json' | 'envelope' | 'schema';
+      /** In words, for a failure (`a malformed answer: <reason>`). */
+      readonly reason: string;
+      /** For `schema`: the first violation, `path message` (`/total_count must be integer`). */
+      readonly violation?: string;
+    }
+  | { readonly kind: 'transport'; readonly reason: string }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+/**
+ * What the protocol read in a classified answer's body, whatever its HTTP status (a preflight names a
+ * credentials code even in a 5xx); undefined when there was no answer, a body that was not JSON or
+ * was cut off, or a success breaking the schema (a preflight's reader has none).
+ */
+export function decodedOf(answer: ClassifiedAnswer): DecodedAnswer | undefined {
+  switch (answer.kind) {
+    case 'success':
+      return { kind: 'success', body: answer.body };
+    case 'refusal':
+      return { kind: 'error', code: answer.code, message: answer.message, body: answer.body };
+    case 'server-error':
+      return answer.decoded;
+    case 'malformed':
+      return answer.problem === 'envelope' ? { kind: 'malformed', reason: answer.reason } : undefined;
+    default:
+      return undefined;
+  }
+}
 
 /** A decoded answer in a few words, for a failure's text: `error CODE (message)`, `a success body`, `a malformed body`. */
 export function describeAnswer(answer: DecodedAnswer): string {
@@ -192,6 +248,11 @@ export interface PreflightInput {
   readonly skewS?: number;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /**
+   * The engine's one classifier, bound to the probe's operation and this endpoint, without an answer
+   * schema (a preflight judges the envelope, not the data): a preflight reads its answer with it.
+   */
+  readonly classify: (outcome: HttpOutcome) => ClassifiedAnswer;
 }
 
 /** The harmless call a protocol's system cases make: an operation of the API and valid data for it. */

@@ -1,5 +1,5 @@
 /**
- * The answer-shape readings (src/apis/jd-promotion/readings.ts): successes rewritten into other shapes
+ * The answer-shape readings (one per protocol, in the readings of its APIs): successes rewritten into other shapes
  * the documents allow, where each protocol's gateway writes its envelope — an extra field in every
  * object, numbers as strings where the protocol allows them (JOS-10), and the parts of ours (answer
  * schema nodes tagged with `ref` rules only, src/spec/answer-parts.ts) in shapes of their own or left
@@ -7,17 +7,22 @@
  * part of ours), so the suite passes every `must` check against the reference under them; the `ref`
  * checks that read a part of ours notice.
  */
-import { APIS } from '../apis/index.js';
-import type { ReadingId } from '../apis/jd-promotion/readings.js';
 import { type AnswerSpec, isOurs, type RuleLevels, resolved, ruleLevels } from '../spec/answer-parts.js';
 import { isObject, isSchema } from '../spec/schema-read.js';
+import type { CompiledApi } from '../spec/compile.js';
 import type { JsonSchema } from '../spec/types.js';
 
 /** The field a reshaped answer carries in every object: a name no spec or check knows, a value no matcher mistakes for an id. */
 export const EXTRA_FIELD = { name: 'ext_note', value: 'a field of another implementation' } as const;
 
-/** Rewrites the success answer of an operation (as its gateway writes it, envelope included) into another shape. */
-export type SuccessReshape<A = Record<string, unknown>> = (operation: string, answer: A) => A;
+/**
+ * Rewrites the success answer of an operation, as its gateway writes it (envelope included), into
+ * another shape: of whatever envelope the protocol writes (a face is given one: src/apis/types.ts FaceContext).
+ */
+export type EnvelopeReshape = <A extends object>(operation: string, answer: A) => A;
+
+/** The compiled APIs served over one protocol, searched in order for an operation's answer schema. */
+type ApisOfProtocol = () => readonly CompiledApi[];
 
 /** Every object of a value with EXTRA_FIELD added after its own fields (unless it has one of that name). */
 export function withExtraFields(value: unknown): unknown {
@@ -86,13 +91,12 @@ export function oursRewritten(
 
 /**
  * A success's value with the parts of ours of `operation`'s answer rewritten, the operation looked up
- * in the first API of `protocol` that has it (src/apis/index.ts); unchanged for an unknown operation.
+ * in the first of `apis` that has it; unchanged for an unknown operation.
  */
-function rewriteOurs(protocol: string, operation: string, value: unknown, how: OursRewrite): unknown {
-  for (const api of APIS.values()) {
-    if (api.protocol !== protocol) continue;
-    const op = api.compiled().operations.get(operation);
-    if (op) return oursRewritten(value, op.spec.answer, api.compiled().spec.definitions, how);
+function rewriteOurs(apis: ApisOfProtocol, operation: string, value: unknown, how: OursRewrite): unknown {
+  for (const api of apis()) {
+    const op = api.operations.get(operation);
+    if (op) return oursRewritten(value, op.spec.answer, api.spec.definitions, how);
   }
   return value;
 }
@@ -102,11 +106,11 @@ function rewriteOurs(protocol: string, operation: string, value: unknown, how: O
  * shapes of their own, then every number a string and an extra field in every object, the envelope's
  * included (the success key stays first: SDKs unwrap the first field). Undefined without the reading.
  */
-export function josReshape(readings: ReadonlySet<ReadingId>): SuccessReshape | undefined {
+function josReshape(readings: ReadonlySet<string>, apis: ApisOfProtocol): EnvelopeReshape | undefined {
   if (!readings.has('jos-answers-reshaped')) return undefined;
-  return (method, answer) => {
-    const inner = Object.fromEntries(Object.entries(answer).map(([k, v]) => [k, rewriteOurs('jos', method, v, 'own')]));
-    return withExtraFields(numbersAsStrings(inner)) as Record<string, unknown>;
+  return <A extends object>(method: string, answer: A) => {
+    const inner = Object.fromEntries(Object.entries(answer).map(([k, v]) => [k, rewriteOurs(apis, method, v, 'own')]));
+    return withExtraFields(numbersAsStrings(inner)) as A;
   };
 }
 
@@ -116,14 +120,13 @@ export function josReshape(readings: ReadonlySet<ReadingId>): SuccessReshape | u
  * own and adds an extra field in every object, the envelope's included. `retcode` stays an integer
  * (the document types it so). Undefined without either reading.
  */
-export function tencentReshape<A extends { readonly data: Record<string, unknown> }>(
-  readings: ReadonlySet<ReadingId>,
-): SuccessReshape<A> | undefined {
+function tencentReshape(readings: ReadonlySet<string>, apis: ApisOfProtocol): EnvelopeReshape | undefined {
   const empty = readings.has('add-coupon-data-empty');
   const reshaped = readings.has('add-coupon-answer-reshaped');
   if (!empty && !reshaped) return undefined;
-  return (operation, answer) => {
-    const out = { ...answer, data: rewriteOurs('tencent-data-api', operation, answer.data, empty ? 'absent' : 'own') };
+  return <A extends object>(operation: string, answer: A) => {
+    const data = (answer as { readonly data?: unknown }).data;
+    const out = { ...answer, data: rewriteOurs(apis, operation, data, empty ? 'absent' : 'own') };
     return (reshaped ? withExtraFields(out) : out) as A;
   };
 }
@@ -133,8 +136,23 @@ export function tencentReshape<A extends { readonly data: Record<string, unknown
  * ours of `data` in shapes of their own, an extra field in every object, the envelope's included. The
  * gateway then takes the md5 over `data` as it writes it. Undefined without the reading.
  */
-export function yohoReshape(readings: ReadonlySet<ReadingId>): SuccessReshape | undefined {
+function yohoReshape(readings: ReadonlySet<string>, apis: ApisOfProtocol): EnvelopeReshape | undefined {
   if (!readings.has('yoho-answers-reshaped')) return undefined;
-  return (method, answer) =>
-    withExtraFields({ ...answer, data: rewriteOurs('yoho-gateway', method, answer['data'], 'own') }) as Record<string, unknown>;
+  return <A extends object>(method: string, answer: A) =>
+    withExtraFields({ ...answer, data: rewriteOurs(apis, method, (answer as { readonly data?: unknown }).data, 'own') }) as A;
+}
+
+/** Each protocol's reshape, by protocol id (a protocol without one answers in one shape only). */
+const RESHAPES: Readonly<Record<string, (readings: ReadonlySet<string>, apis: ApisOfProtocol) => EnvelopeReshape | undefined>> = {
+  jos: josReshape,
+  'tencent-data-api': tencentReshape,
+  'yoho-gateway': yohoReshape,
+};
+
+/**
+ * How the gateway of `protocol` rewrites its successes under `readings` (the answer-shape readings of
+ * its APIs), `apis` being the compiled APIs it serves; undefined when no such reading is on.
+ */
+export function reshapeFor(protocol: string, readings: ReadonlySet<string>, apis: ApisOfProtocol): EnvelopeReshape | undefined {
+  return Object.hasOwn(RESHAPES, protocol) ? RESHAPES[protocol]?.(readings, apis) : undefined;
 }

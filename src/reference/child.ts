@@ -85,8 +85,8 @@ async function main(): Promise<void> {
   const [{ buildServer }, { isFaultId }, { isReadingId }, { LIMITS }] = await Promise.all([
     import('./server.js'),
     import('./faults.js'),
-    import('../apis/jd-promotion/readings.js'),
-    import('../engine/defaults.js'),
+    import('../apis/readings.js'),
+    import('../core/defaults.js'),
   ]);
   const fault = opts.fault;
   if (fault !== undefined && !isFaultId(fault)) return refuse(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);

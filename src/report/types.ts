@@ -2,6 +2,7 @@
  * The result of one conformance run: plain, serialisable data. Every reporter renders this shape;
  * the JSON reporter writes it as it is (its schema: specs/schema/report.schema.json).
  */
+import type { Preflight, PreflightProblemKind } from '../core/preflight.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped' | 'inconclusive';
 
@@ -151,20 +152,5 @@ export interface RunReport {
   readonly aborted?: { readonly kind: PreflightProblemKind; readonly message: string };
 }
 
-/** What stops a run before it starts: see src/engine/preflight.ts. */
-export type PreflightProblemKind = 'unreachable' | 'wrong-protocol' | 'credentials' | 'clock' | 'test-control';
-
-/** The outcome of the preflight: one harmless signed call (and the test-control routes when claimed). */
-export interface Preflight {
-  /** True when the target is a JOS router that takes our credentials and timestamps. */
-  readonly ok: boolean;
-  /** The problem, when not ok. */
-  readonly kind?: PreflightProblemKind;
-  /** One line: what was found, or what is wrong and what to do. */
-  readonly message: string;
-  /** Worth saying, not worth stopping for (a clock a few seconds off, an unknown method). */
-  readonly warnings: readonly string[];
-  readonly durationMs: number;
-  /** The facts behind the message: HTTP status, content type, bytes, answer, code, clock offset… */
-  readonly details: Readonly<Record<string, string | number | boolean>>;
-}
+// The preflight's outcome is made by each protocol's preflight, so its type lives below them, in core/.
+export type { Preflight, PreflightProblemKind } from '../core/preflight.js';

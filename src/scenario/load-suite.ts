@@ -4,15 +4,15 @@ import { baselineScenarios } from '../generate/cases.js';
 import type { CompiledApi } from '../spec/compile.js';
 import { loadRules } from '../spec/load.js';
 import { oursReads } from './answer-reads.js';
-import { LoadError, type LoadProblem } from './errors.js';
-import { didYouMean } from './hints.js';
-import { schemaProblems } from './schema-check.js';
+import { LoadError, type LoadProblem } from '../core/errors.js';
+import { didYouMean } from '../core/hints.js';
+import { schemaProblems } from '../core/schema-check.js';
 import { protocolAdapter } from '../protocols/index.js';
 import { SCENARIOS_DIR, SUITES } from './suites.js';
 import { roleProblems, sameRole } from './sku-roles.js';
 import { checkTemplates, roleRefs } from './template.js';
 import type { BaselineDoc, FixtureDoc, ScenarioDoc, ScenarioFileDoc, SkuRole, SourcePos, Step, Transport } from './types.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
 
 export interface LoadedScenario {
   readonly doc: ScenarioDoc;

@@ -1,4 +1,4 @@
-import { fenToYuan, yuanToFen } from '../util/money.js';
+import { fenToYuan, yuanToFen } from '../core/money.js';
 import { skuIndexRefs, type FixtureSku } from './template.js';
 import type { Json, PlannedCheck, PlannedStep, SkuRole } from './types.js';
 

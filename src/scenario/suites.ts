@@ -1,5 +1,5 @@
 import { APIS, type ApiDef } from '../apis/index.js';
-import { packageFolder } from '../util/package-root.js';
+import { packageFolder } from '../core/package-root.js';
 
 /** Absolute path of the repository's `scenarios/` folder. */
 export const SCENARIOS_DIR = packageFolder('scenarios');

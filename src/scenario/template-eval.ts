@@ -1,5 +1,5 @@
-import { formatJosTimestamp, parseJosTimestamp } from '../protocols/jos/timestamp.js';
-import { fenToYuan } from '../util/money.js';
+import { formatUtc8, parseUtc8 } from '../core/time.js';
+import { fenToYuan } from '../core/money.js';
 import { type Expr, parseTemplate, TemplateError } from './template-parse.js';
 import type { Json } from './types.js';
 
@@ -115,11 +115,11 @@ export function evalExpr(e: Expr, ctx: TemplateContext): Json {
       if (e.base === 'now') base = ctx.nowMs();
       else {
         const v = lookup(ctx.vars, e.base.path);
-        const parsed = typeof v === 'string' ? parseJosTimestamp(v, false) : undefined;
+        const parsed = typeof v === 'string' ? parseUtc8(v) : undefined;
         if (parsed === undefined) throw new TemplateError(`\${${e.base.path.join('.')}…}: not a time (${JSON.stringify(v)})`);
         base = parsed;
       }
-      return formatJosTimestamp(base + e.offsetMs);
+      return formatUtc8(base + e.offsetMs);
     }
   }
 }

@@ -100,9 +100,9 @@ export interface UseStep {
 }
 
 /**
- * A test-control request (capability test-control). The three JD-promotion actions name a route of
- * the reference; the generic form POSTs its templated JSON `body` (default `{}`) to
- * `${target.testControlUrl}/<post>`.
+ * A test-control request (capability test-control). A named action is one an API's module declares
+ * (src/apis/index.ts controlAction: the JD promotion service's three today); the generic form POSTs its
+ * templated JSON `body` (default `{}`) to `${target.testControlUrl}/<post>`.
  */
 export type ControlAction =
   | { readonly action: 'promotion-clock'; readonly promo: Json; readonly advanceS: Json }
@@ -177,6 +177,18 @@ export interface ParallelStep {
 export type Step = CallStep | UseStep | ControlStep | ParallelStep;
 
 export type Capability = 'test-control' | 'sku-pool';
+
+/**
+ * A range of SKU ids a target accepts, each its own product at one price (capability `sku-pool`): a
+ * run draws its list-filter SKUs (`${pool[i]}`) from a random block of it, so runs never count each
+ * other's promotions.
+ */
+export interface SkuPool {
+  readonly first: number;
+  readonly count: number;
+  /** The price of every pool SKU, yuan. */
+  readonly price: string;
+}
 
 /**
  * What a scenario (or fixture) needs of the target's catalogue fixtures, by role: the runner picks
@@ -261,11 +273,7 @@ export interface GeneratedScenario {
 }
 
 /** A place in a source file, 1-based. */
-export interface SourcePos {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+export type { SourcePos } from '../core/errors.js';
 
 // ---------------------------------------------------------------- the plan: plain, serialisable data
 

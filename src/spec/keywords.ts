@@ -1,5 +1,5 @@
 import type { Ajv } from 'ajv';
-import { parseJosTimestamp } from '../protocols/jos/timestamp.js';
+import { parseUtc8 } from '../core/time.js';
 
 /** Digits after the decimal point of a number as JavaScript prints it (1e-7 has 7). */
 export function decimalPlacesOf(n: number): number {
@@ -81,7 +81,7 @@ export function addPromoproofKeywords(ajv: Ajv): void {
     schemaType: 'boolean',
     errors: true,
     validate: function datetime(on: boolean, data: string) {
-      if (!on || parseJosTimestamp(data, false) !== undefined) return true;
+      if (!on || parseUtc8(data) !== undefined) return true;
       (datetime as unknown as { errors: unknown[] }).errors = [
         { keyword: 'datetime', message: 'must be a time as yyyy-MM-dd HH:mm:ss', params: {} },
       ];

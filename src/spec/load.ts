@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { relative as relativePath } from 'node:path';
-import { LoadError } from '../scenario/errors.js';
-import { schemaProblems } from '../scenario/schema-check.js';
-import { parseYamlSource } from '../scenario/yaml-source.js';
-import { packageFolder } from '../util/package-root.js';
+import { LoadError } from '../core/errors.js';
+import { schemaProblems } from '../core/schema-check.js';
+import { parseYamlSource } from '../core/yaml-source.js';
+import { packageFolder } from '../core/package-root.js';
 import type { ApiSpec, JosProtocolSpec, RuleSpec } from './types.js';
 
 /** Absolute path of the repository's `specs/` folder. */

@@ -1,7 +1,7 @@
-import { parseJosTimestamp } from '../protocols/jos/timestamp.js';
+import { parseUtc8 } from '../core/time.js';
 import { acceptedCodes, describeAjvError, type CompiledOperation, type CompiledParam, type CompiledVariant } from './compile.js';
 import { normalizeValue } from './normalize.js';
-import { yuanToFen as toCents } from '../util/money.js';
+import { yuanToFen as toCents } from '../core/money.js';
 import type { Accept, RelationSpec, VariantCondition } from './types.js';
 
 /** Why a request was refused: which parameter or relation, the code to answer, the rules it breaks. */
@@ -218,5 +218,5 @@ function breaks(r: RelationSpec, values: Readonly<Record<string, unknown>>, ctx:
 }
 
 function time(v: unknown): number | undefined {
-  return typeof v === 'string' ? parseJosTimestamp(v, false) : undefined;
+  return typeof v === 'string' ? parseUtc8(v) : undefined;
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { ERROR_CODES } from '../../src/scenario/errors.js';
-import { READINGS } from '../../src/apis/jd-promotion/readings.js';
+import { ERROR_CODES } from '../../src/core/errors.js';
+import { READINGS } from '../../src/apis/readings.js';
 import { namedFaults } from '../../src/reference/faults.js';
 import { cli } from '../helpers/cli.js';
 

@@ -3,7 +3,7 @@ import { EXIT } from '../../src/cli/exit-codes.js';
 import { mainHelp } from '../../src/cli/main.js';
 import { cli } from '../helpers/cli.js';
 import { APIS } from '../../src/apis/index.js';
-import { CHECK_DEFAULTS } from '../../src/engine/defaults.js';
+import { defaultSuites } from '../../src/engine/conformance.js';
 
 describe('promoproof --help', () => {
   it('names every exit code, 70 included', async () => {
@@ -25,7 +25,7 @@ describe('promoproof --help', () => {
     const suite = r.stdout.slice(r.stdout.indexOf('--suite NAME'), r.stdout.indexOf('--rules'));
     expect(suite).toContain('every API the target');
     expect(suite).not.toMatch(/default jd-promotion/);
-    expect(CHECK_DEFAULTS.suites).toHaveLength(APIS.size);
+    expect(defaultSuites()).toHaveLength(APIS.size);
   });
 
   it('serve --help names every face and its path', async () => {

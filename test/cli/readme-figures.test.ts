@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECK_DEFAULTS } from '../../src/engine/defaults.js';
+import { CHECK_DEFAULTS } from '../../src/core/defaults.js';
 import { planChecks } from '../../src/engine/conformance.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { estimateClockOffset } from '../../src/engine/clock-offset.js';
+import { estimateClockOffset } from '../../src/core/clock-offset.js';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import { skewedTimestamp } from '../../src/protocols/jos/send.js';
 import type { ClockEstimate, Target } from '../../src/engine/target.js';

@@ -283,12 +283,25 @@ describe('HTTP error statuses are judged on the envelope', () => {
     expect(result.message).toMatch(/expected error 8, got success/);
   });
 
-  it('HTTP 502 with an HTML page is failed, not errored, and says which status came back', async () => {
+  it('HTTP 502 with an HTML page is failed, not errored, as a server error first: the status, then what the body was', async () => {
     behaviour = answer(502, 'text/html', '<h1>Bad Gateway</h1>');
     const { result } = await run();
     expect(result.status).toBe('failed');
-    expect(result.message).toContain('HTTP 502');
-    expect(result.message).toMatch(/not JSON/);
+    expect(result.failure?.actual).toBe(
+      'HTTP 502 with a body that is not JSON (text/html): "<h1>Bad Gateway</h1>": a server error is never a conformant answer',
+    );
+    // Asked for another status, the status is what fails.
+    const asked = await run(listCheck({ error: 'any', httpStatus: 200 }));
+    expect(asked.result.failure?.actual).toBe('HTTP 502');
+  });
+
+  it('a cut-off 5xx is a server error too, not "larger than"', async () => {
+    behaviour = answer(500, 'application/json', `{"error_response":{"code":"66","zh_desc":"${'x'.repeat(MAX_BODY)}"}}`);
+    const { result } = await run();
+    expect(result.status).toBe('failed');
+    expect(result.failure?.actual).toBe(
+      `HTTP 500 with an answer larger than ${MAX_BODY} bytes: a server error is never a conformant answer`,
+    );
   });
 });
 

@@ -11,7 +11,7 @@ import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import { loadTargetConfig } from '../../src/engine/targets/config.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
-import { LoadError } from '../../src/scenario/errors.js';
+import { LoadError } from '../../src/core/errors.js';
 
 const OURS = 'promoproof.coupon.user.list';
 const THEIRS = 'shop.coupon.mine';

@@ -510,7 +510,7 @@ describe('judging a set of answers (no target)', () => {
       outcome(1, no('y')),
       outcome(2, no('x')),
       outcome(3, no('x')),
-      outcome(4, { kind: 'malformed', reason: 'r' }),
+      outcome(4, { kind: 'malformed', problem: 'envelope', reason: 'r' }),
     ];
     expect(summarize(all, 3)).toBe('5 answers: 1 success, 3 refusals [x 2, y 1], 1 malformed answer; at most 3 in flight');
   });

@@ -3,7 +3,7 @@ import { targetUrl } from '../../src/engine/target.js';
 import { withEndpoint } from '../helpers/reference-target.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConformance, TargetUnreachableError } from '../../src/engine/conformance.js';
-import { httpExchange } from '../../src/engine/http.js';
+import { httpExchange } from '../../src/core/http.js';
 import { abortedReport, CLOCK_WARN_MS, formatBytes, preflight, PreflightError } from '../../src/engine/preflight.js';
 import type { Target } from '../../src/engine/target.js';
 import { targetFromUrl } from '../../src/engine/targets/config.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import type { Target } from '../../src/engine/target.js';
-import type { FaultName } from '../../src/reference/faults.js';
+import type { FaultName } from '../../src/apis/jd-promotion/fault-table.js';
 import { referenceAsTarget } from '../helpers/reference-target.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALL_READINGS } from '../../src/apis/jd-promotion/readings.js';
+import { ALL_READINGS } from '../../src/apis/readings.js';
 import { planChecks, runConformance } from '../../src/engine/conformance.js';
 import { startEmbedded } from '../../src/engine/targets/embedded.js';
 import { closeIndependents, falseAlarms, independent } from '../helpers/independent.js';

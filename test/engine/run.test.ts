@@ -6,7 +6,7 @@ import { INCONCLUSIVE_ATTEMPTS, type RunEvent, withRetries } from '../../src/eng
 import { targetFromUrl } from '../../src/engine/targets/config.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer } from '../../src/reference/server.js';
-import { TEST_CONTROL_PATH } from '../../src/apis/jd-promotion/test-control.js';
+import { TEST_CONTROL_PATH } from '../../src/core/test-control.js';
 import type { CheckResult, RunReport } from '../../src/report/types.js';
 import type { PlannedCheck } from '../../src/scenario/types.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTargetConfig } from '../../src/engine/targets/config.js';
-import { formatProblem, LoadError, type LoadProblem } from '../../src/scenario/errors.js';
+import { formatProblem, LoadError, type LoadProblem } from '../../src/core/errors.js';
 
 const FILE = '/configs/target.yaml';
 

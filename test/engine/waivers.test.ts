@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCalendarDate, loadWaivers } from '../../src/engine/waivers.js';
-import { LoadError, type LoadProblem } from '../../src/scenario/errors.js';
+import { LoadError, type LoadProblem } from '../../src/core/errors.js';
 
 function problemsOf(text: string): LoadProblem[] {
   try {

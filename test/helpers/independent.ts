@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Target } from '../../src/engine/target.js';
 import type { CatalogueSku } from '../../src/apis/jd-promotion/catalogue.js';
-import type { ReadingId } from '../../src/apis/jd-promotion/readings.js';
+import type { ReadingId } from '../../src/apis/readings.js';
 import type { CheckResult } from '../../src/report/types.js';
 import type { Capability } from '../../src/scenario/types.js';
 import { referenceAsTarget } from './reference-target.js';

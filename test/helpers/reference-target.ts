@@ -5,7 +5,7 @@ import { referenceSkus } from '../../src/engine/targets/config.js';
 import { REFERENCE_SKU_POOL } from '../../src/apis/jd-promotion/catalogue.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { buildServer, type ServerOptions } from '../../src/reference/server.js';
-import { TEST_CONTROL_PATH } from '../../src/apis/jd-promotion/test-control.js';
+import { TEST_CONTROL_PATH } from '../../src/core/test-control.js';
 import type { Capability } from '../../src/scenario/types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LoadError, type LoadProblem } from '../../src/scenario/errors.js';
+import { LoadError, type LoadProblem } from '../../src/core/errors.js';
 import { loadSuite } from '../../src/scenario/load-suite.js';
 
 /** A scratch scenarios/ root holding one suite (jd-promotion unless named) made of the given files. */

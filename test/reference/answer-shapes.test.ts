@@ -5,7 +5,7 @@
  * the documents leave open; test/engine/answer-shapes.test.ts runs the suites against them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReadingId } from '../../src/apis/jd-promotion/readings.js';
+import type { ReadingId } from '../../src/apis/readings.js';
 import { YOHO_REFERENCE_KEYS } from '../../src/apis/yoho-user-coupon/index.js';
 import { buildJosParams, toFormBody } from '../../src/protocols/jos/client.js';
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';

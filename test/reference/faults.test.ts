@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildJosParams, resign, toFormBody } from '../../src/protocols/jos/client.js';
 import { successKey } from '../../src/protocols/jos/envelope.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from '../../src/protocols/jos/timestamp.js';
-import { FAULTS, type FaultName } from '../../src/reference/faults.js';
+import { FAULTS, type FaultName } from '../../src/apis/jd-promotion/fault-table.js';
 import { loadJosProtocol, loadRules } from '../../src/spec/load.js';
 import { createTestClient, CREDS, DAY_MS, P, sku, ts, type Answer, type TestClient } from '../helpers/jos.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LoadProblem } from '../../src/scenario/errors.js';
+import type { LoadProblem } from '../../src/core/errors.js';
 import { suiteProblems } from '../helpers/tmp-suite.js';
 
 let cleanup: (() => void) | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_DEFAULTS } from '../../src/engine/defaults.js';
+import { defaultSuites } from '../../src/engine/conformance.js';
 import { generateChecks } from '../../src/generate/index.js';
 import { bindCall, bindControl, bindParallel, bindValues } from '../../src/scenario/bind-step.js';
 import { loadSuite } from '../../src/scenario/load-suite.js';
@@ -145,7 +145,7 @@ function templatesOf(check: PlannedCheck): { where: string; source: Json | undef
 }
 
 describe('compiled templates agree with the interpreter', () => {
-  const checks = CHECK_DEFAULTS.suites.flatMap((name) => {
+  const checks = defaultSuites().flatMap((name) => {
     const suite = loadSuite(name);
     return [...planSuite(suite), ...generateChecks(suite)];
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LoadProblem } from '../../src/scenario/errors.js';
+import type { LoadProblem } from '../../src/core/errors.js';
 import { loadSuite } from '../../src/scenario/load-suite.js';
 import { planSuite } from '../../src/scenario/plan.js';
 import type { PlannedCheck, PlannedStep } from '../../src/scenario/types.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoadError, type LoadProblem } from '../../src/scenario/errors.js';
+import { LoadError, type LoadProblem } from '../../src/core/errors.js';
 import { loadSuite } from '../../src/scenario/load-suite.js';
 import { planSuite } from '../../src/scenario/plan.js';
 import { checkTemplates, evaluate, TemplateError, type FixtureSku, type TemplateContext } from '../../src/scenario/template.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, LoadError, type LoadProblem } from '../../src/scenario/errors.js';
+import { formatProblem, LoadError, type LoadProblem } from '../../src/core/errors.js';
 import { loadJosProtocol, loadPromotionSpec, loadRules, parseSpec, SPEC_SCHEMAS, SPECS_DIR, type SpecKind } from '../../src/spec/load.js';
 
 /** The spec files promoproof loads, with the kind (and so the schema) each is validated as. */

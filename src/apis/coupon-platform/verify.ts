@@ -49,7 +49,7 @@ export interface DeductionFaults {
 }
 
 /**
- * Readings the documents allow besides our own choices (src/apis/jd-promotion/readings.ts), none by
+ * Readings the documents allow besides our own choices (this API's: src/apis/jd-coupon/readings.ts), none by
  * default: a platform behaving so is as conformant as ours.
  */
 export interface DeductionReadings {

@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { createClock } from '../../reference/clock.js';
 import type { JosService } from '../../protocols/jos/gateway.js';
 import { CouponPlatform } from '../coupon-platform/platform.js';
-import type { ReadingId } from '../jd-promotion/readings.js';
 import type { CouponBatchStore } from '../tencent-coupon-batch/store.js';
 import { UCP_FAULTS, isUcpFault } from '../yoho-user-coupon/faults.js';
 import { CPN_FAULTS, type CouponServiceFaults, isCpnFault } from './faults.js';
@@ -33,7 +32,7 @@ export function mountCouponPlatform(
     readonly fault?: string;
     readonly testControl?: boolean;
     /** Readings the documents allow instead of our own choices; the platform follows its own. */
-    readonly readings?: ReadonlySet<ReadingId>;
+    readonly readings?: ReadonlySet<string>;
   },
 ): MountedCouponPlatform {
   const clock = createClock(options.now ?? Date.now);

@@ -8,7 +8,7 @@ import type { CompiledApi } from '../../spec/compile.js';
 import { validateRequest } from '../../spec/validate-request.js';
 import type { CouponPlatform, PlatformError, Redemption, UserCoupon } from '../coupon-platform/platform.js';
 import type { OrderLine } from '../coupon-platform/verify.js';
-import { FaultCrash } from '../jd-promotion/service.js';
+import { FaultCrash } from '../../reference/fault-crash.js';
 import type { CouponServiceFaults } from './faults.js';
 import { CPN } from './spec.js';
 

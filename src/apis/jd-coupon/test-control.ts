@@ -10,10 +10,11 @@
  * The JOS and Yoho request checks always use the real clock.
  */
 import type { FastifyInstance } from 'fastify';
+import { TEST_CONTROL_PATH } from '../../core/test-control.js';
 import type { BusinessClock } from '../../reference/clock.js';
 import { birthdayMonth, type CouponPlatform } from '../coupon-platform/platform.js';
 
-export const COUPON_PLATFORM_CONTROL_PATH = '/__promoproof/coupon-platform';
+export const COUPON_PLATFORM_CONTROL_PATH = `${TEST_CONTROL_PATH}/coupon-platform`;
 
 const MAX_ADVANCE_S = 10 * 366 * 86_400;
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { LoadError } from '../../scenario/errors.js';
-import { schemaProblems } from '../../scenario/schema-check.js';
-import { parseYamlSource } from '../../scenario/yaml-source.js';
-import { yuanToFen } from '../../util/money.js';
+import { LoadError } from '../../core/errors.js';
+import { schemaProblems } from '../../core/schema-check.js';
+import { parseYamlSource } from '../../core/yaml-source.js';
+import { yuanToFen } from '../../core/money.js';
+import type { SkuPool } from '../../scenario/types.js';
 
 /** One SKU of the seller's catalogue (商品 ware → SKU). Prices in integer fen. */
 export interface CatalogueSku {
@@ -21,18 +22,13 @@ export interface Catalogue {
   readonly skus: readonly CatalogueSku[];
 }
 
-/**
- * A range of SKU ids the reference also accepts, each its own product at 99.0 yuan, synthesised on
- * demand: a run draws its list-filter SKUs from a random spot of it, so runs on one long-lived
- * reference never count each other's promotions.
- */
-export interface SkuPool {
-  readonly first: number;
-  readonly count: number;
-  /** JD price of every pool SKU, yuan. */
-  readonly price: string;
-}
+export type { SkuPool };
 
+/**
+ * The SKU ids the reference also accepts, each its own product at 99.0 yuan, synthesised on demand: a
+ * run draws its list-filter SKUs from a random spot of it, so runs on one long-lived reference never
+ * count each other's promotions.
+ */
 export const REFERENCE_SKU_POOL: SkuPool = Object.freeze({ first: 80_000_000, count: 10_000_000, price: '99.0' });
 
 export const SEED_FIRST_SKU_ID = 10_000_001;

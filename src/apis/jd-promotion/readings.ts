@@ -1,22 +1,14 @@
 /**
- * Readings: behaviours the documents allow as well as the reference's own choice (of every face: the
- * JD promotion service, and `coupon-no-effect-fields-validated` of the add_coupon upload). A fault breaks a
- * rule; a reading keeps every `must` rule and departs only from a `ref` choice of ours. The reference
- * with readings switched on stands in for an independent, correct implementation: the conformance
- * suite must pass every `must` check against it (test/engine/readings.test.ts, test/proof/readings.test.ts), which is how
- * "never stricter than the document" is kept by construction rather than by review.
+ * The readings of the JD promotion service (and of the JOS router it shares with the coupon life cycle):
+ * behaviours the documents allow as well as the reference's own choice. The reference with readings
+ * switched on stands in for an independent, correct implementation: the conformance suite must pass
+ * every `must` check against it (test/engine/readings.test.ts, test/proof/readings.test.ts), which is
+ * how "never stricter than the document" is kept by construction rather than by review. Every API's
+ * readings together: src/apis/readings.ts.
  */
-export interface ReadingDef {
-  /** The API whose behaviour the reading changes (its suite proves it); the JD promotion service when absent. */
-  readonly api?: string;
-  /** The `ref` rule of ours the reading departs from. */
-  readonly departsFrom: string;
-  /** What the document says that allows it. */
-  readonly because: string;
-  readonly description: string;
-}
+import type { ReadingDef } from '../types.js';
 
-export const READINGS = {
+export const PROMOTION_READINGS = {
   'missing-param-generic': {
     departsFrom: 'JOS-REF-02',
     because: 'the document names no code for a missing or empty required parameter',
@@ -80,25 +72,10 @@ export const READINGS = {
     description:
       'an undeclared application parameter is refused (param.error) and an optional "" is read as a value (serve --strict-params)',
   },
-  'coupon-no-effect-fields-validated': {
-    api: 'tencent-coupon-batch',
-    departsFrom: 'TCC-REF-16',
-    because:
-      '"卡券子类型=1时必填", "卡券子类型= 2 时必填": the document says when each amount is required, not that it is ignored elsewhere',
-    description:
-      'add_coupon: a field with no effect for the coupon\'s sub type (discount_coupon on a 满减券, amount_coupon on a 打折券 …) is validated as where it counts: "discount_coupon": 0 on a 满减券 is refused',
-  },
   'drafts-kept': {
     departsFrom: 'JDP-REF-13',
     because: '"否则数据有可能丢失": a draft may be lost after 30 minutes, not must',
     description: 'drafts are never cleared',
-  },
-  'coupon-above-eligible-refused': {
-    api: 'jd-coupon',
-    departsFrom: 'CPN-REF-05',
-    because: '"避免出现多扣、少扣" forbids deducting more than the order, not refusing a coupon worth more than it',
-    description:
-      'an amount coupon worth more than the eligible lines is refused at verify and redeem (coupon.not.applicable) instead of deducting their whole amount',
   },
   // Answers in other shapes the documents allow (src/reference/answer-shapes.ts), one reading per protocol.
   'jos-answers-reshaped': {
@@ -107,30 +84,6 @@ export const READINGS = {
     description:
       'JOS successes (promotion and coupon life cycle) carry an extra field in every object, every number as a string, and the parts of ours (spec nodes tagged with ref rules only) in shapes of their own',
   },
-  'add-coupon-answer-reshaped': {
-    api: 'tencent-coupon-batch',
-    departsFrom: 'TCC-REF-09',
-    because: 'the document types data as "json object | 响应内容" and fixes nothing inside it',
-    description: 'add_coupon successes carry an extra field in every object, and data.coupons is a list of its own shape ([{"id": 1}])',
-  },
-  'add-coupon-data-empty': {
-    api: 'tencent-coupon-batch',
-    departsFrom: 'TCC-REF-09',
-    because: 'the document\'s own example answers "data": {}',
-    description: "add_coupon successes answer data without the parts of ours: {} as the document's example",
-  },
-  'yoho-answers-reshaped': {
-    api: 'yoho-user-coupon',
-    departsFrom: 'UCP-REF-05',
-    because: 'the document gives its answers as examples only, with more fields than the spec names (brandLimit, explains …)',
-    description: 'Yoho successes carry an extra field in every object (data and envelope), the md5 taken over the data as written',
-  },
 } as const satisfies Record<string, ReadingDef>;
 
-export type ReadingId = keyof typeof READINGS;
-
-export const ALL_READINGS: readonly ReadingId[] = Object.keys(READINGS) as ReadingId[];
-
-export function isReadingId(s: string): s is ReadingId {
-  return Object.hasOwn(READINGS, s);
-}
+export type PromotionReadingId = keyof typeof PROMOTION_READINGS;

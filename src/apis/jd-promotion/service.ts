@@ -11,8 +11,9 @@ import { HANDLERS as SKU_HANDLERS } from './handlers/skus.js';
 import { HANDLERS as STATUS_HANDLERS } from './handlers/status.js';
 import type { Catalogue } from './catalogue.js';
 import type { BusinessClock } from '../../reference/clock.js';
-import type { FaultId, FaultName } from '../../reference/faults.js';
-import type { ReadingId } from './readings.js';
+import { FaultCrash } from '../../reference/fault-crash.js';
+import type { FaultName } from './fault-table.js';
+import type { PromotionReadingId } from './readings.js';
 import type { Promotion, PromotionStore } from './store.js';
 
 export type { ServiceResult } from './handlers/common.js';
@@ -22,13 +23,10 @@ export interface ServiceDeps {
   readonly store: PromotionStore;
   readonly catalogue: Catalogue;
   readonly clock: BusinessClock;
-  readonly fault: FaultId | undefined;
+  readonly fault: string | undefined;
   /** Readings the documents allow instead of our own choices (see readings.ts); none by default. */
-  readonly readings?: ReadonlySet<ReadingId>;
+  readonly readings?: ReadonlySet<string>;
 }
-
-/** Thrown only under the wrong-type-crashes fault: the server answers a bare HTTP 500, as a crashing handler would. */
-export class FaultCrash extends Error {}
 
 /** The 16 methods of the JD seller promotion service over an in-memory store, behind the JOS gateway's interface. */
 export class PromotionService implements JosService, HandlerContext {
@@ -108,11 +106,11 @@ export class PromotionService implements JosService, HandlerContext {
     return this.deps.fault === fault;
   }
 
-  get readings(): ReadonlySet<ReadingId> {
+  get readings(): ReadonlySet<string> {
     return this.deps.readings ?? NO_READINGS;
   }
 
-  reads(reading: ReadingId): boolean {
+  reads(reading: PromotionReadingId): boolean {
     return this.readings.has(reading);
   }
 
@@ -171,7 +169,7 @@ export class PromotionService implements JosService, HandlerContext {
   }
 }
 
-const NO_READINGS: ReadonlySet<ReadingId> = new Set();
+const NO_READINGS: ReadonlySet<string> = new Set();
 
 /** The query filters of a request whose value lies outside their value set. */
 function outOfSetFilters(op: CompiledOperation, raw: Values): string[] {
@@ -190,7 +188,7 @@ function outOfSetFilters(op: CompiledOperation, raw: Values): string[] {
  * The request as a reading that drops what it may drop sees it: filters outside their value set
  * left out (an unfiltered page), invalid items removed with their parallel entries ("无效的SKU会被剔除").
  */
-function readRequest(op: CompiledOperation, raw: Values, readings: ReadonlySet<ReadingId>): Values {
+function readRequest(op: CompiledOperation, raw: Values, readings: ReadonlySet<string>): Values {
   const out: Record<string, unknown> = { ...raw };
   if (readings.has('filters-ignored')) for (const name of outOfSetFilters(op, raw)) delete out[name];
   for (const p of op.params) {

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { TEST_CONTROL_PATH } from '../../core/test-control.js';
 import { formatJosTimestamp } from '../../protocols/jos/timestamp.js';
-import type { ReferenceState } from '../../reference/state.js';
+import type { ReferenceState } from './state.js';
 import type { ReviewRoute } from './store.js';
-
-/** Base path of the test-control routes (JDP-REF-08). */
-export const TEST_CONTROL_PATH = '/__promoproof';
 
 const MAX_SHIFT_S = 400 * 86_400;
 

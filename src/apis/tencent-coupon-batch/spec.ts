@@ -5,17 +5,16 @@
  */
 import { loadSpecFile } from '../../spec/load.js';
 import type { JsonSchema } from '../../spec/types.js';
+import { ADD_COUPON_OPERATION } from '../../protocols/tencent-data-api/spec.js';
 
 export {
+  ADD_COUPON_OPERATION,
   loadTencentProtocol,
   TENCENT_PROTOCOL_SPEC_FILE,
   type TencentProtocolSpec,
   type TencentQueryParamSpec,
   type TencentRetcodeSpec,
 } from '../../protocols/tencent-data-api/spec.js';
-
-/** The operation of this API, as its path under the protocol's pathPrefix. */
-export const ADD_COUPON_OPERATION = 'order/add_coupon';
 
 /** An operation with a JSON body (the `body` form of api-spec.schema.json). */
 export interface BodyOperationSpec {

@@ -4,9 +4,10 @@
  *   POST /__promoproof/tencent-coupon-batch/reset                                      forget every coupon
  */
 import type { FastifyInstance } from 'fastify';
+import { TEST_CONTROL_PATH } from '../../core/test-control.js';
 import type { CouponBatchStore } from './store.js';
 
-export const COUPON_BATCH_CONTROL_PATH = '/__promoproof/tencent-coupon-batch';
+export const COUPON_BATCH_CONTROL_PATH = `${TEST_CONTROL_PATH}/tencent-coupon-batch`;
 
 export interface CouponBatchControlDeps {
   readonly store: CouponBatchStore;

@@ -1,15 +1,13 @@
-import { didYouMean } from '../../scenario/hints.js';
+import { didYouMean } from '../../core/hints.js';
 import { readFileSync } from 'node:fs';
-import { APIS, SHORT_FORM_API } from '../../apis/index.js';
+import { APIS, configFixtures, referenceFixtures, SHORT_FORM_API } from '../../apis/index.js';
 import { protocolAdapter } from '../../protocols/index.js';
 import type { Endpoint } from '../../protocols/types.js';
-import { REFERENCE_SKU_POOL, seedCatalogue } from '../../apis/jd-promotion/catalogue.js';
-import { LoadError, type LoadProblem } from '../../scenario/errors.js';
-import { schemaProblems } from '../../scenario/schema-check.js';
+import { LoadError, type LoadProblem } from '../../core/errors.js';
+import { schemaProblems } from '../../core/schema-check.js';
 import type { FixtureSku } from '../../scenario/template.js';
 import type { Capability } from '../../scenario/types.js';
-import { parseYamlSource } from '../../scenario/yaml-source.js';
-import { yuanToFen } from '../../util/money.js';
+import { parseYamlSource } from '../../core/yaml-source.js';
 import type { Target } from '../target.js';
 
 interface EndpointDoc {
@@ -21,20 +19,18 @@ interface EndpointDoc {
 
 interface TargetConfigDoc {
   readonly url?: string;
-  readonly credentials?: { readonly jos: Readonly<Record<string, string>> };
+  /** The short form's credentials, under its API's protocol id. */
+  readonly credentials?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly apis?: Readonly<Record<string, EndpointDoc>>;
   readonly capabilities?: readonly Capability[];
   readonly testControlUrl?: string;
-  readonly fixtures?: {
-    readonly skus?: readonly { id: number; ware: number; price: string }[];
-    readonly referenceCatalogue?: boolean;
-    readonly skuPool?: { readonly first: number; readonly count: number; readonly price?: string };
-  };
+  /** Read by the APIs that have catalogue fixtures (src/apis/index.ts configFixtures). */
+  readonly fixtures?: Readonly<Record<string, unknown>>;
 }
 
-/** The reference's seeded catalogue as scenario fixtures. */
+/** The reference's catalogue SKUs as scenario fixtures (of every API that has any). */
 export function referenceSkus(): FixtureSku[] {
-  return seedCatalogue().map((s) => ({ id: s.skuId, ware: s.wareId, priceFen: s.jdPriceFen }));
+  return [...referenceFixtures().skus];
 }
 
 /**
@@ -63,8 +59,9 @@ export function loadTargetConfig(
   const doc = source.value as TargetConfigDoc;
   // The short form first, then every entry of `apis` (which may not repeat the short form's API).
   const declared: [string, EndpointDoc, (string | number)[]][] = [];
+  const shortProtocol = APIS.get(SHORT_FORM_API)?.protocol ?? '';
   if (doc.url !== undefined && doc.credentials !== undefined) {
-    declared.push([SHORT_FORM_API, { url: doc.url, credentials: doc.credentials.jos }, []]);
+    declared.push([SHORT_FORM_API, { url: doc.url, credentials: doc.credentials[shortProtocol] ?? {} }, []]);
   }
   for (const [api, e] of Object.entries(doc.apis ?? {})) declared.push([api, e, ['apis', api]]);
   const endpoints: Record<string, Endpoint> = {};
@@ -89,7 +86,7 @@ export function loadTargetConfig(
       continue;
     }
     const adapter = protocolAdapter(def.protocol);
-    const credsAt = at.length === 0 ? ['credentials', 'jos'] : [...at, 'credentials'];
+    const credsAt = at.length === 0 ? ['credentials', shortProtocol] : [...at, 'credentials'];
     const credentials: Record<string, string> = {};
     for (const field of adapter.credentialFields) {
       const v = e.credentials[field];
@@ -135,14 +132,7 @@ export function loadTargetConfig(
   }
   if (problems.length > 0) throw new LoadError(problems);
   const capabilities = doc.capabilities ?? [];
-  const skus = doc.fixtures?.referenceCatalogue
-    ? referenceSkus()
-    : (doc.fixtures?.skus ?? []).map((s) => ({ id: s.id, ware: s.ware, priceFen: yuanToFen(Number(s.price)) }));
-  const pool = doc.fixtures?.skuPool
-    ? { first: doc.fixtures.skuPool.first, count: doc.fixtures.skuPool.count, price: doc.fixtures.skuPool.price ?? '99.0' }
-    : doc.fixtures?.referenceCatalogue
-      ? REFERENCE_SKU_POOL
-      : undefined;
+  const { skus, skuPool: pool } = configFixtures(doc.fixtures ?? {});
   // The schema asks for the short form or `apis`, and every declared API either loaded or was a problem.
   const firstUrl = Object.values(endpoints)[0]?.url ?? '';
   return {
@@ -156,15 +146,16 @@ export function loadTargetConfig(
 }
 
 /**
- * A target given only by URL (`--target`): the one API `api` (the JD promotion service unless
- * named) with `credentials`, no capabilities, the reference's seeded catalogue and SKU pool.
+ * A target given only by URL (`--target`): the one API `api` (the short form's unless named) with
+ * `credentials`, no capabilities, the reference's catalogue fixtures (its SKUs and SKU pool).
  */
 export function targetFromUrl(url: string, credentials: Readonly<Record<string, string>>, api: string = SHORT_FORM_API): Target {
+  const fixtures = referenceFixtures();
   return {
     endpoints: { [api]: { url, credentials: { ...credentials } } },
     embedded: false,
     capabilities: [],
-    skus: referenceSkus(),
-    skuPool: REFERENCE_SKU_POOL,
+    skus: fixtures.skus,
+    ...(fixtures.skuPool ? { skuPool: fixtures.skuPool } : {}),
   };
 }

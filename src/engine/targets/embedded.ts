@@ -1,14 +1,12 @@
-import { APIS } from '../../apis/index.js';
+import { APIS, referenceFixtures } from '../../apis/index.js';
 import { protocolAdapter } from '../../protocols/index.js';
 import type { Endpoint } from '../../protocols/types.js';
-import { REFERENCE_SKU_POOL } from '../../apis/jd-promotion/catalogue.js';
 import type { FaultId } from '../../reference/faults.js';
-import type { ReadingId } from '../../apis/jd-promotion/readings.js';
+import type { ReadingId } from '../../apis/readings.js';
 import { buildServer } from '../../reference/server.js';
-import { TEST_CONTROL_PATH } from '../../apis/jd-promotion/test-control.js';
+import { TEST_CONTROL_PATH } from '../../core/test-control.js';
 import type { Target } from '../target.js';
-import { LIMITS } from '../defaults.js';
-import { referenceSkus } from './config.js';
+import { LIMITS } from '../../core/defaults.js';
 
 /** The embedded reference, listening on a free loopback port, and the target that points at it. */
 export interface EmbeddedTarget {
@@ -56,7 +54,8 @@ export interface ReferenceTargetOptions {
 /**
  * The target of the reference listening at `origin` (in this process or a child of it): every API of
  * the registry at its protocol's path, with the protocol's documented test credentials and the
- * embedded values of the API's options, the seeded catalogue as fixtures, and a clock known to be ours.
+ * embedded values of the API's options, the reference's catalogue fixtures (every API's that has any), and a
+ * clock known to be ours.
  */
 export function referenceTarget(origin: string, opts: ReferenceTargetOptions): Target {
   const endpoints: Record<string, Endpoint> = {};
@@ -69,13 +68,14 @@ export function referenceTarget(origin: string, opts: ReferenceTargetOptions): T
       ...(Object.keys(options).length > 0 ? { options } : {}),
     };
   }
+  const fixtures = referenceFixtures();
   return {
     endpoints,
     embedded: true,
     capabilities: opts.testControl ? ['test-control'] : [],
     ...(opts.testControl ? { testControlUrl: `${origin}${TEST_CONTROL_PATH}` } : {}),
-    skus: referenceSkus(),
-    skuPool: REFERENCE_SKU_POOL,
+    skus: fixtures.skus,
+    ...(fixtures.skuPool ? { skuPool: fixtures.skuPool } : {}),
     clock: { offsetMs: 0, uncertaintyMs: 0, method: opts.clockMethod },
     ...(opts.fault ? { fault: opts.fault } : {}),
   };

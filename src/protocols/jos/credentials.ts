@@ -24,3 +24,12 @@ export function isTestCredentials(c: JosCredentials): boolean {
     c.accessToken === DEFAULT_CREDENTIALS.accessToken
   );
 }
+
+/** The credentials a reference accepts: each given value, else the test value of DEFAULT_CREDENTIALS. */
+export function acceptedCredentials(given: Partial<JosCredentials> = {}): JosCredentials {
+  return {
+    appKey: given.appKey ?? DEFAULT_CREDENTIALS.appKey,
+    appSecret: given.appSecret ?? DEFAULT_CREDENTIALS.appSecret,
+    accessToken: given.accessToken ?? DEFAULT_CREDENTIALS.accessToken,
+  };
+}

@@ -1,10 +1,8 @@
-import { LIMITS } from '../../engine/defaults.js';
-import { dateOffsetBounds } from '../../engine/clock-offset.js';
-import { cut, formatBytes, preflightOutcome } from '../../engine/preflight-text.js';
-import type { Preflight } from '../../report/types.js';
+import { LIMITS } from '../../core/defaults.js';
+import { dateOffsetBounds } from '../../core/clock-offset.js';
+import { cut, formatBytes, type Preflight, preflightOutcome } from '../../core/preflight.js';
 import { loadJosProtocol } from '../../spec/load.js';
-import type { PreflightInput } from '../types.js';
-import { decodeAnswer } from './envelope.js';
+import { decodedOf, type PreflightInput } from '../types.js';
 import { josCredentials, sendJos } from './send.js';
 
 /**
@@ -74,15 +72,8 @@ export async function josPreflight(input: PreflightInput): Promise<Preflight> {
   details['bytes'] = Buffer.byteLength(out.body);
   if (out.truncated) details['truncated'] = true;
 
-  let json: unknown;
-  let parsed = false;
-  try {
-    json = JSON.parse(out.body);
-    parsed = true;
-  } catch {
-    parsed = false;
-  }
-  const answer = parsed ? decodeAnswer(PREFLIGHT_METHOD, json) : undefined;
+  // Read as every answer is (the engine's classify); the envelope whatever the status, so a credentials code in a 5xx is named too.
+  const answer = decodedOf(input.classify(out));
   details['answer'] = answer === undefined ? 'not JSON' : answer.kind === 'error' ? `error ${answer.code}` : answer.kind;
 
   // Credentials first, whatever the status: the code says what to fix.

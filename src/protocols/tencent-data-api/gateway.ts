@@ -20,16 +20,21 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { CouponBatchService } from '../../apis/tencent-coupon-batch/service.js';
-import { ADD_COUPON_OPERATION, type TencentProtocolSpec } from '../../apis/tencent-coupon-batch/spec.js';
 import type { TencentCredentials } from './credentials.js';
 import { SUCCESS_RETCODE, type TencentEnvelope } from './envelope.js';
 import { tencentError, type TencentRetcodeName } from './retcodes.js';
 import { type TencentIncomingQuery, tencentSign, tencentSignatureMatches, tencentSignBase } from './sign.js';
+import { ADD_COUPON_OPERATION, type TencentProtocolSpec } from './spec.js';
 import { parseTencentTimestamp } from './timestamp.js';
 
+/** What the gateway calls with a verified request's body: the service of the API behind it (src/apis/tencent-coupon-batch/). */
+export interface DataApiService {
+  /** `body` is any parsed JSON object; never throws for one. */
+  addCoupons(appId: string, body: unknown): TencentEnvelope;
+}
+
 export interface TencentGatewayOptions {
-  readonly service: CouponBatchService;
+  readonly service: DataApiService;
   readonly credentials: TencentCredentials;
   /** The real clock, epoch ms, for the timestamp window and the nonce memory. */
   readonly now: () => number;

@@ -1,9 +1,7 @@
-import { dateOffsetBounds } from '../../engine/clock-offset.js';
-import { LIMITS } from '../../engine/defaults.js';
-import { cut, formatBytes, preflightOutcome } from '../../engine/preflight-text.js';
-import type { Preflight } from '../../report/types.js';
-import type { PreflightInput } from '../types.js';
-import { decodeAnswer } from './envelope.js';
+import { dateOffsetBounds } from '../../core/clock-offset.js';
+import { LIMITS } from '../../core/defaults.js';
+import { cut, formatBytes, type Preflight, preflightOutcome } from '../../core/preflight.js';
+import { decodedOf, type PreflightInput } from '../types.js';
 import { sendTencent } from './send.js';
 import { loadTencentProtocol } from './spec.js';
 
@@ -44,15 +42,11 @@ export async function tencentPreflight(input: PreflightInput): Promise<Preflight
   details['httpStatus'] = out.status;
   details['contentType'] = out.contentType;
   details['bytes'] = Buffer.byteLength(out.body);
-  let json: unknown;
-  try {
-    json = JSON.parse(out.body);
-  } catch {
-    json = undefined;
-  }
-  const answer = json === undefined ? undefined : decodeAnswer(json);
+  // Read as every answer is (the engine's classify): a server error is not the data-api answering, whatever it says.
+  const read = input.classify(out);
+  const answer = decodedOf(read);
   const path = `${protocol.pathPrefix}/${input.probe.operation}`;
-  if (out.status >= 500 || answer === undefined || answer.kind === 'malformed') {
+  if (read.kind === 'server-error' || answer === undefined || answer.kind === 'malformed') {
     const what = [
       `HTTP ${out.status}`,
       out.contentType ? (out.contentType.split(';')[0] ?? '').trim() : 'no content type',

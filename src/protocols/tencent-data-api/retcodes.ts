@@ -4,7 +4,7 @@
  * `retcodes` (a test keeps the two in step). A check of another target demands a non-zero retcode,
  * never one of these.
  */
-import type { TencentProtocolSpec } from '../../apis/tencent-coupon-batch/spec.js';
+import type { TencentProtocolSpec } from './spec.js';
 import { errorEnvelope, type TencentEnvelope } from './envelope.js';
 
 export const TENCENT_RETCODES = {

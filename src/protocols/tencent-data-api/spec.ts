@@ -7,6 +7,9 @@ import type { Quote } from '../../spec/types.js';
 
 export const TENCENT_PROTOCOL_SPEC_FILE = 'tencent-data-api/protocol.yaml';
 
+/** The one operation of the data-api the reference serves (卡券信息添加/更新), as its path under pathPrefix. */
+export const ADD_COUPON_OPERATION = 'order/add_coupon';
+
 /** A query parameter every data-api call carries. */
 export interface TencentQueryParamSpec {
   readonly name: string;

@@ -1,7 +1,6 @@
-import { LIMITS } from '../../engine/defaults.js';
-import { cut, formatBytes, preflightOutcome } from '../../engine/preflight-text.js';
-import type { Preflight } from '../../report/types.js';
-import type { PreflightInput } from '../types.js';
+import { LIMITS } from '../../core/defaults.js';
+import { cut, formatBytes, type Preflight, preflightOutcome } from '../../core/preflight.js';
+import { decodedOf, type PreflightInput } from '../types.js';
 import { yohoCredentials } from './credentials.js';
 import { describeYohoSalt, readYohoAnswer, YOHO_DEV_SALT, YOHO_MASTER_SALT } from './envelope.js';
 import { YOHO_GATEWAY_ERRORS } from './codes.js';
@@ -13,8 +12,9 @@ import { loadYohoProtocol } from './spec.js';
  * Unreachable, or an answer that is not the `{code, …}` envelope (a wrong URL: the endpoint is the full
  * gateway URL), stops the run; so does code 500 `数据验证错误.` (our client_secret does not verify:
  * the private key or client type is not the target's), and a success whose md5 does not verify with
- * our salt (every success would read as malformed: the salt is not the target's). Any other answer
- * passes, an unknown method with a warning. There is no clock to judge: nothing is timed.
+ * our salt (every success would read as malformed: the salt is not the target's); so does HTTP 5xx,
+ * a server error whatever its envelope says (but for the credentials code, named whatever the status).
+ * Any other answer passes, an unknown method with a warning. There is no clock to judge: nothing is timed.
  */
 export async function yohoPreflight(input: PreflightInput): Promise<Preflight> {
   const t0 = performance.now();
@@ -43,19 +43,21 @@ export async function yohoPreflight(input: PreflightInput): Promise<Preflight> {
   details['contentType'] = out.contentType;
   details['bytes'] = Buffer.byteLength(out.body);
   if (out.truncated) details['truncated'] = true;
-  let json: unknown;
-  try {
-    json = JSON.parse(out.body);
-  } catch {
-    json = undefined;
-  }
+  // Read as every answer is (the engine's classify). The class flattens what this preflight tells apart
+  // (a malformed answer that still has the envelope, a success's two md5s): those the protocol's own
+  // reader gives, from the JSON the class found.
+  const read = input.classify(out);
+  const json = decodedOf(read) === undefined ? undefined : (JSON.parse(out.body) as unknown);
   const answer = json === undefined ? undefined : readYohoAnswer(json, out.body, creds.salt);
   const envelope = answer !== undefined && (answer.kind !== 'malformed' || (isObject(json) && json['code'] !== undefined));
+  const seen = [
+    `HTTP ${out.status}${out.location ? ` to ${out.location}` : ''}`,
+    out.contentType ? (out.contentType.split(';')[0] ?? '').trim() : 'no content type',
+    `${out.truncated ? 'more than ' : ''}${formatBytes(Buffer.byteLength(out.body))}`,
+  ];
   if (!envelope) {
     const what = [
-      `HTTP ${out.status}${out.location ? ` to ${out.location}` : ''}`,
-      out.contentType ? (out.contentType.split(';')[0] ?? '').trim() : 'no content type',
-      `${out.truncated ? 'more than ' : ''}${formatBytes(Buffer.byteLength(out.body))}`,
+      ...seen,
       answer === undefined
         ? out.body.length === 0
           ? 'empty body'
@@ -65,6 +67,28 @@ export async function yohoPreflight(input: PreflightInput): Promise<Preflight> {
     return done(
       'wrong-protocol',
       `${url} is not a Yoho gateway: ${what.join(', ')}; ${pathHint(url, loadYohoProtocol().path, input.apiTitle)}`,
+    );
+  }
+  const said = answer.kind === 'error' ? `code ${answer.code}${answer.message ? ` ${JSON.stringify(cut(answer.message, 80))}` : ''}` : '';
+  if (
+    answer.kind === 'error' &&
+    answer.code === String(YOHO_GATEWAY_ERRORS.notVerified.code) &&
+    answer.message === YOHO_GATEWAY_ERRORS.notVerified.message
+  ) {
+    // Named whatever the HTTP status, as JOS does: the code says what to fix.
+    details['code'] = answer.code;
+    return done(
+      'credentials',
+      `${url} refused our credentials: ${said} (the client_secret does not verify) for client_type '${creds.clientType}'; the private key is not the target's key of that client type: set credentials.privateKey (and clientType) of the API in the target config`,
+    );
+  }
+  if (read.kind === 'server-error') {
+    // A 5xx is a server error whatever its envelope says, as every answer reads: not the gateway answering the probe.
+    const inside =
+      answer.kind === 'error' ? said : answer.kind === 'malformed' ? `a malformed envelope (${answer.reason})` : 'a success envelope';
+    return done(
+      'wrong-protocol',
+      `${url} is not a Yoho gateway: ${[...seen, inside].join(', ')}; ${pathHint(url, loadYohoProtocol().path, input.apiTitle)}`,
     );
   }
   if (answer.kind === 'malformed') {
@@ -78,13 +102,6 @@ export async function yohoPreflight(input: PreflightInput): Promise<Preflight> {
   }
   if (answer.kind === 'error') {
     details['code'] = answer.code;
-    const said = `code ${answer.code}${answer.message ? ` ${JSON.stringify(cut(answer.message, 80))}` : ''}`;
-    if (answer.code === String(YOHO_GATEWAY_ERRORS.notVerified.code) && answer.message === YOHO_GATEWAY_ERRORS.notVerified.message) {
-      return done(
-        'credentials',
-        `${url} refused our credentials: ${said} (the client_secret does not verify) for client_type '${creds.clientType}'; the private key is not the target's key of that client type: set credentials.privateKey (and clientType) of the API in the target config`,
-      );
-    }
     if (answer.code === String(YOHO_GATEWAY_ERRORS.unknownMethod.code)) {
       warnings.push(`${url} does not know ${input.probe.operation} (${said}): is it the ${input.apiTitle}?`);
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { classify, readerFor } from '../../../src/engine/answer.js';
 import { yohoAdapter } from '../../../src/protocols/yoho-gateway/adapter.js';
 import { YOHO_TEST_CREDENTIALS } from '../../../src/protocols/yoho-gateway/credentials.js';
 import { YOHO_DEV_SALT, YOHO_MASTER_SALT } from '../../../src/protocols/yoho-gateway/envelope.js';
@@ -22,9 +23,14 @@ beforeEach(() => {
 });
 
 function input(over: { url?: string; credentials?: Record<string, string>; operation?: string } = {}): PreflightInput {
+  const endpoint = { url: over.url ?? gateway, credentials: over.credentials ?? { ...YOHO_TEST_CREDENTIALS } };
+  const operation = over.operation ?? PROBE.operation;
+  // As the engine's preflight binds it: the probe's operation at this endpoint, no schema.
+  const reader = readerFor({ adapter: yohoAdapter, operation, endpoint, level: 'none', maxBodyBytes: 64 * 1024 });
   return {
-    endpoint: { url: over.url ?? gateway, credentials: over.credentials ?? { ...YOHO_TEST_CREDENTIALS } },
-    probe: { operation: over.operation ?? PROBE.operation, params: { ...PROBE.params } },
+    endpoint,
+    classify: (outcome) => classify(outcome, reader),
+    probe: { operation, params: { ...PROBE.params } },
     apiTitle: 'Yoho user coupon queries',
     clockKnown: false,
     timeoutMs: 5000,
@@ -138,6 +144,19 @@ describe('yohoPreflight', () => {
     expect((await yohoPreflight(input({ credentials: { ...YOHO_TEST_CREDENTIALS, privateKey: 'x' } }))).warnings[0]).toContain(
       'malformed envelope',
     );
+  });
+
+  it('HTTP 5xx is a server error whatever its envelope says: wrong-protocol, but for the credentials code, named whatever the status', async () => {
+    server.answer = { status: 503, body: '{"code":999,"message":"busy"}' };
+    const p = await yohoPreflight(input());
+    expect(p.kind).toBe('wrong-protocol');
+    expect(p.message).toBe(
+      `${gateway} is not a Yoho gateway: HTTP 503, application/json, 29 B, code 999 "busy"; is this the Yoho gateway of the Yoho user coupon queries?`,
+    );
+    server.answer = { status: 500, body: '<h1>Internal Server Error</h1>', contentType: 'text/html' };
+    expect((await yohoPreflight(input())).message).toContain('HTTP 500, text/html, 30 B, not JSON;');
+    server.answer = { status: 500, body: '{"code":500,"message":"数据验证错误."}' };
+    expect((await yohoPreflight(input())).kind).toBe('credentials');
   });
 
   it('unreachable: a closed port', async () => {

@@ -7,7 +7,7 @@ import { YOHO_ALG, YOHO_DEV_SALT, YOHO_MASTER_SALT, yohoSuccessText } from '../.
 import { YOHO_APP_VERSION, YOHO_SYSTEM_PARAMS } from '../../../src/protocols/yoho-gateway/send.js';
 import { YOHO_UNSIGNED } from '../../../src/protocols/yoho-gateway/sign.js';
 import { loadYohoProtocol, YOHO_PROTOCOL_SPEC_FILE } from '../../../src/protocols/yoho-gateway/spec.js';
-import { formatProblem, LoadError } from '../../../src/scenario/errors.js';
+import { formatProblem, LoadError } from '../../../src/core/errors.js';
 import { parseSpec, SPECS_DIR } from '../../../src/spec/load.js';
 
 const FILE = `${SPECS_DIR}${YOHO_PROTOCOL_SPEC_FILE}`;

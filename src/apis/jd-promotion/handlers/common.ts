@@ -6,9 +6,9 @@
 import type { JosServiceResult } from '../../../protocols/jos/gateway.js';
 import type { CompiledApi } from '../../../spec/compile.js';
 import type { BusinessClock } from '../../../reference/clock.js';
-import type { FaultName } from '../../../reference/faults.js';
+import type { FaultName } from '../fault-table.js';
 import type { Catalogue } from '../catalogue.js';
-import type { ReadingId } from '../readings.js';
+import type { PromotionReadingId } from '../readings.js';
 import type { Promotion, PromotionStore } from '../store.js';
 
 /** What a method answers: the inner object of a success, or a business error code. */
@@ -28,7 +28,7 @@ export interface HandlerContext {
     readonly clock: BusinessClock;
   };
   is(fault: FaultName): boolean;
-  reads(reading: ReadingId): boolean;
+  reads(reading: PromotionReadingId): boolean;
   now(p: Promotion): number;
   lookup(id: number): Promotion | undefined;
   draftExpired(p: Promotion): boolean;

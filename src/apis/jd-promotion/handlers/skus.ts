@@ -1,4 +1,4 @@
-import { fenToYuan, yuanToFen as toCents } from '../../../util/money.js';
+import { fenToYuan, yuanToFen as toCents } from '../../../core/money.js';
 import type { PromoSku, Promotion } from '../store.js';
 import { err, type Handler, type HandlerContext, nums, ok, P, page, s, type ServiceResult, type Values } from './common.js';
 

@@ -1,4 +1,4 @@
-import { fenToYuan, yuanToFen as toCents } from '../../../util/money.js';
+import { fenToYuan, yuanToFen as toCents } from '../../../core/money.js';
 import type { Promotion } from '../store.js';
 import { err, type Handler, type HandlerContext, ok, P, type ServiceResult } from './common.js';
 

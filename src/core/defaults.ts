@@ -2,8 +2,9 @@
  * Defaults and limits of promoproof itself, in one place (units in names): what a run does unless
  * told otherwise (CHECK_DEFAULTS, the CLI's options), and the fixed limits of its probes (LIMITS).
  * A module of its own, importing nothing, so that `promoproof check --help` can print them without
- * loading the engine. Display limits of the reports (lines and characters shown) stay next to the
- * renderer that uses them.
+ * loading the engine. Nothing here is of one API or protocol: a run's default suites are every API of
+ * the registry (src/engine/conformance.ts defaultSuites). Display limits of the reports (lines and
+ * characters shown) stay next to the renderer that uses them.
  */
 export const CHECK_DEFAULTS = {
   // From npm run bench (the suite against a target 20 ms away, the README's Performance table): from 8
@@ -11,7 +12,6 @@ export const CHECK_DEFAULTS = {
   concurrency: 32,
   timeoutMs: 10_000,
   maxBodyBytes: 4 * 1024 * 1024,
-  suites: ['jd-promotion', 'tencent-coupon-batch', 'jd-coupon', 'yoho-user-coupon'] as readonly string[],
   /** Failures the console shows in full before one line counting the rest (`--max-failures-shown`). */
   maxFailuresShown: 10,
 } as const;
@@ -26,7 +26,7 @@ export const LIMITS = {
   clockProbeTimeoutMs: 5_000,
   /** A target without a Date header is assumed in step with us, within this much. */
   unknownClockUncertaintyMs: 5_000,
-  /** A certain clock difference beyond this, inside the JOS window, is a preflight warning. */
+  /** A certain clock difference beyond this, inside the protocol's window, is a preflight warning. */
   clockWarnMs: 2_000,
   /**
    * Connections the reference's socket queues before accepting them (capped by net.core.somaxconn):

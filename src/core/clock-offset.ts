@@ -1,6 +1,13 @@
 import { LIMITS } from './defaults.js';
 import { httpExchange } from './http.js';
-import type { ClockEstimate } from './target.js';
+
+/** The clock of a target relative to ours: its now ≈ our now + offsetMs, within ± uncertaintyMs. */
+export interface ClockEstimate {
+  readonly offsetMs: number;
+  readonly uncertaintyMs: number;
+  /** How it was obtained, for reports. */
+  readonly method: string;
+}
 
 /**
  * Estimates a target's clock from its HTTP `Date` headers. Each sample bounds the offset:

@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { LoadProblem } from './errors.js';
 import { didYouMean } from './hints.js';
 import { fromPointer, type YamlSource } from './yaml-source.js';
-import { packageFolder } from '../util/package-root.js';
+import { packageFolder } from './package-root.js';
 
 // Not SPECS_DIR of spec/load.ts: that module validates the specs with this one.
 const SCHEMA_DIR = `${packageFolder('specs')}schema/`;

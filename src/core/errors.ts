@@ -1,4 +1,9 @@
-import type { SourcePos } from './types.js';
+/** Where a value sits in a source file: 1-based line and column. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
 
 /** Codes of problems in scenario, target-config, waiver and spec files. Never reused. */
 export const LOAD_ERROR_CODES = {

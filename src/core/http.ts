@@ -60,12 +60,13 @@ export async function httpExchange(req: HttpRequest): Promise<HttpOutcome> {
         size += value.byteLength;
       }
     }
+    const location = res.headers.get('location');
     return {
       ok: true,
       status: res.status,
       contentType: res.headers.get('content-type') ?? '',
       date: res.headers.get('date') ?? undefined,
-      ...(res.headers.get('location') !== null ? { location: res.headers.get('location')! } : {}),
+      ...(location !== null ? { location } : {}),
       body: Buffer.concat(chunks).toString('utf8'),
       truncated,
       elapsedMs: elapsed(),
@@ -112,7 +113,7 @@ export function describeNetworkError(e: unknown, url: string, elapsedMs: number)
     if (!m) return '';
     // OpenSSL's messages carry a routine trail and a source path: keep only the reason.
     const ssl = /SSL routines:[^:]*:([^:]+)/.exec(m);
-    const text = ssl ? ssl[1]! : m.split('\n')[0]!;
+    const text = ssl?.[1] ?? m.split('\n')[0] ?? '';
     return text.length > 0 && text.length <= 120 ? `: ${text.trim()}` : '';
   };
   if (code === undefined) {

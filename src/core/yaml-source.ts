@@ -1,6 +1,5 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { LoadError, type LoadErrorCode, type LoadProblem } from './errors.js';
-import type { SourcePos } from './types.js';
+import { LoadError, type LoadErrorCode, type LoadProblem, type SourcePos } from './errors.js';
 
 /** A parsed YAML file that can tell where any value of it sits. */
 export interface YamlSource {
@@ -21,7 +20,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     throw new LoadError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        return { code: 'PP_YAML_SYNTAX', message: e.message.split('\n')[0]!, pos: { file, line: pos.line, column: pos.col } };
+        return { code: 'PP_YAML_SYNTAX', message: e.message.split('\n')[0] ?? e.message, pos: { file, line: pos.line, column: pos.col } };
       }),
     );
   }

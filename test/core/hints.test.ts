@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance, nearest } from '../../src/scenario/hints.js';
+import { didYouMean, editDistance, nearest } from '../../src/core/hints.js';
 
 describe('did-you-mean hints', () => {
   it('measures Levenshtein distance', () => {
