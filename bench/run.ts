@@ -217,7 +217,12 @@ async function latency(): Promise<void> {
       row.achieved.push(report.parallelism?.achieved ?? 0);
       row.failed += report.summary.failed + report.summary.errored;
       // Which ones, so that a flaky check can be named from the table.
-      for (const r of report.results) if (r.status === 'failed' || r.status === 'errored') row.ids.add(r.id);
+      for (const r of report.results)
+        if (r.status === 'failed' || r.status === 'errored') {
+          // The reason goes to the console (and reports/bench.json's log), the id to the table.
+          if (!row.ids.has(r.id)) console.log(`  concurrency ${n}, run ${i + 1}: ${r.id} ${r.status}: ${r.message}`);
+          row.ids.add(r.id);
+        }
     }
   }
   proxy.close();
