@@ -3,6 +3,7 @@ import type { CheckResult } from '../report/types.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import { runConformance } from './conformance.js';
 import { mapPool } from '../core/pool.js';
+import { DEFAULT_PROCESSES, MIN_FAULTS_PER_PROCESS, runInProcesses } from './self-test-processes.js';
 
 export interface FaultVerdict {
   readonly fault: FaultId;
@@ -46,8 +47,15 @@ export interface SelfTestResult {
 
 export interface SelfTestOptions {
   readonly concurrency?: number;
-  /** Faults run at once (each on its own reference). */
+  /** Faults run at once in each process (each on its own reference). */
   readonly parallel?: number;
+  /**
+   * Processes the faults are shared out to (src/engine/self-test-process.ts), each running `parallel`
+   * at once: the reference and the checks of one fault share an event loop, so one process keeps one
+   * core busy. Default: 2 (the machines have 2 cores) when there are enough faults to pay for starting
+   * them; 1 runs them in this process.
+   */
+  readonly processes?: number;
   /** Also run the spec mutations (default true). */
   readonly mutations?: boolean;
   readonly onVerdict?: (v: FaultVerdict, done: number, total: number) => void;
@@ -57,6 +65,38 @@ export interface SelfTestOptions {
 function score(verdicts: readonly FaultVerdict[]): Score {
   const missed = verdicts.filter((v) => v.caughtBy.length === 0);
   return { caught: verdicts.length - missed.length, total: verdicts.length, missed };
+}
+
+/**
+ * One fault (or spec mutation) against the checks covering its rules, on a reference of its own:
+ * caught when one of them fails at a step that asserts. Never throws: a run that could not happen is
+ * a verdict saying so.
+ */
+export async function runFault(
+  checks: readonly PlannedCheck[],
+  fault: FaultId,
+  concurrency: number | undefined,
+  signal?: AbortSignal,
+): Promise<FaultVerdict> {
+  const rules = faultRules(fault);
+  const relevant = checks.filter((c) => c.rules.some((r) => rules.includes(r)));
+  let report: Awaited<ReturnType<typeof runConformance>> | undefined;
+  let problem: string | undefined;
+  try {
+    report = relevant.length > 0 ? await runConformance({ checks: relevant, fault, concurrency, signal }) : undefined;
+  } catch (e) {
+    problem = (e as Error).message;
+  }
+  const failed = (report?.results ?? []).filter((r) => r.status === 'failed');
+  const description = faultDescription(fault);
+  return {
+    fault,
+    rules,
+    description: problem ? `${description} (could not run: ${problem})` : description,
+    caughtBy: failed.filter((r) => r.failure?.asserting === true).map((r) => r.id),
+    setupFailures: failed.filter((r) => r.failure?.asserting !== true).map((r) => r.id),
+    checks: relevant.length,
+  };
 }
 
 /**
@@ -79,37 +119,22 @@ export async function selfTest(checks: readonly PlannedCheck[], opts: SelfTestOp
           .map((m) => m.id);
   const all = [...named, ...mutated];
   let done = 0;
-  const verdicts = await mapPool(
-    all,
-    opts.parallel ?? 2,
-    async (fault): Promise<FaultVerdict> => {
-      const rules = faultRules(fault);
-      const relevant = checks.filter((c) => c.rules.some((r) => rules.includes(r)));
-      let report: Awaited<ReturnType<typeof runConformance>> | undefined;
-      let problem: string | undefined;
-      try {
-        report =
-          relevant.length > 0
-            ? await runConformance({ checks: relevant, fault, concurrency: opts.concurrency, signal: opts.signal })
-            : undefined;
-      } catch (e) {
-        problem = (e as Error).message;
-      }
-      const failed = (report?.results ?? []).filter((r) => r.status === 'failed');
-      const description = faultDescription(fault);
-      const verdict: FaultVerdict = {
-        fault,
-        rules,
-        description: problem ? `${description} (could not run: ${problem})` : description,
-        caughtBy: failed.filter((r) => r.failure?.asserting === true).map((r) => r.id),
-        setupFailures: failed.filter((r) => r.failure?.asserting !== true).map((r) => r.id),
-        checks: relevant.length,
-      };
-      opts.onVerdict?.(verdict, ++done, all.length);
-      return verdict;
-    },
-    opts.signal,
-  );
+  const onVerdict = (v: FaultVerdict) => opts.onVerdict?.(v, ++done, all.length);
+  const parallel = opts.parallel ?? 2;
+  const processes = opts.processes ?? (all.length >= MIN_FAULTS_PER_PROCESS * 2 ? DEFAULT_PROCESSES : 1);
+  const verdicts =
+    processes > 1
+      ? await runInProcesses(checks, all, { processes, parallel, concurrency: opts.concurrency, signal: opts.signal, onVerdict })
+      : await mapPool(
+          all,
+          parallel,
+          async (fault) => {
+            const v = await runFault(checks, fault, opts.concurrency, opts.signal);
+            onVerdict(v);
+            return v;
+          },
+          opts.signal,
+        );
   const ran = verdicts.filter((v): v is FaultVerdict => v !== undefined);
   const proven = new Set(ran.flatMap((v) => v.caughtBy));
   const faults = ran.filter((v) => !v.fault.startsWith('spec:'));
