@@ -29,6 +29,13 @@ export type HttpOutcome =
       readonly ok: false;
       readonly reason: string;
       readonly kind: 'timeout' | 'network' | 'aborted';
+      /**
+       * A network failure that proves the request never reached the target (connection refused, DNS,
+       * connecting timed out, no route, TLS handshake, a port fetch blocks): the call was not made. A
+       * reset or a connection closed mid-exchange may come after the target acted on the request, so
+       * such a failure (and a timeout) leaves the outcome unknown.
+       */
+      readonly unsent?: boolean;
       readonly elapsedMs: number;
       readonly sentAtMs: number;
     };
@@ -83,7 +90,7 @@ export async function httpExchange(req: HttpRequest): Promise<HttpOutcome> {
       };
     if (req.signal?.aborted) return { ok: false, kind: 'aborted', reason: 'run stopped', elapsedMs: elapsed(), sentAtMs };
     const ms = elapsed();
-    return { ok: false, kind: 'network', reason: describeNetworkError(e, req.url, ms), elapsedMs: ms, sentAtMs };
+    return { ok: false, kind: 'network', reason: describeNetworkError(e, req.url, ms), unsent: nothingSent(e), elapsedMs: ms, sentAtMs };
   }
 }
 
@@ -134,6 +141,27 @@ export function describeNetworkError(e: unknown, url: string, elapsedMs: number)
     return `TLS error with ${host}${resolved} (${code}${shortMessage(cause?.message)}) ${after}`;
   }
   return `${code}${shortMessage(cause?.message)} (${host}${resolved}) ${after}`;
+}
+
+const UNSENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Whether a failed fetch's cause proves that nothing reached the target (see `unsent`). */
+export function nothingSent(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code;
+  if (code === undefined) return cause?.message === 'bad port';
+  return (
+    UNSENT_CODES.has(code) || /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code) || code === 'HOSTNAME_MISMATCH'
+  );
 }
 
 function safeHostname(url: string): string {

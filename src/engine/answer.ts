@@ -24,7 +24,7 @@ export type { ClassifiedAnswer } from '../protocols/types.js';
  */
 export type AnswerOutcome =
   | { readonly ok: true; readonly status: number; readonly contentType: string; readonly body: string; readonly truncated: boolean }
-  | { readonly ok: false; readonly kind: 'timeout' | 'network' | 'aborted'; readonly reason: string };
+  | { readonly ok: false; readonly kind: 'timeout' | 'network' | 'aborted'; readonly reason: string; readonly unsent?: boolean };
 
 /** How to read the answers of one operation at one endpoint: built once per step (or per load operation). */
 export interface AnswerReader {
@@ -81,7 +81,9 @@ const NOT_JSON_QUOTED_CHARS = 120;
 /** Classifies one exchange (see the module comment for the order). Never throws. */
 export function classify(outcome: AnswerOutcome, reader: AnswerReader): ClassifiedAnswer {
   if (!outcome.ok)
-    return outcome.kind === 'network' ? { kind: 'transport', reason: outcome.reason } : { kind: 'unknown', reason: outcome.reason };
+    return outcome.kind === 'network' && outcome.unsent === true
+      ? { kind: 'transport', reason: outcome.reason }
+      : { kind: 'unknown', reason: outcome.reason };
   const serverError = outcome.status >= 500 && outcome.status !== reader.expectedStatus;
   if (outcome.truncated) {
     const said = `an answer larger than ${reader.maxBodyBytes} bytes`;

@@ -33,11 +33,11 @@ export type DecodedAnswer =
  * - `malformed`: an answer that is none of these: `cut-off` (larger than the limit read), `not-json`,
  *   `envelope` (JSON outside the protocol's envelope: `reason` is the protocol's own words), `schema` (a
  *   success whose data breaks the answer schema: `violation` is the first, `path message`).
- * - `transport`: no answer; the connection failed (refused, DNS, TLS, reset, closed early). Whether a
- *   request that was written reached the target is not known today (the HTTP layer does not say when
- *   a connection broke): a load audit must not count these as not made.
- * - `unknown`: no answer, and the target may well have acted on the request: no complete answer within
- *   the time (a timeout, whatever phase it struck in), or the run stopped waiting (`run stopped`).
+ * - `transport`: no answer, and the request provably never reached the target: connection refused, DNS,
+ *   connecting timed out, no route, TLS handshake (core/http.ts `unsent`). The call was not made.
+ * - `unknown`: no answer, and the target may well have acted on the request: the connection was reset
+ *   or closed mid-exchange, no complete answer within the time (a timeout, whatever phase it struck
+ *   in), or the run stopped waiting (`run stopped`). A load audit resolves these by looking them up.
  *
  * Both `transport` and `unknown` read `transport failure (reason)` in a check's failure.
  */

@@ -131,11 +131,16 @@ describe('classify', () => {
     expect(classify(answer(200, success({ statistics: broken })), reader('none'))).toMatchObject({ kind: 'success' });
   });
 
-  it('no answer: a network failure is transport; a timeout or a stopped run is unknown (the target may have acted)', () => {
+  it('no answer: a failure that sent nothing is transport; a reset, a timeout or a stopped run is unknown (the target may have acted)', () => {
     const refused = classify(
-      { ok: false, kind: 'network', reason: 'connection refused by 127.0.0.1:9 (ECONNREFUSED) after 1 ms' },
+      { ok: false, kind: 'network', unsent: true, reason: 'connection refused by 127.0.0.1:9 (ECONNREFUSED) after 1 ms' },
       reader('must'),
     );
+    const reset = classify(
+      { ok: false, kind: 'network', unsent: false, reason: 'connection reset by 127.0.0.1:9 (ECONNRESET)' },
+      reader('must'),
+    );
+    expect(reset).toMatchObject({ kind: 'unknown' });
     expect(refused).toEqual({ kind: 'transport', reason: 'connection refused by 127.0.0.1:9 (ECONNREFUSED) after 1 ms' });
     const late = classify(
       { ok: false, kind: 'timeout', reason: 'no complete answer within 500 ms from 127.0.0.1:9 (timeout)' },
