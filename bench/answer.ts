@@ -5,21 +5,11 @@
  * every answer, so this is its per-answer price next to its per-request one.
  */
 import { Bench } from 'tinybench';
+import { type Row, tinybenchRow } from './row.js';
 import { jdCouponApiCompiled } from '../src/apis/jd-coupon/spec.js';
 import { type AnswerOutcome, classify, readerFor } from '../src/engine/answer.js';
 import { josAdapter } from '../src/protocols/jos/adapter.js';
 import { DEFAULT_CREDENTIALS } from '../src/protocols/jos/credentials.js';
-
-/** A row of the bench table (the shape of bench/run.ts's Row). */
-export interface AnswerRow {
-  readonly name: string;
-  readonly unit: 'ms';
-  readonly median: number;
-  readonly baseline: string;
-  readonly baselineMedian: number;
-  readonly ratio: number;
-  readonly note: string;
-}
 
 const CLAIM = 'promoproof.coupon.claim';
 
@@ -46,7 +36,7 @@ const CLAIMED = JSON.stringify({
   },
 });
 
-export async function benchAnswer(): Promise<AnswerRow[]> {
+export async function benchAnswer(): Promise<Row[]> {
   const endpoint = { url: 'http://127.0.0.1:8620/routerjson', credentials: { ...DEFAULT_CREDENTIALS } };
   const reader = readerFor({
     adapter: josAdapter,
@@ -84,16 +74,7 @@ export async function benchAnswer(): Promise<AnswerRow[]> {
       josAdapter.prepare(input);
     });
   await bench.run();
-  const med = (name: string) => bench.getTask(name)?.result?.latency.p50 ?? Number.NaN;
-  const row = (name: string, baseline: string, note: string): AnswerRow => ({
-    name,
-    unit: 'ms',
-    median: med(name),
-    baseline,
-    baselineMedian: med(baseline),
-    ratio: med(name) / med(baseline),
-    note,
-  });
+  const row = tinybenchRow(bench);
   return [
     row(classified, parsed, 'what the one classifier adds to parsing: the envelope and the compiled schema check'),
     row(classified, prepared, "a load run's per-answer price next to its per-request one"),

@@ -11,17 +11,7 @@ import { TENCENT_TEST_CREDENTIALS } from '../src/protocols/tencent-data-api/cred
 import type { PrepareInput, ProtocolAdapter } from '../src/protocols/types.js';
 import { yohoAdapter } from '../src/protocols/yoho-gateway/adapter.js';
 import { YOHO_TEST_CREDENTIALS } from '../src/protocols/yoho-gateway/credentials.js';
-
-/** A row of the bench table (the shape of bench/run.ts's Row). */
-export interface PrepareRow {
-  readonly name: string;
-  readonly unit: 'ms';
-  readonly median: number;
-  readonly baseline: string;
-  readonly baselineMedian: number;
-  readonly ratio: number;
-  readonly note: string;
-}
+import { median, type Row } from './row.js';
 
 const NONCE = '0123456789abcdef0123456789abcdef';
 
@@ -62,19 +52,13 @@ function calls(): { readonly label: string; readonly adapter: ProtocolAdapter; r
   ];
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? Number.NaN) + (s[m] ?? Number.NaN)) / 2;
-};
-
 /**
  * Per protocol: prepare + record against prepare alone. Rounds interleave every task (in a rotating
  * order, so that drift and the neighbours' load fall on all of them alike); each round times a batch
  * of calls per task; a task's figure is the median of its rounds, in ms per call. Sizes from the
  * environment: BENCH_PREPARE_ROUNDS (31), BENCH_PREPARE_BATCH (1500).
  */
-export async function benchPrepare(): Promise<PrepareRow[]> {
+export async function benchPrepare(): Promise<Row[]> {
   const rounds = Number(process.env['BENCH_PREPARE_ROUNDS'] ?? 31);
   const batch = Number(process.env['BENCH_PREPARE_BATCH'] ?? 1500);
   const all = calls();

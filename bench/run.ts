@@ -29,24 +29,9 @@ import { benchStore } from './store.js';
 import { benchPrepare } from './prepare.js';
 import { benchTemplates } from './templates.js';
 import { benchAnswer } from './answer.js';
-
-interface Row {
-  readonly name: string;
-  /** `ms` for times (medians), `bytes` for memory. */
-  readonly unit: 'ms' | 'bytes';
-  readonly median: number;
-  readonly baseline: string;
-  readonly baselineMedian: number;
-  readonly ratio: number;
-  readonly note: string;
-}
+import { median, type Row } from './row.js';
 
 const rows: Row[] = [];
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function micro(): Promise<void> {
   const params = buildJosParams({

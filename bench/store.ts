@@ -22,24 +22,9 @@ import { TENCENT_TEST_CREDENTIALS } from '../src/protocols/tencent-data-api/cred
 import { addCouponPath, buildTencentQuery } from '../src/protocols/tencent-data-api/sign.js';
 import { createClock } from '../src/reference/clock.js';
 import { buildServer } from '../src/reference/server.js';
-
-/** A row of the bench table (the shape of bench/run.ts's Row). */
-export interface StoreRow {
-  readonly name: string;
-  readonly unit: 'ms';
-  readonly median: number;
-  readonly baseline: string;
-  readonly baselineMedian: number;
-  readonly ratio: number;
-  readonly note: string;
-}
+import { median, type Row } from './row.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 const DATA_SOURCE = '101';
@@ -85,7 +70,7 @@ async function timeClaims(claim: (uid: number) => Promise<void>, perRound: numbe
 }
 
 /** One claim through the platform (no HTTP, no signing): the store's own cost, small vs large. */
-async function platformClaimCost(big: number, rounds: number): Promise<StoreRow> {
+async function platformClaimCost(big: number, rounds: number): Promise<Row> {
   const small = 1_000;
   const perRound = 500;
   const large = platformWith();
@@ -117,7 +102,7 @@ async function platformClaimCost(big: number, rounds: number): Promise<StoreRow>
 }
 
 /** One signed claim through fastify inject of the reference's JOS router, small store vs large. */
-async function injectClaimCost(big: number, rounds: number): Promise<StoreRow> {
+async function injectClaimCost(big: number, rounds: number): Promise<Row> {
   const small = 1_000;
   const perRound = 200;
   const servers = [buildServer(), buildServer()];
@@ -179,7 +164,7 @@ async function injectClaimCost(big: number, rounds: number): Promise<StoreRow> {
  * connections each sending signed unique claims back to back for `windows` × `windowS` seconds.
  * Answers are counted in the window they arrive in; the claims/s of the first and of the last window.
  */
-async function stormRate(connections: number, windows: number, windowS: number, warmupS: number): Promise<StoreRow> {
+async function stormRate(connections: number, windows: number, windowS: number, warmupS: number): Promise<Row> {
   const ref = await startReferenceProcess({ testControl: false });
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   try {
@@ -258,7 +243,7 @@ async function stormRate(connections: number, windows: number, windowS: number, 
 }
 
 /** Every row of the section, in table order. */
-export async function benchStore(): Promise<StoreRow[]> {
+export async function benchStore(): Promise<Row[]> {
   const big = env('BENCH_STORE_COUPONS', 200_000);
   const rounds = env('BENCH_STORE_ROUNDS', 15);
   const platformRow = await platformClaimCost(big, rounds);

@@ -5,26 +5,16 @@
  * signs with josSign): the per-request work a load run repeats hundreds of thousands of times.
  */
 import { Bench } from 'tinybench';
+import { type Row, tinybenchRow } from './row.js';
 import { buildJosParams } from '../src/protocols/jos/client.js';
 import { DEFAULT_CREDENTIALS } from '../src/protocols/jos/credentials.js';
 import { compileTemplate, interpretTemplate, type TemplateContext } from '../src/scenario/template.js';
 import type { Json } from '../src/scenario/types.js';
 
-/** A row of the bench table (the shape of bench/run.ts's Row). */
-export interface TemplatesRow {
-  readonly name: string;
-  readonly unit: 'ms';
-  readonly median: number;
-  readonly baseline: string;
-  readonly baselineMedian: number;
-  readonly ratio: number;
-  readonly note: string;
-}
-
 /** A coupon claim's params as a claim storm writes them: every field a template. */
 const CLAIM_BODY: Json = { data_source_id: '${target.dataSourceId}', batch_id: '${batch}', uid: '${uid}', request_id: '${fresh.name}' };
 
-export async function benchTemplates(): Promise<TemplatesRow[]> {
+export async function benchTemplates(): Promise<Row[]> {
   let n = 0;
   const ctx: TemplateContext = {
     vars: { target: { dataSourceId: 'pp-ds-1' }, batch: 'pp-P3a91', uid: 424242 },
@@ -50,16 +40,7 @@ export async function benchTemplates(): Promise<TemplatesRow[]> {
       buildJosParams({ method: 'promoproof.coupon.claim', app, credentials: DEFAULT_CREDENTIALS, timestampMs });
     });
   await bench.run();
-  const med = (name: string) => bench.getTask(name)?.result?.latency.p50 ?? NaN;
-  const row = (name: string, baseline: string, note: string): TemplatesRow => ({
-    name,
-    unit: 'ms',
-    median: med(name),
-    baseline,
-    baselineMedian: med(baseline),
-    ratio: med(name) / med(baseline),
-    note,
-  });
+  const row = tinybenchRow(bench);
   return [
     row(compiledName, interpreted, 'templates compiled once at plan time instead of parsed at every evaluation'),
     row(interpreted, signing, 'templates parsed per request, as before compiling'),
