@@ -5,8 +5,7 @@
  * asks (slow faults do not hold the others back) and gathers the verdicts in the faults' order.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { forkCommand } from '../core/fork-command.js';
 import type { PlannedCheck } from '../scenario/types.js';
 import type { FaultVerdict } from './self-test.js';
 
@@ -35,14 +34,6 @@ interface RunOptions {
   readonly onVerdict: (v: FaultVerdict) => void;
 }
 
-/** The child's entry and node flags: `.js` beside this module in the build, `.ts` through tsx in the sources. */
-function childCommand(): { readonly entry: string; readonly execArgv: string[] } {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(`./self-test-process.${fromSources ? 'ts' : 'js'}`, import.meta.url));
-  if (!fromSources) return { entry, execArgv: [] };
-  return { entry, execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] };
-}
-
 /**
  * Runs every fault in `faults` in `processes` children; results in the faults' order (undefined for
  * a fault not run because the run was aborted). A child that dies fails the whole run with its reason.
@@ -54,7 +45,7 @@ export async function runInProcesses(
 ): Promise<(FaultVerdict | undefined)[]> {
   const results = new Array<FaultVerdict | undefined>(faults.length);
   let next = 0;
-  const { entry, execArgv } = childCommand();
+  const { entry, execArgv } = forkCommand(import.meta.url, './self-test-process');
   const children: ChildProcess[] = [];
   const kill = () => {
     for (const c of children) c.kill('SIGKILL');
@@ -62,7 +53,7 @@ export async function runInProcesses(
   opts.signal?.addEventListener('abort', kill, { once: true });
   const one = () =>
     new Promise<void>((resolve, reject) => {
-      const child = fork(entry, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+      const child = fork(entry, [], { execArgv: [...execArgv], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
       children.push(child);
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => {

@@ -1,6 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { forkCommand } from '../../core/fork-command.js';
 import type { ChildMessage, ChildStartOptions, ParentMessage } from '../../reference/child.js';
 import { type EmbeddedOptions, type EmbeddedTarget, referenceTarget } from './embedded.js';
 
@@ -106,11 +105,7 @@ export async function startReferenceProcess(opts: ReferenceProcessOptions = {}):
  * `child.ts` in the sources, loaded through tsx (resolved from here, not from the working folder).
  */
 export function childCommand(moduleUrl: string): { readonly entry: string; readonly execArgv: readonly string[] } {
-  const fromSources = moduleUrl.endsWith('.ts');
-  const entry = fileURLToPath(new URL(`../../reference/child.${fromSources ? 'ts' : 'js'}`, moduleUrl));
-  // Our own flags only: a parent's --inspect or test-runner flags must not reach the child.
-  if (!fromSources) return { entry, execArgv: [] };
-  return { entry, execArgv: ['--import', pathToFileURL(createRequire(moduleUrl).resolve('tsx')).href] };
+  return forkCommand(moduleUrl, '../../reference/child');
 }
 
 interface Exit {
