@@ -1,15 +1,15 @@
 /**
  * The open model's reason to exist: against a server that stalls 200 ms once a second, the open model's
- * p99 (from the intended instant) matches what the server itself measured, while a naive closed loop
- * (a few connections, each sending when its previous answer came, latency from the actual send) sends
- * almost nothing during the stalls and reports a p99 far below the truth (coordinated omission).
- * The server runs in its own process: the generator must not share its event loop. Bounds are generous:
- * the point is the qualitative gap.
+ * p99 (from the intended instant) matches what the server itself measured, while the closed model
+ * (runClosed on autocannon: a few connections, each sending when its previous answer came, latency from
+ * the actual send) sends almost nothing during the stalls and reports a p99 far below the truth
+ * (coordinated omission). The server runs in its own process: the generator must not share its event
+ * loop. Bounds are generous: the point is the qualitative gap.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClosed } from '../../src/load/closed.js';
 import { runOpen } from '../../src/load/open.js';
 import { getRequest } from './wire.js';
 
@@ -55,43 +55,43 @@ afterAll(() => {
   child.kill();
 });
 
-/** p-th percentile of `values` (nearest rank). */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
+/** Open runs tried at most: one whose generator was saturated proves nothing about the model. */
+const ATTEMPTS = 3;
+/**
+ * A run with more late sends than this share was limited by its own generator (a loaded machine: other
+ * processes took the cores), not measured. `load` calls a run invalid past 1 %; this test, which needs
+ * only the stall's tail, past 10 % (on a busy 2-core machine, runs with 3–9 % late sends still met the truth).
+ */
+const MAX_LATE_SHARE = 0.1;
 
-/** The naive closed loop: `connections` loops, each sending its next request when its previous answer came. */
-async function closedLoop(durationMs: number, connections: number): Promise<number[]> {
-  const pool = new Pool(origin, { connections, pipelining: 1 });
-  const latenciesUs: number[] = [];
-  const endMs = performance.now() + durationMs;
-  const loop = async () => {
-    while (performance.now() < endMs) {
-      const sentMs = performance.now();
-      const res = await pool.request({ path: '/', method: 'GET' });
-      await res.body.text();
-      latenciesUs.push((performance.now() - sentMs) * 1000);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, loop));
-  await pool.destroy();
-  return latenciesUs;
+/** One open run of the proof: 300 arrivals per second. */
+function openRun(durationS: number) {
+  return runOpen({
+    ratePerS: 300,
+    durationS,
+    // Enough for the ~60 requests that arrive during one stall: none may be refused by the cap.
+    connections: 128,
+    request: () => getRequest(origin),
+    timeoutMs: 5000,
+    maxBodyBytes: 1024,
+  });
 }
 
 describe('the open model against a server that stalls 200 ms a second', () => {
-  it('sees the stall the server measured; a closed loop does not', async () => {
-    await ask({ type: 'reset' }, 'reset');
-    const open = await runOpen({
-      ratePerS: 300,
-      durationS: 3,
-      // Enough for the ~60 requests that arrive during one stall: none may be refused by the cap.
-      connections: 128,
-      request: () => getRequest(origin),
-      timeoutMs: 5000,
-      maxBodyBytes: 1024,
-    });
-    const truth = await ask<Report>({ type: 'report' }, 'p99Us');
+  it('sees the stall the server measured; the closed model does not', async () => {
+    // A warm-up, as a load profile has: the JIT and the first connections are not what is measured.
+    await openRun(0.5);
+    let measured: { open: Awaited<ReturnType<typeof openRun>>; truth: Report } | undefined;
+    const lateShares: number[] = [];
+    for (let attempt = 0; attempt < ATTEMPTS && !measured; attempt++) {
+      await ask({ type: 'reset' }, 'reset');
+      const open = await openRun(3);
+      const truth = await ask<Report>({ type: 'report' }, 'p99Us');
+      lateShares.push(open.late / Math.max(1, open.sent));
+      if (open.late <= MAX_LATE_SHARE * open.sent) measured = { open, truth };
+    }
+    if (!measured) throw new Error(`the generator was saturated in every attempt (late shares ${lateShares.join(', ')})`);
+    const { open, truth } = measured;
 
     expect(open.notSent).toBe(0);
     expect(open.answered).toBe(900);
@@ -99,10 +99,22 @@ describe('the open model against a server that stalls 200 ms a second', () => {
     // The stall is real: a p99 well above 100 ms on the server's own clock.
     expect(truth.p99Us).toBeGreaterThan(100_000);
     // The open model's p99 from the intended instant: the truth within 10 % (or 10 ms).
-    expect(Math.abs(open.latencyUs.p99Us - truth.p99Us)).toBeLessThanOrEqual(Math.max(0.1 * truth.p99Us, 10_000));
+    expect(
+      Math.abs(open.latencyUs.p99Us - truth.p99Us),
+      `open p99 ${open.latencyUs.p99Us} µs, server ${truth.p99Us} µs, late shares ${lateShares.join(', ')}`,
+    ).toBeLessThanOrEqual(Math.max(0.1 * truth.p99Us, 10_000));
 
-    const closed = await closedLoop(2000, 4);
+    // No rate ceiling: autocannon's per-second bursts could land in the stall and make the slow share a matter of luck.
+    const closed = await runClosed({
+      origin,
+      connections: 4,
+      durationS: 2,
+      request: () => getRequest(origin),
+      timeoutMs: 5000,
+      maxBodyBytes: 1024,
+    });
+    expect(closed.failed).toBe(0);
     // Each of the 4 connections waits out a stall once per second: a handful of slow samples among thousands.
-    expect(percentile(closed, 99)).toBeLessThan(0.6 * truth.p99Us);
+    expect(closed.serviceUs.p99Us).toBeLessThan(0.6 * truth.p99Us);
   });
 });
