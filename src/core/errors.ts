@@ -5,7 +5,7 @@ export interface SourcePos {
   readonly column: number;
 }
 
-/** Codes of problems in scenario, target-config, waiver and spec files. Never reused. */
+/** Codes of problems in scenario, load profile, target-config, waiver and spec files. Never reused. */
 export const LOAD_ERROR_CODES = {
   PP_YAML_SYNTAX: 'the file is not valid YAML',
   PP_SCHEMA: 'the file does not match its JSON Schema',
@@ -21,6 +21,10 @@ export const LOAD_ERROR_CODES = {
   PP_FILE: 'the file cannot be read',
   PP_TRANSPORT: "a step's transport uses a field its suite's protocol does not understand",
   PP_REF_ANSWER: 'a must check reads or captures a part of an answer that is ours (tagged with ref rules only)',
+  PP_UNKNOWN_API: 'a load profile names an API promoproof does not have, or one its `apis` does not list',
+  PP_UNKNOWN_CODE: "a load profile expects a refusal code that neither the operation's spec nor its protocol declares",
+  PP_PROFILE:
+    "a load profile does not hold together: a duration or SLO that does not parse, an operation its mix lacks, a name other than its file's",
 } as const;
 
 export type LoadErrorCode = keyof typeof LOAD_ERROR_CODES;

@@ -14,7 +14,8 @@ const compiled = new Map<string, ValidateFunction>();
  * A validator for a schema file under specs/schema/, compiled once. Compiled for a fast start (every
  * `check` compiles the scenario and spec schemas): $refs are called rather than inlined, the generated
  * code is not optimised, and the schema itself is not checked against the draft-07 meta-schema
- * (test/spec/schemas.test.ts checks every schema file). Validation answers the same.
+ * (test/spec/schemas.test.ts checks every schema file). Validation answers the same. Another schema
+ * file it refers to by name (the load profile reuses the scenario steps) is added to the same instance.
  */
 export function schemaValidator(name: string): ValidateFunction {
   let v = compiled.get(name);
@@ -28,7 +29,11 @@ export function schemaValidator(name: string): ValidateFunction {
       validateSchema: false,
       code: { optimize: false },
     });
-    v = ajv.compile(JSON.parse(readFileSync(`${SCHEMA_DIR}${name}`, 'utf8')) as object);
+    const text = readFileSync(`${SCHEMA_DIR}${name}`, 'utf8');
+    // A schema may reuse another's definitions (`"$ref": "scenario.schema.json#/definitions/step"`): add each it names.
+    for (const other of new Set([...text.matchAll(/"\$ref":\s*"([a-z0-9-]+\.schema\.json)#/g)].map((m) => m[1] ?? '')))
+      if (other !== name) ajv.addSchema(JSON.parse(readFileSync(`${SCHEMA_DIR}${other}`, 'utf8')) as object);
+    v = ajv.compile(JSON.parse(text) as object);
     compiled.set(name, v);
   }
   return v;

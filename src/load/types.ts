@@ -1,0 +1,216 @@
+/**
+ * The load wing's data: a load profile as its YAML writes it (specs/schema/load-profile.schema.json),
+ * and a load run's result as its JSON report writes it (specs/schema/load-report.schema.json). Plain
+ * data both ways, so a result of several processes or machines merges (mergeLoadResults).
+ */
+import type { Json, Step } from '../scenario/types.js';
+
+// ---------------------------------------------------------------- the profile (data)
+
+/**
+ * One load profile: the APIs it uses, the setup that makes the state it storms (in the suites' own
+ * step language), the users, the weighted operation mix, the phases, the bounds and the SLOs.
+ */
+export interface LoadProfileDoc {
+  /** The profile's name (`claim-storm`): the file's name without `.yaml`. */
+  readonly profile: string;
+  readonly title: string;
+  /** What the profile answers, in a few sentences (the README and `--list` show its first line). */
+  readonly description: string;
+  /** The APIs it calls (src/apis/index.ts ids); the target must serve each. */
+  readonly apis: readonly string[];
+  /** Variables set before the setup, once per run (`batch: "pp-${fresh.name}"`). */
+  readonly vars?: Readonly<Record<string, Json>>;
+  /**
+   * Steps run once before the first phase: call and parallel steps (no `use:`, fixtures are the suites';
+   * no `control:`, a profile runs against any target that serves its APIs); their captures are variables of the mix.
+   */
+  readonly setup?: readonly Step[];
+  readonly users: UsersDoc;
+  readonly mix: readonly LoadOperationDoc[];
+  readonly phases: readonly PhaseDoc[];
+  /** The defaults of the run, each overridable on the command line. */
+  readonly run?: RunDefaultsDoc;
+  /** Service levels (`claim.p99<200ms`, `errors<0.1%`, `achieved>=99%`): parsed now, gated on by `load` part 2. */
+  readonly slo?: readonly string[];
+}
+
+/**
+ * The users of a run. A request's `${user}` is a uid, a number: user k (0 ≤ k < count) is `userBase + k`,
+ * where userBase is the profile's var `userBase` when it sets one (an integer ≥ 1), else a base fresh per
+ * run (src/load/mix.ts: (epoch s mod 10⁷) × 10⁶ + 1), so that per-user limits of earlier runs never
+ * interfere. `${requestId}` is unique per request across processes (at most 32 characters).
+ */
+export interface UsersDoc {
+  /** How many distinct users the mix draws from (at most 1,000,000: src/load/mix.ts MAX_USERS). */
+  readonly count: number;
+  /** How a request picks its user: every user equally likely, or Zipf-skewed (a few users very active). Default uniform. */
+  readonly choice?: 'uniform' | 'zipf';
+  /** The Zipf exponent (default 1.1; > 0). */
+  readonly zipfS?: number;
+}
+
+/** One operation of the mix. Its params see the profile's and the setup's variables, and `${user}`, `${requestId}`, `${index}`. */
+export interface LoadOperationDoc {
+  /** The report's name of the operation (`claim`), unique in the profile. */
+  readonly name: string;
+  /** The API it calls (default: the profile's first API). */
+  readonly api?: string;
+  /** The operation of that API's spec. */
+  readonly call: string;
+  /** Its share of the mix, relative to the others' (> 0). */
+  readonly weight: number;
+  readonly params?: Readonly<Record<string, Json>>;
+  /** Refusal codes that are normal business in a storm (sold out, per-user limit): `any`, or a list. Other codes count as errors. */
+  readonly refusals?: 'any' | readonly string[];
+  /** The codes that say the stock is gone: the first one marks the time to sold-out. */
+  readonly soldOut?: readonly string[];
+  /** At most this many successes (a number, or a template of the profile's variables): every success beyond it is non-conformant. */
+  readonly stock?: number | string;
+}
+
+/** A phase's rate, arrivals per second (open model); a ceiling in the closed model. */
+export type PhaseDoc =
+  /** Traffic to warm the target's caches and JIT; excluded from every figure. */
+  | { readonly phase: 'warm-up'; readonly name?: string; readonly duration: string; readonly rate: number }
+  | { readonly phase: 'steady'; readonly name?: string; readonly duration: string; readonly rate: number }
+  /** The rate rising (or falling) linearly from `from` to `to` over the duration. */
+  | { readonly phase: 'ramp'; readonly name?: string; readonly duration: string; readonly from: number; readonly to: number }
+  /** `requests` calls of one operation (default: the mix) released at one instant: the start of a 秒杀. */
+  | { readonly phase: 'spike'; readonly name?: string; readonly requests: number; readonly operation?: string };
+
+export interface RunDefaultsDoc {
+  readonly model?: LoadModel;
+  /** Open: the cap of connections per origin; closed: the connections (default 64). */
+  readonly connections?: number;
+  /** At most this many requests over the whole run, warm-up included. */
+  readonly requests?: number;
+  readonly timeoutMs?: number;
+}
+
+export type LoadModel = 'open' | 'closed';
+
+// ---------------------------------------------------------------- a load run's result (data)
+
+/**
+ * How one answer under load is judged: the same reading as `check` (src/engine/answer.ts classify),
+ * then the profile's view of refusals and stock:
+ * - `success`: a success whose documented part matches the spec schema;
+ * - `refusal`: a conformant refusal (its code is counted; codes not in the operation's `refusals` count as errors);
+ * - `non-conformant`: an HTTP 5xx, an answer outside the protocol's envelope or not JSON or cut off, a
+ *   success breaking the schema (a bad Yoho md5 among them), or a success beyond the stock;
+ * - `transport`: nothing reached the target (refused, DNS, connect timeout);
+ * - `unknown`: the target may have acted (a timeout, a reset): part 2's audit resolves it.
+ */
+export type OutcomeClass = 'success' | 'refusal' | 'non-conformant' | 'transport' | 'unknown';
+
+export const OUTCOME_CLASSES: readonly OutcomeClass[] = ['success', 'refusal', 'non-conformant', 'transport', 'unknown'];
+
+/** A latency histogram as the report holds it: percentiles in ms (µs precision) and the HDR encoding to merge. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly minMs: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+  /** hdr-histogram-js compressed base64 of the µs histogram ('' when empty is fine too). */
+  readonly hdr: string;
+}
+
+export interface ClassResult {
+  readonly count: number;
+  /** Open: from the intended instant; closed: from the send (labelled by the result's model). Transport errors have none. */
+  readonly latency: LatencySummary;
+}
+
+export interface OperationResult {
+  readonly count: number;
+  readonly classes: Readonly<Record<OutcomeClass, ClassResult>>;
+  /** Refusals by code, each marked expected (in the operation's `refusals`) or not. */
+  readonly refusalCodes: Readonly<Record<string, { readonly count: number; readonly expected: boolean }>>;
+  /** Non-conformant answers by what was wrong (`HTTP 500`, `schema`, `not-json`, `beyond stock` …). */
+  readonly nonConformant: Readonly<Record<string, number>>;
+}
+
+export interface PhaseResult {
+  readonly name: string;
+  readonly phase: PhaseDoc['phase'];
+  /** Warm-up is not measured: it is in no total and no SLO. */
+  readonly measured: boolean;
+  /** Requests the plan wanted in this phase, and the rate it meant (spike: its count over its elapsed time is not a rate: 0). */
+  readonly intended: number;
+  readonly intendedRatePerS: number;
+  readonly sent: number;
+  /** Open model: instants that found every connection busy (not sent, never queued). */
+  readonly notSent: number;
+  readonly achievedRatePerS: number;
+  readonly elapsedMs: number;
+  readonly operations: Readonly<Record<string, OperationResult>>;
+}
+
+export interface GeneratorHealth {
+  /** This process's CPU over the run, % of one core (user + system). */
+  readonly cpuPercent: { readonly mean: number; readonly max: number };
+  /** perf_hooks.monitorEventLoopDelay over the run, ms. */
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Open model: actual send − intended instant. */
+  readonly lag: LatencySummary;
+  readonly lateSends: number;
+  /** lateSends / sent. */
+  readonly lateShare: number;
+  /** False when the generator, not the target, limited the run; `reasons` say why. */
+  readonly valid: boolean;
+  readonly reasons: readonly string[];
+}
+
+/** One answer a report shows as an example of its class (a bounded sample per operation and class). */
+export interface LoadSample {
+  readonly operation: string;
+  readonly class: OutcomeClass;
+  /** What was wrong or what was said (`error coupon.stock.empty (…)`, `HTTP 500 …`, `timeout …`). */
+  readonly said: string;
+  /** A curl line reproducing the request (redacted). */
+  readonly curl?: string;
+}
+
+export interface LoadResult {
+  /** The report's shape version. */
+  readonly format: 'promoproof-load/1';
+  readonly profile: { readonly name: string; readonly title: string; readonly file: string };
+  readonly model: LoadModel;
+  /** `closed` figures hide stalls (a closed loop waits for the answer): said so in every rendering. */
+  readonly latencyFrom: 'intended-send' | 'actual-send';
+  readonly target: { readonly url: string; readonly embedded: boolean };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly connections: number;
+  /** What ended the run. */
+  readonly stoppedBy: 'completed' | 'request-cap' | 'interrupted' | 'error';
+  readonly setup: { readonly durationMs: number; readonly steps: number };
+  readonly phases: readonly PhaseResult[];
+  /** Totals over the measured phases (warm-up excluded). */
+  readonly totals: {
+    readonly intended: number;
+    readonly sent: number;
+    readonly notSent: number;
+    readonly intendedRatePerS: number;
+    readonly achievedRatePerS: number;
+    readonly operations: Readonly<Record<string, OperationResult>>;
+  };
+  /** When an operation with `soldOut` codes first met one: ms from the first measured instant, and latency before and after. */
+  readonly soldOut?: {
+    readonly operation: string;
+    readonly atMs: number;
+    readonly before: LatencySummary;
+    readonly after: LatencySummary;
+  };
+  readonly generator: GeneratorHealth;
+  readonly samples: readonly LoadSample[];
+  /** The profile's SLOs as written (part 2 gates on them). */
+  readonly slo: readonly string[];
+  /** Processes merged into this result (1 for one run). */
+  readonly processes: number;
+}
