@@ -2,7 +2,8 @@
  * The `answer` section of `npm run bench`: what reading one answer costs with the one classifier
  * (src/engine/answer.ts: parse, the JOS envelope, the claim's answer schema at `must` level), against
  * JSON.parse of the same bytes alone, and against preparing the claim's request: a load run classifies
- * every answer, so this is its per-answer price next to its per-request one.
+ * every answer, so this is its per-answer price next to its per-request one. Then what recording that
+ * answer costs (src/load/record.ts: its class, counters and latency histograms), against classifying it.
  */
 import { Bench } from 'tinybench';
 import { type Row, tinybenchRow } from './row.js';
@@ -10,6 +11,7 @@ import { jdCouponApiCompiled } from '../src/apis/jd-coupon/spec.js';
 import { type AnswerOutcome, classify, readerFor } from '../src/engine/answer.js';
 import { josAdapter } from '../src/protocols/jos/adapter.js';
 import { DEFAULT_CREDENTIALS } from '../src/protocols/jos/credentials.js';
+import { createRecorder } from '../src/load/record.js';
 
 const CLAIM = 'promoproof.coupon.claim';
 
@@ -62,6 +64,14 @@ export async function benchAnswer(): Promise<Row[]> {
   const classified = 'classify a claim answer (parse, JOS envelope, must schema)';
   const parsed = 'JSON.parse of the same answer';
   const prepared = 'prepare the claim (JOS, signed)';
+  // The recorder's busiest path: a measured phase and an operation with sold-out codes (three histogram writes).
+  const recorder = createRecorder({
+    model: 'open',
+    operations: [{ name: 'claim', refusals: ['coupon.limit.user'], soldOut: ['coupon.stock.empty'] }],
+    phases: [{ name: 'steady', phase: 'steady', measured: true }],
+  });
+  const recordedTask = 'record a classified answer (load recorder: class, counters, histograms)';
+  let latencyUs = 0;
   const bench = new Bench({ time: 600, warmupTime: 150 });
   bench
     .add(classified, () => {
@@ -72,11 +82,16 @@ export async function benchAnswer(): Promise<Row[]> {
     })
     .add(prepared, () => {
       josAdapter.prepare(input);
+    })
+    .add(recordedTask, () => {
+      latencyUs = (latencyUs + 37) % 5000;
+      recorder.record('steady', 'claim', read, 200 + latencyUs, 0);
     });
   await bench.run();
   const row = tinybenchRow(bench);
   return [
     row(classified, parsed, 'what the one classifier adds to parsing: the envelope and the compiled schema check'),
     row(classified, prepared, "a load run's per-answer price next to its per-request one"),
+    row(recordedTask, classified, 'what recording an answer adds to reading it: no allocation beyond the histograms'),
   ];
 }

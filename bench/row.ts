@@ -7,8 +7,8 @@ import type { Bench } from 'tinybench';
 /** One row of the bench table. */
 export interface Row {
   readonly name: string;
-  /** `ms` for times (medians), `bytes` for memory. */
-  readonly unit: 'ms' | 'bytes';
+  /** `ms` for times (medians), `bytes` for memory, `per s` for throughput (answers per second). */
+  readonly unit: 'ms' | 'bytes' | 'per s';
   readonly median: number;
   readonly baseline: string;
   readonly baselineMedian: number;

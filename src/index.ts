@@ -53,6 +53,19 @@ export type {
   PreflightProblemKind,
 } from './report/types.js';
 
+// Load results (the JSON report of `promoproof load`, specs/schema/load-report.schema.json)
+export { mergeLoadResults } from './load/result.js';
+export type {
+  LoadResult,
+  PhaseResult,
+  OperationResult,
+  ClassResult,
+  OutcomeClass,
+  LatencySummary,
+  GeneratorHealth,
+  LoadSample,
+} from './load/types.js';
+
 // The reference implementation
 export { buildServer, type ServerOptions } from './reference/server.js';
 export type { ReferenceState } from './apis/jd-promotion/state.js';
