@@ -109,6 +109,72 @@ NO_COLOR turns colours off; progress goes to stderr when it is a terminal.`,
   run: lazyRun(() => import('./check.js')),
 };
 
+export const loadCommand: Command = {
+  name: 'load',
+  summary: 'fire a load profile (claim storm, verification, sale day) at a target, latency from the intended send',
+  help: `Usage: promoproof load --profile NAME|FILE [options]
+       promoproof load --list
+
+Runs a load profile (scenarios/load/, specs/schema/load-profile.schema.json) against a target: its
+setup once (batches uploaded, coupons claimed, in the suites' own steps), then its phases (warm-up,
+steady, ramp, spike) of the weighted operation mix, every request signed by the protocol's own code
+and every answer judged as \`check\` judges it: success, expected refusal, non-conformant, transport
+error, unknown. Prints a table per operation and class, writes the JSON report, and exits.
+Without --target-config it starts the embedded reference in a process of its own.
+
+Profile and target:
+  --profile NAME|FILE     a bundled profile (see --list) or a profile file
+  --list                  list the bundled profiles, one line each, and exit
+  --target-config FILE    a YAML target config (specs/schema/target-config.schema.json), as check's
+  --fault NAME            embedded reference only: switch on one deliberate fault
+  --allow-host HOST       send load to HOST (repeatable); without it only loopback targets are loaded
+
+Load (each overrides the profile):
+  --model open|closed     open (default): requests sent at their intended instants whatever the
+                          target does, latency counted from that instant (what users feel);
+                          closed: autocannon, each connection sends when its previous answer came
+                          ("how much can it take"), latency from the actual send, labelled so
+  --rate N                requests/s of the steady phases (ramps and warm-up scale with it); a
+                          ceiling in the closed model
+  --connections N         open: the cap of connections per origin (an instant finding all busy is
+                          counted not sent, never queued); closed: the connections
+  --duration D            the length of each steady phase (30s, 2m, 500ms)
+  --requests N            at most N requests over the whole run, warm-up included
+  --timeout-ms N          per request (default 10000): no answer by then is an unknown outcome
+  --seed N                the choices of operation and user (default: random, printed in the report)
+
+Output:
+  --report FORMAT=PATH    json or console (repeatable); default reports/promoproof-load.json
+  --json                  print the JSON report on stdout instead of the table
+  -h, --help              show this help
+
+Every run is bounded (its phases' durations and --requests) and stops by itself; Ctrl-C stops it
+early and still writes the reports (stopped by: interrupted). A run whose generator was saturated
+(late sends, its CPU pinned) is marked INVALID: its figures measure this machine, not the target.
+
+Exit codes: 0 the run completed; 1 non-conformant answers (a 5xx, a malformed answer, a success
+beyond the stock); 2 usage or profile error (file:line:column); 3 the target could not be used (not
+reachable, setup failed); 6 the run is invalid (the generator was saturated); 70 a bug.
+NO_COLOR turns colours off; a live progress line goes to stderr when it is a terminal.`,
+  options: {
+    profile: { type: 'string' },
+    list: { type: 'boolean' },
+    'target-config': { type: 'string' },
+    fault: { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
+    model: { type: 'string' },
+    rate: { type: 'string' },
+    connections: { type: 'string' },
+    duration: { type: 'string' },
+    requests: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    seed: { type: 'string' },
+    report: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
+  run: lazyRun(() => import('./load.js')),
+};
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the reference platform: every API promoproof checks, on one port (the embedded default target)',

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, type CliIo, type Command } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { checkCommand, serveCommand, signCommand } from './commands.js';
+import { checkCommand, loadCommand, serveCommand, signCommand } from './commands.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
  */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   [checkCommand.name, checkCommand],
+  [loadCommand.name, loadCommand],
   [serveCommand.name, serveCommand],
   [signCommand.name, signCommand],
 ]);
@@ -25,9 +26,10 @@ Commands:
 ${[...COMMANDS.values()].map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
 
 Run 'promoproof <command> --help' for a command's options.
-Exit codes: 0 ok, 1 a check that counts failed, 2 usage or scenario error, 3 target unreachable or
-unusable (preflight), 4 no check ran (all skipped), 70 promoproof itself failed (a bug: please
-report it).
+Exit codes: 0 ok, 1 a check that counts failed (load: a non-conformant answer), 2 usage or scenario
+error, 3 target unreachable or unusable (preflight, a load setup that failed), 4 no check ran (all
+skipped), 6 an invalid load run (the generator was saturated), 70 promoproof itself failed (a bug:
+please report it).
 `;
 }
 

@@ -138,6 +138,7 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
       if (outcome.kind === 'stop') return finish(outcome);
       Object.assign(into, outcome.captures);
     }
+    opts.onRootVars?.(rootVars);
     return { ...base, status: 'passed', message: '', durationMs: Math.round(performance.now() - started) };
   } catch (e) {
     // A template that cannot be evaluated (a scenario's error), or a bug of the harness.

@@ -1,5 +1,6 @@
 /** What a step of one check runs with: one object per step instead of a list of positional parameters. */
 import type { Endpoint } from '../protocols/types.js';
+import type { Json } from '../scenario/types.js';
 import type { TemplateContext } from '../scenario/template.js';
 import type { CompiledApi } from '../spec/compile.js';
 import type { Target } from './target.js';
@@ -13,6 +14,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** First id of this run's block of the target's SKU pool (drawn once per run). */
   readonly poolBase?: number;
+  /** Called once when the check passes, with its root variables (its vars and every capture): a load profile's setup hands them to the mix. */
+  readonly onRootVars?: (vars: Readonly<Record<string, Json>>) => void;
 }
 
 /**

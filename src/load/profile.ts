@@ -15,11 +15,9 @@ import { didYouMean } from '../core/hints.js';
 import { packageFolder } from '../core/package-root.js';
 import { schemaProblems } from '../core/schema-check.js';
 import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
-import { loadTencentProtocol } from '../protocols/tencent-data-api/spec.js';
-import { loadYohoProtocol } from '../protocols/yoho-gateway/spec.js';
 import { checkTemplates, type Expr, parseTemplate } from '../scenario/template.js';
 import type { Step } from '../scenario/types.js';
-import { loadJosProtocol } from '../spec/load.js';
+import { protocolAdapter } from '../protocols/index.js';
 import type { LoadOperationDoc, LoadProfileDoc, PhaseDoc } from './types.js';
 
 /** Absolute path of the bundled profiles' folder, scenarios/load/. */
@@ -169,13 +167,6 @@ export function parseSlo(text: string): Slo {
 
 // ---------------------------------------------------------------- what a profile means
 
-/** The refusal codes of each protocol's own (gateway) answers, besides those each operation's spec lists. */
-const PROTOCOL_CODES: Readonly<Record<string, () => readonly string[]>> = {
-  jos: () => Object.keys(loadJosProtocol().systemErrors),
-  'tencent-data-api': () => Object.keys(loadTencentProtocol().retcodes),
-  'yoho-gateway': () => loadYohoProtocol().errors.map((e) => String(e.code)),
-};
-
 /** Variables every request of the mix has (src/load/mix.ts sets them). */
 const PER_REQUEST = ['user', 'requestId', 'index'] as const;
 
@@ -273,7 +264,7 @@ function meaningProblems(doc: LoadProfileDoc, source: YamlSource, fileName: stri
 /** The refusals and sold-out codes of one mix entry: declared by its operation or its protocol, sold-out among the refusals. */
 function codeProblems(o: LoadOperationDoc, declared: readonly string[], protocol: string, source: YamlSource, at: Path): LoadProblem[] {
   const problems: LoadProblem[] = [];
-  const ofProtocol = new Set(PROTOCOL_CODES[protocol]?.() ?? []);
+  const ofProtocol = new Set(protocolAdapter(protocol).errorCodes());
   const check = (code: string, path: Path) => {
     if (declared.includes(code) || ofProtocol.has(code)) return;
     problems.push(

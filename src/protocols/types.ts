@@ -191,6 +191,8 @@ export interface ProtocolAdapter {
   readonly specFile: string;
   /** Accepted clock difference, seconds, either way (our choice where the document gives none). */
   readonly skewS: () => number;
+  /** The refusal codes the protocol itself answers (its gateway's, besides each operation's own): a load profile may expect them. */
+  readonly errorCodes: () => readonly string[];
   /** Credential fields, as a target config writes them under `credentials.<id>`; strings, required but for `optionalCredentialFields`. */
   readonly credentialFields: readonly string[];
   /** The credential fields a target config may leave out (the protocol reads a default: Yoho's public salt). */

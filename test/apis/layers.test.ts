@@ -15,7 +15,7 @@ import { ROOT } from '../helpers/build.js';
  */
 
 const SRC = join(ROOT, 'src');
-const NEUTRAL = ['core', 'engine', 'scenario', 'generate', 'report'];
+const NEUTRAL = ['core', 'engine', 'scenario', 'generate', 'report', 'load'];
 
 function sources(folder: string): string[] {
   return readdirSync(join(SRC, folder), { recursive: true, encoding: 'utf8' })

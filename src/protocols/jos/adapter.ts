@@ -13,6 +13,7 @@ export const josAdapter: ProtocolAdapter = {
   title: 'JD open platform (JOS) router protocol',
   specFile: 'jos/protocol.yaml',
   skewS: () => loadJosProtocol().skewS,
+  errorCodes: () => Object.keys(loadJosProtocol().systemErrors),
   credentialFields: ['appKey', 'appSecret', 'accessToken'],
   testCredentials: { ...DEFAULT_CREDENTIALS },
   secretValues: (c) => {

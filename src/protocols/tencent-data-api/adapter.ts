@@ -13,6 +13,7 @@ export const tencentAdapter: ProtocolAdapter = {
   title: 'Tencent 有数 data-api (数据接入) protocol',
   specFile: TENCENT_PROTOCOL_SPEC_FILE,
   skewS: () => loadTencentProtocol().skewS,
+  errorCodes: () => Object.keys(loadTencentProtocol().retcodes),
   credentialFields: ['appId', 'appSecret'],
   testCredentials: { ...TENCENT_TEST_CREDENTIALS },
   // The signature is one-time (nonce, window) and not a secret; the app secret is.

@@ -23,6 +23,7 @@ export const yohoAdapter: ProtocolAdapter = {
   specFile: YOHO_PROTOCOL_SPEC_FILE,
   // Nothing is timed: the signature covers no timestamp (PROTOCOLS.md §3a).
   skewS: () => 0,
+  errorCodes: () => loadYohoProtocol().errors.map((e) => String(e.code)),
   credentialFields: ['clientType', 'privateKey', 'salt'],
   // Without a salt, the master branch's (the canonical one, PROTOCOLS.md §3b).
   optionalCredentialFields: ['salt'],

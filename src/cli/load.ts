@@ -1,0 +1,181 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import pc from 'picocolors';
+import { LoadError } from '../core/errors.js';
+import type { Target } from '../engine/target.js';
+import { loadTargetConfig } from '../engine/targets/config.js';
+import { type ReferenceProcess, ReferenceProcessError, startReferenceProcess } from '../engine/targets/reference-process.js';
+import { targetSecrets } from '../engine/targets/secrets.js';
+import { listProfiles, loadProfile, parseDuration } from '../load/profile.js';
+import { progressLine, phaseLine, renderLoadConsole } from '../load/render.js';
+import { interruptedResult, LOAD_DEFAULTS, type LoadOverrides, runLoad } from '../load/run-load.js';
+import { SetupError } from '../load/setup.js';
+import type { LoadModel, LoadResult } from '../load/types.js';
+import { isFaultId } from '../reference/faults.js';
+import { redactSecrets } from '../report/index.js';
+import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
+import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { fsReason, readUserFile, writableUserFile } from './files.js';
+
+type LoadFormat = 'json' | 'console';
+const DEFAULT_REPORTS: readonly [LoadFormat, string][] = [['json', 'reports/promoproof-load.json']];
+
+/** Runs `promoproof load` (its name, help and options: loadCommand in commands.ts). */
+export async function run(values: Values, _positionals: string[], io: CliIo): Promise<ExitCode> {
+  const color = io.isTty && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
+  const c = pc.createColors(color);
+  if (values['list']) {
+    for (const p of listProfiles()) io.stdout(`${p.name.padEnd(16)} ${p.title}: ${p.summary}\n`);
+    return EXIT.ok;
+  }
+  const profileArg = stringOption(values, 'profile');
+  if (profileArg === undefined) throw new CliError('--profile NAME|FILE is required (see --list)');
+  const fault = stringOption(values, 'fault');
+  if (fault !== undefined && !isFaultId(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
+  if (fault !== undefined && values['target-config']) throw new CliError('--fault applies to the embedded reference only');
+  const model = stringOption(values, 'model');
+  if (model !== undefined && model !== 'open' && model !== 'closed') throw new CliError(`--model ${model}: open or closed`);
+  const duration = stringOption(values, 'duration');
+  let durationMs: number | undefined;
+  if (duration !== undefined) {
+    durationMs = parseDuration(duration);
+    if (durationMs === undefined || durationMs <= 0) throw new CliError(`--duration ${duration}: a duration like 30s, 2m or 500ms`);
+  }
+  const overrides: LoadOverrides = {
+    ...(model !== undefined ? { model: model as LoadModel } : {}),
+    ...(values['rate'] !== undefined ? { ratePerS: intOption(values, 'rate', 0, { min: 1, max: 1_000_000 }) } : {}),
+    ...(values['connections'] !== undefined ? { connections: intOption(values, 'connections', 0, { min: 1, max: 10_000 }) } : {}),
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(values['requests'] !== undefined ? { requests: intOption(values, 'requests', 0, { min: 1, max: 1_000_000_000 }) } : {}),
+    ...(values['timeout-ms'] !== undefined ? { timeoutMs: intOption(values, 'timeout-ms', 0, { min: 100, max: 600_000 }) } : {}),
+    ...(values['seed'] !== undefined ? { seed: intOption(values, 'seed', 0, { min: 0, max: 0xffffffff }) } : {}),
+  };
+  const reports = parseReports(values);
+  for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
+
+  let profile: ReturnType<typeof loadProfile>;
+  let configTarget: Target | undefined;
+  try {
+    profile = loadProfile(profileArg, io.cwd);
+    const config = stringOption(values, 'target-config');
+    if (config !== undefined) {
+      const read = readUserFile('target config', config, io.cwd);
+      configTarget = loadTargetConfig(read.abs, io.env, read.text);
+    }
+  } catch (e) {
+    if (e instanceof LoadError) {
+      io.stderr(`${e.message}\n${e.problems.length} problem(s); nothing was run.\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (configTarget) assertLoadable(configTarget, listOption(values, 'allow-host'));
+
+  const writeReports = (result: LoadResult) => {
+    for (const [format, path] of reports) {
+      const file = abs(path);
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderLoadConsole(result, { color: false }));
+      } catch (e) {
+        throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`, EXIT.usage, 'PP_PATH');
+      }
+    }
+  };
+  let reference: ReferenceProcess | undefined;
+  try {
+    if (!configTarget) {
+      io.stderr(c.dim('starting the embedded reference in its own process…\n'));
+      try {
+        reference = await startReferenceProcess({ ...(fault ? { fault } : {}), signal: io.stopSignal });
+      } catch (e) {
+        if (e instanceof ReferenceProcessError && e.failure === 'aborted') {
+          // Stopped before the first request: the promised reports say so.
+          const started = new Date();
+          const none: Target = { endpoints: {}, embedded: true, capabilities: [], skus: [] };
+          writeReports(interruptedResult({ profile, target: none }, overrides.model ?? 'open', 0, started, 0));
+          io.stderr('promoproof load: stopped while the embedded reference started; nothing was sent\n');
+          return EXIT.ok;
+        }
+        if (e instanceof ReferenceProcessError) throw new CliError(`the embedded reference did not start: ${e.message}`, EXIT.unreachable);
+        throw e;
+      }
+    }
+    const target = configTarget ?? reference?.target;
+    if (target === undefined) throw new Error('no target');
+    const secrets = targetSecrets(target);
+    const tty = io.isTty;
+    let result: LoadResult;
+    try {
+      result = await runLoad({
+        profile,
+        target,
+        overrides,
+        signal: io.stopSignal,
+        onSetup: (ms) => io.stderr(c.dim(`setup done in ${Math.round(ms)} ms\n`)),
+        onProgress: tty ? (snap, totalMs) => io.stderr(`\r\u001b[2K${progressLine(snap, { color, totalMs })}`) : undefined,
+        onPhase: (phase) => io.stderr(`${tty ? '\r\u001b[2K' : ''}${phaseLine(phase, { color })}\n`),
+      });
+    } catch (e) {
+      if (e instanceof SetupError) throw new CliError(e.message, EXIT.unreachable, 'PP_UNREACHABLE');
+      throw e;
+    }
+    // No secret of the target reaches a report or the terminal, whatever a target echoed into a sample.
+    const safe = redactSecrets(result, secrets);
+    writeReports(safe);
+    if (values['json']) io.stdout(`${JSON.stringify(safe, null, 2)}\n`);
+    else {
+      io.stdout(renderLoadConsole(safe, { color }));
+      if (reports.length > 0) io.stdout(`Reports: ${reports.map(([, p]) => p).join(', ')}\n`);
+    }
+    return exitOf(safe);
+  } finally {
+    await reference?.close();
+  }
+}
+
+/** 1 when an answer was non-conformant; else 6 when the run is invalid; else 0. */
+export function exitOf(result: LoadResult): ExitCode {
+  const nonConformant = result.phases
+    .filter((p) => p.measured)
+    .some((p) => Object.values(p.operations).some((o) => o.classes['non-conformant'].count > 0));
+  if (nonConformant) return EXIT.checkFailed;
+  if (!result.generator.valid) return EXIT.invalidRun;
+  return EXIT.ok;
+}
+
+/** Load goes to loopback only, unless --allow-host names the host. */
+export function assertLoadable(target: Target, allowed: readonly string[]): void {
+  const urls = [...Object.values(target.endpoints).map((e) => e.url), ...(target.testControlUrl ? [target.testControlUrl] : [])];
+  for (const url of urls) {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (isLoopback(host) || allowed.includes(host)) continue;
+    throw new CliError(
+      `${url}: load goes to loopback addresses only; name the host with --allow-host ${host} if you mean to load it`,
+      EXIT.usage,
+      'PP_USAGE',
+    );
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function parseReports(values: Values): [LoadFormat, string][] {
+  const given = values['report'];
+  const list = given === undefined ? [] : (Array.isArray(given) ? given : [given]).map(String);
+  if (list.length === 0) return [...DEFAULT_REPORTS];
+  return list.map((spec) => {
+    const eq = spec.indexOf('=');
+    const format = eq < 0 ? spec : spec.slice(0, eq);
+    if (format !== 'json' && format !== 'console')
+      throw new CliError(`--report ${spec}: unknown format '${format}' (known: json, console)`);
+    const path = eq < 0 ? (format === 'json' ? 'reports/promoproof-load.json' : 'reports/promoproof-load.txt') : spec.slice(eq + 1);
+    if (path === '') throw new CliError(`--report ${spec}: empty path`);
+    return [format, path];
+  });
+}
+
+export { LOAD_DEFAULTS };

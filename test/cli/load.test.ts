@@ -1,0 +1,195 @@
+/**
+ * `promoproof load` end to end, in-process, against the embedded reference in its own process: a short
+ * profile written for the test (a spike and a second of steady claims on a small stock), the JSON
+ * report, exactness of the storm as the generator saw it, the request cap, an interrupted run that
+ * still writes its report, loopback only, and usage errors. No timing is asserted.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/reference/server.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import type { LoadResult } from '../../src/load/types.js';
+import { cli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pp-load-cli-'));
+const PROFILE = join(dir, 'tiny-storm.yaml');
+writeFileSync(
+  PROFILE,
+  `profile: tiny-storm
+title: A tiny claim storm
+description: |
+  Thirty coupons for a spike of 60 claims and a second of claims after it.
+apis: [jd-coupon, tencent-coupon-batch]
+vars: { batch: "pp-\${fresh.name}", stock: 30 }
+setup:
+  - call: order/add_coupon
+    api: tencent-coupon-batch
+    params:
+      dataSourceId: "\${target.dataSourceId}"
+      coupons:
+        - { external_coupon_id: "\${batch}", coupon_name: 秒杀券, coupon_type: 1, coupon_sub_type: 1, amount_coupon: 10, store_count: "\${stock}", max_coupon_number_per_user: 1 }
+users: { count: 200 }
+mix:
+  - name: claim
+    call: promoproof.coupon.claim
+    weight: 1
+    params: { data_source_id: "\${target.dataSourceId}", batch_id: "\${batch}", uid: "\${user}", request_id: "\${requestId}" }
+    refusals: [coupon.stock.empty, coupon.user.limit]
+    soldOut: [coupon.stock.empty]
+    stock: "\${stock}"
+phases:
+  - { phase: spike, requests: 60, operation: claim }
+  - { phase: steady, duration: 1s, rate: 100 }
+run: { connections: 64 }
+slo: [claim.p99<1s]
+`,
+);
+
+const schema = JSON.parse(readFileSync(new URL('../../specs/schema/load-report.schema.json', import.meta.url), 'utf8')) as object;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+function readReport(path: string): LoadResult {
+  return JSON.parse(readFileSync(path, 'utf8')) as LoadResult;
+}
+
+describe('promoproof load', () => {
+  it('runs a profile against the embedded reference: the storm hands out exactly the stock, the report validates', async () => {
+    const out = join(dir, 'run.json');
+    const r = await cli(['load', '--profile', PROFILE, '--report', `json=${out}`]);
+    expect([EXIT.ok, EXIT.invalidRun], r.stderr + r.stdout).toContain(r.code);
+    const report = readReport(out);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.stoppedBy).toBe('completed');
+    expect(report.model).toBe('open');
+    expect(report.latencyFrom).toBe('intended-send');
+    const claim = report.totals.operations['claim'];
+    expect(claim?.classes.success.count).toBe(30);
+    expect(claim?.classes['non-conformant'].count).toBe(0);
+    expect((claim?.count ?? 0) + report.totals.notSent).toBe(160);
+    expect(report.soldOut?.operation).toBe('claim');
+    expect(report.phases.map((p) => p.phase)).toEqual(['spike', 'steady']);
+    expect(r.stdout).toMatch(/claim\s+success\s+30\b/);
+    expect(r.stdout).toMatch(/Reports: /);
+  }, 60_000);
+
+  it('the closed model runs the same profile on autocannon and says its figures are closed-loop', async () => {
+    const r = await cli([
+      'load',
+      '--profile',
+      PROFILE,
+      '--model',
+      'closed',
+      '--connections',
+      '8',
+      '--json',
+      '--report',
+      `json=${join(dir, 'closed.json')}`,
+    ]);
+    expect([EXIT.ok, EXIT.invalidRun], r.stderr).toContain(r.code);
+    const report = JSON.parse(r.stdout) as LoadResult;
+    expect(report.model).toBe('closed');
+    expect(report.latencyFrom).toBe('actual-send');
+    expect(report.totals.operations['claim']?.classes.success.count).toBe(30);
+  }, 60_000);
+
+  it('--requests caps the run, warm-up and spike included', async () => {
+    const r = await cli(['load', '--profile', PROFILE, '--requests', '80', '--json', '--report', `json=${join(dir, 'cap.json')}`]);
+    const report = JSON.parse(r.stdout) as LoadResult;
+    expect(report.stoppedBy).toBe('request-cap');
+    expect(report.totals.sent + report.totals.notSent).toBe(80);
+  }, 60_000);
+
+  it('an interrupted run stops and still writes its report', async () => {
+    const stop = new AbortController();
+    const out = join(dir, 'interrupted.json');
+    const running = cli(['load', '--profile', PROFILE, '--duration', '30s', '--report', `json=${out}`], {
+      signal: stop.signal,
+      isTty: true,
+      env: { NO_COLOR: '1' },
+    });
+    setTimeout(() => stop.abort(), 6_000);
+    const r = await running;
+    expect(r.code, r.stderr + r.stdout).not.toBe(EXIT.internal);
+    const report = readReport(out);
+    expect(report.stoppedBy, r.stderr).toBe('interrupted');
+    // On a terminal, a live progress line (rewritten in place): elapsed / planned, rate, p99, answers.
+    expect(r.stderr).toMatch(/\r\u001b\[2K\d+(\.\d+)? s \/ \d+(\.\d+)? s · [\d,.]+\/s · p99 .* answers/);
+    expect(r.stdout).not.toContain('\u001b[3');
+    expect(report.totals.sent).toBeLessThan(3_000);
+  }, 60_000);
+
+  it('fires at loopback only unless --allow-host names the host', async () => {
+    const config = join(dir, 'remote.yaml');
+    writeFileSync(
+      config,
+      `apis:\n  jd-coupon:\n    url: http://198.51.100.7:8620/routerjson\n    credentials: { appKey: k, appSecret: s, accessToken: t }\n`,
+    );
+    const r = await cli(['load', '--profile', PROFILE, '--target-config', config]);
+    expect(r.code, r.stderr).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/loopback addresses only.*--allow-host 198\.51\.100\.7/);
+  });
+
+  it('lists the bundled profiles, and a missing profile is a usage error naming it', async () => {
+    const list = await cli(['load', '--list']);
+    expect(list.code).toBe(EXIT.ok);
+    for (const name of ['claim-storm', 'verify-steady', 'mixed-sale-day', 'promotion-read']) expect(list.stdout).toContain(name);
+    const missing = await cli(['load', '--profile', join(dir, 'nope.yaml')]);
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.stderr).toMatch(/nope\.yaml/);
+    const none = await cli(['load']);
+    expect(none.code).toBe(EXIT.usage);
+    expect(none.stderr).toMatch(/--profile/);
+  });
+});
+
+describe('secrets never reach a load report or the console', () => {
+  const SECRET = 'S3cr3t-load-secret-7a6b5c';
+  const TOKEN = 'T0ken-load-access-1d2e3f';
+  let server: ReturnType<typeof buildServer>;
+  let url: string;
+  beforeAll(async () => {
+    server = buildServer({ credentials: { appKey: 'merchant-key', appSecret: SECRET, accessToken: TOKEN } });
+    url = `${await server.listen({ port: 0, host: '127.0.0.1' })}/routerjson`;
+  });
+  afterAll(async () => server.close());
+
+  it('keeps the app secret and the token out of the JSON and console reports, stdout and stderr, samples included', async () => {
+    const profile = join(dir, 'refused-reads.yaml');
+    writeFileSync(
+      profile,
+      `profile: refused-reads
+title: Reads of a promotion that does not exist
+description: |
+  Every answer a refusal, so that samples with curl lines are kept.
+apis: [jd-promotion]
+users: { count: 10 }
+mix:
+  - { name: get, call: jingdong.seller.promotion.get, weight: 1, params: { promo_id: 999999999 }, refusals: any }
+phases:
+  - { phase: steady, duration: 500ms, rate: 40 }
+`,
+    );
+    const config = join(dir, 'secret-target.yaml');
+    writeFileSync(
+      config,
+      `url: ${url}\ncredentials:\n  jos:\n    appKey: merchant-key\n    appSecret: \${env:SHOP_SECRET}\n    accessToken: \${env:SHOP_TOKEN}\n`,
+    );
+    const out = { json: join(dir, 'secret.json'), console: join(dir, 'secret.txt') };
+    const r = await cli(
+      ['load', '--profile', profile, '--target-config', config, '--report', `json=${out.json}`, '--report', `console=${out.console}`],
+      { env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN }, isTty: true },
+    );
+    const json = readFileSync(out.json, 'utf8');
+    const report = JSON.parse(json) as LoadResult;
+    // The samples hold curl lines: the proof that the path that could leak was taken.
+    expect(report.samples.length).toBeGreaterThan(0);
+    expect(report.samples.some((s) => s.curl?.includes('access_token'))).toBe(true);
+    for (const t of [r.stdout, r.stderr, json, readFileSync(out.console, 'utf8')]) {
+      expect(t).not.toContain(SECRET);
+      expect(t).not.toContain(TOKEN);
+    }
+  }, 30_000);
+});
