@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/reference/server.js';
+import { TENCENT_TEST_CREDENTIALS } from '../../src/protocols/tencent-data-api/credentials.js';
+import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import type { LoadResult } from '../../src/load/types.js';
 import { cli } from '../helpers/cli.js';
@@ -191,5 +193,46 @@ phases:
       expect(t).not.toContain(SECRET);
       expect(t).not.toContain(TOKEN);
     }
+  }, 30_000);
+});
+
+describe('load --target-config', () => {
+  let server: ReturnType<typeof buildServer>;
+  let origin: string;
+  beforeAll(async () => {
+    server = buildServer();
+    origin = await server.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => server.close());
+
+  it('runs the same profile against a server named by a target config: setup through its Tencent face, claims over its JOS router', async () => {
+    const config = join(dir, 'platform.yaml');
+    writeFileSync(
+      config,
+      `apis:
+  tencent-coupon-batch:
+    url: ${origin}
+    credentials: { appId: ${TENCENT_TEST_CREDENTIALS.appId}, appSecret: ${TENCENT_TEST_CREDENTIALS.appSecret} }
+    options: { dataSourceId: "101" }
+  jd-coupon:
+    url: ${origin}/routerjson
+    credentials: { appKey: ${DEFAULT_CREDENTIALS.appKey}, appSecret: ${DEFAULT_CREDENTIALS.appSecret}, accessToken: ${DEFAULT_CREDENTIALS.accessToken} }
+`,
+    );
+    const r = await cli([
+      'load',
+      '--profile',
+      PROFILE,
+      '--target-config',
+      config,
+      '--json',
+      '--report',
+      `json=${join(dir, 'config.json')}`,
+    ]);
+    expect([EXIT.ok, EXIT.invalidRun], r.stderr).toContain(r.code);
+    const report = JSON.parse(r.stdout) as LoadResult;
+    expect(report.target).toEqual({ url: origin, embedded: false });
+    expect(report.totals.operations['claim']?.classes.success.count).toBe(30);
+    expect(r.stderr).not.toMatch(/starting the embedded reference/);
   }, 30_000);
 });
