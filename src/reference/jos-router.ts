@@ -10,11 +10,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TEST_CONTROL_PATH } from '../core/test-control.js';
 import type { JosCredentials } from '../protocols/jos/credentials.js';
 import { errorEnvelope, type SuccessSuffix } from '../protocols/jos/envelope.js';
-import { handleJos, type JosService, josServices, systemError } from '../protocols/jos/gateway.js';
+import { type GatewayDeps, handleJos, type JosService, josServices, systemError } from '../protocols/jos/gateway.js';
 import type { JosProtocolSpec } from '../spec/types.js';
 import type { Leniency } from '../spec/validate-request.js';
 import type { EnvelopeReshape } from './answer-shapes.js';
 import { FaultCrash } from './fault-crash.js';
+import { parseFormBody } from './form-body.js';
 
 export interface JosRouterOptions {
   readonly protocol: JosProtocolSpec;
@@ -34,7 +35,7 @@ export interface JosRouterOptions {
 export function addJosParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    done(null, parseFormBody(body as string));
   });
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -52,10 +53,24 @@ export function mountJosRouter(app: FastifyInstance, opts: JosRouterOptions): vo
   const { protocol } = opts;
   const system = (code: string) => systemError(protocol, code);
   const service = josServices(opts.services);
+  const deps: GatewayDeps = {
+    protocol,
+    credentials: opts.credentials,
+    service,
+    fault: opts.fault,
+    realNow: opts.realNow,
+    successSuffix: opts.successSuffix,
+    callerUnchecked: opts.callerUnchecked,
+    ...(opts.reshapeSuccess ? { reshapeSuccess: opts.reshapeSuccess } : {}),
+  };
+  // Without a logger (fastify's stand-in has no isLevelEnabled) there is nothing to log: the log
+  // lines' objects and the leniency callback are not built per request.
+  const logging = typeof (app.log as { isLevelEnabled?: unknown }).isLevelEnabled === 'function';
   const route = async (req: FastifyRequest, reply: FastifyReply) => {
     const params = mergeParams(req.query, req.body);
     reply.header('content-type', 'application/json;charset=utf-8');
     if (params === undefined) return system('1');
+    if (!logging) return handleJos(deps, params);
     // Which JOS method was asked for (the form body is not in the URL); credentials censored by `redact`.
     req.log.info(
       { jos: { method: params['method'], app_key: params['app_key'], access_token: params['access_token'], sign: params['sign'] } },
@@ -68,20 +83,7 @@ export function mountJosRouter(app: FastifyInstance, opts: JosRouterOptions): vo
         'parameters left out: undeclared ones ignored, optional "" read as absent',
       );
     };
-    return handleJos(
-      {
-        protocol,
-        credentials: opts.credentials,
-        service,
-        fault: opts.fault,
-        realNow: opts.realNow,
-        successSuffix: opts.successSuffix,
-        onLeniency,
-        callerUnchecked: opts.callerUnchecked,
-        ...(opts.reshapeSuccess ? { reshapeSuccess: opts.reshapeSuccess } : {}),
-      },
-      params,
-    );
+    return handleJos({ ...deps, onLeniency }, params);
   };
   app.get(protocol.path, route);
   app.post(protocol.path, route);

@@ -28,6 +28,37 @@ describe("the documents' time (UTC+8, yyyy-MM-dd HH:mm:ss)", () => {
     expect(parseUtc8('2028-02-29 23:59:59')).toBe(Date.UTC(2028, 1, 29, 15, 59, 59));
   });
 
+  it('reads only ASCII digits in their places, as the regular expression it replaced did', () => {
+    for (const text of [
+      '２０２６-01-01 00:00:00',
+      '2026-01-01 00:00:0٣',
+      '2026-01-01 00:00:00\n',
+      '2026-01-01  0:00:00',
+      '2026-1-01 00:00:00',
+      '+026-01-01 00:00:00',
+      '2026/01/01 00:00:00',
+      '2026-01-01 00-00-00',
+      '2026-01-01 00:00:00.000',
+      '',
+    ])
+      expect(parseUtc8(text), text).toBeUndefined();
+    expect(parseUtc8('2026-12-31 23:59:59')).toBe(Date.UTC(2026, 11, 31, 15, 59, 59));
+  });
+
+  it('writes every second right, whichever seconds it wrote before (the texts it keeps by second)', () => {
+    // An independent writer: the ISO form of the instant moved to UTC+8.
+    const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const base = Date.UTC(2026, 11, 31, 15, 59, 0);
+    // Seconds 16 apart share a slot; going back and forth makes each overwrite the other.
+    for (let round = 0; round < 3; round++)
+      for (const s of [0, 16, 32, 1, 17, 0, 59, 75, -1, -17, 3600, 86_400 * 366]) {
+        const ms = base + s * 1000 + round * 333;
+        expect(formatUtc8(ms), String(ms)).toBe(iso(ms));
+      }
+    expect(formatUtc8(-1)).toBe('1970-01-01 07:59:59');
+    expect(formatUtc8(Number.NaN)).toBe('NaN-NaN-NaN NaN:NaN:NaN');
+  });
+
   it('places a wall-clock reading in any zone', () => {
     const t = { y: 2026, mo: 6, d: 1, h: 12, mi: 0, s: 0, ms: 250 };
     expect(epochOfWallTime(t, 0)).toBe(Date.UTC(2026, 5, 1, 12, 0, 0, 250));

@@ -4,7 +4,9 @@
  * over the sockets it listens on; every way its start can fail ends in an error and no process left.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +142,23 @@ describe('a second process, with a fault and a reading', () => {
     }
     expect(() => process.kill(proc.pid, 0)).toThrow();
     await expect(fetch(`${proc.origin}/routerjson`)).rejects.toThrow();
+  }, 30_000);
+});
+
+describe('node flags for the child', () => {
+  it('reach it: with --cpu-prof it writes its profile when it stops (how bench/ profiles the reference under load)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promoproof-prof-'));
+    try {
+      const proc = await startReferenceProcess({ testControl: false, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+      expect((await call(proc, 'jd-promotion', LIST, { page: 1, page_size: 1 })).kind).toBe('success');
+      await proc.close();
+      const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+      expect(profiles.length).toBeGreaterThan(0);
+      const profile = JSON.parse(readFileSync(join(dir, profiles[0] ?? ''), 'utf8')) as { nodes?: unknown[] };
+      expect(profile.nodes?.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });
 

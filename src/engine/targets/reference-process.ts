@@ -21,6 +21,8 @@ export interface ReferenceProcessOptions extends EmbeddedOptions {
   readonly closeTimeoutMs?: number;
   /** Aborts the start: the child is killed and the promise rejects (failure `aborted`). */
   readonly signal?: AbortSignal;
+  /** Node flags for the child besides its own (e.g. `--cpu-prof`, to profile the reference under load); none by default. */
+  readonly nodeFlags?: readonly string[];
 }
 
 /**
@@ -78,7 +80,7 @@ export async function startReferenceProcess(opts: ReferenceProcessOptions = {}):
   };
   const { entry, execArgv } = childCommand(import.meta.url);
   const child = fork(entry, [JSON.stringify(start)], {
-    execArgv: [...execArgv],
+    execArgv: [...execArgv, ...(opts.nodeFlags ?? [])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
   });

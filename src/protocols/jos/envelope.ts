@@ -9,9 +9,20 @@ export type SuccessSuffix = '_response' | '_responce';
 export const SUCCESS_SUFFIXES: readonly SuccessSuffix[] = ['_responce', '_response'];
 export const LIVE_SUCCESS_SUFFIX: SuccessSuffix = '_responce';
 
+/** Success keys already made, by suffix and method: every answer of the reference and every read of one makes one. */
+const successKeys: Record<SuccessSuffix, Map<string, string>> = { _response: new Map(), _responce: new Map() };
+/** How many keys are kept per suffix: the methods of the specs are far fewer; unknown methods (a fault answers them) are not kept beyond. */
+const SUCCESS_KEYS_KEPT = 256;
+
 /** Key of a success answer: dots become underscores, then the suffix (`_response` by default, the document's). */
 export function successKey(method: string, suffix: SuccessSuffix = '_response'): string {
-  return `${method.replace(/\./g, '_')}${suffix}`;
+  const made: Map<string, string> | undefined = successKeys[suffix];
+  let key = made?.get(method);
+  if (key === undefined) {
+    key = `${method.replaceAll('.', '_')}${suffix}`;
+    if (made !== undefined && made.size < SUCCESS_KEYS_KEPT) made.set(method, key);
+  }
+  return key;
 }
 
 /** The live gateway's key (`_responce`); readers accept both. */

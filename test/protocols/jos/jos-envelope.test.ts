@@ -15,6 +15,16 @@ describe('JOS success keys (JOS-09, PROTOCOLS.md §1d)', () => {
       error_response: { code: '19', zh_desc: '无效access_token', en_desc: 'Invalid access_token' },
     });
   });
+
+  it('spells the key of any method, beyond the ones it keeps made (a fault answers unknown methods)', () => {
+    for (let i = 0; i < 600; i++) {
+      const method = `x.unknown.m${i}`;
+      expect(successKey(method)).toBe(`x_unknown_m${i}_response`);
+      expect(successKey(method, '_responce')).toBe(`x_unknown_m${i}_responce`);
+    }
+    expect(successKey(M)).toBe('jingdong_seller_promotion_list_response');
+    expect(successKey('a..b.')).toBe('a__b__response');
+  });
 });
 
 describe('decodeAnswer', () => {
