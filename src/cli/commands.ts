@@ -142,6 +142,12 @@ Load (each overrides the profile):
   --requests N            at most N requests over the whole run, warm-up included
   --timeout-ms N          per request (default 10000): no answer by then is an unknown outcome
   --seed N                the choices of operation and user (default: random, printed in the report)
+  --workers N             closed model only: N worker threads share the connections, rate ceilings,
+                          spikes and --requests, when one core cannot produce the load (at most one
+                          per connection, per request of --requests and per request/s of a rate
+                          ceiling); users, request ids and the stock stay one run's, and the results
+                          merge into one report. The open model always runs in one thread (a
+                          profile's run.workers is ignored by it)
 
 Output:
   --report FORMAT=PATH    json or console (repeatable); default reports/promoproof-load.json
@@ -169,6 +175,7 @@ NO_COLOR turns colours off; a live progress line goes to stderr when it is a ter
     requests: { type: 'string' },
     'timeout-ms': { type: 'string' },
     seed: { type: 'string' },
+    workers: { type: 'string' },
     report: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },

@@ -10,6 +10,7 @@ import { listProfiles, loadProfile, parseDuration } from '../load/profile.js';
 import { progressLine, phaseLine, renderLoadConsole } from '../load/render.js';
 import { interruptedResult, LOAD_DEFAULTS, type LoadOverrides, runLoad } from '../load/run-load.js';
 import { SetupError } from '../load/setup.js';
+import { WORKERS_DEFAULTS } from '../load/workers.js';
 import type { LoadModel, LoadResult } from '../load/types.js';
 import { isFaultId } from '../reference/faults.js';
 import { redactSecrets } from '../report/index.js';
@@ -49,6 +50,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     ...(values['requests'] !== undefined ? { requests: intOption(values, 'requests', 0, { min: 1, max: 1_000_000_000 }) } : {}),
     ...(values['timeout-ms'] !== undefined ? { timeoutMs: intOption(values, 'timeout-ms', 0, { min: 100, max: 600_000 }) } : {}),
     ...(values['seed'] !== undefined ? { seed: intOption(values, 'seed', 0, { min: 0, max: 0xffffffff }) } : {}),
+    ...(values['workers'] !== undefined ? { workers: intOption(values, 'workers', 0, { min: 1, max: WORKERS_DEFAULTS.max }) } : {}),
   };
   const reports = parseReports(values);
   for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
@@ -71,6 +73,9 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     throw e;
   }
   if (configTarget) assertLoadable(configTarget, listOption(values, 'allow-host'));
+  // The open model's pacing is one scheduler's: threads are the closed model's (a profile's own `workers` requires model: closed).
+  if ((overrides.workers ?? 1) > 1 && (overrides.model ?? profile.doc.run?.model ?? LOAD_DEFAULTS.model) === 'open')
+    throw new CliError('--workers applies to the closed model only (--model closed); the open model runs in one thread');
 
   const writeReports = (result: LoadResult) => {
     for (const [format, path] of reports) {

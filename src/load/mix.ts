@@ -88,7 +88,10 @@ export function compileMix(input: MixInput): CompiledMix {
   const ctx: { -readonly [K in keyof TemplateContext]: TemplateContext[K] } = {
     vars: ctxVars,
     nowMs: () => Date.now() + (target.clock?.offsetMs ?? 0),
-    fresh: { name: () => `L${runTag}${(++nonceCount).toString(36)}`.slice(0, 10), int: () => userBase + MAX_USERS + ++nonceCount },
+    fresh: {
+      name: () => `L${runTag.slice(0, 4)}${(++nonceCount).toString(36)}`.slice(0, 10),
+      int: () => userBase + MAX_USERS + ++nonceCount,
+    },
     skus: target.skus,
     index: 0,
   };

@@ -33,6 +33,11 @@ export interface RecorderOperation {
   readonly soldOut?: readonly string[];
   /** At most this many successes over the whole run (warm-up included): every success beyond is non-conformant. */
   readonly stock?: number;
+  /**
+   * A stock shared with the other recorders of one run (the worker threads of `--workers`): counts one
+   * success and answers how many the run had counted before it. Absent: this recorder's own count.
+   */
+  readonly countSuccess?: () => number;
 }
 
 /** One phase of the plan, named uniquely (the runner names unnamed phases). */
@@ -161,6 +166,9 @@ interface OpState {
   readonly stock: number | undefined;
   /** Conformant successes over the run (the stock's count). */
   successes: number;
+  readonly countSuccess: (() => number) | undefined;
+  /** The successes counted before the last success judged against the stock (for its sample's words). */
+  counted: number;
   /** Samples kept, by class index. */
   readonly sampled: number[];
   soldOutAtMs: number | undefined;
@@ -228,7 +236,9 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
       let reason: string | undefined;
       switch (answer.kind) {
         case 'success':
-          if (o.stock !== undefined && o.successes >= o.stock) {
+          // The successes before this one: this recorder's own, or the run's when worker threads share the stock.
+          if (o.stock !== undefined) o.counted = o.countSuccess?.() ?? o.successes;
+          if (o.stock !== undefined && o.counted >= o.stock) {
             cls = NON_CONFORMANT;
             reason = BEYOND_STOCK;
           } else {
@@ -375,6 +385,8 @@ function opState(o: RecorderOperation): OpState {
     soldOutCodes: soldOut ? new Set(o.soldOut) : undefined,
     stock: o.stock,
     successes: 0,
+    countSuccess: o.countSuccess,
+    counted: 0,
     sampled: [0, 0, 0, 0, 0],
     soldOutAtMs: undefined,
     before: soldOut ? usHistogram() : undefined,
@@ -386,7 +398,7 @@ function opState(o: RecorderOperation): OpState {
 function sampleOf(o: OpState, cls: number, answer: ClassifiedAnswer, build: (() => { readonly curl?: string }) | undefined): LoadSample {
   const said =
     cls === NON_CONFORMANT && answer.kind === 'success'
-      ? `a success beyond the stock of ${o.stock ?? 0}: ${o.successes} successes were already counted`
+      ? `a success beyond the stock of ${o.stock ?? 0}: ${o.counted} successes were already counted`
       : describeClassified(answer);
   const curl = build?.().curl;
   return {

@@ -124,7 +124,7 @@ function mergeOperation(ops: readonly OperationResult[]): OperationResult {
 }
 
 /** Phases matched by name, in the order they first appear; a name of two kinds cannot be merged. */
-function mergePhases(parts: readonly (readonly PhaseResult[])[]): PhaseResult[] {
+export function mergePhases(parts: readonly (readonly PhaseResult[])[]): PhaseResult[] {
   const names = unionOrder(parts.map((p) => p.map((ph) => ph.name)));
   return names.map((name) => {
     const same = parts.flatMap((p) => p.filter((ph) => ph.name === name));

@@ -19,6 +19,7 @@ import { createRecorder, type LoadRecorder, type LoadSnapshot } from './record.j
 import { runProfileSetup } from './setup.js';
 import type { LoadModel, LoadProfileDoc, LoadResult, PhaseDoc, PhaseResult } from './types.js';
 import { judgeHealth, startWatch } from './watch.js';
+import { runClosedWorkers } from './workers.js';
 
 /** The defaults of a load run where neither the profile nor the command line says. */
 export const LOAD_DEFAULTS = {
@@ -43,6 +44,8 @@ export interface LoadOverrides {
   readonly requests?: number;
   readonly timeoutMs?: number;
   readonly seed?: number;
+  /** Closed model: worker threads sharing the load (src/load/workers.ts); the open model runs in one. */
+  readonly workers?: number;
 }
 
 export interface LoadRunInput {
@@ -149,6 +152,27 @@ export async function runLoad(input: LoadRunInput): Promise<LoadResult> {
 
   const mix = compileMix({ profile: doc, target: input.target, vars, maxBodyBytes, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
   const phases = planPhases(doc, o);
+  const workers = o.workers ?? doc.run?.workers ?? 1;
+  if (model === 'closed' && workers > 1)
+    return runClosedWorkers({
+      workers,
+      profile: input.profile,
+      target: input.target,
+      vars,
+      mix,
+      phases,
+      connections,
+      timeoutMs,
+      maxBodyBytes,
+      cap,
+      seed: o.seed,
+      signal: input.signal,
+      startedAt,
+      setupMs,
+      progressEveryMs: LOAD_DEFAULTS.progressEveryMs,
+      onProgress: input.onProgress,
+      onPhase: input.onPhase,
+    });
   const recorder = createRecorder({
     model,
     operations: mix.operations.map((op) => ({
@@ -254,7 +278,7 @@ export function interruptedResult(
 }
 
 /** What an engine reports of each phase it ran. */
-interface PhaseRun {
+export interface PhaseRun {
   readonly phase: PlannedPhase;
   readonly intended: number;
   readonly sent: number;
@@ -264,7 +288,8 @@ interface PhaseRun {
   readonly lagEncoded: string;
 }
 
-interface EngineInput {
+/** What an engine runs: the planned phases of a compiled mix, answers to a recorder. */
+export interface EngineInput {
   readonly phases: readonly PlannedPhase[];
   readonly mix: CompiledMix;
   readonly recorder: LoadRecorder;
@@ -406,7 +431,7 @@ async function openEngine(input: EngineInput): Promise<PhaseRun[]> {
  * shared by the operations' weights), each phase in turn; a rate is a ceiling; a ramp runs at its end
  * rate; a spike is its requests over as many connections (up to spikeConnectionsMax).
  */
-async function closedEngine(input: EngineInput): Promise<PhaseRun[]> {
+export async function closedEngine(input: EngineInput): Promise<PhaseRun[]> {
   const { phases, mix, recorder, signal } = input;
   const out: PhaseRun[] = [];
   const origins = groupByOrigin(mix);

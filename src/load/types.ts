@@ -86,6 +86,8 @@ export interface RunDefaultsDoc {
   /** At most this many requests over the whole run, warm-up included. */
   readonly requests?: number;
   readonly timeoutMs?: number;
+  /** Closed model only: worker threads sharing the load, when one core cannot produce it (default 1). */
+  readonly workers?: number;
 }
 
 export type LoadModel = 'open' | 'closed';
