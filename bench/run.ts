@@ -2,7 +2,7 @@
  * promoproof benchmarks: `npm run bench`. Every figure is a median, and every target is a ratio
  * against a baseline measured in the same run on the same machine (machines are shared and noisy).
  * Writes reports/bench.json. Sections by name (`npm run bench -- latency suite`), all by default:
- * startup, micro, prepare, templates, suite, latency, memory, store, tests. `--readme` rewrites the README's table from the run.
+ * startup, micro, prepare, templates, suite, latency, memory, store, reference, load, tests. `--readme` rewrites the README's table from the run.
  */
 import { APIS } from '../src/apis/index.js';
 import { protocolAdapter } from '../src/protocols/index.js';
@@ -29,6 +29,8 @@ import { benchStore } from './store.js';
 import { benchPrepare } from './prepare.js';
 import { benchTemplates } from './templates.js';
 import { benchAnswer } from './answer.js';
+import { benchReferenceThroughput } from './reference-throughput.js';
+import { benchLoad } from './load.js';
 import { median, type Row } from './row.js';
 
 const rows: Row[] = [];
@@ -387,7 +389,30 @@ async function answer(): Promise<void> {
   rows.push(...(await benchAnswer()));
 }
 
-const sections: Record<string, () => Promise<void>> = { startup, micro, prepare, templates, answer, suite, latency, memory, store, tests };
+/** The reference's claim throughput against fastify's hello world, each in its own process (bench/reference-throughput.ts). */
+async function reference(): Promise<void> {
+  rows.push(...(await benchReferenceThroughput()));
+}
+
+/** `promoproof load` as a generator: its cost against autocannon and wrk, its open model's reach, its peak RSS (bench/load.ts). */
+async function load(): Promise<void> {
+  rows.push(...(await benchLoad()));
+}
+
+const sections: Record<string, () => Promise<void>> = {
+  startup,
+  micro,
+  prepare,
+  templates,
+  answer,
+  suite,
+  latency,
+  memory,
+  store,
+  reference,
+  load,
+  tests,
+};
 for (const [name, run] of Object.entries(sections)) {
   if (only.length > 0 && !only.includes(name)) continue;
   // The table first without the npm test row, so the timed npm test sees a README in step with the suite.
@@ -395,9 +420,17 @@ for (const [name, run] of Object.entries(sections)) {
   await run();
 }
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+/** A size: `696 B`, or `123.4 MB` from a million bytes on. */
+function bytes(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(1)} MB` : `${x.toFixed(0)} B`;
+}
+/** A throughput: `12,345/s`. */
+function perS(x: number): string {
+  return `${Math.round(x).toLocaleString('en')}/s`;
+}
 console.log('promoproof benchmarks (medians; ratio = task / baseline, same run)\n');
 for (const r of rows) {
-  const show = r.unit === 'bytes' ? (x: number) => `${x.toFixed(0)} B` : fmt;
+  const show = r.unit === 'bytes' ? bytes : r.unit === 'per s' ? perS : fmt;
   console.log(`${r.name}\n  ${show(r.median)}  vs  ${r.baseline} ${show(r.baselineMedian)}  →  ×${r.ratio.toFixed(2)}   (${r.note})`);
 }
 if (process.argv.includes('--readme')) writeReadmeTable();
@@ -420,12 +453,14 @@ function writeReadmeTable(): void {
   if (from < 0 || to < from) throw new Error(`README.md has no ${begin} … ${end} block`);
   const show = (r: Row, x: number) =>
     r.unit === 'bytes'
-      ? `${x.toFixed(0)} B`
-      : x >= 1000
-        ? `${(x / 1000).toFixed(2)} s`
-        : x >= 1
-          ? `${x.toFixed(x >= 100 ? 0 : 1)} ms`
-          : `${(x * 1000).toFixed(1)} µs`;
+      ? bytes(x)
+      : r.unit === 'per s'
+        ? perS(x)
+        : x >= 1000
+          ? `${(x / 1000).toFixed(2)} s`
+          : x >= 1
+            ? `${x.toFixed(x >= 100 ? 0 : 1)} ms`
+            : `${(x * 1000).toFixed(1)} µs`;
   const table = [
     `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (medians):`,
     '',
