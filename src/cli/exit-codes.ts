@@ -12,6 +12,8 @@ export const EXIT = {
   unreachable: 3,
   /** No check ran: every selected check was skipped (or skipped and inconclusive). A gate that verified nothing does not pass. */
   nothingRan: 4,
+  /** load: an SLO was missed, or could not be measured (a gate that measured nothing does not pass). */
+  sloMissed: 5,
   /** load: the run is invalid — the generator was saturated (late sends, its CPU pinned), so its figures measure this machine, not the target. */
   invalidRun: 6,
   /** promoproof itself failed (a bug: please report it). */
