@@ -6,6 +6,7 @@
  * default suites are built by iterating it, so adding an API is its folder and one entry there.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ApiAuditHooks } from './audit-hooks.js';
 import type { JosService } from '../protocols/jos/gateway.js';
 import type { SystemProbe } from '../protocols/types.js';
 import type { EnvelopeReshape } from '../reference/answer-shapes.js';
@@ -151,4 +152,6 @@ export interface ApiDef {
   readonly fixtures?: FixturesHook;
   /** Its face on the reference server. */
   readonly face: Face;
+  /** What the load audit reads of it and asks it (src/apis/audit-hooks.ts); absent: its operations are not audited. */
+  readonly audit?: ApiAuditHooks;
 }

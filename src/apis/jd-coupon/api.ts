@@ -2,6 +2,7 @@
 import { faultRulesIn, listFaults } from '../fault-tables.js';
 import type { MountedCouponBatch } from '../tencent-coupon-batch/index.js';
 import type { ApiDef, Face } from '../types.js';
+import { jdCouponAudit } from './audit.js';
 import { CPN_FAULTS } from './faults.js';
 import { type MountedCouponPlatform, mountCouponPlatform } from './index.js';
 import { COUPON_LIFECYCLE_READINGS } from './readings.js';
@@ -40,4 +41,5 @@ export const jdCouponApi: ApiDef = {
   readings: COUPON_LIFECYCLE_READINGS,
   testControlRoutes: { path: COUPON_PLATFORM_CONTROL_PATH, what: 'clock, user profiles, reset' },
   face: couponPlatformFace,
+  audit: jdCouponAudit,
 };

@@ -3,6 +3,7 @@ import { YOHO_FAULTS } from '../../protocols/yoho-gateway/faults.js';
 import { faultRulesIn, listFaults } from '../fault-tables.js';
 import type { MountedCouponPlatform } from '../jd-coupon/index.js';
 import type { ApiDef, Face } from '../types.js';
+import { yohoUserCouponAudit } from './audit.js';
 import { UCP_FAULTS } from './faults.js';
 import { mountUserCouponQueries } from './index.js';
 import { USER_COUPON_READINGS } from './readings.js';
@@ -35,4 +36,5 @@ export const yohoUserCouponApi: ApiDef = {
   },
   readings: USER_COUPON_READINGS,
   face: userCouponFace,
+  audit: yohoUserCouponAudit,
 };

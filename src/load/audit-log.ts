@@ -1,0 +1,239 @@
+/**
+ * What a load run keeps for the audit after it (src/load/audit.ts), recorded as answers arrive: for each
+ * acknowledged claim its user, request id, batch and coupon code; for each claim whose effect is unknown
+ * (a timeout, a reset, an answer that was not one: the target may have acted) its user, request id and
+ * batch, to look up; for each acknowledged redeem its coupon and order; for each verification the
+ * deduction answered for its coupon and order. Only operations with an audit role are read (the API's
+ * audit hooks say how: src/apis/audit-hooks.ts).
+ *
+ * Memory is bounded: in a correct target acknowledged claims are bounded by the stock; beyond
+ * AUDIT_LIMITS the answers are counted, not kept, and the audit says which invariants that limits.
+ * The kept data is plain (AuditData), so worker threads post theirs back and the main thread absorbs it.
+ */
+import { APIS } from '../apis/index.js';
+import type { ApiAuditHooks, AuditBatch, AuditRead, AuditRole } from '../apis/audit-hooks.js';
+import type { ClassifiedAnswer } from '../protocols/types.js';
+import type { LoadProfileDoc } from './types.js';
+
+/** The bounds of what a run keeps for its audit. */
+export const AUDIT_LIMITS = {
+  /** Claims (acknowledged or unknown) and redeems kept, each: beyond, counted only. */
+  maxKept: 200_000,
+  /** Distinct (coupon, order) verifications kept: beyond, counted only. */
+  maxVerifications: 50_000,
+  /** Differing deductions kept per (coupon, order). */
+  maxDiffering: 10,
+} as const;
+
+/** An acknowledged claim, or one whose effect is unknown (no coupon code then). */
+export interface ClaimRecord {
+  readonly api: string;
+  readonly user: string;
+  readonly batch: string;
+  readonly requestId?: string;
+  readonly couponCode?: string;
+}
+
+export interface RedeemRecord {
+  readonly user: string;
+  readonly couponCode: string;
+  readonly order: string;
+}
+
+/** Every verification of one coupon against one order: the first deduction, and any that differed. */
+export interface VerifyRecord {
+  readonly user: string;
+  readonly couponCode: string;
+  readonly order: string;
+  readonly deductionFen: number | undefined;
+  readonly orderFen: number | undefined;
+  count: number;
+  /** Deductions that differed from the first (null: an answer without one), at most AUDIT_LIMITS.maxDiffering. */
+  readonly differing: (number | null)[];
+}
+
+/** What a run kept for its audit: plain data (structured-cloned from worker threads). */
+export interface AuditData {
+  /** Batches seen, by `api` + key. */
+  readonly batches: Record<string, { readonly api: string; readonly batch: AuditBatch }>;
+  readonly claims: ClaimRecord[];
+  readonly unknownClaims: ClaimRecord[];
+  readonly redeems: RedeemRecord[];
+  readonly unknownRedeems: RedeemRecord[];
+  readonly verifications: VerifyRecord[];
+  /** Acknowledged claims per batch (`api` + key), counted whether kept or not. */
+  readonly claimsByBatch: Record<string, number>;
+  readonly counts: {
+    claims: number;
+    redeems: number;
+    verifications: number;
+    unknownClaims: number;
+    unknownRedeems: number;
+    notKept: number;
+  };
+}
+
+/** The key of a batch of an API (batch keys are unique within their API only). */
+export function batchKeyOf(api: string, key: string): string {
+  return `${api}\u0000${key}`;
+}
+
+/** The role and the API of each operation of a profile's mix that the audit reads (undefined: not read). */
+export function auditRoles(
+  doc: LoadProfileDoc,
+): ({ readonly api: string; readonly hooks: ApiAuditHooks; readonly read: AuditRead } | undefined)[] {
+  return doc.mix.map((o) => {
+    if (o.audit === 'none') return undefined;
+    const api = o.api ?? doc.apis[0] ?? '';
+    const hooks = APIS.get(api)?.audit;
+    const read = hooks?.reads[o.call];
+    if (hooks === undefined || read === undefined) return undefined;
+    // The profile's loader refuses a role its API cannot read; a role it names is the one the API reads.
+    return o.audit === undefined || o.audit === read.role ? { api, hooks, read } : undefined;
+  });
+}
+
+/** The roles a profile's mix plays for the audit (none: nothing to audit). */
+export function rolesOf(doc: LoadProfileDoc): Set<AuditRole> {
+  return new Set(auditRoles(doc).flatMap((r) => (r ? [r.read.role] : [])));
+}
+
+/** Records the answers the audit needs (see the module comment). */
+export class AuditCollector {
+  private readonly roles: ReturnType<typeof auditRoles>;
+  private readonly data: AuditData = emptyAuditData();
+  private readonly verifyIndex = new Map<string, VerifyRecord>();
+
+  constructor(doc: LoadProfileDoc) {
+    this.roles = auditRoles(doc);
+  }
+
+  /** Whether any operation of the mix is read. */
+  get active(): boolean {
+    return this.roles.some((r) => r !== undefined);
+  }
+
+  /** One answer of mix operation `op`, with the application parameters it was sent with. Cheap for an operation not read. */
+  answer(op: number, params: Readonly<Record<string, unknown>>, answer: ClassifiedAnswer): void {
+    const role = this.roles[op];
+    if (role === undefined) return;
+    // A refusal, or nothing sent: the target did nothing. Anything but a success or a refusal may have acted.
+    if (answer.kind === 'refusal' || answer.kind === 'transport') return;
+    const acked = answer.kind === 'success';
+    const body = acked ? answer.body : undefined;
+    const d = this.data;
+    switch (role.read.role) {
+      case 'claim': {
+        const c = role.read.read(params, body);
+        if (c === undefined) return;
+        const batch = batchKeyOf(role.api, c.batch.key);
+        if (d.batches[batch] === undefined) d.batches[batch] = { api: role.api, batch: c.batch };
+        const rec: ClaimRecord = {
+          api: role.api,
+          user: c.user,
+          batch,
+          ...(c.requestId !== undefined ? { requestId: c.requestId } : {}),
+          ...(acked && c.couponCode !== undefined ? { couponCode: c.couponCode } : {}),
+        };
+        if (acked) {
+          d.counts.claims++;
+          d.claimsByBatch[batch] = (d.claimsByBatch[batch] ?? 0) + 1;
+          this.keep(d.claims, rec);
+        } else {
+          d.counts.unknownClaims++;
+          this.keep(d.unknownClaims, rec);
+        }
+        return;
+      }
+      case 'redeem': {
+        const r = role.read.read(params, body);
+        if (r === undefined) return;
+        if (acked) d.counts.redeems++;
+        else d.counts.unknownRedeems++;
+        this.keep(acked ? d.redeems : d.unknownRedeems, { user: r.user, couponCode: r.couponCode, order: r.order });
+        return;
+      }
+      case 'verify': {
+        if (!acked) return; // a verification changes nothing: an unknown one needs no lookup
+        const v = role.read.read(params, body);
+        if (v === undefined) return;
+        d.counts.verifications++;
+        this.verified(v.user, v.couponCode, v.order, v.deductionFen, v.orderFen);
+        return;
+      }
+    }
+  }
+
+  /** Adds what another collector of the same run kept (a worker thread's). */
+  absorb(other: AuditData): void {
+    const d = this.data;
+    for (const [k, b] of Object.entries(other.batches)) if (d.batches[k] === undefined) d.batches[k] = b;
+    for (const [k, n] of Object.entries(other.claimsByBatch)) d.claimsByBatch[k] = (d.claimsByBatch[k] ?? 0) + n;
+    for (const c of other.claims) this.keep(d.claims, c);
+    for (const c of other.unknownClaims) this.keep(d.unknownClaims, c);
+    for (const r of other.redeems) this.keep(d.redeems, r);
+    for (const r of other.unknownRedeems) this.keep(d.unknownRedeems, r);
+    for (const v of other.verifications) {
+      const mine = this.verified(v.user, v.couponCode, v.order, v.deductionFen, v.orderFen, v.count - 1);
+      for (const x of v.differing) if (mine && mine.differing.length < AUDIT_LIMITS.maxDiffering) mine.differing.push(x);
+    }
+    const c = d.counts;
+    c.claims += other.counts.claims;
+    c.redeems += other.counts.redeems;
+    c.verifications += other.counts.verifications;
+    c.unknownClaims += other.counts.unknownClaims;
+    c.unknownRedeems += other.counts.unknownRedeems;
+    c.notKept += other.counts.notKept;
+  }
+
+  /** What was kept, as plain data (the collector's own: not a copy). */
+  kept(): AuditData {
+    return this.data;
+  }
+
+  private keep<T>(list: T[], item: T): void {
+    if (list.length < AUDIT_LIMITS.maxKept) list.push(item);
+    else this.data.counts.notKept++;
+  }
+
+  /** Counts one verification (plus `more` of the same answer) of a coupon against an order; undefined when not kept. */
+  private verified(
+    user: string,
+    couponCode: string,
+    order: string,
+    deductionFen: number | undefined,
+    orderFen: number | undefined,
+    more = 0,
+  ): VerifyRecord | undefined {
+    const key = `${couponCode}\u0000${order}`;
+    const seen = this.verifyIndex.get(key);
+    if (seen !== undefined) {
+      seen.count += 1 + more;
+      if (deductionFen !== seen.deductionFen && seen.differing.length < AUDIT_LIMITS.maxDiffering)
+        seen.differing.push(deductionFen ?? null);
+      return seen;
+    }
+    if (this.data.verifications.length >= AUDIT_LIMITS.maxVerifications) {
+      this.data.counts.notKept++;
+      return undefined;
+    }
+    const rec: VerifyRecord = { user, couponCode, order, deductionFen, orderFen, count: 1 + more, differing: [] };
+    this.verifyIndex.set(key, rec);
+    this.data.verifications.push(rec);
+    return rec;
+  }
+}
+
+/** No answer kept yet. */
+export function emptyAuditData(): AuditData {
+  return {
+    batches: {},
+    claims: [],
+    unknownClaims: [],
+    redeems: [],
+    unknownRedeems: [],
+    verifications: [],
+    claimsByBatch: {},
+    counts: { claims: 0, redeems: 0, verifications: 0, unknownClaims: 0, unknownRedeems: 0, notKept: 0 },
+  };
+}
