@@ -152,12 +152,12 @@ function failureDetails(f: Failure): string[] {
 }
 
 /** Escapes text so that Markdown and HTML in it show literally; line breaks become spaces. */
-function inline(text: string): string {
+export function inline(text: string): string {
   return oneLine(text).replace(/[\\`*_{}[\]<>|~&!#]/g, (ch) => `\\${ch}`);
 }
 
 /** Like `inline`, but line breaks are kept as `<br>`. */
-function multiline(text: string): string {
+export function multiline(text: string): string {
   return sanitizeText(text)
     .trim()
     .split('\n')
@@ -166,12 +166,12 @@ function multiline(text: string): string {
 }
 
 /** A table cell: escaped text, line breaks as `<br>` (a raw line break would end the row). */
-function cell(text: string): string {
+export function cell(text: string): string {
   return multiline(text);
 }
 
 /** A code span that holds any text: the delimiter is longer than any backtick run inside. */
-function code(text: string): string {
+export function code(text: string): string {
   const content = oneLine(text);
   if (content === '') return '` `';
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
@@ -181,12 +181,12 @@ function code(text: string): string {
 }
 
 /** A code span inside a table cell: GFM splits cells on `|` even inside code, so pipes are escaped. */
-function codeCell(text: string): string {
+export function codeCell(text: string): string {
   return code(text).replace(/\|/g, '\\|');
 }
 
 /** A fenced code block that holds any text: the fence is longer than any backtick run inside. */
-function fence(text: string, info = 'text'): string[] {
+export function fence(text: string, info = 'text'): string[] {
   const content = sanitizeText(text);
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(Math.max(3, longest + 1));
