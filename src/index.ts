@@ -55,6 +55,17 @@ export type {
 
 // Load results (the JSON report of `promoproof load`, specs/schema/load-report.schema.json)
 export { mergeLoadResults } from './load/result.js';
+export { evaluateSlos, type GateSlo } from './load/slo.js';
+export { renderLoadHtml, type LoadHtmlOptions } from './load/render-html.js';
+export { renderLoadMarkdown, type LoadMarkdownOptions } from './load/render-markdown.js';
+export {
+  compareWithBaseline,
+  parseBaseline,
+  BaselineError,
+  BASELINE_NOISE,
+  type BaselineComparison,
+  type BaselineFinding,
+} from './load/baseline.js';
 export type {
   LoadResult,
   PhaseResult,
@@ -64,6 +75,14 @@ export type {
   LatencySummary,
   GeneratorHealth,
   LoadSample,
+  SloVerdict,
+  AuditResult,
+  AuditStatus,
+  AuditInvariantResult,
+  AuditExample,
+  LoadSeries,
+  SeriesBucket,
+  SeriesClass,
 } from './load/types.js';
 
 // The reference implementation

@@ -149,8 +149,37 @@ Load (each overrides the profile):
                           merge into one report. The open model always runs in one thread (a
                           profile's run.workers is ignored by it)
 
+Gates:
+  --slo SLO               a service level to gate on (repeatable), added to the profile's; one on
+                          the same operation, class and metric replaces the profile's:
+                          [OPERATION.[CLASS.]]METRIC OP VALUE, e.g. 'claim.p99<200ms',
+                          'errors<0.1%', 'achieved>=99%', 'claim.refusal.p99<50ms'. Over the
+                          measured phases: a latency (p50 p90 p99 p999 max) is the successes'
+                          unless a class is named; errors = non-conformant, transport, unknown and
+                          unexpected refusals over every answer; achieved = sent / intended over
+                          the phases with a rate (open model). An SLO that measured nothing is not
+                          held
+
+Audit:
+  --no-audit              skip the audit after the run (the report says so). By default every
+                          acknowledged claim, redeem and verification is reconciled with the
+                          target's own account through its API (batch statistics, each user's
+                          coupons): successes within the stock and the per-user limit, codes
+                          unique, every claim listed and nothing listed that none acknowledged,
+                          unknown outcomes looked up, a coupon redeemed once. A query the target
+                          does not serve makes the audit partial, never passed
+
 Output:
-  --report FORMAT=PATH    json or console (repeatable); default reports/promoproof-load.json
+  --report FORMAT=PATH    json, html, markdown, junit or console (repeatable; html: one page with
+                          charts over time, no network; markdown: a pull-request comment; junit:
+                          one testcase per SLO, audit invariant, the run's validity and
+                          conformance). Default: reports/promoproof-load.{json,html,md} and
+                          reports/promoproof-load-junit.xml
+  --baseline FILE         compare with an earlier run of the same profile (its JSON report):
+                          regressions beyond noise per operation and class (a percentile beyond
+                          both 10 % and 1 ms, a rate beyond 5 %, an error share beyond 5 % and
+                          0.1 point) and any audit result that got worse, in the console,
+                          Markdown and HTML; a report of another profile is a usage error
   --json                  print the JSON report on stdout instead of the table
   -h, --help              show this help
 
@@ -158,9 +187,10 @@ Every run is bounded (its phases' durations and --requests) and stops by itself;
 early and still writes the reports (stopped by: interrupted). A run whose generator was saturated
 (late sends, its CPU pinned) is marked INVALID: its figures measure this machine, not the target.
 
-Exit codes: 0 the run completed; 1 non-conformant answers (a 5xx, a malformed answer, a success
-beyond the stock); 2 usage or profile error (file:line:column); 3 the target could not be used (not
-reachable, setup failed); 6 the run is invalid (the generator was saturated); 70 a bug.
+Exit codes, the first that applies: 1 non-conformant answers (a 5xx, a malformed answer, a success
+beyond the stock) or an invariant the audit found violated; 5 an SLO missed or not measured; 6 the run is invalid (the generator was
+saturated); 0 the run completed and held. 2 usage or profile error (file:line:column); 3 the target
+could not be used (not reachable, setup failed); 70 a bug.
 NO_COLOR turns colours off; a live progress line goes to stderr when it is a terminal.`,
   options: {
     profile: { type: 'string' },
@@ -176,6 +206,9 @@ NO_COLOR turns colours off; a live progress line goes to stderr when it is a ter
     'timeout-ms': { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
+    slo: { type: 'string', multiple: true },
+    'no-audit': { type: 'boolean' },
+    baseline: { type: 'string' },
     report: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },

@@ -6,20 +6,37 @@ import type { Target } from '../engine/target.js';
 import { loadTargetConfig } from '../engine/targets/config.js';
 import { type ReferenceProcess, ReferenceProcessError, startReferenceProcess } from '../engine/targets/reference-process.js';
 import { targetSecrets } from '../engine/targets/secrets.js';
-import { listProfiles, loadProfile, parseDuration } from '../load/profile.js';
+import { createLoadAudit, skippedAudit } from '../load/audit.js';
+import { type BaselineComparison, BaselineError, compareWithBaseline, parseBaseline } from '../load/baseline.js';
+import { listProfiles, loadProfile, parseDuration, parseSlo } from '../load/profile.js';
 import { progressLine, phaseLine, renderLoadConsole } from '../load/render.js';
+import { renderLoadJunit } from '../load/render-junit.js';
+import { renderLoadHtml } from '../load/render-html.js';
+import { renderLoadMarkdown } from '../load/render-markdown.js';
 import { interruptedResult, LOAD_DEFAULTS, type LoadOverrides, runLoad } from '../load/run-load.js';
 import { SetupError } from '../load/setup.js';
+import { type GateSlo, selectSlos, withSloVerdicts } from '../load/slo.js';
 import { WORKERS_DEFAULTS } from '../load/workers.js';
-import type { LoadModel, LoadResult } from '../load/types.js';
+import type { LoadModel, LoadProfileDoc, LoadResult } from '../load/types.js';
+import { didYouMean } from '../core/hints.js';
 import { isFaultId } from '../reference/faults.js';
 import { redactSecrets } from '../report/index.js';
 import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fsReason, readUserFile, writableUserFile } from './files.js';
 
-type LoadFormat = 'json' | 'console';
-const DEFAULT_REPORTS: readonly [LoadFormat, string][] = [['json', 'reports/promoproof-load.json']];
+type LoadFormat = 'json' | 'console' | 'junit' | 'html' | 'markdown';
+const LOAD_FORMATS: readonly LoadFormat[] = ['json', 'console', 'junit', 'html', 'markdown'];
+/** Where `--report FORMAT` without a path writes. */
+const DEFAULT_PATHS: Readonly<Record<LoadFormat, string>> = {
+  json: 'reports/promoproof-load.json',
+  console: 'reports/promoproof-load.txt',
+  junit: 'reports/promoproof-load-junit.xml',
+  html: 'reports/promoproof-load.html',
+  markdown: 'reports/promoproof-load.md',
+};
+/** Without --report: the JSON for machines, HTML and Markdown for people, JUnit for CI. */
+const DEFAULT_REPORTS: readonly [LoadFormat, string][] = (['json', 'html', 'markdown', 'junit'] as const).map((f) => [f, DEFAULT_PATHS[f]]);
 
 /** Runs `promoproof load` (its name, help and options: loadCommand in commands.ts). */
 export async function run(values: Values, _positionals: string[], io: CliIo): Promise<ExitCode> {
@@ -73,16 +90,18 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     throw e;
   }
   if (configTarget) assertLoadable(configTarget, listOption(values, 'allow-host'));
+  const baseline = readBaseline(stringOption(values, 'baseline'), profile.doc.profile, io.cwd);
+  const slos = gateSlos(profile.doc, listOption(values, 'slo'));
   // The open model's pacing is one scheduler's: threads are the closed model's (a profile's own `workers` requires model: closed).
   if ((overrides.workers ?? 1) > 1 && (overrides.model ?? profile.doc.run?.model ?? LOAD_DEFAULTS.model) === 'open')
     throw new CliError('--workers applies to the closed model only (--model closed); the open model runs in one thread');
 
-  const writeReports = (result: LoadResult) => {
+  const writeReports = (result: LoadResult, compared?: BaselineComparison) => {
     for (const [format, path] of reports) {
       const file = abs(path);
       try {
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderLoadConsole(result, { color: false }));
+        writeFileSync(file, renderReport(format, result, compared));
       } catch (e) {
         throw new CliError(`cannot write ${format} report file '${path}': ${fsReason(e, 'folder')}`, EXIT.usage, 'PP_PATH');
       }
@@ -111,12 +130,15 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     if (target === undefined) throw new Error('no target');
     const secrets = targetSecrets(target);
     const tty = io.isTty;
+    // The audit after the run reconciles what the run acknowledged with the target's own account (src/load/audit.ts).
+    const audit = values['no-audit'] ? undefined : createLoadAudit({ profile: profile.doc, target, ...timeoutOf(overrides) });
     let result: LoadResult;
     try {
       result = await runLoad({
         profile,
         target,
         overrides,
+        ...(audit ? { audit } : {}),
         signal: io.stopSignal,
         onSetup: (ms) => io.stderr(c.dim(`setup done in ${Math.round(ms)} ms\n`)),
         onProgress: tty ? (snap, totalMs) => io.stderr(`\r\u001b[2K${progressLine(snap, { color, totalMs })}`) : undefined,
@@ -126,12 +148,14 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
       if (e instanceof SetupError) throw new CliError(e.message, EXIT.unreachable, 'PP_UNREACHABLE');
       throw e;
     }
+    result = { ...result, audit: await auditAfter(audit, io, c.dim('auditing: reconciling the acknowledged answers with the target…\n')) };
     // No secret of the target reaches a report or the terminal, whatever a target echoed into a sample.
-    const safe = redactSecrets(result, secrets);
-    writeReports(safe);
+    const safe = redactSecrets(slos.length > 0 ? withSloVerdicts(result, slos) : result, secrets);
+    const compared = baseline === undefined ? undefined : compareWithBaseline(safe, baseline.result, baseline.path);
+    writeReports(safe, compared);
     if (values['json']) io.stdout(`${JSON.stringify(safe, null, 2)}\n`);
     else {
-      io.stdout(renderLoadConsole(safe, { color }));
+      io.stdout(renderLoadConsole(safe, { color, ...(compared ? { baseline: compared } : {}) }));
       if (reports.length > 0) io.stdout(`Reports: ${reports.map(([, p]) => p).join(', ')}\n`);
     }
     return exitOf(safe);
@@ -140,14 +164,95 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   }
 }
 
-/** 1 when an answer was non-conformant; else 6 when the run is invalid; else 0. */
+/**
+ * The exit code of a load run, in this order: 1 when an answer of the measured window was
+ * non-conformant, or the audit after the run found a violated invariant that counts; else 5 when an SLO was missed or could not be measured (sloVerdicts); else 6 when the
+ * run is invalid (the generator was saturated); else 0. An invalid run whose SLOs missed exits 5: its
+ * verdicts say the run is invalid.
+ */
 export function exitOf(result: LoadResult): ExitCode {
   const nonConformant = result.phases
     .filter((p) => p.measured)
     .some((p) => Object.values(p.operations).some((o) => o.classes['non-conformant'].count > 0));
   if (nonConformant) return EXIT.checkFailed;
+  // A violated invariant fails the run whatever the latency.
+  if (result.audit?.status === 'failed') return EXIT.checkFailed;
+  if (result.sloVerdicts?.some((v) => !v.held)) return EXIT.sloMissed;
   if (!result.generator.valid) return EXIT.invalidRun;
   return EXIT.ok;
+}
+
+/** The audit's verdict after the run: skipped with its reason under --no-audit or when the run was interrupted. */
+async function auditAfter(audit: ReturnType<typeof createLoadAudit> | undefined, io: CliIo, notice: string) {
+  if (audit === undefined) return skippedAudit('--no-audit: the run was not reconciled with the target');
+  if (io.stopSignal.aborted) return skippedAudit('the run was interrupted before its audit');
+  io.stderr(notice);
+  return audit.finish({ signal: io.stopSignal });
+}
+
+function timeoutOf(o: LoadOverrides): { timeoutMs?: number } {
+  return o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {};
+}
+
+/**
+ * The SLOs the run gates on: the profile's, with `--slo`'s added (one on the same operation, class and
+ * metric as a profile SLO replaces it). A `--slo` that does not parse, or names an operation the mix
+ * lacks, is a usage error.
+ */
+export function gateSlos(doc: LoadProfileDoc, commandLine: readonly string[]): GateSlo[] {
+  const names = doc.mix.map((m) => m.name);
+  const given = commandLine.map((text): GateSlo => {
+    let slo: ReturnType<typeof parseSlo>;
+    try {
+      slo = parseSlo(text);
+    } catch (e) {
+      throw new CliError(`--slo ${(e as Error).message}`);
+    }
+    if (slo.operation !== undefined && !names.includes(slo.operation))
+      throw new CliError(
+        `--slo '${text}' names operation '${slo.operation}', which the mix of ${doc.profile} does not have${didYouMean(slo.operation, names)} (mix: ${names.join(', ')})`,
+      );
+    return { ...slo, text, source: 'command-line' };
+  });
+  // The profile's SLOs were checked when it loaded.
+  const own = (doc.slo ?? []).map((text): GateSlo => ({ ...parseSlo(text), text, source: 'profile' }));
+  return selectSlos(own, given);
+}
+
+/**
+ * A run's baseline (`--baseline FILE`): read and checked before the run, so that a wrong file costs no
+ * run. Not a load report, or one of another profile: a usage error.
+ */
+function readBaseline(path: string | undefined, profile: string, cwd: string): { path: string; result: LoadResult } | undefined {
+  if (path === undefined) return undefined;
+  const read = readUserFile('baseline', path, cwd);
+  try {
+    const result = parseBaseline(read.text, path);
+    if (result.profile.name !== profile)
+      throw new BaselineError(
+        `--baseline ${path}: a run of profile ${result.profile.name}, not ${profile}: a baseline compares two runs of the same profile`,
+      );
+    return { path, result };
+  } catch (e) {
+    if (e instanceof BaselineError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+function renderReport(format: LoadFormat, result: LoadResult, compared?: BaselineComparison): string {
+  const opts = compared ? { baseline: compared } : {};
+  switch (format) {
+    case 'html':
+      return renderLoadHtml(result, opts);
+    case 'markdown':
+      return renderLoadMarkdown(result, opts);
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+    case 'console':
+      return renderLoadConsole(result, { color: false });
+    case 'junit':
+      return renderLoadJunit(result);
+  }
 }
 
 /** Load goes to loopback only, unless --allow-host names the host. */
@@ -174,10 +279,10 @@ function parseReports(values: Values): [LoadFormat, string][] {
   if (list.length === 0) return [...DEFAULT_REPORTS];
   return list.map((spec) => {
     const eq = spec.indexOf('=');
-    const format = eq < 0 ? spec : spec.slice(0, eq);
-    if (format !== 'json' && format !== 'console')
-      throw new CliError(`--report ${spec}: unknown format '${format}' (known: json, console)`);
-    const path = eq < 0 ? (format === 'json' ? 'reports/promoproof-load.json' : 'reports/promoproof-load.txt') : spec.slice(eq + 1);
+    const name = eq < 0 ? spec : spec.slice(0, eq);
+    const format = LOAD_FORMATS.find((f) => f === name);
+    if (format === undefined) throw new CliError(`--report ${spec}: unknown format '${name}' (known: ${LOAD_FORMATS.join(', ')})`);
+    const path = eq < 0 ? DEFAULT_PATHS[format] : spec.slice(eq + 1);
     if (path === '') throw new CliError(`--report ${spec}: empty path`);
     return [format, path];
   });

@@ -58,6 +58,26 @@ export function mergeEncoded(encodings: readonly string[]): HistogramSummary {
 }
 
 /**
+ * A histogram of µs values given with their counts (a compact record, such as the time series' bins),
+ * as data: values clamped as `record` clamps them, counts of 0 or less ignored.
+ */
+export function summaryOfCounts(counts: Iterable<readonly [number, number]>): HistogramSummary {
+  const h = buildUs();
+  for (const [us, n] of counts) if (n > 0) h.recordValueWithCount(Math.min(HIGHEST_TRACKABLE_US, Math.max(0, Math.round(us))), n);
+  return summaryOf(h);
+}
+
+/**
+ * The value at each of `percentiles` (0 to 100) of an encoded histogram, µs: a percentile
+ * distribution to plot. An empty encoding ('') gives zeros.
+ */
+export function percentilesOf(encoded: string, percentiles: readonly number[]): number[] {
+  if (encoded === '') return percentiles.map(() => 0);
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  return percentiles.map((p) => h.getValueAtPercentile(p));
+}
+
+/**
  * A µs summary as the report holds it: ms with µs precision (three decimals), and the encoding, ''
  * when nothing was recorded (an empty histogram's encoding says nothing a count of 0 does not).
  */

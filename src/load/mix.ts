@@ -36,9 +36,10 @@ export interface MixOperation {
   readonly origin: string;
 }
 
-/** A built request: which operation, which user, and the wire bytes. */
+/** A built request: which operation, its application parameters (the audit reads them), and the wire bytes. */
 export interface BuiltRequest {
   readonly op: number;
+  readonly app: Readonly<Record<string, unknown>>;
   readonly wire: WireRequest;
 }
 
@@ -153,7 +154,7 @@ export function compileMix(input: MixInput): CompiledMix {
       nowMs: Date.now(),
       nonce,
     });
-    return { op, wire };
+    return { op, app, wire };
   };
   return {
     operations,

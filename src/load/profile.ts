@@ -18,7 +18,7 @@ import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
 import { checkTemplates, type Expr, parseTemplate } from '../scenario/template.js';
 import type { Step } from '../scenario/types.js';
 import { protocolAdapter } from '../protocols/index.js';
-import type { LoadOperationDoc, LoadProfileDoc, PhaseDoc } from './types.js';
+import { type LoadOperationDoc, type LoadProfileDoc, OUTCOME_CLASSES, type OutcomeClass, type PhaseDoc } from './types.js';
 
 /** Absolute path of the bundled profiles' folder, scenarios/load/. */
 export const LOAD_PROFILES_DIR = `${packageFolder('scenarios')}load/`;
@@ -127,30 +127,37 @@ export type SloMetric = (typeof SLO_METRICS)[number];
 
 /**
  * One service level: `metric op value` over one operation (or the whole run). Latency metrics (p50 … max)
- * hold ms; `errors` (the share of answers that are not a success or an expected refusal) and `achieved`
- * (achieved ÷ intended rate) hold a fraction (`0.1%` is 0.001).
+ * hold ms, read from the answers of one outcome class (`class`; success when not written);
+ * `errors` (the share of answers that are not a success or an expected refusal) and `achieved`
+ * (achieved ÷ intended rate) hold a fraction (`0.1%` is 0.001). src/load/slo.ts evaluates them.
  */
 export interface Slo {
   readonly operation?: string;
+  /** Latency metrics only: the outcome class whose latency is meant (absent: success). */
+  readonly class?: OutcomeClass;
   readonly metric: SloMetric;
   readonly op: '<' | '<=' | '>' | '>=';
   readonly value: number;
 }
 
-const SLO = /^\s*(?:([a-z][a-z0-9-]*)\.)?([a-z0-9]+)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|%)?\s*$/;
+const SLO = /^\s*(?:([a-z][a-z0-9-]*)\.)?(?:([a-z][a-z-]*)\.)?([a-z0-9]+)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|%)?\s*$/;
 const TO_MS: Readonly<Record<string, number>> = { us: 0.001, µs: 0.001, ms: 1, s: 1000 };
 
 /**
- * Parses `[OPERATION.]METRIC OP VALUE[UNIT]`: `claim.p99<200ms`, `p50 <= 20ms`, `max<2s`, `errors<0.1%`,
- * `claim.achieved>=99%`. A latency needs a time unit (us, µs, ms, s); errors and achieved a percentage.
- * Throws an Error saying what is wrong otherwise. Whether the operation exists is the profile's check.
+ * Parses `[OPERATION.[CLASS.]]METRIC OP VALUE[UNIT]`: `claim.p99<200ms`, `p50 <= 20ms`, `max<2s`,
+ * `errors<0.1%`, `claim.achieved>=99%`, `claim.refusal.p99<50ms` (the latency of one outcome class of
+ * one operation; without a class a latency is the successes'). A latency needs a time unit (us, µs, ms,
+ * s); errors and achieved a percentage, and take no class. Throws an Error saying what is wrong
+ * otherwise. Whether the operation exists is the profile's check.
  */
 export function parseSlo(text: string): Slo {
   const m = SLO.exec(text);
-  if (m === null) throw new Error(`'${text}' is not an SLO: write [OPERATION.]METRIC OP VALUE, e.g. claim.p99<200ms or errors<0.1%`);
-  const [, operation, metricText = '', op = '<', number = '0', unit] = m;
+  if (m === null)
+    throw new Error(`'${text}' is not an SLO: write [OPERATION.[CLASS.]]METRIC OP VALUE, e.g. claim.p99<200ms or errors<0.1%`);
+  const [, operation, classText, metricText = '', op = '<', number = '0', unit] = m;
   const metric = SLO_METRICS.find((x) => x === metricText);
   if (metric === undefined) throw new Error(`'${text}': unknown metric '${metricText}' (known: ${SLO_METRICS.join(', ')})`);
+  const klass = classText === undefined ? undefined : sloClass(text, classText, metric);
   const n = Number(number);
   let value: number;
   if (metric === 'errors' || metric === 'achieved') {
@@ -162,7 +169,24 @@ export function parseSlo(text: string): Slo {
     if (factor === undefined) throw new Error(`'${text}': a latency needs a time unit: us, ms or s (${metric}<200ms)`);
     value = n * factor;
   }
-  return { ...(operation !== undefined ? { operation } : {}), metric, op: op as Slo['op'], value };
+  return {
+    ...(operation !== undefined ? { operation } : {}),
+    ...(klass !== undefined ? { class: klass } : {}),
+    metric,
+    op: op as Slo['op'],
+    value,
+  };
+}
+
+/** The class of `OPERATION.CLASS.METRIC`: a class with a latency, and a latency metric. */
+function sloClass(text: string, classText: string, metric: SloMetric): OutcomeClass {
+  const withLatency = OUTCOME_CLASSES.filter((k) => k !== 'transport');
+  if (metric === 'errors' || metric === 'achieved')
+    throw new Error(`'${text}': ${metric} takes no outcome class (a class qualifies a latency: claim.refusal.p99<50ms)`);
+  if (classText === 'transport') throw new Error(`'${text}': transport errors have no latency (nothing reached the target)`);
+  const k = withLatency.find((x) => x === classText);
+  if (k === undefined) throw new Error(`'${text}': unknown outcome class '${classText}' (known: ${withLatency.join(', ')})`);
+  return k;
 }
 
 // ---------------------------------------------------------------- what a profile means
@@ -242,7 +266,19 @@ function meaningProblems(doc: LoadProfileDoc, source: YamlSource, fileName: stri
     for (const t of checkTemplates({ params: o.params ?? {}, stock: o.stock ?? 0 }, at)) report('PP_TEMPLATE', t.message, t.path);
     problems.push(...variableProblems(o.params ?? {}, new Set([...known, ...PER_REQUEST]), targetOptions, source, [...at, 'params']));
     problems.push(...variableProblems(o.stock ?? 0, known, targetOptions, source, [...at, 'stock']));
+    if (found && o.audit !== undefined && o.audit !== 'none') {
+      const reads = found.def.audit?.reads ?? {};
+      if (reads[o.call]?.role !== o.audit) {
+        const can = Object.entries(reads).map(([call, r]) => `${call}: ${r.role}`);
+        report(
+          'PP_PROFILE',
+          `the audit cannot read ${o.call} as a ${o.audit} (${can.length > 0 ? `what it reads of ${found.def.id}: ${can.join(', ')}` : `it reads nothing of ${found.def.id}`}); write audit: none, or leave it out`,
+          [...at, 'audit'],
+        );
+      }
+    }
   });
+  problems.push(...auditProblems(doc, known, targetOptions, source));
 
   problems.push(...phaseProblems(doc.phases, names, source));
   (doc.slo ?? []).forEach((text, i) => {
@@ -257,6 +293,28 @@ function meaningProblems(doc: LoadProfileDoc, source: YamlSource, fileName: stri
     } catch (e) {
       report('PP_PROFILE', (e as Error).message, ['slo', i]);
     }
+  });
+  return problems;
+}
+
+/** The audit block: its templates read variables that exist, and each batch is one an API of the profile can name. */
+function auditProblems(
+  doc: LoadProfileDoc,
+  known: ReadonlySet<string>,
+  targetOptions: ReadonlySet<string>,
+  source: YamlSource,
+): LoadProblem[] {
+  const problems: LoadProblem[] = [];
+  const namers = doc.apis.filter((api) => APIS.get(api)?.audit?.batchOf !== undefined);
+  (doc.audit?.batches ?? []).forEach((b, i) => {
+    const at: Path = ['audit', 'batches', i];
+    for (const t of checkTemplates({ batch: b.batch, stock: b.stock ?? 0, perUser: b.perUser ?? 0 }, at))
+      problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+    problems.push(...variableProblems({ batch: b.batch, stock: b.stock ?? 0, perUser: b.perUser ?? 0 }, known, targetOptions, source, at));
+    if (namers.length === 0)
+      problems.push(
+        source.problem('PP_PROFILE', `no API of the profile (${doc.apis.join(', ')}) names batches the audit can follow`, [...at, 'batch']),
+      );
   });
   return problems;
 }

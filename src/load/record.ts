@@ -10,6 +10,7 @@ import { describeClassified } from '../engine/answer.js';
 import type { ClassifiedAnswer } from '../protocols/types.js';
 import { type UsHistogram, toLatencySummary, usHistogram } from './histograms.js';
 import { LOAD_RESULT_FORMAT, SAMPLES_PER_CLASS, mergeOperations } from './result.js';
+import { createSeries, type SeriesPlan } from './series.js';
 import {
   type ClassResult,
   type GeneratorHealth,
@@ -67,6 +68,8 @@ export interface PhaseBookkeeping {
   /** Instants not sent (default: the recordNotSent calls of the phase). */
   readonly notSent?: number;
   readonly elapsedMs: number;
+  /** A measured phase's plan for the time series' intended sends: its first instant (ms from the first measured instant), planned length, how long it applied, shape. */
+  readonly plan?: Omit<SeriesPlan, 'intended'>;
 }
 
 /** The figures of the live progress line. */
@@ -121,8 +124,8 @@ export interface LoadRecorder {
     atMs: number,
     sample?: () => { readonly curl?: string },
   ): void;
-  /** One instant of `phase` not sent (the connection cap was reached). */
-  recordNotSent(phase: string): void;
+  /** One instant of `phase` not sent (the connection cap was reached); `atMs` as record's, for the time series. */
+  recordNotSent(phase: string, atMs?: number): void;
   /** The runner's figures of a phase that ended (or was stopped); a phase never closed reports what was recorded. */
   phaseDone(phase: string, done: PhaseBookkeeping): void;
   /** Restarts the elapsed time and the live interval (default: from the recorder's creation). */
@@ -215,6 +218,7 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
   let unexpectedRefusals = 0;
   let notSent = 0;
   const samples: LoadSample[] = [];
+  const series = createSeries();
   const interval = usHistogram();
   let intervalAnswers = 0;
   let startMs = clock();
@@ -274,6 +278,7 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
       cell.counts[cls] = (cell.counts[cls] ?? 0) + 1;
       if (reason !== undefined) cell.nonConformant.set(reason, (cell.nonConformant.get(reason) ?? 0) + 1);
       answers[cls] = (answers[cls] ?? 0) + 1;
+      if (p.def.measured) series.answer(cls, latencyUs, atMs);
       p.recorded++;
       intervalAnswers++;
       if (latencyUs !== undefined && cls !== TRANSPORT) {
@@ -292,13 +297,17 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
       }
     },
 
-    recordNotSent(phase) {
-      phaseOf(phase).notSent++;
+    recordNotSent(phase, atMs) {
+      const p = phaseOf(phase);
+      p.notSent++;
       notSent++;
+      if (atMs !== undefined && p.def.measured) series.notSent(atMs);
     },
 
     phaseDone(phase, done) {
-      phaseOf(phase).done = done;
+      const p = phaseOf(phase);
+      p.done = done;
+      if (done.plan !== undefined && p.def.measured) series.plan({ ...done.plan, intended: done.intended });
     },
 
     start() {
@@ -347,6 +356,7 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
       const intended = measured.reduce((s, p) => s + p.intended, 0);
       const sent = measured.reduce((s, p) => s + p.sent, 0);
       const soldOut = soldOutOf([...ops.values()]);
+      const overTime = series.result();
       return {
         format: LOAD_RESULT_FORMAT,
         profile: meta.profile,
@@ -372,6 +382,7 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
         samples: [...samples],
         slo: [...meta.slo],
         processes: 1,
+        ...(overTime ? { series: overTime } : {}),
       };
     },
   };

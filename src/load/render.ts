@@ -10,6 +10,10 @@ import pc from 'picocolors';
 import { cutText, formatDuration, oneLine, sanitizeText } from '../report/text.js';
 import { mergeEncoded, toLatencySummary } from './histograms.js';
 import type { LoadSnapshot } from './record.js';
+import { auditLines } from './render-audit.js';
+import type { BaselineComparison } from './baseline.js';
+import { baselineLines } from './render-baseline.js';
+import { INVALID_RUN_CAVEAT } from './slo.js';
 import {
   type LatencySummary,
   type LoadResult,
@@ -17,6 +21,7 @@ import {
   type OperationResult,
   type OutcomeClass,
   type PhaseResult,
+  type SloVerdict,
 } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -25,6 +30,12 @@ type Colors = ReturnType<typeof pc.createColors>;
 export interface RenderOptions {
   /** ANSI colours; `false` gives plain text without a single escape sequence. */
   readonly color: boolean;
+}
+
+/** Options of the whole run's rendering. */
+export interface ConsoleOptions extends RenderOptions {
+  /** The comparison with a baseline run (`--baseline`), shown after the audit. */
+  readonly baseline?: BaselineComparison;
 }
 
 /** Options of the live progress line. */
@@ -39,7 +50,7 @@ export interface ProgressOptions extends RenderOptions {
 const SAID_SHOWN = 300;
 
 /** The whole run for a terminal (or a text report with `color: false`); ends with a newline. */
-export function renderLoadConsole(result: LoadResult, opts: RenderOptions): string {
+export function renderLoadConsole(result: LoadResult, opts: ConsoleOptions): string {
   const c = pc.createColors(opts.color);
   const out: string[] = [...header(result, c), ''];
   for (const p of result.phases.filter((ph) => !ph.measured)) out.push(c.dim(`${phaseLine(p, opts)}`));
@@ -48,6 +59,9 @@ export function renderLoadConsole(result: LoadResult, opts: RenderOptions): stri
   const measured = result.phases.filter((p) => p.measured);
   out.push(c.bold(`Totals over the measured phases (${measured.map((p) => p.name).join(', ') || 'none'})`));
   out.push(...operationsTable(result.totals.operations, c), '');
+  if (result.sloVerdicts !== undefined && result.sloVerdicts.length > 0) out.push(...sloLines(result, result.sloVerdicts, c), '');
+  if (result.audit !== undefined) out.push(...auditLines(result.audit, c), '');
+  if (opts.baseline !== undefined) out.push(...baselineLines(opts.baseline, c), '');
   if (measured.length > 1)
     for (const p of measured) {
       out.push(
@@ -183,6 +197,25 @@ function nonConformantNotes(op: OperationResult, c: Colors): string[] {
   const reasons = Object.entries(op.nonConformant).sort((a, b) => b[1] - a[1]);
   if (reasons.length === 0) return [];
   return [c.red(`non-conformant: ${reasons.map(([why, n]) => `${sanitizeText(why)} ×${count(n)}`).join(', ')}`)];
+}
+
+/** The SLO table: each SLO held, MISSED or NOT MEASURED, with what was observed; an invalid run says its verdicts measure this machine. */
+function sloLines(r: LoadResult, verdicts: readonly SloVerdict[], c: Colors): string[] {
+  const missed = verdicts.filter((v) => !v.held).length;
+  const head = `SLOs over the measured window: ${missed === 0 ? c.green(`all ${verdicts.length} held`) : c.red(`${missed} of ${verdicts.length} not held`)}`;
+  const label = (v: SloVerdict) => (v.held ? 'held' : v.observed === null ? 'NOT MEASURED' : 'MISSED');
+  const w = Math.max(...verdicts.map((v) => label(v).length));
+  const sw = Math.max(...verdicts.map((v) => sanitizeText(v.slo).length));
+  const out = [c.bold(head) + c.dim(" (a latency is the successes' unless the SLO names a class)")];
+  for (const v of verdicts) {
+    const tag = label(v).padEnd(w);
+    const cli = v.source === 'command-line' ? c.dim(' (--slo)') : '';
+    // The reason's caveat about an invalid run is said once, below, not on every line.
+    const reason = v.reason.replace(`; ${INVALID_RUN_CAVEAT}`, '');
+    out.push(`  ${v.held ? c.green(tag) : c.red(tag)}  ${sanitizeText(v.slo).padEnd(sw)}  ${sanitizeText(reason)}${cli}`);
+  }
+  if (!r.generator.valid) out.push(c.yellow('  the run is INVALID: these verdicts measure this machine, not the target (see Generator)'));
+  return out;
 }
 
 function soldOutLines(s: NonNullable<LoadResult['soldOut']>, c: Colors): string[] {

@@ -5,6 +5,8 @@
  * histograms: a percentile of a merged run is never an average of the parts' percentiles.
  */
 import { mergeEncoded, toLatencySummary } from './histograms.js';
+import { mergeSeries } from './series.js';
+import { slosOfVerdicts, withSloVerdicts } from './slo.js';
 import {
   type ClassResult,
   type GeneratorHealth,
@@ -28,6 +30,9 @@ export const SAMPLES_PER_CLASS = 3;
  * phases are matched by name; throws an Error saying why when they cannot be merged. Of the run's
  * bounds: the earliest start, the longest duration and phase, connections summed, the worst way a part
  * stopped. The generator is valid only if every part's was; its reasons keep which process said them.
+ * When a part carries SLO verdicts, its SLOs are evaluated again on the merged totals (src/load/slo.ts).
+ * A part's audit is not carried over: audits do not add up (the parts' claims overlap in batches and
+ * users), so the merged run must be audited again (src/load/audit.ts, on the parts' AuditData absorbed).
  */
 export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
   const first = results[0];
@@ -42,7 +47,8 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
   }
   const totals = results.map((r) => r.totals);
   const soldOut = mergeSoldOut(results);
-  return {
+  const series = mergeSeries(results.map((r) => r.series));
+  const merged: LoadResult = {
     format: LOAD_RESULT_FORMAT,
     profile: first.profile,
     model: first.model,
@@ -70,7 +76,11 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
     samples: boundSamples(results.flatMap((r) => r.samples)),
     slo: first.slo,
     processes: sum(results.map((r) => r.processes)),
+    ...(series ? { series } : {}),
   };
+  // SLO verdicts of the parts say nothing of the whole: the first part's SLOs are evaluated again on the merged window.
+  const gated = results.find((r) => r.sloVerdicts !== undefined)?.sloVerdicts;
+  return gated === undefined ? merged : withSloVerdicts(merged, slosOfVerdicts(gated));
 }
 
 /**

@@ -10,6 +10,8 @@ import { classify } from '../engine/answer.js';
 import type { Target } from '../engine/target.js';
 import { targetUrl } from '../engine/target.js';
 import { CHECK_DEFAULTS } from '../core/defaults.js';
+import type { LoadAudit } from './audit.js';
+import type { AuditCollector } from './audit-log.js';
 import { runClosed } from './closed.js';
 import { mergeEncoded } from './histograms.js';
 import { type BuiltRequest, type CompiledMix, compileMix } from './mix.js';
@@ -59,6 +61,8 @@ export interface LoadRunInput {
   readonly onProgress?: ((snapshot: LoadSnapshot, plannedMs: number) => void) | undefined;
   /** Each phase as it ends. */
   readonly onPhase?: (phase: PhaseResult) => void;
+  /** The audit after the run (src/load/audit.ts): begun after the setup, fed every answer of an audited operation. */
+  readonly audit?: LoadAudit;
 }
 
 /** A phase as this run plays it: the profile's phase with the overrides applied. */
@@ -151,6 +155,7 @@ export async function runLoad(input: LoadRunInput): Promise<LoadResult> {
   input.onSetup?.(setupMs);
 
   const mix = compileMix({ profile: doc, target: input.target, vars, maxBodyBytes, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+  await input.audit?.begin({ vars, userBase: mix.userBase, signal: input.signal });
   const phases = planPhases(doc, o);
   const workers = o.workers ?? doc.run?.workers ?? 1;
   if (model === 'closed' && workers > 1)
@@ -172,6 +177,7 @@ export async function runLoad(input: LoadRunInput): Promise<LoadResult> {
       progressEveryMs: LOAD_DEFAULTS.progressEveryMs,
       onProgress: input.onProgress,
       onPhase: input.onPhase,
+      audit: input.audit?.collector,
     });
   const recorder = createRecorder({
     model,
@@ -203,6 +209,7 @@ export async function runLoad(input: LoadRunInput): Promise<LoadResult> {
     cap,
     signal: input.signal,
     onPhase: input.onPhase,
+    audit: input.audit?.collector,
   });
   if (progress) clearInterval(progress);
   const health = watch.stop();
@@ -299,6 +306,8 @@ export interface EngineInput {
   readonly cap: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly onPhase: ((phase: PhaseResult) => void) | undefined;
+  /** Keeps what the audit after the run needs of each answer; absent: no audit. */
+  readonly audit?: AuditCollector | undefined;
 }
 
 /** The requests in flight, by index: which operation, and the wire request (for a kept sample's curl line only). */
@@ -309,6 +318,7 @@ class InFlight {
     private readonly recorder: LoadRecorder,
     private readonly phase: string,
     private readonly measuredStartMs: () => number,
+    private readonly audit?: AuditCollector,
   ) {}
   /** Request `index`: of operation `only`, else drawn by weight (among `among`, else every operation). */
   build(index: number, only: number | undefined, among?: readonly number[]): BuiltRequest {
@@ -323,13 +333,14 @@ class InFlight {
     const op = this.mix.operations[b.op];
     if (op === undefined) return;
     const answer = classify(outcome, op.reader);
+    this.audit?.answer(b.op, b.app, answer);
     this.recorder.record(this.phase, op.name, answer, latencyUs, performance.now() - this.measuredStartMs(), () => ({
       curl: op.adapter.record(b.wire, op.endpoint).curl,
     }));
   }
   notSent(index: number): void {
     this.byIndex.delete(index);
-    this.recorder.recordNotSent(this.phase);
+    this.recorder.recordNotSent(this.phase, performance.now() - this.measuredStartMs());
   }
 }
 
@@ -357,7 +368,7 @@ async function openEngine(input: EngineInput): Promise<PhaseRun[]> {
       if (signal?.aborted || budget <= 0) break;
       const startAt = Math.max(nextStart, performance.now());
       if (phase.measured && Number.isNaN(measuredStart)) measuredStart = startAt;
-      const inFlight = new InFlight(mix, recorder, phase.name, () => (Number.isNaN(measuredStart) ? startAt : measuredStart));
+      const inFlight = new InFlight(mix, recorder, phase.name, () => (Number.isNaN(measuredStart) ? startAt : measuredStart), input.audit);
       const base = index;
       const spike = phase.schedule.shape === 'burst';
       const count = Math.min(budget, spike ? phase.intended : Number.POSITIVE_INFINITY);
@@ -382,6 +393,13 @@ async function openEngine(input: EngineInput): Promise<PhaseRun[]> {
           sent: r.sent,
           notSent: r.notSent,
           elapsedMs: r.elapsedMs,
+          // A phase that ran its course planned its whole length; one stopped early (a signal, the cap) up to where it stopped.
+          plan: {
+            startMs: startAt - measuredStart,
+            durationMs: phase.durationMs,
+            ranMs: r.stoppedBy === 'duration' ? phase.durationMs : Math.min(phase.durationMs, r.elapsedMs),
+            schedule: phase.schedule,
+          },
         });
         const result = phaseResultOf(recorder, phase.name);
         if (result) input.onPhase?.(result);
@@ -442,7 +460,7 @@ export async function closedEngine(input: EngineInput): Promise<PhaseRun[]> {
     if (signal?.aborted || budget <= 0) break;
     const startAt = performance.now();
     if (phase.measured && Number.isNaN(measuredStart)) measuredStart = startAt;
-    const inFlight = new InFlight(mix, recorder, phase.name, () => (Number.isNaN(measuredStart) ? startAt : measuredStart));
+    const inFlight = new InFlight(mix, recorder, phase.name, () => (Number.isNaN(measuredStart) ? startAt : measuredStart), input.audit);
     const spike = phase.schedule.shape === 'burst';
     const rate =
       phase.schedule.shape === 'constant' ? phase.schedule.ratePerS : phase.schedule.shape === 'ramp' ? phase.schedule.toPerS : undefined;
@@ -487,7 +505,19 @@ export async function closedEngine(input: EngineInput): Promise<PhaseRun[]> {
     const sent = perGroup.reduce((s, r) => s + r.sent, 0);
     const elapsedMs = Math.max(...perGroup.map((r) => r.elapsedMs), 0);
     budget -= sent;
-    recorder.phaseDone(phase.name, { intended: phase.intended, intendedRatePerS: phase.intendedRatePerS, sent, notSent: 0, elapsedMs });
+    recorder.phaseDone(phase.name, {
+      intended: phase.intended,
+      intendedRatePerS: phase.intendedRatePerS,
+      sent,
+      notSent: 0,
+      elapsedMs,
+      plan: {
+        startMs: startAt - measuredStart,
+        durationMs: phase.durationMs,
+        ranMs: Math.min(phase.durationMs, elapsedMs),
+        schedule: phase.schedule,
+      },
+    });
     const result = phaseResultOf(recorder, phase.name);
     if (result) input.onPhase?.(result);
     out.push({ phase, intended: phase.intended, sent, notSent: 0, late: 0, elapsedMs, lagEncoded: '' });

@@ -3,6 +3,7 @@
  * and a load run's result as its JSON report writes it (specs/schema/load-report.schema.json). Plain
  * data both ways, so a result of several processes or machines merges (mergeLoadResults).
  */
+import type { AuditRole } from '../apis/audit-hooks.js';
 import type { Json, Step } from '../scenario/types.js';
 
 // ---------------------------------------------------------------- the profile (data)
@@ -31,6 +32,8 @@ export interface LoadProfileDoc {
   readonly phases: readonly PhaseDoc[];
   /** The defaults of the run, each overridable on the command line. */
   readonly run?: RunDefaultsDoc;
+  /** The audit after the run: the batches' limits (stock, per user) and the sample of other users to look up. */
+  readonly audit?: AuditDoc;
   /** Service levels (`claim.p99<200ms`, `errors<0.1%`, `achieved>=99%`): parsed now, gated on by `load` part 2. */
   readonly slo?: readonly string[];
 }
@@ -67,6 +70,33 @@ export interface LoadOperationDoc {
   readonly soldOut?: readonly string[];
   /** At most this many successes (a number, or a template of the profile's variables): every success beyond it is non-conformant. */
   readonly stock?: number | string;
+  /**
+   * The operation's role for the audit after the run (src/load/audit.ts): a claim, a redeem or a
+   * verification whose answers are kept and reconciled, or `none`. Absent: the role its API's audit
+   * hooks give its call (src/apis/audit-hooks.ts), if any.
+   */
+  readonly audit?: AuditRole | 'none';
+}
+
+/**
+ * What the audit after the run needs that the mix does not say: the limits the setup gave each batch
+ * (templates of the profile's and the setup's variables), and how many users that got no coupon to
+ * look up as well.
+ */
+export interface AuditDoc {
+  readonly batches?: readonly AuditBatchDoc[];
+  /** Users of the profile's range with no acknowledged claim whose coupons are looked up too (default 20). */
+  readonly sampleUsers?: number;
+}
+
+/** One batch the claims draw from, written with the parameters the claims name it by. */
+export interface AuditBatchDoc {
+  /** The batch as the claims name it (`{data_source_id: "${target.dataSourceId}", batch_id: "${batch}"}`). */
+  readonly batch: Readonly<Record<string, Json>>;
+  /** The most coupons it hands out over the run (a number or a template). */
+  readonly stock?: number | string;
+  /** The most coupons of it one user may hold (a number or a template). */
+  readonly perUser?: number | string;
 }
 
 /** A phase's rate, arrivals per second (open model); a ceiling in the closed model. */
@@ -211,8 +241,138 @@ export interface LoadResult {
   };
   readonly generator: GeneratorHealth;
   readonly samples: readonly LoadSample[];
-  /** The profile's SLOs as written (part 2 gates on them). */
+  /** The profile's SLOs as written (`sloVerdicts` holds what was gated on, command line included). */
   readonly slo: readonly string[];
+  /**
+   * Each SLO gated on (the profile's, and `--slo`'s, which replace a profile SLO of the same operation,
+   * class and metric) evaluated on the measured window (src/load/slo.ts). Absent when none was evaluated
+   * (a report of part 1, or a result straight from runLoad: the CLI evaluates after the run).
+   */
+  readonly sloVerdicts?: readonly SloVerdict[];
   /** Processes merged into this result (1 for one run). */
   readonly processes: number;
+  /**
+   * The audit after the run (src/load/audit.ts): what the generator saw reconciled with what the target
+   * reports through its own API. Absent from a result straight from runLoad and from a merged result
+   * (parts' audits are not merged: the merged run must be audited again).
+   */
+  readonly audit?: AuditResult;
+  /** The measured phases over time (src/load/series.ts); absent in a report of part 1, or when nothing was measured. */
+  readonly series?: LoadSeries;
+}
+
+/**
+ * A run over time: the measured phases in buckets of `bucketMs` from the first measured instant (one
+ * second; a long run's adjacent buckets are merged, the width doubling, so that there are never more than
+ * SERIES_MAX_BUCKETS). Answers count in the bucket they arrived in, sends in the bucket of their send.
+ */
+export interface LoadSeries {
+  /** The width of every bucket, ms: 1000 × a power of two. */
+  readonly bucketMs: number;
+  /** Bucket i covers [i × bucketMs, (i + 1) × bucketMs) ms from the first measured instant; none is left out. */
+  readonly buckets: readonly SeriesBucket[];
+}
+
+export interface SeriesBucket {
+  /** The bucket's start, ms from the first measured instant. */
+  readonly atMs: number;
+  /** Sends the plan meant in the bucket (a rate's share of it: may be fractional; a ceiling in the closed model). */
+  readonly intended: number;
+  /** Requests sent: open model, at their intended instant (latency counts from it); closed, at the send. */
+  readonly sent: number;
+  /** Open model: instants of the bucket that found every connection busy. */
+  readonly notSent: number;
+  /** Answers that arrived in the bucket, by class (a class with none is absent). */
+  readonly classes: Readonly<Partial<Record<OutcomeClass, SeriesClass>>>;
+}
+
+/** One class's answers in one bucket: their count and a small latency summary (of those with a latency: transport has none). */
+export interface SeriesClass {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** hdr-histogram-js compressed base64 of the µs histogram, to merge ('' when no answer had a latency). */
+  readonly hdr: string;
+}
+
+/**
+ * One SLO evaluated on the measured window (src/load/slo.ts). An SLO that could not be evaluated (no
+ * answers of its operation and class, no intended rate) is not held: `observed` is null and `reason`
+ * says why — a gate that measured nothing does not pass.
+ */
+export interface SloVerdict {
+  /** The SLO as written (`claim.p99<200ms`). */
+  readonly slo: string;
+  /** Where it came from: the profile's `slo:` or the command line's `--slo`. */
+  readonly source: 'profile' | 'command-line';
+  /** The operation it is about; absent: every operation of the run. */
+  readonly operation?: string;
+  /** Latency metrics: the outcome class whose latency is read (success unless the SLO names another). */
+  readonly class?: OutcomeClass;
+  readonly metric: 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'errors' | 'achieved';
+  readonly op: '<' | '<=' | '>' | '>=';
+  /** The bound: ms for a latency, a fraction for errors and achieved (`0.1%` is 0.001). */
+  readonly limit: number;
+  /** What was measured, in the limit's unit; null when nothing could be measured. */
+  readonly observed: number | null;
+  readonly unit: 'ms' | 'fraction';
+  readonly held: boolean;
+  /** The verdict in words: what was measured on how many answers, or why it could not be; notes an invalid run. */
+  readonly reason: string;
+}
+
+/**
+ * The audit's verdict: `failed` when an invariant that counts was violated, `partial` when none was but
+ * some could not be checked (a query the target does not serve, answers beyond the audit's memory),
+ * `passed` when every invariant was checked and held, `skipped` when it did not run (`reason` says why).
+ */
+export type AuditStatus = 'passed' | 'failed' | 'partial' | 'skipped';
+
+/** One invariant as the audit judged it. */
+export interface AuditInvariantResult {
+  /** `stock`, `per-user`, `claims-listed` … (src/apis/audit-hooks.ts AuditInvariantId); a list read on several APIs adds `:<api>`. */
+  readonly id: string;
+  readonly title: string;
+  readonly status: 'held' | 'violated' | 'not-checked';
+  /** The API's rule it stands for, and that rule's level: a violated `ref` invariant counts only where ref rules do. */
+  readonly rule?: string;
+  readonly level: 'must' | 'ref';
+  /** Whether a violation fails the audit in this run (every `must` one; a `ref` one against the embedded reference). */
+  readonly counts: boolean;
+  readonly expected: string;
+  readonly observed: string;
+  /** Up to 10 claims (or redeems) showing the violation. */
+  readonly examples: readonly AuditExample[];
+  /** Why it was not checked, or what limited it. */
+  readonly reason?: string;
+}
+
+export interface AuditExample {
+  readonly user: string;
+  readonly requestId?: string;
+  readonly couponCode?: string;
+  /** What this example shows, when the invariant's words do not say it (`orders 17 and 23`). */
+  readonly note?: string;
+}
+
+export interface AuditResult {
+  readonly status: AuditStatus;
+  /** Why it was skipped; otherwise the verdict in one sentence. */
+  readonly reason: string;
+  readonly invariants: readonly AuditInvariantResult[];
+  /** Claims whose outcome was unknown (a timeout, a reset), resolved by looking them up. */
+  readonly unknownResolved: { readonly made: number; readonly notMade: number; readonly unresolved: number };
+  /** What the generator acknowledged over the run, warm-up included (counted beyond what the audit keeps). */
+  readonly acknowledged: {
+    readonly claims: number;
+    readonly redeems: number;
+    readonly verifications: number;
+    readonly unknownClaims: number;
+    readonly unknownRedeems: number;
+    /** Answers counted but not kept (beyond the audit's memory: AUDIT_LIMITS in src/load/audit-log.ts). */
+    readonly notKept: number;
+  };
+  /** The audit's own queries: how many, how many failed, and how long they took. */
+  readonly queries: { readonly sent: number; readonly failed: number; readonly durationMs: number };
 }

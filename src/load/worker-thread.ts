@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { targetUrl } from '../engine/target.js';
+import { AuditCollector } from './audit-log.js';
 import { mergeEncoded } from './histograms.js';
 import { compileMix } from './mix.js';
 import { createRecorder } from './record.js';
@@ -54,6 +55,7 @@ async function main(port: NonNullable<typeof parentPort>, plan: WorkerPlan): Pro
       })),
       phases: plan.phases.map((p) => ({ name: p.name, phase: p.doc.phase, measured: p.measured })),
     });
+    const audit = plan.audit ? new AuditCollector(doc) : undefined;
     post({ type: 'ready' });
     await started;
 
@@ -73,6 +75,7 @@ async function main(port: NonNullable<typeof parentPort>, plan: WorkerPlan): Pro
       cap: plan.cap,
       signal: stop.signal,
       onPhase: (phase) => post({ type: 'phase', phase }),
+      audit,
     });
     clearInterval(progress);
     // This thread's event-loop delay is its own; its CPU reading is the whole process's, judged by the main thread.
@@ -99,7 +102,7 @@ async function main(port: NonNullable<typeof parentPort>, plan: WorkerPlan): Pro
       }),
       slo: doc.slo ?? [],
     });
-    post({ type: 'result', result, eventLoopDelayMs: health.eventLoopDelayMs });
+    post({ type: 'result', result, eventLoopDelayMs: health.eventLoopDelayMs, ...(audit ? { audit: audit.kept() } : {}) });
   } catch (e) {
     post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
   } finally {

@@ -22,6 +22,7 @@
 import type { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { startModuleWorker } from '../core/module-worker.js';
+import type { AuditCollector, AuditData } from './audit-log.js';
 import type { Target } from '../engine/target.js';
 import type { Json } from '../scenario/types.js';
 import { mergeEncoded } from './histograms.js';
@@ -69,6 +70,8 @@ export interface WorkersInput {
   readonly onProgress?: ((snapshot: LoadSnapshot, plannedMs: number) => void) | undefined;
   /** Each phase once every thread has ended it (merged). */
   readonly onPhase?: ((phase: PhaseResult) => void) | undefined;
+  /** The run's audit collector: each thread keeps its own and posts it back with its result, absorbed here. */
+  readonly audit?: AuditCollector | undefined;
 }
 
 /** What thread k receives (plain data: structured-cloned, the stock counters shared). */
@@ -92,6 +95,8 @@ export interface WorkerPlan {
   readonly stock: SharedArrayBuffer;
   /** Post a snapshot this often, ms; absent: no progress. */
   readonly progressEveryMs?: number;
+  /** Keep what the audit after the run needs (src/load/audit-log.ts) and post it back with the result. */
+  readonly audit?: boolean;
   readonly meta: { readonly startedAt: string; readonly setupMs: number };
 }
 
@@ -103,7 +108,13 @@ export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly snapshot: LoadSnapshot }
   | { readonly type: 'phase'; readonly phase: PhaseResult }
-  | { readonly type: 'result'; readonly result: LoadResult; readonly eventLoopDelayMs: WatchResult['eventLoopDelayMs'] }
+  | {
+      readonly type: 'result';
+      readonly result: LoadResult;
+      readonly eventLoopDelayMs: WatchResult['eventLoopDelayMs'];
+      /** What the thread kept for the audit (when its plan asked). */
+      readonly audit?: AuditData;
+    }
   | { readonly type: 'failed'; readonly message: string };
 
 const PLAN_KIND = 'promoproof-load-worker';
@@ -201,6 +212,7 @@ export function workerPlans(input: WorkersInput, n: number, stock: SharedArrayBu
     maxBodyBytes: input.maxBodyBytes,
     stock,
     ...(input.onProgress !== undefined ? { progressEveryMs: input.progressEveryMs } : {}),
+    ...(input.audit?.active ? { audit: true } : {}),
     meta: { startedAt: input.startedAt.toISOString(), setupMs: input.setupMs },
   }));
 }
@@ -372,6 +384,7 @@ class WorkersRun {
   private merge(health: WatchResult | undefined): LoadResult {
     const { input } = this;
     const parts = this.threads.flatMap((t) => (t.result ? [t.result] : []));
+    for (const p of parts) if (p.audit) input.audit?.absorb(p.audit);
     const merged = mergeLoadResults(parts.map((p) => p.result));
     const sentAll = merged.phases.reduce((s, p) => s + p.sent + p.notSent, 0);
     const stoppedBy: LoadResult['stoppedBy'] = input.signal?.aborted
