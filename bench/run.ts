@@ -238,9 +238,15 @@ async function tests(): Promise<void> {
   let failed = '';
   const wall = (cmd: string, args: string[]) => {
     const t = performance.now();
-    const r = spawnSync(cmd, args, { cwd: root, stdio: 'ignore' });
+    const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
     // Timed all the same (a test that fails, e.g. the README's table before --readme wrote it, costs its time too).
-    if (r.status !== 0) failed += `; ${cmd} ${args.join(' ')} exited ${r.status}`;
+    if (r.status !== 0) {
+      failed += `; ${cmd} ${args.join(' ')} exited ${r.status}`;
+      // Say which: the failures' lines of its output (a flaky test must be named to be fixed).
+      const out = `${r.stdout?.toString() ?? ''}${r.stderr?.toString() ?? ''}`;
+      const failures = out.split('\n').filter((l) => /FAIL|×|AssertionError|Error:/.test(l));
+      console.error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${failures.slice(0, 40).join('\n')}`);
+    }
     return performance.now() - t;
   };
   const baseline = wall('npx', ['vitest', 'run', 'test/index.test.ts']);
