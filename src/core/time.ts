@@ -36,7 +36,8 @@ export function formatUtc8(epochMs: number): string {
  * impossible date. Read by hand, not by a regular expression: the reference reads one per request.
  */
 export function parseUtc8(text: string): number | undefined {
-  if (text.length !== 19) return undefined;
+  // What a request carried may be anything at run time (a parameter the spec no longer requires is absent).
+  if (typeof text !== 'string' || text.length !== 19) return undefined;
   for (const [at, sep] of SEPARATORS) if (text.charCodeAt(at) !== sep) return undefined;
   const y = digitsAt(text, 0, 4);
   const mo = digitsAt(text, 5, 2);

@@ -13,6 +13,8 @@ describe("the documents' time (UTC+8, yyyy-MM-dd HH:mm:ss)", () => {
   it('reads back what it writes, to the second', () => {
     expect(parseUtc8(formatUtc8(noonUtc))).toBe(noonUtc - 999);
     expect(parseUtc8('1970-01-01 08:00:00')).toBe(0);
+    // What a request carried may be absent or of another type at run time: no time, never a throw.
+    for (const v of [undefined, null, 20241111, {}]) expect(parseUtc8(v as unknown as string)).toBeUndefined();
   });
 
   it('refuses other forms and impossible readings instead of rolling them over', () => {
