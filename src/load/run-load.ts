@@ -17,9 +17,9 @@ import { mergeEncoded } from './histograms.js';
 import { type BuiltRequest, type CompiledMix, compileMix } from './mix.js';
 import { OpenPools, type OpenRunResult, type OpenSchedule, startOpen } from './open.js';
 import { parseDuration } from './profile.js';
-import { createRecorder, type LoadRecorder, type LoadSnapshot } from './record.js';
+import { createRecorder, type LoadRecorder, type LoadSnapshot, type ResultMeta } from './record.js';
 import { runProfileSetup } from './setup.js';
-import type { LoadModel, LoadProfileDoc, LoadResult, PhaseDoc, PhaseResult } from './types.js';
+import type { GeneratorHealth, LoadModel, LoadProfileDoc, LoadResult, PhaseDoc, PhaseResult } from './types.js';
 import { judgeHealth, startWatch } from './watch.js';
 import { runClosedWorkers } from './workers.js';
 
@@ -235,17 +235,32 @@ export async function runLoad(input: LoadRunInput): Promise<LoadResult> {
   });
   const interrupted = input.signal?.aborted === true;
   const capped = cap !== undefined && ran.reduce((s, r) => s + r.sent + r.notSent, 0) >= cap && ran.length <= phases.length;
-  return recorder.result({
+  return recorder.result(
+    resultMeta(input, connections, startedAt, setupMs, interrupted ? 'interrupted' : capped ? 'request-cap' : 'completed', generator),
+  );
+}
+
+/** What a result says of its run besides the recorded figures: one place for a run and a run stopped before it began. */
+function resultMeta(
+  input: Pick<LoadRunInput, 'profile' | 'target'>,
+  connections: number,
+  startedAt: Date,
+  setupMs: number,
+  stoppedBy: LoadResult['stoppedBy'],
+  generator: GeneratorHealth,
+): ResultMeta {
+  const { doc, file } = input.profile;
+  return {
     profile: { name: doc.profile, title: doc.title, file },
     target: { url: targetUrl(input.target), embedded: input.target.embedded },
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(Date.now() - startedAt.getTime()),
     connections,
-    stoppedBy: interrupted ? 'interrupted' : capped ? 'request-cap' : 'completed',
+    stoppedBy,
     setup: { durationMs: Math.round(setupMs), steps: doc.setup?.length ?? 0 },
     generator,
     slo: doc.slo ?? [],
-  });
+  };
 }
 
 /**
@@ -259,29 +274,20 @@ export function interruptedResult(
   startedAt: Date,
   setupMs: number,
 ): LoadResult {
-  const { doc, file } = input.profile;
+  const { doc } = input.profile;
   const recorder = createRecorder({ model, operations: doc.mix.map((m) => ({ name: m.name })), phases: [] });
-  return recorder.result({
-    profile: { name: doc.profile, title: doc.title, file },
-    target: { url: targetUrl(input.target), embedded: input.target.embedded },
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(Date.now() - startedAt.getTime()),
-    connections,
-    stoppedBy: 'interrupted',
-    setup: { durationMs: Math.round(setupMs), steps: doc.setup?.length ?? 0 },
-    generator: judgeHealth({
-      watch: { cpuPercent: { mean: 0, max: 0 }, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 }, cpuSamplesPercent: [], durationMs: 0 },
-      lag: mergeEncoded([]),
-      lateSends: 0,
-      sent: 0,
-      intended: 0,
-      notSent: 0,
-      achievedRatePerS: 0,
-      intendedRatePerS: 0,
-      model,
-    }),
-    slo: doc.slo ?? [],
+  const generator = judgeHealth({
+    watch: { cpuPercent: { mean: 0, max: 0 }, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 }, cpuSamplesPercent: [], durationMs: 0 },
+    lag: mergeEncoded([]),
+    lateSends: 0,
+    sent: 0,
+    intended: 0,
+    notSent: 0,
+    achievedRatePerS: 0,
+    intendedRatePerS: 0,
+    model,
   });
+  return recorder.result(resultMeta(input, connections, startedAt, setupMs, 'interrupted', generator));
 }
 
 /** What an engine reports of each phase it ran. */

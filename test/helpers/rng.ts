@@ -1,11 +1,6 @@
-/** A small deterministic PRNG (mulberry32), so a fuzz failure names a reproducible seed. */
+import { mulberry32 } from '../../src/load/mix.js';
+
+/** A small deterministic PRNG (mulberry32, the load mix's own), so a fuzz failure names a reproducible seed. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
