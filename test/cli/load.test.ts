@@ -179,17 +179,22 @@ phases:
       config,
       `url: ${url}\ncredentials:\n  jos:\n    appKey: merchant-key\n    appSecret: \${env:SHOP_SECRET}\n    accessToken: \${env:SHOP_TOKEN}\n`,
     );
-    const out = { json: join(dir, 'secret.json'), console: join(dir, 'secret.txt') };
+    // Every format the command writes: each renders the samples (curl lines) its own way.
+    const formats = ['json', 'console', 'html', 'markdown', 'junit'] as const;
+    const out = Object.fromEntries(formats.map((f) => [f, join(dir, `secret.${f}`)])) as Record<(typeof formats)[number], string>;
     const r = await cli(
-      ['load', '--profile', profile, '--target-config', config, '--report', `json=${out.json}`, '--report', `console=${out.console}`],
-      { env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN }, isTty: true },
+      ['load', '--profile', profile, '--target-config', config, ...formats.flatMap((f) => ['--report', `${f}=${out[f]}`])],
+      {
+        env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN },
+        isTty: true,
+      },
     );
     const json = readFileSync(out.json, 'utf8');
     const report = JSON.parse(json) as LoadResult;
     // The samples hold curl lines: the proof that the path that could leak was taken.
     expect(report.samples.length).toBeGreaterThan(0);
     expect(report.samples.some((s) => s.curl?.includes('access_token'))).toBe(true);
-    for (const t of [r.stdout, r.stderr, json, readFileSync(out.console, 'utf8')]) {
+    for (const t of [r.stdout, r.stderr, ...formats.map((f) => readFileSync(out[f], 'utf8'))]) {
       expect(t).not.toContain(SECRET);
       expect(t).not.toContain(TOKEN);
     }
