@@ -3,25 +3,33 @@
  * throughput against fastify's hello world on the same machine, driven by the same generator.
  * - fastify's hello world (bench/hello-fastify.mjs) and the reference (`startReferenceProcess`, as
  *   `load` starts it, from the build users run: dist/, built first when older than the sources) each
- *   run in a process of their own; autocannon drives them from this one, as fast as they answer, over
- *   the same number of keep-alive connections;
- * - the reference's claims: `promoproof.coupon.claim` over JOS, each request built in autocannon's
- *   `setupRequest` by the JOS adapter's `prepare` (signed, a fresh timestamp, a new uid and request id
- *   each), on a batch uploaded first with a stock of 10,000,000, so every claim issues a coupon; and the
- *   same claims on a sold-out batch (every answer the refusal `coupon.stock.empty`), which is what a
- *   storm mostly sees. Every answer is read: one that is not what the row says fails the bench;
+ *   run in a process of their own, driven from this one as fast as they answer, over the same number of
+ *   keep-alive connections;
+ * - the generator is Debian's `wrk` (bench/wrk-pool.ts, one thread) sending requests built before each
+ *   run: it costs a fraction of what the servers do per answer, so every row measures its server. The
+ *   reference's claims (`promoproof.coupon.claim` over JOS, prepared by the JOS adapter: signed, a new
+ *   uid and request id each, timestamps fresh within JOS's ±6-minute window) are signed between runs,
+ *   enough for the run and never repeated. Without wrk (or with BENCH_REFERENCE_GENERATOR=autocannon)
+ *   autocannon drives instead, signing each claim in `setupRequest`, which can cost it more than the
+ *   server's answer: the rows then say so;
+ * - the claims go to a batch uploaded first with a stock of 10,000,000, so every claim issues a coupon,
+ *   and to a sold-out batch (every answer the refusal `coupon.stock.empty`), which is what a storm mostly
+ *   sees. Every answer is read (wrk: in the script's response(), status and body): one that is not what
+ *   the row says fails the bench;
  * - the same signed claims to a POST route of the baseline's fastify that answers a constant JSON of a
  *   claim answer's size: the HTTP exchange of a claim alone, the ceiling of any fastify server of claims
- *   with this generator on this machine (a row of its own, against the hello world too);
+ *   on this machine (a row of its own, against the hello world too; the reference rows give their share
+ *   of it);
  * - rounds alternate the order of the four runs (the machine is shared and noisy); each figure is the
  *   median of its rounds, after a warm-up run of each. Target: claims/s ≥ 0.5 × hello-world req/s;
- * - each row's note says where the time went: CPU per answer of the server's process and of this one
- *   (the generator), from /proc on Linux. A row whose generator spends more per request than the
- *   server measures the generator, not the server.
+ * - each row's note says where the time went: CPU per answer of the server's process (from /proc on
+ *   Linux) and of the generator (wrk's own, from its script; this process's under autocannon), and the
+ *   share of a core each kept busy: a row is server-bound when its server's is near a whole core.
  * Sizes from the environment: BENCH_REFERENCE_ROUNDS (5), BENCH_REFERENCE_S (4, seconds per run),
  * BENCH_REFERENCE_CONNECTIONS (32). BENCH_REFERENCE_FROM=DIR runs the reference of another build (a
- * dist/ folder, e.g. an older commit's, to compare); BENCH_REFERENCE_CPU_PROF=DIR runs it with
- * `--cpu-prof` and writes its profile into DIR (read it with bench/cpuprofile-summary.ts).
+ * dist/ folder, e.g. an older commit's, to compare); BENCH_REFERENCE_CPU_PROF=DIR runs both servers
+ * with `--cpu-prof` and writes their profiles into DIR (reference.cpuprofile, hello-fastify.cpuprofile;
+ * read them with bench/cpuprofile-summary.ts). BENCH_WRK names the wrk binary when it is not on PATH.
  * Loopback only, bounded, stops by itself.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
@@ -37,6 +45,7 @@ import { DEFAULT_CREDENTIALS } from '../src/protocols/jos/credentials.js';
 import { TENCENT_TEST_CREDENTIALS } from '../src/protocols/tencent-data-api/credentials.js';
 import { addCouponPath, buildTencentQuery } from '../src/protocols/tencent-data-api/sign.js';
 import { median, type Row } from './row.js';
+import { rawRequest, runWrkPool, wrkPath } from './wrk-pool.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -67,10 +76,14 @@ interface Server {
   close(): Promise<void>;
 }
 
+/** `--cpu-prof` into `dir` as `name.cpuprofile`; no flags without a dir. */
+const profileFlags = (dir: string | undefined, name: string): string[] =>
+  dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+
 /** fastify's hello world in its own process (bench/hello-fastify.mjs), listening on a free loopback port. */
-async function startHello(): Promise<Server> {
+async function startHello(profileDir: string | undefined): Promise<Server> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./hello-fastify.mjs', import.meta.url)), [], {
-    execArgv: [],
+    execArgv: profileFlags(profileDir, 'hello-fastify'),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -238,28 +251,123 @@ async function drive(
 /** The runs of a round, by name. */
 type Run = 'hello' | 'exchange' | 'claim' | 'soldOut';
 
+/** A generator driving one run of `run` for `seconds` against the server it names. */
+type Driver = (run: Run, seconds: number) => Promise<RunFigures>;
+
+/** The servers of the section, and what the answers of each run must contain. */
+interface Servers {
+  readonly hello: Server;
+  readonly ref: Pick<Server, 'origin' | 'pid'>;
+}
+
+const EXPECTED: Record<Run, string> = {
+  hello: '{"hello":"world"}',
+  exchange: '"coupon_code"',
+  claim: '"coupon_code"',
+  soldOut: '"coupon.stock.empty"',
+};
+
+/** The server each run drives, and the batch its claims name (none for the hello world's GET). */
+function target(servers: Servers, run: Run): { readonly server: Pick<Server, 'origin' | 'pid'>; readonly batch?: string } {
+  if (run === 'hello') return { server: servers.hello };
+  if (run === 'exchange') return { server: servers.hello, batch: STOCKED.external_coupon_id };
+  return { server: servers.ref, batch: run === 'claim' ? STOCKED.external_coupon_id : SOLD_OUT.external_coupon_id };
+}
+
+/** autocannon, building each claim in setupRequest (the fallback where wrk is not installed). */
+function autocannonDriver(servers: Servers, connections: number): Driver {
+  return (run, seconds) => {
+    const { server, batch } = target(servers, run);
+    const request: autocannon.Request = batch === undefined ? { method: 'GET', path: '/' } : claimRequest(server.origin, batch);
+    const expected = EXPECTED[run];
+    return drive(server, request, (b) => (run === 'hello' ? b === expected : b.includes(expected)), seconds, connections);
+  };
+}
+
+/** Requests of the no-work route's pool, sent round and round: it reads none of them. */
+const EXCHANGE_POOL = 4096;
+/** Headroom of a pool of unique claims over the most answers a run of its kind has given per second. */
+const POOL_HEADROOM = 1.6;
+
+/**
+ * wrk over pools signed before each run: the hello world's one GET and the no-work route's claims sent
+ * again and again, the reference's claims each new (a new user and request id, a fresh timestamp; a
+ * pool sized from the fastest run of its kind so far, the hello world's before the first, and a run that
+ * ran out of claims run again with a pool twice as large). Signing happens between runs, in this process.
+ */
+function wrkDriver(wrk: string, servers: Servers, connections: number): Driver {
+  const fastest: Partial<Record<Run, number>> = {};
+  let exchangePool: Buffer[] | undefined;
+  const pool = (run: Run, seconds: number, scale: number): Buffer[] => {
+    const { server, batch } = target(servers, run);
+    if (batch === undefined) return [rawRequest({ method: 'GET', url: `${server.origin}/`, headers: {} })];
+    if (run === 'exchange') {
+      exchangePool ??= Array.from({ length: EXCHANGE_POOL }, () => rawRequest(prepareClaim(server.origin, batch)));
+      return exchangePool;
+    }
+    const perS = fastest[run] ?? fastest.hello ?? 50_000;
+    const size = Math.ceil(perS * seconds * POOL_HEADROOM * scale) + 2_000;
+    return Array.from({ length: size }, () => rawRequest(prepareClaim(server.origin, batch)));
+  };
+  return async (run, seconds) => {
+    const { server } = target(servers, run);
+    for (let scale = 1; ; scale *= 2) {
+      const requests = pool(run, seconds, scale);
+      // The pool's garbage is collected now, not during the run (npm run bench exposes gc).
+      (globalThis as { gc?: () => void }).gc?.();
+      const serverBefore = processCpuUs(server.pid);
+      const r = await runWrkPool({
+        wrk,
+        origin: server.origin,
+        pool: requests,
+        wrap: run === 'hello' || run === 'exchange',
+        expect: EXPECTED[run],
+        seconds,
+        connections,
+      });
+      const serverAfter = processCpuUs(server.pid);
+      if (r.exhausted) {
+        if (scale >= 4) throw new Error(`bench reference: the ${run} run ran out of its ${requests.length} claims even at ×${scale}`);
+        console.log(
+          `(bench reference: the ${run} run used all ${requests.length} claims of its pool; running it again with twice as many)`,
+        );
+        fastest[run] = Math.max(fastest[run] ?? 0, r.perS);
+        continue;
+      }
+      fastest[run] = Math.max(fastest[run] ?? 0, r.perS);
+      return {
+        perS: r.perS,
+        serverCpuUs: serverBefore === undefined || serverAfter === undefined ? Number.NaN : (serverAfter - serverBefore) / r.answers,
+        generatorCpuUs: r.generatorCpuUs,
+        unexpected: r.unexpected,
+        firstUnexpected: r.firstUnexpected,
+      };
+    }
+  };
+}
+
 /** Every row of the section, in table order. */
 export async function benchReferenceThroughput(): Promise<Row[]> {
   const rounds = env('BENCH_REFERENCE_ROUNDS', 5);
   const seconds = env('BENCH_REFERENCE_S', 4);
   const connections = env('BENCH_REFERENCE_CONNECTIONS', 32);
   const profileDir = process.env['BENCH_REFERENCE_CPU_PROF'];
+  const wrk = process.env['BENCH_REFERENCE_GENERATOR'] === 'autocannon' ? undefined : wrkPath();
+  if (!wrk) console.log('(bench reference: driving with autocannon, whose signing per request can be the limit: apt-get install wrk)');
+  const generator = wrk ? 'wrk (one thread, claims signed before each run)' : 'autocannon (each claim signed in setupRequest)';
   const reference = await referenceModule();
-  const hello = await startHello();
-  const ref = await reference.module.startReferenceProcess({
-    testControl: false,
-    ...(profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
-  });
+  const hello = await startHello(profileDir);
+  const ref = await reference.module.startReferenceProcess({ testControl: false, nodeFlags: profileFlags(profileDir, 'reference') });
   try {
     await setUp(ref.origin);
+    const servers: Servers = { hello, ref };
+    const driver = wrk ? wrkDriver(wrk, servers, connections) : autocannonDriver(servers, connections);
     const runs: Record<Run, (s: number) => Promise<RunFigures>> = {
-      hello: (s) => drive(hello, { method: 'GET', path: '/' }, (b) => b === '{"hello":"world"}', s, connections),
+      hello: (s) => driver('hello', s),
       // The same signed claims, to the baseline's POST /routerjson: the exchange without the reference's work.
-      exchange: (s) =>
-        drive(hello, claimRequest(hello.origin, STOCKED.external_coupon_id), (b) => b.includes('"coupon_code"'), s, connections),
-      claim: (s) => drive(ref, claimRequest(ref.origin, STOCKED.external_coupon_id), (b) => b.includes('"coupon_code"'), s, connections),
-      soldOut: (s) =>
-        drive(ref, claimRequest(ref.origin, SOLD_OUT.external_coupon_id), (b) => b.includes('"coupon.stock.empty"'), s, connections),
+      exchange: (s) => driver('exchange', s),
+      claim: (s) => driver('claim', s),
+      soldOut: (s) => driver('soldOut', s),
     };
     const order: Run[] = ['hello', 'exchange', 'claim', 'soldOut'];
     // A warm-up run of each (JIT, connection set-up), not counted.
@@ -278,6 +386,13 @@ export async function benchReferenceThroughput(): Promise<Row[]> {
     const med = (run: Run, pick: (f: RunFigures) => number) => median(figures[run].map(pick));
     const helloPerS = med('hello', (f) => f.perS);
     const us = (x: number) => (Number.isNaN(x) ? '?' : Math.round(x).toString());
+    // The share of a core each side kept busy: a row is server-bound when the server's is near a whole
+    // core (node answers on one thread) and the generator's is not.
+    const busy = (run: Run, pick: (f: RunFigures) => number) => {
+      const x = (med(run, pick) * med(run, (f) => f.perS)) / 1e4;
+      return Number.isNaN(x) ? '?' : `${Math.round(x)} %`;
+    };
+    const ceiling = med('exchange', (f) => f.perS);
     const row = (run: Run, name: string, what: string, target = 'target ≥ 0.5'): Row => ({
       name,
       unit: 'per s',
@@ -287,8 +402,12 @@ export async function benchReferenceThroughput(): Promise<Row[]> {
       ratio: med(run, (f) => f.perS) / helloPerS,
       note: [
         target ? `${what}; ${target}` : what,
+        ...(run === 'exchange'
+          ? []
+          : [`×${(med(run, (f) => f.perS) / ceiling).toFixed(2)} of the no-work route's ${Math.round(ceiling)}/s (the ceiling row)`]),
         `CPU per answer: the server ${us(med(run, (f) => f.serverCpuUs))} µs (hello world ${us(med('hello', (f) => f.serverCpuUs))}), the generator ${us(med(run, (f) => f.generatorCpuUs))} µs (${us(med('hello', (f) => f.generatorCpuUs))})`,
-        `${run === 'exchange' ? '' : `reference from ${reference.from}; `}autocannon, ${connections} connections, ${rounds} alternating rounds of ${seconds} s (${figures[run].map((f) => Math.round(f.perS)).join(', ')} vs ${figures.hello.map((f) => Math.round(f.perS)).join(', ')})`,
+        `a core kept busy: the server ${busy(run, (f) => f.serverCpuUs)}, the generator ${busy(run, (f) => f.generatorCpuUs)} (hello world ${busy('hello', (f) => f.serverCpuUs)} and ${busy('hello', (f) => f.generatorCpuUs)})`,
+        `${run === 'exchange' ? '' : `reference from ${reference.from}; `}${generator}, ${connections} connections, ${rounds} alternating rounds of ${seconds} s (${figures[run].map((f) => Math.round(f.perS)).join(', ')} vs ${figures.hello.map((f) => Math.round(f.perS)).join(', ')})`,
       ].join('; '),
     });
     return [

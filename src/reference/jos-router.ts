@@ -119,15 +119,23 @@ export function mountJosRouter(app: FastifyInstance, opts: JosRouterOptions): vo
 function mergeParams(query: unknown, body: unknown): Record<string, string> | undefined {
   if (typeof body === 'symbol') return undefined;
   const out: Record<string, string> = {};
-  for (const source of [query, body]) {
-    if (source === undefined || source === null) continue;
-    if (typeof source !== 'object' || Array.isArray(source)) return undefined;
-    for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
-      const first = Array.isArray(v) ? v[0] : v;
-      if (first === undefined || first === null) continue;
-      if (typeof first === 'object') return undefined;
-      out[k] = String(first);
-    }
+  return copyParams(query, out) && copyParams(body, out) ? out : undefined;
+}
+
+/**
+ * Copies `source`'s own parameters into `out` (an array's first value); false when it is not a set of
+ * parameters. By name rather than Object.entries: no pair array per parameter, on every request.
+ */
+function copyParams(source: unknown, out: Record<string, string>): boolean {
+  if (source === undefined || source === null) return true;
+  if (typeof source !== 'object' || Array.isArray(source)) return false;
+  const from = source as Record<string, unknown>;
+  for (const k of Object.keys(from)) {
+    const v = from[k];
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first === undefined || first === null) continue;
+    if (typeof first === 'object') return false;
+    out[k] = String(first);
   }
-  return out;
+  return true;
 }

@@ -54,7 +54,17 @@ export interface GatewayDeps {
  * the service that has it; an error code is described by the first service that knows it.
  */
 export function josServices(services: readonly JosService[]): JosService {
-  const owner = (method: string) => services.find((s) => s.has(method));
+  // The services' methods are fixed once mounted: each method's owner is looked up once (a claim asked
+  // every service twice per request). Only methods some service has are kept, so the map stays bounded.
+  const owners = new Map<string, JosService>();
+  const owner = (method: string) => {
+    let s = owners.get(method);
+    if (s === undefined) {
+      s = services.find((x) => x.has(method));
+      if (s !== undefined) owners.set(method, s);
+    }
+    return s;
+  };
   return {
     has: (method) => owner(method) !== undefined,
     call: (method, app) => {
@@ -93,14 +103,16 @@ export async function handleJos(deps: GatewayDeps, params: Readonly<Record<strin
   const required = (name: string): boolean => protocol.systemParams.find((p) => p.name === name)?.required ?? false;
 
   const unchecked = deps.callerUnchecked?.(params['method'] ?? '') === true;
+  // Read once: the signature check (first under sign-checked-first) and the sign_method check both need it.
+  const signMethod = parseSignMethod(params['sign_method']);
   const is = (name: JosFaultName) =>
     fault === name || (unchecked && (name === 'sign-not-checked' || name === 'app-key-not-checked' || name === 'token-not-checked'));
   const checkSign = (): GatewayAnswer | undefined => {
     if (!present('sign')) return is('sign-optional') ? undefined : sys('11');
     if (is('sign-not-checked')) return undefined;
-    const signMethod = parseSignMethod(params['sign_method']) ?? 'md5';
     const sign = params['sign']!.toUpperCase();
-    const signs = (p: Readonly<Record<string, string | undefined>>) => sameText(josSign(p, credentials.appSecret, signMethod), sign);
+    const signs = (p: Readonly<Record<string, string | undefined>>) =>
+      sameText(josSign(p, credentials.appSecret, signMethod ?? 'md5'), sign);
     // Under sign-ignores-param-json a signature over the other parameters alone passes too; correctly signed requests still do.
     const ignoring = is('sign-ignores-param-json') && signs({ ...params, [PARAM_JSON]: undefined });
     return !ignoring && !signs(params) ? sys('12') : undefined;
@@ -141,7 +153,7 @@ export async function handleJos(deps: GatewayDeps, params: Readonly<Record<strin
     if (ts === undefined || Math.abs(deps.realNow() - ts) > protocol.skewS * 1000) return sys('8');
   }
 
-  if (parseSignMethod(params['sign_method']) === undefined) return sys('9');
+  if (signMethod === undefined) return sys('9');
 
   if (!is('sign-checked-first')) {
     const refused = checkSign();

@@ -62,6 +62,26 @@ describe('JOS signing (PROTOCOLS.md §1c)', () => {
     expect(josSignBase({ b: '2', a: '1', B: '3', '360buy_param_json': '{}' })).toBe('360buy_param_json{}B3a1b2');
   });
 
+  it('puts any set of names in code-unit order, whatever order they arrive in (surrogates and all)', () => {
+    const names = ['timestamp', 'v', 'app_key', 'sign_method', 'Z', 'a', 'ab', 'aa', '_', '0', 'é', '\uD83D\uDE00', 'method', 'format'];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let round = 0; round < 50; round++) {
+      // A seeded shuffle: each round the names in another order, some left out.
+      const picked = names.filter(() => next() % 3 !== 0);
+      const shuffled = [...picked].sort(() => (next() % 2 === 0 ? -1 : 1));
+      const params = Object.fromEntries(shuffled.map((n, i) => [n, `v${i}`]));
+      const expected = [...picked]
+        .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+        .map((n) => n + params[n])
+        .join('');
+      expect(josSignBase(params)).toBe(expected);
+    }
+  });
+
   it('reads sign_method like the Java SDK', () => {
     expect(parseSignMethod(undefined)).toBe('md5');
     expect(parseSignMethod('')).toBe('md5');
