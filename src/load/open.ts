@@ -15,12 +15,20 @@
  * One run is one phase of a load profile. Consecutive phases share their connections (`OpenPools`) and
  * chain by their intended start (`startAtMs`), so the next phase's arrivals never wait for the previous
  * phase's slow answers; `progress()` gives the counters a progress line reads while a run goes on.
+ *
+ * Pacing: every instant already due is sent whenever the loop wakes, for whatever reason: an answer
+ * (at high rates answers come more often than instants, so most sends follow them with no timer), a
+ * beat of the metronome thread (src/load/metronome.ts: sub-millisecond, one wake-up per instant the
+ * answers did not cover), or the millisecond timer (the backstop, and the pacing when the metronome
+ * is off or dead). Each request goes out on undici's `dispatch` with a handler of our own (no body
+ * stream, promise or AbortController per request).
  */
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { nothingSent } from '../core/http.js';
 import type { AnswerOutcome } from '../engine/answer.js';
 import type { WireRequest } from '../protocols/types.js';
 import { type HistogramSummary, usHistogram } from './histograms.js';
+import { Metronome } from './metronome.js';
 
 /** The three times of one sent request, µs. */
 export interface SendTimes {
@@ -164,8 +172,17 @@ export interface OpenRunInput extends OpenBounds {
   readonly timeoutMs: number;
   /** Bytes of an answer kept; more is read and dropped, and the outcome says `truncated`. */
   readonly maxBodyBytes: number;
-  /** A send later than this after its instant counts as late, µs (default 5,000: timers are ms-grained). */
+  /**
+   * A send later than this after its instant counts as late, µs (default 5,000). The metronome sends
+   * within a few tenths of a millisecond; 5 ms stays the bound of "the generator could not keep its
+   * schedule" (a stall of our own loop, a starved process), not of the pacing's grain.
+   */
   readonly lateAfterUs?: number;
+  /**
+   * Pace with the metronome thread (src/load/metronome.ts: sub-millisecond sends; default true); false:
+   * with the millisecond timer and the answers' wake-ups only.
+   */
+  readonly metronome?: boolean;
   /** Aborting ends the run: no more sends, in-flight requests aborted. */
   readonly signal?: AbortSignal;
 }
@@ -220,6 +237,8 @@ export interface OpenRun {
 }
 
 const DEFAULT_LATE_AFTER_US = 5_000;
+/** With the metronome beating, the millisecond timer is only a backstop: it fires this much after an instant, ms. */
+const BACKSTOP_MS = 2;
 
 /** Runs the open model (see the module comment). Resolves when the last sent request is settled. */
 export async function runOpen(input: OpenRunInput): Promise<OpenRunResult> {
@@ -230,155 +249,242 @@ export async function runOpen(input: OpenRunInput): Promise<OpenRunResult> {
 export function startOpen(input: OpenRunInput): OpenRun {
   const plan = openInstants(scheduleOf(input), input);
   if (input.pools === undefined && input.connections === undefined) throw new RangeError('an open run needs connections or pools');
-  const pools = input.pools ?? new OpenPools(input.connections ?? 0);
-  const limit = plan.count;
-  const offsetMs = plan.offsetMs;
-  const lateAfterUs = input.lateAfterUs ?? DEFAULT_LATE_AFTER_US;
+  return new OpenRunner(input, plan).start();
+}
 
-  const latency = usHistogram();
-  const service = usHistogram();
-  const lag = usHistogram();
-  const stop = new AbortController();
-  const deadlines = new Deadlines(sweepEveryMs(input.timeoutMs));
-  let sent = 0;
-  let notSent = 0;
-  let answered = 0;
-  let failed = 0;
-  let late = 0;
-  let inFlight = 0;
-  let next = 0;
-  let stoppedBy: OpenRunResult['stoppedBy'] = plan.endsBy;
-  let timer: NodeJS.Timeout | undefined;
-
-  const startMs = input.startAtMs ?? performance.now();
-  let finish: () => void = () => {};
-  let fail: (e: unknown) => void = () => {};
-  const settled = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const settleIfDone = () => {
-    if (inFlight === 0 && (next >= limit || stop.signal.aborted)) finish();
+/**
+ * One open run's state and its pacing. Instants are sent by `pump`, which sends every instant already
+ * due; it runs when the millisecond timer fires, when the metronome beats, and after the answers of one
+ * read of the sockets were handled (piggyback: at high rates, answers come more often than instants,
+ * and the sends due follow them with no timer at all).
+ */
+class OpenRunner implements ExchangeOwner {
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  private readonly pools: OpenPools;
+  private readonly limit: number;
+  private readonly offsetMs: (i: number) => number;
+  private readonly lateAfterUs: number;
+  private readonly startMs: number;
+  private readonly latency = usHistogram();
+  private readonly service = usHistogram();
+  private readonly lag = usHistogram();
+  private readonly deadlines: Deadlines;
+  private readonly urls = new UrlSplitter();
+  private readonly metronome: Metronome | undefined;
+  private sent = 0;
+  private notSent = 0;
+  private answered = 0;
+  private failed = 0;
+  private late = 0;
+  private inFlight = 0;
+  private next = 0;
+  private stopped = false;
+  private stoppedBy: OpenRunResult['stoppedBy'];
+  private timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires, performance.now() ms. */
+  private timerAtMs = Number.POSITIVE_INFINITY;
+  private pumpQueued = false;
+  private finish: () => void = () => {};
+  private fail: (e: unknown) => void = () => {};
+  private readonly settledAll: Promise<void>;
+  private readonly onAbort = () => {
+    if (this.next < this.limit) this.stoppedBy = 'signal';
+    this.stopAll();
+    this.settleIfDone();
+  };
+  private readonly onTimer = () => {
+    this.timer = undefined;
+    this.timerAtMs = Number.POSITIVE_INFINITY;
+    this.pump();
+  };
+  private readonly pumpNow = () => {
+    this.pumpQueued = false;
+    this.pump();
   };
 
-  const fire = (index: number, intendedMs: number) => {
-    const wire = input.request(index);
-    const url = new URL(wire.url);
-    const entry = pools.entry(url.origin);
-    if (entry.inFlight >= pools.connections) {
-      notSent++;
-      input.onNotSent?.(index);
-      return;
-    }
-    entry.inFlight++;
-    inFlight++;
-    sent++;
-    const sentMs = performance.now();
-    const lagUs = (sentMs - intendedMs) * 1000;
-    lag.record(lagUs);
-    if (lagUs > lateAfterUs) late++;
-    void exchange(entry.pool, wire, url, input, deadlines).then((outcome) => {
-      const endMs = performance.now();
-      entry.inFlight--;
-      inFlight--;
-      const times: SendTimes = { latencyUs: (endMs - intendedMs) * 1000, serviceUs: (endMs - sentMs) * 1000, lagUs };
-      if (outcome.ok) {
-        answered++;
-        latency.record(times.latencyUs);
-        service.record(times.serviceUs);
-      } else failed++;
-      try {
-        input.onAnswer?.(index, outcome, times);
-      } catch (e) {
-        stopAll();
-        fail(e);
-      }
-      settleIfDone();
+  constructor(
+    private readonly input: OpenRunInput,
+    plan: OpenInstants,
+  ) {
+    this.pools = input.pools ?? new OpenPools(input.connections ?? 0);
+    this.limit = plan.count;
+    this.offsetMs = plan.offsetMs;
+    this.stoppedBy = plan.endsBy;
+    this.lateAfterUs = input.lateAfterUs ?? DEFAULT_LATE_AFTER_US;
+    this.timeoutMs = input.timeoutMs;
+    this.maxBodyBytes = input.maxBodyBytes;
+    this.deadlines = new Deadlines(sweepEveryMs(input.timeoutMs));
+    this.startMs = input.startAtMs ?? performance.now();
+    this.settledAll = new Promise<void>((resolve, reject) => {
+      this.finish = resolve;
+      this.fail = reject;
     });
-  };
+    // A burst's instants are all at its start, and one instant needs no beat.
+    const paced = plan.count > 1 && plan.offsetMs(plan.count - 1) > 0;
+    this.metronome =
+      paced && (input.metronome ?? true)
+        ? new Metronome(
+            () => this.pump(),
+            () => this.arm(),
+          )
+        : undefined;
+  }
 
-  const tick = () => {
-    timer = undefined;
-    if (stop.signal.aborted) return;
+  start(): OpenRun {
+    const { signal } = this.input;
+    if (signal?.aborted) this.onAbort();
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.pump();
+    const done = this.run();
+    return { progress: () => this.progress(), done };
+  }
+
+  private async run(): Promise<OpenRunResult> {
+    try {
+      await this.settledAll;
+    } finally {
+      this.input.signal?.removeEventListener('abort', this.onAbort);
+      this.stopAll();
+      if (this.input.pools === undefined) await this.pools.close();
+    }
+    return {
+      instants: this.sent + this.notSent,
+      sent: this.sent,
+      notSent: this.notSent,
+      answered: this.answered,
+      failed: this.failed,
+      late: this.late,
+      stoppedBy: this.stoppedBy,
+      elapsedMs: Math.max(0, performance.now() - this.startMs),
+      latencyUs: this.latency.summary(),
+      serviceUs: this.service.summary(),
+      lagUs: this.lag.summary(),
+    };
+  }
+
+  private progress(): OpenProgress {
+    return {
+      planned: this.limit,
+      instants: this.sent + this.notSent,
+      sent: this.sent,
+      notSent: this.notSent,
+      answered: this.answered,
+      failed: this.failed,
+      late: this.late,
+      inFlight: this.inFlight,
+      elapsedMs: Math.max(0, performance.now() - this.startMs),
+    };
+  }
+
+  /** Sends every instant already due (after a stall of our own loop: each now, late, and its lag says so), then waits for the next. */
+  private pump(): void {
+    if (this.stopped) return;
     const now = performance.now();
     let dueMs = Number.POSITIVE_INFINITY;
     try {
-      // Catch up on every instant already due (after a stall of our own loop): each is sent now, late, and its lag says so.
-      while (next < limit) {
-        const intendedMs = startMs + offsetMs(next);
+      while (this.next < this.limit) {
+        const intendedMs = this.startMs + this.offsetMs(this.next);
         if (intendedMs > now) {
           dueMs = intendedMs;
           break;
         }
-        fire(next++, intendedMs);
+        this.fire(this.next++, intendedMs);
       }
     } catch (e) {
-      stopAll();
-      fail(e);
+      this.stopAll();
+      this.fail(e);
       return;
     }
-    if (next >= limit) {
-      settleIfDone();
+    if (this.next >= this.limit) {
+      this.endPacing();
+      this.settleIfDone();
       return;
     }
-    // Node's timers are whole milliseconds (a fraction is a whole one more): wait the whole part, and
-    // send what is due when the timer fires. Turning the event loop (setImmediate) for the last fraction
-    // would send within ~0.3 ms but cost a core at a thousand requests a second (measured): the run
-    // would be judged saturated by its own pacing. Lag is ~1 ms at the timer's grain.
-    timer = setTimeout(tick, Math.max(0, Math.floor(dueMs - performance.now())));
-  };
+    this.metronome?.aim(dueMs);
+    this.arm(dueMs);
+  }
 
-  const stopAll = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    stop.abort();
-    deadlines.abortAll();
-  };
-  const onAbort = () => {
-    if (next < limit) stoppedBy = 'signal';
-    stopAll();
-    settleIfDone();
-  };
-  if (input.signal?.aborted) onAbort();
-  else input.signal?.addEventListener('abort', onAbort, { once: true });
+  /**
+   * Arms the millisecond timer for the next instant: at its whole millisecond without the metronome (a
+   * fraction is a whole one more), BACKSTOP_MS after it with the metronome beating. A pending timer
+   * that fires soon enough is left (one timer object per wait, not per send).
+   */
+  private arm(dueMs = this.startMs + this.offsetMs(this.next)): void {
+    if (this.stopped || this.next >= this.limit) return;
+    const wantMs = this.metronome?.alive ? dueMs + BACKSTOP_MS : dueMs;
+    if (this.timer !== undefined && this.timerAtMs <= wantMs) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const now = performance.now();
+    const delayMs = Math.max(0, Math.floor(wantMs - now));
+    this.timerAtMs = now + delayMs;
+    this.timer = setTimeout(this.onTimer, delayMs);
+  }
 
-  tick();
-  const done = (async (): Promise<OpenRunResult> => {
+  private fire(index: number, intendedMs: number): void {
+    const wire = this.input.request(index);
+    const { origin, path } = this.urls.split(wire.url);
+    const entry = this.pools.entry(origin);
+    if (entry.inFlight >= this.pools.connections) {
+      this.notSent++;
+      this.input.onNotSent?.(index);
+      return;
+    }
+    entry.inFlight++;
+    this.inFlight++;
+    this.sent++;
+    const sentMs = performance.now();
+    const lagUs = (sentMs - intendedMs) * 1000;
+    this.lag.record(lagUs);
+    if (lagUs > this.lateAfterUs) this.late++;
+    const x = new Exchange(this, index, entry, intendedMs, sentMs, lagUs, sentMs + this.timeoutMs);
+    this.deadlines.track(x);
+    entry.pool.dispatch({ path, method: wire.method, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}) }, x);
+  }
+
+  /** An exchange settled (see ExchangeOwner): its times recorded, its outcome handed on, the due sends sent. */
+  settled(x: Exchange, outcome: AnswerOutcome): void {
+    this.deadlines.done(x);
+    const endMs = performance.now();
+    x.entry.inFlight--;
+    this.inFlight--;
+    const times: SendTimes = { latencyUs: (endMs - x.intendedMs) * 1000, serviceUs: (endMs - x.sentMs) * 1000, lagUs: x.lagUs };
+    if (outcome.ok) {
+      this.answered++;
+      this.latency.record(times.latencyUs);
+      this.service.record(times.serviceUs);
+    } else this.failed++;
     try {
-      await settled;
-    } finally {
-      input.signal?.removeEventListener('abort', onAbort);
-      stopAll();
-      if (input.pools === undefined) await pools.close();
+      this.input.onAnswer?.(x.index, outcome, times);
+    } catch (e) {
+      this.stopAll();
+      this.fail(e);
     }
-    return {
-      instants: sent + notSent,
-      sent,
-      notSent,
-      answered,
-      failed,
-      late,
-      stoppedBy,
-      elapsedMs: Math.max(0, performance.now() - startMs),
-      latencyUs: latency.summary(),
-      serviceUs: service.summary(),
-      lagUs: lag.summary(),
-    };
-  })();
-  return {
-    progress: () => ({
-      planned: limit,
-      instants: sent + notSent,
-      sent,
-      notSent,
-      answered,
-      failed,
-      late,
-      inFlight,
-      elapsedMs: Math.max(0, performance.now() - startMs),
-    }),
-    done,
-  };
+    // Piggyback: once this read of the sockets is handled (a microtask, not inside undici's parser), send what came due.
+    if (!this.pumpQueued && !this.stopped && this.next < this.limit) {
+      this.pumpQueued = true;
+      queueMicrotask(this.pumpNow);
+    }
+    this.settleIfDone();
+  }
+
+  private settleIfDone(): void {
+    if (this.inFlight === 0 && (this.next >= this.limit || this.stopped)) this.finish();
+  }
+
+  /** No more instants to pace: the timer and the metronome go. */
+  private endPacing(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAtMs = Number.POSITIVE_INFINITY;
+    this.metronome?.stop();
+  }
+
+  private stopAll(): void {
+    this.stopped = true;
+    this.endPacing();
+    this.deadlines.abortAll();
+  }
 }
 
 /** The input's schedule: `schedule`, or a constant `ratePerS`; exactly one of them. */
@@ -390,39 +496,147 @@ function scheduleOf(input: OpenRunInput): OpenSchedule {
 }
 
 /**
+ * Where a request goes: its origin (the pool) and its path with the query (the dispatch). Built requests
+ * mostly repeat one URL (an operation's endpoint), so the last one is remembered instead of parsing
+ * each (a `new URL` per request cost about a microsecond and an object graph).
+ */
+class UrlSplitter {
+  private lastUrl = '';
+  private last: { readonly origin: string; readonly path: string } = { origin: '', path: '' };
+  split(url: string): { readonly origin: string; readonly path: string } {
+    if (url !== this.lastUrl) {
+      const parsed = new URL(url);
+      this.last = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+      this.lastUrl = url;
+    }
+    return this.last;
+  }
+}
+
+/** What an exchange tells its run when it settles, and the run's state it reads then. */
+interface ExchangeOwner {
+  settled(x: Exchange, outcome: AnswerOutcome): void;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+}
+
+/**
+ * One request on undici's `Dispatcher.dispatch`, as its handler (the controller-style interface undici 7
+ * documents): the body's chunks kept up to maxBodyBytes (the rest read and dropped, so the connection
+ * stays reusable), the content type read from the final answer's headers, and one settlement, whichever
+ * comes first of the answer's end, its error, its deadline (`expire`) and the run's stop (`abort`). No
+ * body stream, no promise and no AbortController per request (each cost microseconds at thousands a
+ * second); aborting goes through the controller undici hands over when the request starts.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private done = false;
+  private status = 0;
+  private contentType = '';
+  private chunks: Buffer[] = [];
+  private kept = 0;
+  private truncated = false;
+
+  constructor(
+    private readonly owner: ExchangeOwner,
+    readonly index: number,
+    readonly entry: { inFlight: number },
+    readonly intendedMs: number,
+    readonly sentMs: number,
+    readonly lagUs: number,
+    /** When it times out, on performance.now()'s clock. */
+    readonly deadlineMs: number,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Settled while still queued behind a connecting socket: let it go no further.
+    if (this.done) controller.abort(new Error('settled before it started'));
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // Called again after a 1xx: the final answer's status and headers are the last ones.
+    this.status = statusCode;
+    const type = headers['content-type'];
+    this.contentType = (Array.isArray(type) ? type[0] : type) ?? '';
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    const room = this.owner.maxBodyBytes - this.kept;
+    if (room <= 0) {
+      this.truncated = true;
+      return;
+    }
+    if (chunk.length > room) this.truncated = true;
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(part);
+    this.kept += part.length;
+  }
+
+  onResponseEnd(): void {
+    const { chunks } = this;
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    this.settle({ ok: true, status: this.status, contentType: this.contentType, body: body.toString('utf8'), truncated: this.truncated });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController | undefined, e: Error): void {
+    const code = (e as { code?: string }).code;
+    const reason = code ? `${code}: ${e.message}` : e.message;
+    this.settle({ ok: false, kind: 'network', reason, unsent: nothingSent({ cause: e }) });
+  }
+
+  /** Its deadline passed: a timeout, and the request is aborted (its connection closed). */
+  expire(): void {
+    this.cut({ ok: false, kind: 'timeout', reason: `no complete answer within ${this.owner.timeoutMs} ms` });
+  }
+
+  /** The run stopped: aborted. */
+  abort(): void {
+    this.cut({ ok: false, kind: 'aborted', reason: 'run stopped' });
+  }
+
+  private cut(outcome: AnswerOutcome): void {
+    if (this.done) return;
+    this.settle(outcome);
+    // Settled first: the error undici reports for the abort finds it done and is dropped.
+    this.controller?.abort(new Error(outcome.ok ? '' : outcome.reason));
+  }
+
+  private settle(outcome: AnswerOutcome): void {
+    if (this.done) return;
+    this.done = true;
+    this.chunks = [];
+    this.owner.settled(this, outcome);
+  }
+}
+
+/**
  * The deadlines of the requests in flight, swept a few times a second: one timer for the run instead
- * of a timer and a combined signal per request (AbortSignal.timeout + AbortSignal.any cost about a
- * timer and a WeakRef on the run's signal per request, kept until the run ends: tens of MB at a
- * million requests). A request times out between its deadline and one sweep later.
+ * of a timer and a signal per request (AbortSignal.timeout + AbortSignal.any cost about a timer and a
+ * WeakRef on the run's signal per request, kept until the run ends: tens of MB at a million requests).
+ * A request times out between its deadline and one sweep later.
  */
 class Deadlines {
-  private readonly live = new Set<{ readonly controller: AbortController; readonly deadlineMs: number; timedOut: boolean }>();
+  private readonly live = new Set<Exchange>();
   private readonly timer: NodeJS.Timeout;
   constructor(sweepMs: number) {
     this.timer = setInterval(() => this.sweep(), sweepMs);
     this.timer.unref();
   }
-  track(timeoutMs: number): { readonly controller: AbortController; readonly deadlineMs: number; timedOut: boolean } {
-    const entry = { controller: new AbortController(), deadlineMs: performance.now() + timeoutMs, timedOut: false };
-    this.live.add(entry);
-    return entry;
+  track(x: Exchange): void {
+    this.live.add(x);
   }
-  done(entry: { readonly controller: AbortController }): void {
-    this.live.delete(entry as never);
+  done(x: Exchange): void {
+    this.live.delete(x);
   }
   private sweep(): void {
     const now = performance.now();
-    for (const e of this.live)
-      if (e.deadlineMs <= now) {
-        e.timedOut = true;
-        this.live.delete(e);
-        e.controller.abort();
-      }
+    for (const x of this.live) if (x.deadlineMs <= now) x.expire();
   }
   /** Aborts every request in flight (the run stopped) and stops sweeping. */
   abortAll(): void {
     clearInterval(this.timer);
-    for (const e of this.live) e.controller.abort();
+    for (const x of [...this.live]) x.abort();
     this.live.clear();
   }
 }
@@ -430,62 +644,4 @@ class Deadlines {
 /** How often the deadlines are swept: a quarter of the timeout, between 5 and 250 ms. */
 function sweepEveryMs(timeoutMs: number): number {
   return Math.min(250, Math.max(5, Math.floor(timeoutMs / 4)));
-}
-
-/** One exchange on `pool`: never throws (a failure is an outcome). */
-async function exchange(pool: Pool, wire: WireRequest, url: URL, input: OpenRunInput, deadlines: Deadlines): Promise<AnswerOutcome> {
-  const entry = deadlines.track(input.timeoutMs);
-  try {
-    const res = await pool.request({
-      path: url.pathname + url.search,
-      method: wire.method,
-      headers: wire.headers,
-      ...(wire.body !== undefined ? { body: wire.body } : {}),
-      signal: entry.controller.signal,
-    });
-    const { body, truncated } = await readBody(res.body, input.maxBodyBytes);
-    const contentType = res.headers['content-type'];
-    return {
-      ok: true,
-      status: res.statusCode,
-      contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? '',
-      body,
-      truncated,
-    };
-  } catch (e) {
-    if (entry.timedOut) return { ok: false, kind: 'timeout', reason: `no complete answer within ${input.timeoutMs} ms` };
-    if (entry.controller.signal.aborted) return { ok: false, kind: 'aborted', reason: 'run stopped' };
-    const code = (e as { code?: string }).code;
-    const message = e instanceof Error ? e.message : String(e);
-    return { ok: false, kind: 'network', reason: code ? `${code}: ${message}` : message, unsent: nothingSent({ cause: e }) };
-  } finally {
-    deadlines.done(entry);
-  }
-}
-
-/**
- * Reads an answer's body to its end (so the connection stays reusable), keeping at most `max` bytes,
- * with 'data' events rather than an async iterator (one promise per body, not one per chunk).
- */
-function readBody(stream: NodeJS.ReadableStream, max: number): Promise<{ body: string; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let truncated = false;
-    stream.on('data', (chunk: Buffer) => {
-      if (kept >= max) {
-        truncated = true;
-        return;
-      }
-      const room = max - kept;
-      if (chunk.length > room) truncated = true;
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      chunks.push(part);
-      kept += part.length;
-    });
-    stream.on('end', () =>
-      resolve({ body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8'), truncated }),
-    );
-    stream.on('error', reject);
-  });
 }
