@@ -23,7 +23,11 @@ export type AuditInvariantId =
   | 'statistics-claimed'
   | 'redeemed-once'
   | 'statistics-used'
-  | 'verify-consistent';
+  | 'verify-consistent'
+  | 'verify-deduction'
+  | 'daily-count'
+  | 'daily-amount'
+  | 'per-user-daily';
 
 type Params = Readonly<Record<string, unknown>>;
 
@@ -40,6 +44,8 @@ export interface AuditedClaim {
   readonly batch: AuditBatch;
   readonly requestId?: string;
   readonly couponCode?: string;
+  /** What the coupon handed out counts toward a daily amount limit, fen (its value as the answer says it). */
+  readonly amountFen?: number;
 }
 
 /** A redeem: which coupon, for which order. */
@@ -56,6 +62,8 @@ export interface AuditedVerify {
   readonly order: string;
   readonly deductionFen?: number;
   readonly orderFen?: number;
+  /** The part of the order the answer says the coupon applied to, fen. */
+  readonly eligibleFen?: number;
 }
 
 /** How to read one call's requests (and, when acknowledged, its answers' data) for the audit. */
@@ -76,6 +84,8 @@ export interface ListedCoupon {
   readonly batch?: string;
   readonly status?: string;
   readonly order?: string;
+  /** What the coupon is worth to an order as the list shows it (its value, threshold, cap), fen: the API's own record, for `deductionOf`. */
+  readonly terms?: Json;
 }
 
 export interface ApiAuditHooks {
@@ -96,6 +106,11 @@ export interface ApiAuditHooks {
     /** Whether the listed coupons carry their batch (a face that does not is compared with every claim of the user). */
     readonly batches: boolean;
   };
+  /**
+   * What `coupon` (as its user's list shows it) deducts from the verified `order` (AuditedVerify.order), fen,
+   * by the same arithmetic the conformance suites check; undefined when the list does not say enough.
+   */
+  readonly deductionOf?: (coupon: ListedCoupon, order: string) => number | undefined;
   /** The rule of this API each invariant stands for, and its level (a violated `ref` invariant counts only where ref rules do). */
   readonly rules: Readonly<Partial<Record<AuditInvariantId, { readonly rule: string; readonly level: 'must' | 'ref' }>>>;
 }

@@ -16,6 +16,8 @@ export const EXIT = {
   sloMissed: 5,
   /** load: the run is invalid — the generator was saturated (late sends, its CPU pinned), so its figures measure this machine, not the target. */
   invalidRun: 6,
+  /** load: the audit after the run was partial (the target lacks a query it needs, or refused one) and nothing worse happened: a partial audit is never a pass. */
+  auditPartial: 7,
   /** promoproof itself failed (a bug: please report it). */
   internal: 70,
 } as const;

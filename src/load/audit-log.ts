@@ -6,6 +6,11 @@
  * deduction answered for its coupon and order. Only operations with an audit role are read (the API's
  * audit hooks say how: src/apis/audit-hooks.ts).
  *
+ * Of a claim operation with deliberate re-sends (mix.ts), the refusals of request ids sent more than once
+ * are kept too: a re-send refused after its first was acknowledged breaks idempotency as much as a second
+ * coupon does (the audit's `idempotent-retries`). A first send's refusal is held among the recent ones
+ * until a re-send of it answers (mix.ts re-sends only its last RESEND_POOL first sends), then kept.
+ *
  * Memory is bounded: in a correct target acknowledged claims are bounded by the stock; beyond
  * AUDIT_LIMITS the answers are counted, not kept, and the audit says which invariants that limits.
  * The kept data is plain (AuditData), so worker threads post theirs back and the main thread absorbs it.
@@ -13,6 +18,7 @@
 import { APIS } from '../apis/index.js';
 import type { ApiAuditHooks, AuditBatch, AuditRead, AuditRole } from '../apis/audit-hooks.js';
 import type { ClassifiedAnswer } from '../protocols/types.js';
+import { RESEND_POOL } from './mix.js';
 import type { LoadProfileDoc } from './types.js';
 
 /** The bounds of what a run keeps for its audit. */
@@ -23,6 +29,11 @@ export const AUDIT_LIMITS = {
   maxVerifications: 50_000,
   /** Differing deductions kept per (coupon, order). */
   maxDiffering: 10,
+  /**
+   * First sends' refusals held, and re-sent request keys remembered, per collector: a re-send repeats one of
+   * its operation's last RESEND_POOL first sends, answered at most the requests in flight earlier.
+   */
+  recentRetries: 4 * RESEND_POOL,
 } as const;
 
 /** An acknowledged claim, or one whose effect is unknown (no coupon code then). */
@@ -32,6 +43,17 @@ export interface ClaimRecord {
   readonly batch: string;
   readonly requestId?: string;
   readonly couponCode?: string;
+  /** The coupon's value toward a daily amount limit, fen (an acknowledged claim whose answer says it). */
+  readonly amountFen?: number;
+  /** When the answer came, epoch ms (acknowledged and refused claims): the day it counts toward. */
+  readonly atMs?: number;
+  /**
+   * When it was sent, epoch ms, as the load model measures latency (acknowledged claims with a latency): the
+   * answer's time less it. The open model measures from the intended instant, a little before the write.
+   */
+  readonly sentAtMs?: number;
+  /** The refusal's code (a refused claim whose request id was sent more than once). */
+  readonly refusalCode?: string;
 }
 
 export interface RedeemRecord {
@@ -47,6 +69,8 @@ export interface VerifyRecord {
   readonly order: string;
   readonly deductionFen: number | undefined;
   readonly orderFen: number | undefined;
+  /** The part of the order the first answer found in the coupon's scope, fen. */
+  readonly eligibleFen?: number | undefined;
   count: number;
   /** Deductions that differed from the first (null: an answer without one), at most AUDIT_LIMITS.maxDiffering. */
   readonly differing: (number | null)[];
@@ -61,6 +85,8 @@ export interface AuditData {
   readonly redeems: RedeemRecord[];
   readonly unknownRedeems: RedeemRecord[];
   readonly verifications: VerifyRecord[];
+  /** Refused claims whose request id was sent more than once; beyond AUDIT_LIMITS.maxKept counted in notKept. */
+  readonly retryRefusals: { readonly kept: ClaimRecord[]; notKept: number };
   /** Acknowledged claims per batch (`api` + key), counted whether kept or not. */
   readonly claimsByBatch: Record<string, number>;
   readonly counts: {
@@ -103,6 +129,13 @@ export class AuditCollector {
   private readonly roles: ReturnType<typeof auditRoles>;
   private readonly data: AuditData = emptyAuditData();
   private readonly verifyIndex = new Map<string, VerifyRecord>();
+  /** Refused first sends of operations with re-sends, by request key, held until a re-send answers (bounded, oldest out). */
+  private readonly firstRefusals = new Map<
+    number,
+    { readonly op: number; readonly params: Params; readonly code: string; readonly atMs: number }
+  >();
+  /** Request keys a re-send of which has answered (bounded, oldest out). */
+  private readonly resentKeys = new Set<number>();
 
   constructor(doc: LoadProfileDoc) {
     this.roles = auditRoles(doc);
@@ -113,10 +146,15 @@ export class AuditCollector {
     return this.roles.some((r) => r !== undefined);
   }
 
-  /** One answer of mix operation `op`, with the application parameters it was sent with. Cheap for an operation not read. */
-  answer(op: number, params: Readonly<Record<string, unknown>>, answer: ClassifiedAnswer): void {
+  /**
+   * One answer of mix operation `op`, with the application parameters it was sent with. Cheap for an
+   * operation not read. `key` and `resend` as BuiltRequest's (an operation with re-sends); `latencyUs` as
+   * the load model measures it, for an acknowledged claim's send time.
+   */
+  answer(op: number, params: Params, answer: ClassifiedAnswer, key?: number, resend?: boolean, latencyUs?: number): void {
     const role = this.roles[op];
     if (role === undefined) return;
+    if (key !== undefined && role.read.role === 'claim') this.retryAnswer(op, params, answer, key, resend === true);
     // A refusal, or nothing sent: the target did nothing. Anything but a success or a refusal may have acted.
     if (answer.kind === 'refusal' || answer.kind === 'transport') return;
     const acked = answer.kind === 'success';
@@ -134,6 +172,8 @@ export class AuditCollector {
           batch,
           ...(c.requestId !== undefined ? { requestId: c.requestId } : {}),
           ...(acked && c.couponCode !== undefined ? { couponCode: c.couponCode } : {}),
+          ...(acked && c.amountFen !== undefined ? { amountFen: c.amountFen } : {}),
+          ...(acked ? answerTimes(latencyUs) : {}),
         };
         if (acked) {
           d.counts.claims++;
@@ -158,7 +198,7 @@ export class AuditCollector {
         const v = role.read.read(params, body);
         if (v === undefined) return;
         d.counts.verifications++;
-        this.verified(v.user, v.couponCode, v.order, v.deductionFen, v.orderFen);
+        this.verified(v.user, v.couponCode, v.order, v.deductionFen, v.orderFen, 0, v.eligibleFen);
         return;
       }
     }
@@ -173,8 +213,10 @@ export class AuditCollector {
     for (const c of other.unknownClaims) this.keep(d.unknownClaims, c);
     for (const r of other.redeems) this.keep(d.redeems, r);
     for (const r of other.unknownRedeems) this.keep(d.unknownRedeems, r);
+    for (const r of other.retryRefusals.kept) this.keepRefusal(r);
+    d.retryRefusals.notKept += other.retryRefusals.notKept;
     for (const v of other.verifications) {
-      const mine = this.verified(v.user, v.couponCode, v.order, v.deductionFen, v.orderFen, v.count - 1);
+      const mine = this.verified(v.user, v.couponCode, v.order, v.deductionFen, v.orderFen, v.count - 1, v.eligibleFen);
       for (const x of v.differing) if (mine && mine.differing.length < AUDIT_LIMITS.maxDiffering) mine.differing.push(x);
     }
     const c = d.counts;
@@ -191,6 +233,52 @@ export class AuditCollector {
     return this.data;
   }
 
+  /**
+   * Watches the answers of an operation with re-sends for refusals the audit needs: a re-send's, and its
+   * first send's whether it answered before or after the re-send.
+   */
+  private retryAnswer(op: number, params: Params, answer: ClassifiedAnswer, key: number, resend: boolean): void {
+    if (resend && !this.resentKeys.has(key)) {
+      this.resentKeys.add(key);
+      if (this.resentKeys.size > AUDIT_LIMITS.recentRetries) this.resentKeys.delete(first(this.resentKeys.keys()) ?? key);
+      const held = this.firstRefusals.get(key);
+      if (held !== undefined) {
+        this.firstRefusals.delete(key);
+        this.refused(held.op, held.params, held.code, held.atMs);
+      }
+    }
+    if (answer.kind !== 'refusal') return;
+    const atMs = Date.now();
+    if (resend || this.resentKeys.has(key)) {
+      this.refused(op, params, answer.code, atMs);
+      return;
+    }
+    this.firstRefusals.set(key, { op, params, code: answer.code, atMs });
+    if (this.firstRefusals.size > AUDIT_LIMITS.recentRetries) this.firstRefusals.delete(first(this.firstRefusals.keys()) ?? key);
+  }
+
+  /** Keeps a refused claim of a request id sent more than once. */
+  private refused(op: number, params: Params, code: string, atMs: number): void {
+    const role = this.roles[op];
+    if (role?.read.role !== 'claim') return;
+    const c = role.read.read(params, undefined);
+    if (c?.requestId === undefined) return;
+    this.keepRefusal({
+      api: role.api,
+      user: c.user,
+      batch: batchKeyOf(role.api, c.batch.key),
+      requestId: c.requestId,
+      refusalCode: code,
+      atMs,
+    });
+  }
+
+  private keepRefusal(r: ClaimRecord): void {
+    const kept = this.data.retryRefusals;
+    if (kept.kept.length < AUDIT_LIMITS.maxKept) kept.kept.push(r);
+    else kept.notKept++;
+  }
+
   private keep<T>(list: T[], item: T): void {
     if (list.length < AUDIT_LIMITS.maxKept) list.push(item);
     else this.data.counts.notKept++;
@@ -204,6 +292,7 @@ export class AuditCollector {
     deductionFen: number | undefined,
     orderFen: number | undefined,
     more = 0,
+    eligibleFen?: number,
   ): VerifyRecord | undefined {
     const key = `${couponCode}\u0000${order}`;
     const seen = this.verifyIndex.get(key);
@@ -217,7 +306,7 @@ export class AuditCollector {
       this.data.counts.notKept++;
       return undefined;
     }
-    const rec: VerifyRecord = { user, couponCode, order, deductionFen, orderFen, count: 1 + more, differing: [] };
+    const rec: VerifyRecord = { user, couponCode, order, deductionFen, orderFen, eligibleFen, count: 1 + more, differing: [] };
     this.verifyIndex.set(key, rec);
     this.data.verifications.push(rec);
     return rec;
@@ -233,7 +322,20 @@ export function emptyAuditData(): AuditData {
     redeems: [],
     unknownRedeems: [],
     verifications: [],
+    retryRefusals: { kept: [], notKept: 0 },
     claimsByBatch: {},
     counts: { claims: 0, redeems: 0, verifications: 0, unknownClaims: 0, unknownRedeems: 0, notKept: 0 },
   };
+}
+
+type Params = Readonly<Record<string, unknown>>;
+
+/** An acknowledged claim's answer time and, with a latency, its send time (epoch ms). */
+function answerTimes(latencyUs: number | undefined): { atMs: number; sentAtMs?: number } {
+  const atMs = Date.now();
+  return latencyUs === undefined ? { atMs } : { atMs, sentAtMs: atMs - latencyUs / 1000 };
+}
+
+function first<T>(it: Iterator<T>): T | undefined {
+  return it.next().value;
 }

@@ -8,8 +8,9 @@
  *   batch's claimed count before the run) ≤ its stock;
  * - `per-user`: per batch, no user holds more than its per-user limit (acknowledged, and as listed);
  * - `codes-unique`: no coupon code acknowledged to two claims (a retry with its request id is one claim);
- * - `idempotent-retries`: a claim acknowledged twice with one request id got one coupon (present when
- *   some request id was acknowledged twice);
+ * - `idempotent-retries`: a request id sent more than once got one coupon, answered again to each
+ *   re-send: never two codes, never a refusal once acknowledged (present when some request id was sent
+ *   more than once, as far as the run kept);
  * - `claims-listed`, `nothing-unacknowledged`: every acknowledged coupon is in its user's list, and a
  *   user's list holds nothing of the storm's batches that no claim acknowledged — beyond the claims of
  *   unknown outcome, which are resolved so (made: found in the list; not made: not there). Users read:
@@ -17,7 +18,10 @@
  * - `statistics-claimed`, `statistics-used`: the statistics' counts moved by what was acknowledged
  *   (a range while unknown outcomes stay unresolved);
  * - `redeemed-once`: no coupon redeemed for two orders; `verify-consistent`: one coupon against one
- *   order always deducted the same, within the order's amount.
+ *   order always deducted the same, within the order's amount; `verify-deduction`: the deduction is what
+ *   the coupon's terms (as its user's list shows them) give for the order, by the API's own arithmetic;
+ * - `daily-count`, `daily-amount`, `per-user-daily`: the daily limits the profile's audit block gives,
+ *   per UTC+8 day of the run (present only for the limits given).
  *
  * An invariant that cannot be checked (the target does not serve a query, refuses it, answers beyond the
  * audit's memory) is `not-checked` and the audit `partial`, never passed. The batches' counts are read
@@ -87,6 +91,10 @@ interface BatchInfo {
   readonly batch: AuditBatch;
   stock?: number;
   perUser?: number;
+  /** Its daily limits (the profile's audit block): coupons a day, per user a day, fen a day. */
+  perDay?: number;
+  perUserDaily?: number;
+  amountPerDayFen?: number;
   /** Its statistics before the first request, or why they could not be read. */
   before?: Counts | { readonly failed: string };
 }
@@ -207,6 +215,12 @@ function namedBatches(doc: LoadProfileDoc, target: Target, b: AuditBegin): Batch
       const perUser = num(entry.perUser);
       if (stock !== undefined) info.stock = stock;
       if (perUser !== undefined) info.perUser = perUser;
+      const perDay = num(entry.perDay);
+      const perUserDaily = num(entry.perUserDaily);
+      const amountPerDayFen = num(entry.amountPerDayFen);
+      if (perDay !== undefined) info.perDay = perDay;
+      if (perUserDaily !== undefined) info.perUserDaily = perUserDaily;
+      if (amountPerDayFen !== undefined) info.amountPerDayFen = amountPerDayFen;
       out.set(key, info);
       break;
     }
@@ -373,7 +387,7 @@ async function reconcile(r: ReconcileInput): Promise<Omit<AuditResult, 'queries'
 
   // Who to read: every user with a claim, those with a redeem (their coupons name each coupon's batch), and a sample of the others.
   const claimUsers = unique([...data.claims, ...data.unknownClaims].map((c) => c.user));
-  const redeemUsers = unique([...data.redeems, ...data.unknownRedeems].map((x) => x.user));
+  const redeemUsers = unique([...data.redeems, ...data.unknownRedeems, ...data.verifications].map((x) => x.user));
   const sample = roles.has('claim') ? sampleUsers(doc, r.begun.userBase, new Set(claimUsers)) : [];
   const faceApis = doc.apis.filter((api) => APIS.get(api)?.audit?.userCoupons !== undefined);
   const faces = await Promise.all(
@@ -399,7 +413,9 @@ async function reconcile(r: ReconcileInput): Promise<Omit<AuditResult, 'queries'
     const claimApis = new Set(auditRoles(doc).flatMap((x) => (x?.read.role === 'claim' ? [x.api] : [])));
     const claimedBatches = [...batches].filter(([, b]) => claimApis.has(b.api));
     invariants.push(stockInvariant(make, claimHooks, data, claimedBatches, resolution, after));
-    invariants.push(perUserInvariant(make, claimHooks, data, claimedBatches, faces));
+    // A limit the profile never states is not one the target failed to show: judged where stated, else left out (not partial).
+    if (claimedBatches.some(([, b]) => b.perUser !== undefined))
+      invariants.push(perUserInvariant(make, claimHooks, data, claimedBatches, faces));
     invariants.push(codesUniqueInvariant(make, claimHooks, data));
     const retries = idempotentInvariant(make, claimHooks, data);
     if (retries) invariants.push(retries);
@@ -412,6 +428,7 @@ async function reconcile(r: ReconcileInput): Promise<Omit<AuditResult, 'queries'
     const stormBatches = new Set(claimedBatches.map(([key]) => key));
     for (const face of faces) invariants.push(...listInvariants(make, face, faces.length > 1, data, claimUsers, sample, stormBatches));
     invariants.push(statisticsClaimedInvariant(make, claimHooks, data, claimedBatches, resolution, after));
+    invariants.push(...dailyInvariants(make, claimHooks, data, claimedBatches, resolution, r.input.target.clock?.offsetMs ?? 0));
   }
   const redeemResolution = resolveUnknownRedeems(data, faces);
   if (roles.has('redeem')) {
@@ -419,7 +436,10 @@ async function reconcile(r: ReconcileInput): Promise<Omit<AuditResult, 'queries'
     invariants.push(redeemedOnceInvariant(make, redeemHooks, data));
     invariants.push(statisticsUsedInvariant(make, redeemHooks, data, batches, after, faces, redeemResolution));
   }
-  if (roles.has('verify')) invariants.push(verifyInvariant(make, hooksOf('verify'), data));
+  if (roles.has('verify')) {
+    invariants.push(verifyInvariant(make, hooksOf('verify'), data));
+    invariants.push(verifyDeductionInvariant(make, hooksOf('verify'), data, faces));
+  }
 
   const unknownResolved = {
     made: resolution.made + redeemResolution.made,
@@ -689,20 +709,44 @@ function codesUniqueInvariant(make: Make, hooks: ApiAuditHooks | undefined, data
   });
 }
 
-/** Present only when some request id was acknowledged twice (a retry). */
+/**
+ * Present only when some request id was sent more than once, as far as the run kept (an acknowledged
+ * claim, and refusals of request ids re-sent: audit-log.ts). Violated by a request id acknowledged with
+ * two coupon codes, or acknowledged and refused (CPN-REF-07: the same pair again answers the coupon of the
+ * first claim). A refusal answered before the acknowledged send left is not counted: a refused claim
+ * reserves nothing, so a later retry may be granted.
+ */
 function idempotentInvariant(make: Make, hooks: ApiAuditHooks | undefined, data: AuditData): AuditInvariantResult | undefined {
-  const byRequest = groupBy(
+  const idOf = (c: ClaimRecord) => `${c.batch}\u0000${c.user}\u0000${c.requestId}`;
+  const acked = groupBy(
     data.claims.filter((c) => c.requestId !== undefined),
-    (c) => `${c.batch}\u0000${c.user}\u0000${c.requestId}`,
+    idOf,
   );
-  const retried = [...byRequest.values()].filter((claims) => claims.length > 1);
-  if (retried.length === 0) return undefined;
-  const twice = retried.filter((claims) => new Set(claims.map((c) => c.couponCode)).size > 1);
-  return make('idempotent-retries', hooks, 'a claim re-sent with its request id never issues twice', {
-    held: twice.length === 0,
-    expected: 'one coupon per request id',
-    observed: `${twice.length} of ${retried.length} request ids acknowledged more than once got more than one coupon`,
-    examples: twice.flatMap((claims) => claims.map((c) => example(c))),
+  const refused = groupBy(data.retryRefusals.kept, idOf);
+  const answers = (id: string) => (acked.get(id)?.length ?? 0) + (refused.get(id)?.length ?? 0);
+  const retried = unique([...acked.keys(), ...refused.keys()]).filter((id) => answers(id) > 1).length;
+  if (retried === 0) return undefined;
+  const twice = [...acked.values()].filter((claims) => new Set(claims.map((c) => c.couponCode)).size > 1);
+  const refusedAfter = [...refused].flatMap(([id, refusals]) => {
+    const claims = acked.get(id);
+    if (claims === undefined) return [];
+    const firstSent = Math.min(...claims.map((c) => c.sentAtMs ?? Number.NEGATIVE_INFINITY));
+    const late = refusals.find((r) => (r.atMs ?? Number.POSITIVE_INFINITY) > firstSent);
+    return late === undefined ? [] : [{ claim: claims[0] ?? late, refusal: late }];
+  });
+  const notKept = data.retryRefusals.notKept;
+  return make('idempotent-retries', hooks, 'a claim re-sent with its request id never issues twice, nor is refused once acknowledged', {
+    held: twice.length === 0 && refusedAfter.length === 0,
+    expected: 'one coupon per request id, answered again to every re-send',
+    observed: `${twice.length} of ${retried} request ids sent more than once got more than one coupon; ${refusedAfter.length} were acknowledged and refused`,
+    examples: [
+      ...refusedAfter.map(({ claim, refusal }) => ({
+        ...example(claim),
+        ...(refusal.refusalCode !== undefined ? { refusalCode: refusal.refusalCode } : {}),
+      })),
+      ...twice.flatMap((claims) => claims.map((c) => example(c))),
+    ],
+    reason: notKept > 0 ? `${notKept} refusals of re-sent request ids beyond the audit's memory were counted, not compared` : undefined,
   });
 }
 
@@ -932,6 +976,189 @@ function verifyInvariant(make: Make, hooks: ApiAuditHooks | undefined, data: Aud
     expected: 'the same deduction each time a coupon is verified against one order, 0 ≤ deduction ≤ the order',
     observed: `${bad.length} of ${data.verifications.length} (coupon, order) pairs with differing or out-of-range deductions (${data.counts.verifications} verifications)`,
     examples: bad,
+  });
+}
+
+/**
+ * `verify-deduction`: each verification acknowledged deducted what the coupon's terms give for its order,
+ * by the API's own arithmetic (the conformance table's: ApiAuditHooks.deductionOf), the coupon's terms as
+ * its user's list shows them. An order the answer did not find wholly in the coupon's scope is not compared
+ * (a list does not show the scope).
+ */
+function verifyDeductionInvariant(
+  make: Make,
+  hooks: ApiAuditHooks | undefined,
+  data: AuditData,
+  faces: readonly Face[],
+): AuditInvariantResult {
+  const title = "each verified order's deduction is what the coupon's terms give for it";
+  const face = faces.find((f) => f.hooks.deductionOf !== undefined && f.lists.size > 0);
+  const deductionOf = face?.hooks.deductionOf;
+  if (face === undefined || deductionOf === undefined)
+    return make('verify-deduction', hooks, title, {
+      notChecked: `no list that shows a coupon's terms was read${faces.find((f) => f.failure)?.failure ? `: ${faces.find((f) => f.failure)?.failure}` : ''}`,
+    });
+  const bad: AuditExample[] = [];
+  let compared = 0;
+  let skipped = 0;
+  for (const v of data.verifications) {
+    const coupon = face.lists.get(v.user)?.find((c) => c.couponCode === v.couponCode);
+    const wholeOrder = v.eligibleFen === undefined || v.eligibleFen === v.orderFen;
+    const expected = coupon !== undefined && wholeOrder ? deductionOf(coupon, v.order) : undefined;
+    if (expected === undefined || v.deductionFen === undefined) {
+      skipped++;
+      continue;
+    }
+    compared++;
+    if (v.deductionFen !== expected)
+      bad.push({ user: v.user, couponCode: v.couponCode, note: `deducted ${v.deductionFen} fen where its terms give ${expected} fen` });
+  }
+  if (compared === 0)
+    return make('verify-deduction', hooks, title, {
+      notChecked: `none of the ${data.verifications.length} (coupon, order) pairs could be compared: the coupon was not listed, or part of the order was out of its scope`,
+    });
+  return make('verify-deduction', hooks, title, {
+    held: bad.length === 0,
+    expected: "each deduction as the coupon's terms give it for the order",
+    observed: `${bad.length} of ${compared} (coupon, order) pairs deducted otherwise`,
+    examples: bad,
+    reason: skipped > 0 ? `${skipped} pair(s) not compared (coupon not listed, or part of the order out of scope)` : undefined,
+  });
+}
+
+/** Days as the documents count them: calendar days of UTC+8 (CPN-REF-03). */
+const DAY_MS = 86_400_000;
+const UTC8_MS = 8 * 3_600_000;
+const dayOf = (atMs: number) => Math.floor((atMs + UTC8_MS) / DAY_MS);
+const dayLabel = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * `daily-count`, `daily-amount`, `per-user-daily`: per batch whose limits the profile's audit block gives,
+ * what it handed out on each UTC+8 day of the run (the target's clock) — acknowledged claims by the day
+ * their answer came, unknown outcomes found made, and the batch's claims before the run counted as the
+ * first day's (a batch claimed on an earlier day makes this stricter than our reading: name a fresh
+ * batch) — within max_coupons_by_day, max_amount_by_day (fen) and max_coupon_number_per_user_daily.
+ * Present only for the limits given.
+ */
+function dailyInvariants(
+  make: Make,
+  hooks: ApiAuditHooks | undefined,
+  data: AuditData,
+  claimed: readonly BatchEntry[],
+  res: Resolution,
+  clockOffsetMs: number,
+): AuditInvariantResult[] {
+  const out: AuditInvariantResult[] = [];
+  const distinct = distinctClaims(data);
+  const firstDay = Math.min(...distinct.map((c) => dayOf((c.atMs ?? Date.now()) + clockOffsetMs)), dayOf(Date.now() + clockOffsetMs));
+  type Tally = { count: number; amountFen: number; claims: ClaimRecord[] };
+  const tally = (key: string) => {
+    const days = new Map<number, Tally>();
+    for (const c of distinct) {
+      if (c.batch !== key) continue;
+      const day = dayOf((c.atMs ?? Date.now()) + clockOffsetMs);
+      const t = days.get(day) ?? { count: 0, amountFen: 0, claims: [] };
+      t.count++;
+      t.amountFen += c.amountFen ?? 0;
+      t.claims.push(c);
+      days.set(day, t);
+    }
+    return days;
+  };
+  const judge = (
+    id: AuditInvariantId,
+    title: string,
+    limitOf: (b: BatchInfo) => number | undefined,
+    amountOf: (t: Tally, b: BatchInfo, key: string, first: boolean) => number,
+    unit: string,
+  ) => {
+    const limited = claimed.filter(([, b]) => limitOf(b) !== undefined);
+    if (limited.length === 0) return;
+    const expected: string[] = [];
+    const observed: string[] = [];
+    const examples: AuditExample[] = [];
+    let held = true;
+    for (const [key, b] of limited) {
+      const limit = limitOf(b) ?? 0;
+      const days = tally(key);
+      if (!days.has(firstDay)) days.set(firstDay, { count: 0, amountFen: 0, claims: [] });
+      expected.push(`${b.batch.label}: ≤ ${limit}${unit} a day`);
+      for (const [day, t] of [...days].sort((x, y) => x[0] - y[0])) {
+        const value = amountOf(t, b, key, day === firstDay);
+        if (value > limit) {
+          held = false;
+          examples.push(...t.claims.slice(-AUDIT_DEFAULTS.examples).map((c) => example(c)));
+        }
+        observed.push(`${b.batch.label} ${dayLabel(day)}: ${value}${unit}`);
+      }
+    }
+    out.push(make(id, hooks, title, { held, expected: expected.join('; '), observed: observed.join('; '), examples }));
+  };
+  // The first day also holds what was claimed before the run and the unknown outcomes found made.
+  const extra = (b: BatchInfo, key: string) => (counts(b.before)?.claimed ?? 0) + (res.madeByBatch.get(key) ?? 0);
+  judge(
+    'daily-count',
+    'coupons handed out a day ≤ max_coupons_by_day, per batch',
+    (b) => b.perDay,
+    (t, b, key, first) => t.count + (first ? extra(b, key) : 0),
+    '',
+  );
+  judge(
+    'daily-amount',
+    'amount handed out a day ≤ max_amount_by_day, per batch',
+    (b) => b.amountPerDayFen,
+    (t, b, key, first) => {
+      // Coupons not seen (claimed before the run, found made) count at the value the run's claims of the batch showed.
+      const each = distinct.find((c) => c.batch === key && c.amountFen !== undefined)?.amountFen ?? 0;
+      return t.amountFen + (first ? extra(b, key) * each : 0);
+    },
+    ' fen',
+  );
+  // Per user a day: the run's own claims (its users are fresh per run: they claimed nothing before it).
+  const perUserDaily = claimed.filter(([, b]) => b.perUserDaily !== undefined);
+  if (perUserDaily.length > 0) {
+    const expected: string[] = [];
+    const observed: string[] = [];
+    const examples: AuditExample[] = [];
+    let held = true;
+    for (const [key, b] of perUserDaily) {
+      const limit = b.perUserDaily ?? 0;
+      const byUserDay = groupBy(
+        distinct.filter((c) => c.batch === key),
+        (c) => `${c.user}\u0000${dayOf((c.atMs ?? Date.now()) + clockOffsetMs)}`,
+      );
+      const over = [...byUserDay.values()].filter((cs) => cs.length > limit);
+      const most = Math.max(0, ...[...byUserDay.values()].map((cs) => cs.length));
+      if (over.length > 0) held = false;
+      for (const cs of over) examples.push(...cs.map((c) => example(c)));
+      expected.push(`${b.batch.label}: ≤ ${limit} per user a day`);
+      observed.push(
+        over.length > 0
+          ? `${b.batch.label}: ${over.length} user-day(s) over the limit, the most ${most}`
+          : `${b.batch.label}: at most ${most} per user a day`,
+      );
+    }
+    out.push(
+      make('per-user-daily', hooks, 'no user takes more than max_coupon_number_per_user_daily a day, per batch', {
+        held,
+        expected: expected.join('; '),
+        observed: observed.join('; '),
+        examples,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Acknowledged claims, one per coupon (a re-send answered its first coupon again: one claim). */
+function distinctClaims(data: AuditData): ClaimRecord[] {
+  const seen = new Set<string>();
+  return data.claims.filter((c) => {
+    const k = c.couponCode === undefined ? undefined : `${c.batch}\u0000${c.couponCode}`;
+    if (k === undefined) return true;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
   });
 }
 

@@ -34,6 +34,8 @@ export interface MixOperation {
   readonly weight: number;
   /** Its origin (scheme, host, port): the closed model runs one autocannon instance per origin. */
   readonly origin: string;
+  /** Its deliberate re-sends; undefined: none. */
+  readonly retries: MixRetries | undefined;
 }
 
 /** A built request: which operation, its application parameters (the audit reads them), and the wire bytes. */
@@ -41,6 +43,28 @@ export interface BuiltRequest {
   readonly op: number;
   readonly app: Readonly<Record<string, unknown>>;
   readonly wire: WireRequest;
+  /**
+   * Of an operation with re-sends only: the index of the request first sent with these parameters (its
+   * own index for a first send). The recorder counts one success per key: a re-send's success is the same claim.
+   */
+  readonly key?: number;
+  /** Whether this request is a deliberate re-send of request `key`. */
+  readonly resend?: boolean;
+}
+
+/** First sends kept per operation for re-sends to pick from (see RetriesDoc): only these may be re-sent (the audit log relies on it). */
+export const RESEND_POOL = 4096;
+/** An operation's re-sends, resolved (RetriesDoc with its defaults). */
+export interface MixRetries {
+  readonly share: number;
+  readonly when: 'concurrent' | 'after' | 'either';
+  readonly afterMs: number;
+}
+/** A first send an operation may re-send: its parameters, its index and when it was built. */
+interface Sent {
+  readonly app: Record<string, unknown>;
+  readonly index: number;
+  readonly atMs: number;
 }
 
 /** What the builder needs beyond the mix. */
@@ -121,8 +145,14 @@ export function compileMix(input: MixInput): CompiledMix {
       stock,
       weight: doc.weight,
       origin: new URL(endpoint.url).origin,
+      retries:
+        doc.retries === undefined || doc.retries.share <= 0
+          ? undefined
+          : { share: doc.retries.share, when: doc.retries.when ?? 'either', afterMs: doc.retries.afterMs ?? 500 },
     };
   });
+  // The first sends each operation with re-sends may repeat, oldest first.
+  const pools = operations.map((o) => (o.retries === undefined ? undefined : ([] as Sent[])));
   const users = pickUser(profile.users.count, profile.users.choice ?? 'uniform', profile.users.zipfS ?? 1.1, random);
   const clockOffsetMs = target.clock?.offsetMs ?? 0;
   const cdfCache = new Map<string, Float64Array>();
@@ -137,24 +167,35 @@ export function compileMix(input: MixInput): CompiledMix {
     return cdf;
   };
 
-  const buildOf = (op: number, index: number): BuiltRequest => {
-    const o = operations[op];
-    if (o === undefined) throw new RangeError(`no operation ${op}`);
-    ctxVars['user'] = userBase + users();
-    ctxVars['requestId'] = `${runTag}-${index.toString(36)}`;
-    ctx.index = index;
-    const app = (o.params(ctx) ?? {}) as Record<string, unknown>;
-    const nonce = `${nonceHead}${(++nonceCount).toString(16).padStart(16, '0')}`;
-    const wire = o.adapter.prepare({
+  const sign = (o: MixOperation, app: Record<string, unknown>): WireRequest =>
+    o.adapter.prepare({
       endpoint: o.endpoint,
       operation: o.wireOperation,
       app,
       transport: {},
       clockOffsetMs,
+      // A re-send is signed again now, as a client's retry is: a fresh timestamp and nonce, the same parameters.
       nowMs: Date.now(),
-      nonce,
+      nonce: `${nonceHead}${(++nonceCount).toString(16).padStart(16, '0')}`,
     });
-    return { op, app, wire };
+
+  const buildOf = (op: number, index: number): BuiltRequest => {
+    const o = operations[op];
+    if (o === undefined) throw new RangeError(`no operation ${op}`);
+    const pool = pools[op];
+    if (pool !== undefined && o.retries !== undefined && random() < o.retries.share) {
+      const first = pickResend(pool, o.retries, random, performance.now());
+      if (first !== undefined) return { op, app: first.app, wire: sign(o, first.app), key: first.index, resend: true };
+    }
+    ctxVars['user'] = userBase + users();
+    ctxVars['requestId'] = `${runTag}-${index.toString(36)}`;
+    ctx.index = index;
+    const app = (o.params(ctx) ?? {}) as Record<string, unknown>;
+    const wire = sign(o, app);
+    if (pool === undefined) return { op, app, wire };
+    pool.push({ app, index, atMs: performance.now() });
+    if (pool.length > RESEND_POOL) pool.splice(0, RESEND_POOL / 2);
+    return { op, app, wire, key: index };
   };
   return {
     operations,
@@ -211,6 +252,27 @@ function search(cdf: Float64Array, x: number): number {
     else lo = mid + 1;
   }
   return lo;
+}
+
+/**
+ * The first send a re-send repeats (undefined: none yet): `concurrent` the one built last (still in
+ * flight at any rate a storm runs), `after` the newest one built at least afterMs ago (the oldest kept
+ * when none is that old), `either` one of the two by a coin.
+ */
+function pickResend(pool: readonly Sent[], r: MixRetries, random: () => number, nowMs: number): Sent | undefined {
+  if (pool.length === 0) return undefined;
+  const when = r.when === 'either' ? (random() < 0.5 ? 'concurrent' : 'after') : r.when;
+  if (when === 'concurrent') return pool[pool.length - 1];
+  // Built times rise along the pool: the last one built before the cut-off.
+  const cut = nowMs - r.afterMs;
+  let lo = 0;
+  let hi = pool.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((pool[mid]?.atMs ?? 0) <= cut) lo = mid + 1;
+    else hi = mid;
+  }
+  return pool[Math.max(0, lo - 1)];
 }
 
 /** mulberry32: small, fast, deterministic for a seed. */

@@ -277,6 +277,13 @@ function meaningProblems(doc: LoadProfileDoc, source: YamlSource, fileName: stri
         );
       }
     }
+    // A re-send is recognised by its request id: without one it is just another request, counted twice.
+    if (o.retries !== undefined && !JSON.stringify(o.params ?? {}).includes('${requestId}'))
+      report(
+        'PP_PROFILE',
+        `retries re-send ${o.name} with its request id, but its params send no \${requestId}: a re-send would be another request`,
+        [...at, 'retries'],
+      );
   });
   problems.push(...auditProblems(doc, known, targetOptions, source));
 
@@ -308,9 +315,10 @@ function auditProblems(
   const namers = doc.apis.filter((api) => APIS.get(api)?.audit?.batchOf !== undefined);
   (doc.audit?.batches ?? []).forEach((b, i) => {
     const at: Path = ['audit', 'batches', i];
-    for (const t of checkTemplates({ batch: b.batch, stock: b.stock ?? 0, perUser: b.perUser ?? 0 }, at))
-      problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
-    problems.push(...variableProblems({ batch: b.batch, stock: b.stock ?? 0, perUser: b.perUser ?? 0 }, known, targetOptions, source, at));
+    const { batch, stock = 0, perUser = 0, perDay = 0, perUserDaily = 0, amountPerDayFen = 0 } = b;
+    const templated = { batch, stock, perUser, perDay, perUserDaily, amountPerDayFen };
+    for (const t of checkTemplates(templated, at)) problems.push(source.problem('PP_TEMPLATE', t.message, t.path));
+    problems.push(...variableProblems(templated, known, targetOptions, source, at));
     if (namers.length === 0)
       problems.push(
         source.problem('PP_PROFILE', `no API of the profile (${doc.apis.join(', ')}) names batches the audit can follow`, [...at, 'batch']),

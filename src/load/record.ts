@@ -115,6 +115,9 @@ export interface LoadRecorder {
    * One answer: `phase` and `op` by name; `latencyUs` as the model measures it (undefined when there
    * is none; a transport error's is ignored); `atMs` since the first measured instant (negative during
    * warm-up). `sample` builds the redacted curl line, called only when this answer is kept as a sample.
+   * `key` (an operation with deliberate re-sends: BuiltRequest.key) names the request a re-send repeats:
+   * a second success of one key is the same claim answered again, a success but not another one against
+   * the stock.
    */
   record(
     phase: string,
@@ -123,6 +126,7 @@ export interface LoadRecorder {
     latencyUs: number | undefined,
     atMs: number,
     sample?: () => { readonly curl?: string },
+    key?: number,
   ): void;
   /** One instant of `phase` not sent (the connection cap was reached); `atMs` as record's, for the time series. */
   recordNotSent(phase: string, atMs?: number): void;
@@ -150,6 +154,8 @@ const OTHER_CODES = '(other codes)';
 /** How much of what an answer said a sample keeps, characters. */
 const SAID_CHARS = 500;
 const BEYOND_STOCK = 'beyond stock';
+/** Successful request keys remembered per operation (a correct target's successes are bounded by its stock): beyond, a re-send's success counts again. */
+const MAX_SUCCESS_KEYS = 1_000_000;
 
 /** `HTTP 503`, made once per status (a reason string per answer would allocate on the hot path). */
 const statusReasons = new Map<number, string>();
@@ -172,6 +178,8 @@ interface OpState {
   readonly countSuccess: (() => number) | undefined;
   /** The successes counted before the last success judged against the stock (for its sample's words). */
   counted: number;
+  /** Keys of re-sent requests that succeeded (bounded by MAX_SUCCESS_KEYS): their re-sends' successes are not counted again. */
+  readonly succeededKeys: Set<number>;
   /** Samples kept, by class index. */
   readonly sampled: number[];
   soldOutAtMs: number | undefined;
@@ -231,7 +239,7 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
   };
 
   return {
-    record(phase, op, answer, latencyUs, atMs, sample) {
+    record(phase, op, answer, latencyUs, atMs, sample, key) {
       const p = phaseOf(phase);
       const cell = p.cells.get(op);
       if (cell === undefined) throw new Error(`load recorder: no operation ${op}`);
@@ -240,6 +248,12 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
       let reason: string | undefined;
       switch (answer.kind) {
         case 'success':
+          // A request answered a success again (a re-send of one that succeeded): the same claim, not one more.
+          if (key !== undefined && o.succeededKeys.has(key)) {
+            cls = SUCCESS;
+            break;
+          }
+          if (key !== undefined && o.succeededKeys.size < MAX_SUCCESS_KEYS) o.succeededKeys.add(key);
           // The successes before this one: this recorder's own, or the run's when worker threads share the stock.
           if (o.stock !== undefined) o.counted = o.countSuccess?.() ?? o.successes;
           if (o.stock !== undefined && o.counted >= o.stock) {
@@ -396,6 +410,7 @@ function opState(o: RecorderOperation): OpState {
     soldOutCodes: soldOut ? new Set(o.soldOut) : undefined,
     stock: o.stock,
     successes: 0,
+    succeededKeys: new Set(),
     countSuccess: o.countSuccess,
     counted: 0,
     sampled: [0, 0, 0, 0, 0],

@@ -69,6 +69,7 @@ function exampleText(e: AuditExample): string {
       `user ${e.user}`,
       ...(e.requestId !== undefined ? [`request ${e.requestId}`] : []),
       ...(e.couponCode !== undefined ? [`coupon ${e.couponCode}`] : []),
+      ...(e.refusalCode !== undefined ? [`refused ${e.refusalCode}`] : []),
       ...(e.note !== undefined ? [e.note] : []),
     ].join(', '),
   );

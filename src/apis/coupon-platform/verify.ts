@@ -61,7 +61,13 @@ export interface DeductionReadings {
   readonly aboveEligibleRefused?: boolean;
 }
 
-export function inScope(terms: BatchTerms, line: OrderLine): boolean {
+/** What the arithmetic reads of a batch's terms (the load audit builds it from a coupon as a user's list shows it). */
+export type DeductionTerms = Pick<
+  BatchTerms,
+  'subType' | 'amountFen' | 'paidShareBp' | 'minimumFen' | 'maxDiscountFen' | 'numberMinimum' | 'scope'
+>;
+
+export function inScope(terms: DeductionTerms, line: OrderLine): boolean {
   if (terms.scope.all) return true;
   return terms.scope.skuIds.has(line.skuId) || (line.spuId !== undefined && terms.scope.spuIds.has(line.spuId));
 }
@@ -74,7 +80,7 @@ export function inScope(terms: BatchTerms, line: OrderLine): boolean {
  * reading an amount coupon worth more than the eligible lines is refused instead.
  */
 export function deduction(
-  terms: BatchTerms,
+  terms: DeductionTerms,
   lines: readonly OrderLine[],
   faults: DeductionFaults = {},
   readings: DeductionReadings = {},

@@ -7,6 +7,7 @@
  */
 import type { ApiAuditHooks, AuditBatch, ListedCoupon } from '../audit-hooks.js';
 import type { Json } from '../../scenario/types.js';
+import { type DeductionTerms, deduction, type OrderLine } from '../coupon-platform/verify.js';
 import { CPN } from './spec.js';
 
 type Params = Readonly<Record<string, unknown>>;
@@ -43,7 +44,52 @@ function listed(c: unknown): ListedCoupon | undefined {
     ...(dataSource !== undefined && batchId !== undefined ? { batch: JSON.stringify([dataSource, batchId]) } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(order !== undefined ? { order } : {}),
+    terms: c as Json,
   };
+}
+
+/**
+ * A listed coupon's terms as the arithmetic reads them: value, share paid, threshold, cap (couponVO).
+ * The list does not show a coupon's product scope: every line counts (the audit compares only orders the
+ * answer found wholly in scope).
+ */
+function termsOf(c: Json | undefined): DeductionTerms | undefined {
+  const subType = int(field(c, 'sub_type'));
+  if (subType === undefined) return undefined;
+  const opt = (key: string) => int(field(c, key));
+  const amountFen = opt('amount_fen');
+  const paidShareBp = opt('paid_share_bp');
+  const maxDiscountFen = opt('max_discount_fen');
+  return {
+    subType,
+    ...(amountFen !== undefined ? { amountFen } : {}),
+    ...(paidShareBp !== undefined ? { paidShareBp } : {}),
+    minimumFen: opt('minimum_fen') ?? 0,
+    ...(maxDiscountFen !== undefined ? { maxDiscountFen } : {}),
+    numberMinimum: opt('number_minimum') ?? 0,
+    scope: { all: true },
+  };
+}
+
+/** The order lines of a verification as the audit keeps it (`[order_lines, stacked]`), or undefined. */
+function linesOf(order: string): OrderLine[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(order);
+  } catch {
+    return undefined;
+  }
+  const lines = Array.isArray(parsed) ? parsed[0] : undefined;
+  if (!Array.isArray(lines)) return undefined;
+  const out: OrderLine[] = [];
+  for (const l of lines) {
+    const quantity = int(field(l, 'quantity'));
+    const priceFen = int(field(l, 'price_fen'));
+    const skuId = text(field(l, 'sku_id'));
+    if (quantity === undefined || priceFen === undefined || skuId === undefined) return undefined;
+    out.push({ skuId, quantity, priceFen });
+  }
+  return out;
 }
 
 export const jdCouponAudit: ApiAuditHooks = {
@@ -55,12 +101,16 @@ export const jdCouponAudit: ApiAuditHooks = {
         const batch = batchOf(p);
         if (user === undefined || batch === undefined) return undefined;
         const requestId = text(p['request_id']);
-        const couponCode = text(field(field(body, 'coupon'), 'coupon_code'));
+        const coupon = field(body, 'coupon');
+        const couponCode = text(field(coupon, 'coupon_code'));
+        // CPN-REF-03: an amount coupon counts its amount toward max_amount_by_day, a discount coupon its cap.
+        const amountFen = int(field(coupon, 'amount_fen')) ?? int(field(coupon, 'max_discount_fen'));
         return {
           user,
           batch,
           ...(requestId !== undefined && requestId !== '' ? { requestId } : {}),
           ...(couponCode !== undefined ? { couponCode } : {}),
+          ...(amountFen !== undefined ? { amountFen } : {}),
         };
       },
     },
@@ -81,6 +131,7 @@ export const jdCouponAudit: ApiAuditHooks = {
         if (user === undefined || couponCode === undefined) return undefined;
         const deductionFen = int(field(body, 'deduction_fen'));
         const orderFen = int(field(body, 'order_fen'));
+        const eligibleFen = int(field(body, 'eligible_fen'));
         return {
           user,
           couponCode,
@@ -88,11 +139,20 @@ export const jdCouponAudit: ApiAuditHooks = {
           order: JSON.stringify([p['order_lines'] ?? null, p['stacked'] ?? 0]),
           ...(deductionFen !== undefined ? { deductionFen } : {}),
           ...(orderFen !== undefined ? { orderFen } : {}),
+          ...(eligibleFen !== undefined ? { eligibleFen } : {}),
         };
       },
     },
   },
   batchOf,
+  // The reference's own arithmetic (src/apis/coupon-platform/verify.ts), which cpn-verify-arithmetic checks.
+  deductionOf: (coupon, order) => {
+    const terms = termsOf(coupon.terms);
+    const lines = linesOf(order);
+    if (terms === undefined || lines === undefined) return undefined;
+    const d = deduction(terms, lines);
+    return d.ok ? d.deductionFen : undefined;
+  },
   statistics: {
     query: (batch) => ({ call: CPN.statistics, params: batch.params }),
     read: (body: Json) => {
@@ -117,13 +177,24 @@ export const jdCouponAudit: ApiAuditHooks = {
   rules: {
     stock: { rule: 'CPN-05', level: 'must' },
     'per-user': { rule: 'CPN-05', level: 'must' },
-    'codes-unique': { rule: 'CPN-05', level: 'must' },
+    // The seed names no coupon code: that each coupon has one of its own is our wire format (CPN-REF-01).
+    'codes-unique': { rule: 'CPN-REF-01', level: 'ref' },
     'idempotent-retries': { rule: 'CPN-REF-07', level: 'ref' },
+    // 查询特定用户所拥有的京东券信息: a coupon a claim handed the user is one the user owns (CPN-02).
     'claims-listed': { rule: 'CPN-02', level: 'must' },
-    'nothing-unacknowledged': { rule: 'CPN-02', level: 'must' },
+    // That a refused claim hands out nothing is ours (CPN-REF-07); the seed even has the system issue
+    // coupons by its own rules (新用户注册时,系统可通过API接口自动为其发放新人专享优惠券).
+    'nothing-unacknowledged': { rule: 'CPN-REF-07', level: 'ref' },
     'statistics-claimed': { rule: 'CPN-04', level: 'must' },
     'redeemed-once': { rule: 'CPN-05', level: 'must' },
     'statistics-used': { rule: 'CPN-04', level: 'must' },
     'verify-consistent': { rule: 'CPN-03', level: 'must' },
+    // The exact arithmetic (rounding down, capping at the eligible amount) is ours: CPN-REF-05.
+    'verify-deduction': { rule: 'CPN-REF-05', level: 'ref' },
+    // 单天发放上线个数 / 单天发放上限金额 / 每位用户每日最大领取数量 (TCC-09) name the limits; what a day is
+    // (UTC+8, calendar), what the amount sums and what counts (claims before the run) are CPN-REF-03's.
+    'daily-count': { rule: 'CPN-REF-03', level: 'ref' },
+    'daily-amount': { rule: 'CPN-REF-03', level: 'ref' },
+    'per-user-daily': { rule: 'CPN-REF-03', level: 'ref' },
   },
 };

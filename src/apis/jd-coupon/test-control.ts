@@ -1,6 +1,6 @@
 /**
  * Test control of the coupon platform (JSON in and out; off unless asked for), so expiry, daily limits
- * and the 365-day birthday rule are reachable without waiting (CPN-REF-13):
+ * and the 365-day birthday rule are reachable without waiting (CPN-REF-12):
  *   GET  /__promoproof/coupon-platform/info                  the business clock's offset
  *   POST /__promoproof/coupon-platform/clock   {advanceS, uid?}   moves the business clock forward: one user's
  *        (so concurrent checks of other users are not disturbed), or the whole platform's
