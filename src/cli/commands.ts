@@ -160,6 +160,28 @@ Gates:
                           the phases with a rate (open model). An SLO that measured nothing is not
                           held
 
+Capacity:
+  --find-capacity         search for the highest rate the target holds: open-model steps of the
+                          profile's steady phase (its setup again and its own audit each step),
+                          the rate ×--factor while steps hold, then bisected between the highest
+                          held and the lowest broken. A step holds when every gate held (the
+                          profile's SLOs, --slo, and achieved>=95% and errors<1% unless gated
+                          already), the audit found nothing violated, no answer was
+                          non-conformant and the generator kept up (a saturated generator stops
+                          the search: its limit, not the target's). Prints each step and
+                          'holds N/s (… p99 …), exact; breaks at M/s: why'; the reports are the
+                          held rate's run with the steps, headlined by the search's verdict
+                          (as its exit code; JUnit adds a testcase for the search). --requests
+                          caps the whole search
+  --from N                the first step's rate (default: the profile's steady rate)
+  --factor F              the rate's growth while steps hold (default 2)
+  --resolution P%         bisect until the gap is at most P % of the held rate (default 5%)
+  --step-duration D       each step's steady phase (default 10s)
+  --max-rate N            never step above N/s (default 50000)
+  --max-steps N           at most N steps (default 12)
+  --max-time D            the whole search, setup and audits included (default 5m): a step that
+                          would not end in time is not started
+
 Audit:
   --no-audit              skip the audit after the run (the report says so). By default every
                           acknowledged claim, redeem and verification is reconciled with the
@@ -188,9 +210,13 @@ early and still writes the reports (stopped by: interrupted). A run whose genera
 (late sends, its CPU pinned) is marked INVALID: its figures measure this machine, not the target.
 
 Exit codes, the first that applies: 1 non-conformant answers (a 5xx, a malformed answer, a success
-beyond the stock) or an invariant the audit found violated; 5 an SLO missed or not measured; 6 the run is invalid (the generator was
-saturated); 0 the run completed and held. 2 usage or profile error (file:line:column); 3 the target
-could not be used (not reachable, setup failed); 70 a bug.
+beyond the stock) or an invariant the audit found violated; 5 an SLO missed or not measured; 6 the run
+is invalid (the generator was saturated); 7 the audit was partial (a query the target lacks or refused:
+never a pass); 0 the run completed and held (--no-audit: by choice, 0). 2 usage or profile error
+(file:line:column); 3 the target could not be used (not reachable, setup failed); 70 a bug.
+With --find-capacity: 1 a step had non-conformant answers or a violated invariant (at any rate);
+6 the generator's limit came first; 5 no rate held; 7 the held rate's audit was partial; 0 a
+capacity was found (or Ctrl-C).
 NO_COLOR turns colours off; a live progress line goes to stderr when it is a terminal.`,
   options: {
     profile: { type: 'string' },
@@ -208,6 +234,14 @@ NO_COLOR turns colours off; a live progress line goes to stderr when it is a ter
     workers: { type: 'string' },
     slo: { type: 'string', multiple: true },
     'no-audit': { type: 'boolean' },
+    'find-capacity': { type: 'boolean' },
+    from: { type: 'string' },
+    factor: { type: 'string' },
+    resolution: { type: 'string' },
+    'step-duration': { type: 'string' },
+    'max-rate': { type: 'string' },
+    'max-steps': { type: 'string' },
+    'max-time': { type: 'string' },
     baseline: { type: 'string' },
     report: { type: 'string', multiple: true },
     json: { type: 'boolean' },

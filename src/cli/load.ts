@@ -24,6 +24,8 @@ import { redactSecrets } from '../report/index.js';
 import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fsReason, readUserFile, writableUserFile } from './files.js';
+import { capacityOptions, checkCapacity, runCapacityCommand, searchNotStarted } from './load-capacity.js';
+import { renderCapacityConsole } from '../load/render-capacity.js';
 
 type LoadFormat = 'json' | 'console' | 'junit' | 'html' | 'markdown';
 const LOAD_FORMATS: readonly LoadFormat[] = ['json', 'console', 'junit', 'html', 'markdown'];
@@ -51,6 +53,8 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   const fault = stringOption(values, 'fault');
   if (fault !== undefined && !isFaultId(fault)) throw new CliError(`unknown fault '${fault}'; see 'promoproof serve --list-faults'`);
   if (fault !== undefined && values['target-config']) throw new CliError('--fault applies to the embedded reference only');
+  // --find-capacity's options are read before anything runs (src/cli/load-capacity.ts).
+  const capacity = values['find-capacity'] ? capacityOptions(values) : undefined;
   const model = stringOption(values, 'model');
   if (model !== undefined && model !== 'open' && model !== 'closed') throw new CliError(`--model ${model}: open or closed`);
   const duration = stringOption(values, 'duration');
@@ -92,6 +96,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   if (configTarget) assertLoadable(configTarget, listOption(values, 'allow-host'));
   const baseline = readBaseline(stringOption(values, 'baseline'), profile.doc.profile, io.cwd);
   const slos = gateSlos(profile.doc, listOption(values, 'slo'));
+  if (capacity) checkCapacity(profile.doc, capacity);
   // The open model's pacing is one scheduler's: threads are the closed model's (a profile's own `workers` requires model: closed).
   if ((overrides.workers ?? 1) > 1 && (overrides.model ?? profile.doc.run?.model ?? LOAD_DEFAULTS.model) === 'open')
     throw new CliError('--workers applies to the closed model only (--model closed); the open model runs in one thread');
@@ -118,7 +123,8 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
           // Stopped before the first request: the promised reports say so.
           const started = new Date();
           const none: Target = { endpoints: {}, embedded: true, capabilities: [], skus: [] };
-          writeReports(interruptedResult({ profile, target: none }, overrides.model ?? 'open', 0, started, 0));
+          const stopped = interruptedResult({ profile, target: none }, overrides.model ?? 'open', 0, started, 0);
+          writeReports(capacity ? { ...stopped, capacity: searchNotStarted(profile.doc, capacity, slos) } : stopped);
           io.stderr('promoproof load: stopped while the embedded reference started; nothing was sent\n');
           return EXIT.ok;
         }
@@ -130,6 +136,20 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     if (target === undefined) throw new Error('no target');
     const secrets = targetSecrets(target);
     const tty = io.isTty;
+    if (capacity)
+      return await runCapacityCommand({
+        values,
+        io,
+        color,
+        profile,
+        target,
+        settings: capacity,
+        overrides,
+        slos,
+        secrets,
+        writeReports,
+        reportPaths: reports.map(([, p]) => p),
+      });
     // The audit after the run reconciles what the run acknowledged with the target's own account (src/load/audit.ts).
     const audit = values['no-audit'] ? undefined : createLoadAudit({ profile: profile.doc, target, ...timeoutOf(overrides) });
     let result: LoadResult;
@@ -167,7 +187,7 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
 /**
  * The exit code of a load run, in this order: 1 when an answer of the measured window was
  * non-conformant, or the audit after the run found a violated invariant that counts; else 5 when an SLO was missed or could not be measured (sloVerdicts); else 6 when the
- * run is invalid (the generator was saturated); else 0. An invalid run whose SLOs missed exits 5: its
+ * run is invalid (the generator was saturated); else 7 when the audit was partial; else 0. An invalid run whose SLOs missed exits 5: its
  * verdicts say the run is invalid.
  */
 export function exitOf(result: LoadResult): ExitCode {
@@ -179,6 +199,8 @@ export function exitOf(result: LoadResult): ExitCode {
   if (result.audit?.status === 'failed') return EXIT.checkFailed;
   if (result.sloVerdicts?.some((v) => !v.held)) return EXIT.sloMissed;
   if (!result.generator.valid) return EXIT.invalidRun;
+  // A partial audit is never a pass; `--no-audit` (the user's choice) is skipped, not partial.
+  if (result.audit?.status === 'partial') return EXIT.auditPartial;
   return EXIT.ok;
 }
 
@@ -249,7 +271,7 @@ function renderReport(format: LoadFormat, result: LoadResult, compared?: Baselin
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
     case 'console':
-      return renderLoadConsole(result, { color: false });
+      return `${result.capacity ? `${renderCapacityConsole(result, { color: false })}\n` : ''}${renderLoadConsole(result, { color: false })}`;
     case 'junit':
       return renderLoadJunit(result);
   }

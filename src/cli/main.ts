@@ -28,8 +28,8 @@ ${[...COMMANDS.values()].map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join(
 Run 'promoproof <command> --help' for a command's options.
 Exit codes: 0 ok, 1 a check that counts failed (load: a non-conformant answer), 2 usage or scenario
 error, 3 target unreachable or unusable (preflight, a load setup that failed), 4 no check ran (all
-skipped), 5 a load SLO missed, 6 an invalid load run (the generator was saturated),
-70 promoproof itself failed (a bug: please report it).
+skipped), 5 a load SLO missed, 6 an invalid load run (the generator was saturated), 7 a partial
+load audit and nothing worse (never a pass), 70 promoproof itself failed (a bug: please report it).
 `;
 }
 

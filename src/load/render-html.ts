@@ -15,6 +15,7 @@ import { type BaselineComparison, type BaselineFinding, changeText, NOISE_TEXT, 
 import { percentilesOf } from './histograms.js';
 import { countText, percentText, rateText, shareText } from './numbers.js';
 import { ms } from './render.js';
+import { capacityHtml } from './render-capacity.js';
 import { type Axis, legend, type LineSeries, renderChart } from './svg-chart.js';
 import {
   type AuditInvariantResult,
@@ -57,7 +58,7 @@ body { margin: 0 auto; max-width: 1100px; padding: 24px; font: 14px/1.5 system-u
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; } h3 { font-size: 15px; margin: 16px 0 6px; }
 .meta { color: var(--muted); margin: 0 0 12px; overflow-wrap: anywhere; } .meta code { color: var(--fg); }
 .verdict { display: inline-block; padding: 2px 10px; border-radius: 12px; color: #fff; font-weight: 600; }
-.verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); } .verdict.slo-missed, .verdict.invalid { background: var(--warn); }
+.verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); } .verdict.slo-missed, .verdict.invalid, .verdict.partial, .verdict.interrupted { background: var(--warn); }
 .reason { margin: 0 0 12px; font-weight: 600; overflow-wrap: anywhere; }
 .notes { margin: 0 0 12px; padding: 8px 12px; border: 1px dashed var(--warn); border-radius: 8px; } .notes p { margin: 0; overflow-wrap: anywhere; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; }
@@ -100,7 +101,9 @@ details > summary { cursor: pointer; }
 
 /** The run as one HTML document (see the module comment). */
 export function renderLoadHtml(result: LoadResult, opts: LoadHtmlOptions = {}): string {
+  // A capacity search's verdict is the search's (src/load/verdict.ts), not its held step's.
   const v = loadVerdict(result);
+  const command = result.capacity ? 'promoproof load --find-capacity' : 'promoproof load';
   const t = result.totals;
   const byClass = (k: OutcomeClass) => Object.values(t.operations).reduce((s, o) => s + o.classes[k].count, 0);
   const answers = OUTCOME_CLASSES.reduce((s, k) => s + byClass(k), 0);
@@ -123,11 +126,11 @@ export function renderLoadHtml(result: LoadResult, opts: LoadHtmlOptions = {}): 
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${LOAD_HTML_CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>promoproof load ${escapeHtml(v.headline.toLowerCase())}: ${escapeHtml(result.profile.name)}</title>`,
+    `<title>${command} ${escapeHtml(v.headline.toLowerCase())}: ${escapeHtml(result.profile.name)}</title>`,
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
-    `<h1>promoproof load <span class="verdict ${v.status}">${escapeHtml(v.headline)}</span></h1>`,
+    `<h1>${command} <span class="verdict ${v.status}">${escapeHtml(v.headline)}</span></h1>`,
     `<p class="reason">${escapeHtml(v.reason)}</p>`,
     `<p class="meta">profile <code>${escapeHtml(result.profile.name)}</code> (${escapeHtml(result.profile.title)}) · target <code>${escapeHtml(result.target.url)}</code>${result.target.embedded ? ' (embedded reference)' : ''}` +
       ` · ${result.model === 'open' ? 'open model: latency from the intended send instant' : 'closed model: latency from the actual send (hides stalls)'}` +
@@ -135,6 +138,8 @@ export function renderLoadHtml(result: LoadResult, opts: LoadHtmlOptions = {}): 
       ` · ${countText(result.connections)} connections${result.processes > 1 ? ` · merged from ${result.processes} processes` : ''}</p>`,
   ];
   if (v.notes.length > 0) out.push(`<div class="notes">${v.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>`);
+  // A capacity search's answer comes first; the rest is its held rate's run.
+  if (result.capacity) out.push(...capacityHtml(result.capacity));
   out.push(
     '<div class="cards">',
     ...cards.map(
@@ -405,7 +410,13 @@ function auditSection(audit: NonNullable<LoadResult['audit']>): string[] {
       const level = i.level === 'ref' ? ` <span class="s-muted">(ref${i.counts ? '' : ', does not count'})</span>` : '';
       const examples = i.examples.map(
         (e) =>
-          `<li>${[e.user && `user ${e.user}`, e.requestId && `request ${e.requestId}`, e.couponCode && `coupon ${e.couponCode}`, e.note]
+          `<li>${[
+            e.user && `user ${e.user}`,
+            e.requestId && `request ${e.requestId}`,
+            e.couponCode && `coupon ${e.couponCode}`,
+            e.refusalCode && `refused ${e.refusalCode}`,
+            e.note,
+          ]
             .filter(Boolean)
             .map((x) => escapeHtml(String(x)))
             .join(', ')}</li>`,

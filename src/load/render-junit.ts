@@ -5,16 +5,20 @@
  * when missed or not measured) and one per audit invariant when the run was audited (a failure when
  * violated, skipped when it could not be checked or does not count in this run). A pure function returning the document; text is
  * escaped as the conformance JUnit report escapes it (src/report/escape.ts), so whatever a target said
- * in a sample cannot break the XML.
+ * in a sample cannot break the XML. A capacity search (`--find-capacity`) adds a testcase for the search
+ * itself, first: passed when a capacity was found, failed with the search's headline otherwise (what broke,
+ * at which rate), with every step's line; the other testcases are its held step's run.
  */
 import { escapeXmlAttr, escapeXmlText } from '../report/escape.js';
 import { formatSeconds } from '../report/text.js';
+import { capacityStepLine } from './render-capacity.js';
 import { formatValue } from './slo.js';
-import type { AuditInvariantResult, LoadResult, SloVerdict } from './types.js';
+import type { AuditInvariantResult, CapacitySearch, LoadResult, SloVerdict } from './types.js';
+import { capacityVerdict } from './verdict.js';
 
 /** One testcase: its group (classname suffix), name, outcome and text. */
 interface Case {
-  readonly group: 'run' | 'conformance' | 'slo' | 'audit';
+  readonly group: 'capacity' | 'run' | 'conformance' | 'slo' | 'audit';
   readonly name: string;
   readonly timeMs?: number;
   readonly outcome:
@@ -26,7 +30,13 @@ interface Case {
 /** The JUnit XML of a load run (see the module comment); ends with a newline. */
 export function renderLoadJunit(result: LoadResult): string {
   const suite = `promoproof.load.${result.profile.name}`;
-  const cases = [validityCase(result), conformanceCase(result), ...(result.sloVerdicts ?? []).map(sloCase), ...auditCases(result)];
+  const cases = [
+    ...(result.capacity ? [capacityCase(result.capacity, result)] : []),
+    validityCase(result),
+    conformanceCase(result),
+    ...(result.sloVerdicts ?? []).map(sloCase),
+    ...auditCases(result),
+  ];
   const n = (kind: string) => cases.filter((c) => c.outcome.kind === kind).length;
   const counts: [string, number][] = [
     ['tests', cases.length],
@@ -62,6 +72,39 @@ export function renderLoadJunit(result: LoadResult): string {
   out.push('  </testsuite>', '</testsuites>');
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * The capacity search itself, in step with its exit code (src/load/verdict.ts capacityVerdict): passed
+ * when a capacity was found; a failure when a step was not exact, no rate held, or the held rate's audit
+ * was partial; an error when the generator's limit came first (as an invalid run is: not the target's
+ * failure); skipped when it was interrupted. The headline is the message; the body lists every step
+ * with what broke it.
+ */
+function capacityCase(c: CapacitySearch, shown: LoadResult): Case {
+  const v = capacityVerdict(c, shown);
+  const name = 'capacity: the highest rate that held every gate, exact';
+  const body = [
+    `${v.headline}: ${v.reason}`,
+    ...v.notes,
+    `gates: ${c.slo.join(', ') || 'none'}`,
+    ...c.steps.map((s) => capacityStepLine(s, { color: false })),
+    `stopped: ${c.stoppedBy}`,
+  ].join('\n');
+  const base = { group: 'capacity', name, timeMs: c.durationMs } as const;
+  switch (v.status) {
+    case 'pass':
+      return { ...base, outcome: { kind: 'passed', out: body } };
+    case 'interrupted':
+      return { ...base, outcome: { kind: 'skipped', message: `interrupted: ${v.reason}` } };
+    case 'invalid':
+      return { ...base, outcome: { kind: 'error', type: 'capacity-generator-limit', message: v.reason, body } };
+    default:
+      return { ...base, outcome: { kind: 'failure', type: CAPACITY_FAILURE[v.status], message: v.reason, body } };
+  }
+}
+
+/** The failure type of a capacity search, per status. */
+const CAPACITY_FAILURE = { fail: 'capacity-not-exact', 'slo-missed': 'capacity-no-rate-held', partial: 'capacity-not-verified' } as const;
 
 /** The run is valid when the generator kept up: an invalid run (exit 6) is an error, not the target's failure. */
 function validityCase(r: LoadResult): Case {
@@ -160,7 +203,7 @@ function invariantCase(inv: AuditInvariantResult): Case {
     return { group: 'audit', name, outcome: { kind: 'skipped', message: `violated, ${inv.level}: does not fail this run: ${figures}` } };
   const examples = inv.examples.map(
     (e) =>
-      `- user ${e.user}${e.requestId !== undefined ? `, request ${e.requestId}` : ''}${e.couponCode !== undefined ? `, coupon ${e.couponCode}` : ''}${e.note !== undefined ? ` (${e.note})` : ''}`,
+      `- user ${e.user}${e.requestId !== undefined ? `, request ${e.requestId}` : ''}${e.couponCode !== undefined ? `, coupon ${e.couponCode}` : ''}${e.refusalCode !== undefined ? `, refused ${e.refusalCode}` : ''}${e.note !== undefined ? ` (${e.note})` : ''}`,
   );
   return {
     group: 'audit',

@@ -11,6 +11,7 @@ import { cutText, formatDuration, oneLine } from '../report/text.js';
 import { type BaselineComparison, changeText, NOISE_TEXT } from './baseline.js';
 import { countText, percentText, rateText, shareText } from './numbers.js';
 import { ms } from './render.js';
+import { capacityMarkdown } from './render-capacity.js';
 import { type AuditInvariantResult, type LatencySummary, type LoadResult, OUTCOME_CLASSES, type OperationResult } from './types.js';
 import { loadVerdict, sloReason } from './verdict.js';
 
@@ -20,7 +21,7 @@ export interface LoadMarkdownOptions {
   readonly baseline?: BaselineComparison;
 }
 
-const ICON = { pass: '✅', fail: '❌', 'slo-missed': '⚠️', invalid: '⚠️' } as const;
+const ICON = { pass: '✅', fail: '❌', 'slo-missed': '⚠️', invalid: '⚠️', partial: '⚠️', interrupted: '⏹️' } as const;
 /** Characters of a sample's text shown. */
 const SAID_CHARS = 300;
 /** Baseline findings listed one by one; the rest are counted. */
@@ -60,7 +61,10 @@ function escapeMarkdown(t: string): string {
 export function renderLoadMarkdown(result: LoadResult, opts: LoadMarkdownOptions = {}): string {
   const v = loadVerdict(result);
   const t = result.totals;
-  const out: string[] = [`## ${ICON[v.status]} promoproof load: ${v.headline} — ${text(v.reason)}`, ''];
+  const out: string[] = [
+    `## ${ICON[v.status]} promoproof load${result.capacity ? ' --find-capacity' : ''}: ${v.headline} — ${text(v.reason)}`,
+    '',
+  ];
   out.push(
     [
       `**Profile** ${code(result.profile.name)} (${text(result.profile.title)})`,
@@ -72,6 +76,8 @@ export function renderLoadMarkdown(result: LoadResult, opts: LoadMarkdownOptions
     '',
   );
   for (const n of v.notes) out.push(`> ${text(n)}`, '');
+  // A capacity search's answer comes first; the rest is its held rate's run.
+  if (result.capacity) out.push(...capacityMarkdown(result.capacity), '');
   const achieved = t.intended > 0 ? ` (${shareText(t.sent, t.intended)} of intended)` : '';
   out.push(
     `**Rate** intended ${rateText(t.intendedRatePerS)}/s · achieved ${rateText(t.achievedRatePerS)}/s${achieved} · sent ${countText(t.sent)} of ${countText(t.intended)} · not sent ${countText(t.notSent)}` +
@@ -158,7 +164,13 @@ function auditSection(audit: NonNullable<LoadResult['audit']>): string[] {
     const examples = i.examples
       .slice(0, 3)
       .map((e) =>
-        [e.user && `user ${e.user}`, e.requestId && `request ${e.requestId}`, e.couponCode && `coupon ${e.couponCode}`, e.note]
+        [
+          e.user && `user ${e.user}`,
+          e.requestId && `request ${e.requestId}`,
+          e.couponCode && `coupon ${e.couponCode}`,
+          e.refusalCode && `refused ${e.refusalCode}`,
+          e.note,
+        ]
           .filter(Boolean)
           .join(', '),
       )

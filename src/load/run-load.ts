@@ -339,10 +339,16 @@ class InFlight {
     const op = this.mix.operations[b.op];
     if (op === undefined) return;
     const answer = classify(outcome, op.reader);
-    this.audit?.answer(b.op, b.app, answer);
-    this.recorder.record(this.phase, op.name, answer, latencyUs, performance.now() - this.measuredStartMs(), () => ({
-      curl: op.adapter.record(b.wire, op.endpoint).curl,
-    }));
+    this.audit?.answer(b.op, b.app, answer, b.key, b.resend, latencyUs);
+    this.recorder.record(
+      this.phase,
+      op.name,
+      answer,
+      latencyUs,
+      performance.now() - this.measuredStartMs(),
+      () => ({ curl: op.adapter.record(b.wire, op.endpoint).curl }),
+      b.key,
+    );
   }
   notSent(index: number): void {
     this.byIndex.delete(index);

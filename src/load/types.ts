@@ -76,6 +76,27 @@ export interface LoadOperationDoc {
    * hooks give its call (src/apis/audit-hooks.ts), if any.
    */
   readonly audit?: AuditRole | 'none';
+  /**
+   * Deliberate re-sends: a share of this operation's requests repeat an earlier request of it with the
+   * same application parameters (its request id, its user), signed again with a fresh timestamp as a
+   * real client's retry is. The audit's `idempotent-retries` then checks that a claim re-sent never
+   * issues twice. Absent: no re-send.
+   */
+  readonly retries?: RetriesDoc;
+}
+
+/** How an operation's requests are re-sent (LoadOperationDoc.retries). */
+export interface RetriesDoc {
+  /** The share of the operation's requests that are re-sends, 0…0.5 (0.05: one in twenty). */
+  readonly share: number;
+  /**
+   * `concurrent`: the request built just before (still in flight: a retry after a client-side timeout
+   * races a late first); `after`: one sent at least `afterMs` earlier (its answer normally in: a retry
+   * after an error the client saw); `either` (default): each re-send picks one of the two at random.
+   */
+  readonly when?: 'concurrent' | 'after' | 'either';
+  /** How long before a re-send of `after` its first was sent, ms (default 500). */
+  readonly afterMs?: number;
 }
 
 /**
@@ -97,6 +118,12 @@ export interface AuditBatchDoc {
   readonly stock?: number | string;
   /** The most coupons of it one user may hold (a number or a template). */
   readonly perUser?: number | string;
+  /** The most coupons it hands out a day, UTC+8 (its upload's max_coupons_by_day; a number or a template). */
+  readonly perDay?: number | string;
+  /** The most coupons of it one user may take a day, UTC+8 (max_coupon_number_per_user_daily). */
+  readonly perUserDaily?: number | string;
+  /** The most it hands out a day, UTC+8, in fen: its upload's max_amount_by_day (yuan) × 100. */
+  readonly amountPerDayFen?: number | string;
 }
 
 /** A phase's rate, arrivals per second (open model); a ceiling in the closed model. */
@@ -259,6 +286,11 @@ export interface LoadResult {
   readonly audit?: AuditResult;
   /** The measured phases over time (src/load/series.ts); absent in a report of part 1, or when nothing was measured. */
   readonly series?: LoadSeries;
+  /**
+   * `--find-capacity` (src/load/capacity.ts): the search's steps and what it found. The rest of such a
+   * report is the run of the highest rate that held (else of the first step).
+   */
+  readonly capacity?: CapacitySearch;
 }
 
 /**
@@ -352,6 +384,8 @@ export interface AuditExample {
   readonly user: string;
   readonly requestId?: string;
   readonly couponCode?: string;
+  /** The code a claim was refused with (`idempotent-retries`: a re-sent request id refused once acknowledged). */
+  readonly refusalCode?: string;
   /** What this example shows, when the invariant's words do not say it (`orders 17 and 23`). */
   readonly note?: string;
 }
@@ -375,4 +409,96 @@ export interface AuditResult {
   };
   /** The audit's own queries: how many, how many failed, and how long they took. */
   readonly queries: { readonly sent: number; readonly failed: number; readonly durationMs: number };
+}
+
+// ---------------------------------------------------------------- a capacity search (data)
+
+/**
+ * A capacity search (`promoproof load --find-capacity`, src/load/capacity.ts): open-model steps of the
+ * profile's steady phase, the rate multiplied until a step breaks, then bisected between the highest
+ * rate that held and the lowest that broke.
+ */
+export interface CapacitySearch {
+  /** The one line that answers (`holds 1,600/s (claim p99 3.1 ms), exact; breaks at 3,200/s: …`). */
+  readonly headline: string;
+  /** The highest rate that held, requests/s; null when none did. */
+  readonly heldRatePerS: number | null;
+  /** The lowest rate above it that broke, requests/s; null when none did. */
+  readonly brokeAtRatePerS: number | null;
+  /** What broke at `brokeAtRatePerS`, in words. */
+  readonly breakReason?: string;
+  /**
+   * Whether the held rate's audit verified exactness: `verified` (passed), `not-verified` (partial: it
+   * held on latency only), `not-audited` (skipped, e.g. `--no-audit`).
+   */
+  readonly exactness: 'verified' | 'not-verified' | 'not-audited';
+  /**
+   * What ended the search: `resolution` (the gap between held and broke is within it), `max-rate`
+   * (held at the highest rate allowed), `max-steps`, `max-time`, `request-cap`, `generator-limit`
+   * (a step was invalid: the generator's limit, not the target's), `first-step-broke`, `interrupted`.
+   */
+  readonly stoppedBy:
+    | 'resolution'
+    | 'max-rate'
+    | 'max-steps'
+    | 'max-time'
+    | 'request-cap'
+    | 'generator-limit'
+    | 'first-step-broke'
+    | 'interrupted';
+  /** The search's settings, as run. */
+  readonly settings: CapacitySettings;
+  /** The gates each step was judged on (the profile's SLOs, `--slo`, and the search's defaults). */
+  readonly slo: readonly string[];
+  /** The latency the steps table shows: the first latency SLO's operation (absent: every operation) and class. */
+  readonly latencyOf: { readonly operation?: string; readonly class: OutcomeClass };
+  readonly steps: readonly CapacityStep[];
+  /** The search's wall time, ms, and the requests sent over every step. */
+  readonly durationMs: number;
+  readonly requests: number;
+}
+
+export interface CapacitySettings {
+  readonly fromPerS: number;
+  readonly factor: number;
+  /** The search stops when (broke − held) ÷ held is at most this fraction. */
+  readonly resolution: number;
+  readonly maxRatePerS: number;
+  readonly maxSteps: number;
+  readonly maxTimeMs: number;
+  readonly maxRequests: number;
+  /** Each step's steady phase, ms. */
+  readonly stepDurationMs: number;
+  /** The first rate run this long before the first step, unjudged (its own setup, no audit), ms; 0: none. */
+  readonly warmUpMs: number;
+}
+
+/** One step of a capacity search: one open-model run of the steady phase at one rate, audited. */
+export interface CapacityStep {
+  /** 1, 2 … in the order run. */
+  readonly step: number;
+  /** `up`: the rate multiplied; `bisect`: between held and broke. */
+  readonly kind: 'up' | 'bisect';
+  readonly intendedRatePerS: number;
+  readonly achievedRatePerS: number;
+  readonly sent: number;
+  /** The latency of `latencyOf` (the search's): null when no answer of it. */
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  /** Non-conformant, transport, unknown answers and unexpected refusals. */
+  readonly errors: number;
+  readonly answers: number;
+  readonly nonConformant: number;
+  readonly audit: AuditStatus;
+  /** The invariants the audit found violated (that count), as `id (expected …, observed …)`. */
+  readonly violated: readonly string[];
+  /** The gates missed, as `slo (observed)`. */
+  readonly sloMissed: readonly string[];
+  readonly generatorValid: boolean;
+  /** `held`; `broke` (an SLO, the audit or a non-conformant answer); `generator-limit`; `not-judged` (stopped before it ended). */
+  readonly verdict: 'held' | 'broke' | 'generator-limit' | 'not-judged';
+  /** Why it broke, or why it was not judged (empty when it held). */
+  readonly reasons: readonly string[];
+  /** The step's wall time: setup, the steady phase, the audit, ms. */
+  readonly durationMs: number;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { mainHelp } from '../../src/cli/main.js';
@@ -18,6 +19,19 @@ describe('promoproof --help', () => {
   it('check --help names exit code 70 too', async () => {
     const r = await cli(['check', '--help']);
     expect(r.stdout).toMatch(/\b70 promoproof itself failed/);
+  });
+
+  it('load --help, promoproof --help and the README name exit 7 (a partial audit), for a run and a capacity search', async () => {
+    expect(EXIT.auditPartial).toBe(7);
+    const r = await cli(['load', '--help']);
+    const exits = r.stdout.slice(r.stdout.indexOf('Exit codes'));
+    const [plain = '', capacity = ''] = exits.split('With --find-capacity');
+    for (const code of [EXIT.checkFailed, EXIT.sloMissed, EXIT.invalidRun, EXIT.auditPartial, EXIT.ok])
+      for (const part of [plain, capacity]) expect(part).toMatch(new RegExp(`\\b${code} [a-z]`));
+    expect(plain).toMatch(/\b7 the audit was partial/);
+    expect(mainHelp()).toMatch(/\b7 a partial\s+load audit/);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme.slice(readme.indexOf('### Exit codes'))).toMatch(/^\| 7 \| load: the audit after the run was partial/m);
   });
 
   it('check --help says a run without --suite checks every API the target serves', async () => {

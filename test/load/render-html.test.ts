@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '../../src/load/baseline.js';
 import { LOAD_HTML_CSP, renderLoadHtml } from '../../src/load/render-html.js';
+import { capacitySearch } from './capacity-fixture.js';
 import { cleanRun, partOneRun, richRun } from './report-fixture.js';
 
 /** Each chart's drawn series: its name and how many points it plots. */
@@ -32,6 +33,26 @@ describe('renderLoadHtml', () => {
     expect(html).toMatch(/<span class="n">6,804<\/span><span class="l">sent<\/span>/);
     expect(html).toMatch(/<span class="n">1\.0\d s<\/span><span class="l">sold out at<\/span>/);
     expect(renderLoadHtml(cleanRun())).toMatch(/<span class="verdict pass">PASS<\/span>/);
+  });
+
+  it("headlines a capacity search's verdict, not its held step's: the generator's limit came first (exit 6)", () => {
+    const search = capacitySearch(
+      [
+        [100, 'held'],
+        [200, 'generator-limit'],
+      ],
+      'generator-limit',
+    );
+    const html = renderLoadHtml({ ...cleanRun(), capacity: search });
+    expect(html).toContain('<h1>promoproof load --find-capacity <span class="verdict invalid">GENERATOR LIMIT</span></h1>');
+    expect(html).toContain('<title>promoproof load --find-capacity generator limit: claim-storm</title>');
+    expect(html).toMatch(
+      /<p class="reason">holds 100\/s \(claim p99 1\.00 ms\), exact; the generator&#39;s limit, not the target&#39;s, was reached at 200\/s/,
+    );
+    expect(html).not.toContain('PASS');
+    // The search's section follows: its steps, the headline not repeated.
+    expect(html).toContain('<h2 id="capacity">Capacity search: 2 steps</h2>');
+    expect(html.split(search.headline.slice(0, 30)).length).toBe(2);
   });
 
   it('draws the four charts as inline SVG, each series with its data points', () => {

@@ -2,7 +2,8 @@
  * The load JUnit report: well-formed XML (checked by the strict parser the conformance JUnit tests use)
  * with counts that match its testcases; one testcase for the run's validity, one for conformance, one
  * per SLO and one per audit invariant; failures carrying observed vs limit, the non-conformant answers
- * by operation, the violated invariant with its examples; hostile text from a target kept harmless.
+ * by operation, the violated invariant with its examples; hostile text from a target kept harmless. A
+ * capacity search adds a testcase for the search itself, in step with its exit code.
  */
 import { describe, expect, it } from 'vitest';
 import { parseSlo } from '../../src/load/profile.js';
@@ -11,6 +12,7 @@ import { renderLoadJunit } from '../../src/load/render-junit.js';
 import { type GateSlo, withSloVerdicts } from '../../src/load/slo.js';
 import type { AuditInvariantResult, AuditResult, LoadResult } from '../../src/load/types.js';
 import { findAll, parseXml, type XmlElement } from '../report/xml-check.js';
+import { capacitySearch, OVERSOLD } from './capacity-fixture.js';
 import { generator, meta, PLAN, refusal, SERVER_ERROR, SUCCESS } from './recorded.js';
 
 const SUITE = 'promoproof.load.claim-storm';
@@ -220,5 +222,78 @@ describe('renderLoadJunit with an audit', () => {
     const xml = renderLoadJunit({ ...run(), audit: audit([], 'skipped', '--no-audit') });
     expect(child(byName(xml, 'audit'), 'skipped')?.attrs.message).toBe('audit skipped: --no-audit');
     expectCountsMatch(xml);
+  });
+});
+
+describe('renderLoadJunit of a capacity search', () => {
+  const NAME = 'capacity: the highest rate that held every gate, exact';
+  const held = withSloVerdicts(run(), [gate('claim.p99<200ms')]);
+
+  it("a capacity found: a passing testcase for the search first, with every step's line; then the held step's testcases", () => {
+    const search = capacitySearch(
+      [
+        [100, 'held'],
+        [200, 'held'],
+        [400, 'broke'],
+        [300, 'held'],
+      ],
+      'max-steps',
+    );
+    const xml = renderLoadJunit({ ...held, capacity: search });
+    expect(cases(xml).map((c) => [c.attrs.classname, c.attrs.name])).toEqual([
+      [`${SUITE}.capacity`, NAME],
+      [`${SUITE}.run`, 'the run is valid (the generator kept up)'],
+      [`${SUITE}.conformance`, 'every answer is conformant'],
+      [`${SUITE}.slo`, 'SLO claim.p99<200ms'],
+    ]);
+    const c = byName(xml, NAME);
+    expect(c.attrs.time).toBe('42.000');
+    const out = child(c, 'system-out')?.text ?? '';
+    expect(out.split('\n')[0]).toBe(`PASS: ${search.headline}`);
+    expect(out).toContain(
+      'step 3: 400/s, achieved 400/s, p99 4.00 ms, errors 0 (0.0 %), audit passed → broke: claim.p99<5ms (p99 of successes: 9 ms)',
+    );
+    expect(out).toContain('step 4: 300/s');
+    expectCountsMatch(xml);
+  });
+
+  it('a step oversold fails the search with the headline and what broke, though its held step passed; the generator limit errs; Ctrl-C skips', () => {
+    const oversold = capacitySearch(
+      [
+        [100, 'held'],
+        [200, 'broke', OVERSOLD],
+      ],
+      'resolution',
+    );
+    const xml = renderLoadJunit({ ...held, capacity: oversold });
+    const f = child(byName(xml, NAME), 'failure');
+    expect(f?.attrs).toMatchObject({ type: 'capacity-not-exact', message: oversold.headline });
+    expect(f?.attrs.message).toMatch(/breaks at 200\/s: the audit found violated: stock \(expected ≤ 20, observed 23\)$/);
+    expect(f?.text).toContain(
+      'step 2: 200/s, achieved 200/s, p99 2.00 ms, errors 0 (0.0 %), audit failed → broke: the audit found violated: stock (expected ≤ 20, observed 23)',
+    );
+    // The held step's own testcases still pass: only the search's fails, as exit 1 does.
+    expect(parseXml(xml).attrs).toMatchObject({ tests: '4', failures: '1', errors: '0' });
+    expectCountsMatch(xml);
+
+    const none = renderLoadJunit({ ...held, capacity: capacitySearch([[100, 'broke']], 'first-step-broke') });
+    expect(child(byName(none, NAME), 'failure')?.attrs).toMatchObject({
+      type: 'capacity-no-rate-held',
+      message: 'no rate held: the first step, 100/s, broke: claim.p99<5ms (p99 of successes: 9 ms)',
+    });
+    const partial = renderLoadJunit({ ...held, capacity: capacitySearch([[100, 'held', { audit: 'partial' }]], 'max-steps') });
+    expect(child(byName(partial, NAME), 'failure')?.attrs.type).toBe('capacity-not-verified');
+    const limit = capacitySearch(
+      [
+        [100, 'held'],
+        [200, 'generator-limit'],
+      ],
+      'generator-limit',
+    );
+    const invalid = renderLoadJunit({ ...held, capacity: limit });
+    expect(child(byName(invalid, NAME), 'error')?.attrs).toMatchObject({ type: 'capacity-generator-limit', message: limit.headline });
+    const stopped = renderLoadJunit({ ...held, capacity: capacitySearch([[100, 'not-judged']], 'interrupted') });
+    expect(child(byName(stopped, NAME), 'skipped')?.attrs.message).toBe('interrupted: no rate held: interrupted before a step was judged');
+    for (const x of [none, partial, invalid, stopped]) expectCountsMatch(x);
   });
 });

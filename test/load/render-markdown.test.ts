@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '../../src/load/baseline.js';
 import { renderLoadMarkdown } from '../../src/load/render-markdown.js';
 import type { LoadResult } from '../../src/load/types.js';
+import { capacitySearch, OVERSOLD } from './capacity-fixture.js';
 import { cleanRun, partOneRun, richRun } from './report-fixture.js';
 
 /** The text outside code spans and fenced blocks: what GitHub renders as Markdown. */
@@ -31,6 +32,24 @@ describe('renderLoadMarkdown', () => {
     expect(renderLoadMarkdown(missed).split('\n')[0]).toMatch(
       /^## ⚠️ promoproof load: SLO MISSED — 1 of 2 SLOs not held: claim\.p99\\<200ms/,
     );
+  });
+
+  it("opens a capacity search's comment with the search's verdict: a step oversold fails it though the held step passed", () => {
+    const search = capacitySearch(
+      [
+        [100, 'held'],
+        [200, 'broke', OVERSOLD],
+      ],
+      'resolution',
+    );
+    const md = renderLoadMarkdown({ ...cleanRun(), capacity: search });
+    const lines = md.split('\n');
+    expect(lines[0]).toBe(
+      '## ❌ promoproof load --find-capacity: FAIL — holds 100/s (claim p99 1.00 ms), exact; breaks at 200/s: the audit found violated: stock (expected ≤ 20, observed 23)',
+    );
+    expect(md).toContain('> a step that was not exact fails the search whatever rate held: exactness does not get a capacity');
+    expect(md).toContain('### Capacity search: 2 steps');
+    expect(md).not.toContain('PASS');
   });
 
   it('gives the run, the rates and one row per operation and class with its latencies in ms', () => {

@@ -1,14 +1,17 @@
 /**
  * The verdict the HTML and Markdown reports headline (src/load/verdict.ts) in step with the exit code of
  * `promoproof load` (src/cli/load.ts exitOf): a non-conformant answer or a violated invariant fails,
- * then a missed SLO, then an invalid run; the reason names what decided it.
+ * then a missed SLO, then an invalid run; the reason names what decided it. A capacity search's verdict
+ * (capacityVerdict) is the search's, in step with src/cli/load-capacity.ts capacityExitOf.
  */
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { exitOf } from '../../src/cli/load.js';
+import { capacityExitOf } from '../../src/cli/load-capacity.js';
 import { createRecorder } from '../../src/load/record.js';
 import type { AuditResult, LoadResult, SloVerdict } from '../../src/load/types.js';
-import { loadVerdict } from '../../src/load/verdict.js';
+import { CAPACITY_LABEL, capacityVerdict, loadVerdict } from '../../src/load/verdict.js';
+import { capacitySearch, OVERSOLD } from './capacity-fixture.js';
 import { generator, meta, PLAN, refusal, SERVER_ERROR, SUCCESS } from './recorded.js';
 
 /** A small run: claims that succeed, then sell out; optionally one 5xx. */
@@ -55,7 +58,13 @@ const audit = (status: AuditResult['status']): AuditResult => ({
   queries: { sent: 3, failed: 0, durationMs: 12 },
 });
 
-const EXIT_OF = { pass: EXIT.ok, fail: EXIT.checkFailed, 'slo-missed': EXIT.sloMissed, invalid: EXIT.invalidRun } as const;
+const EXIT_OF = {
+  pass: EXIT.ok,
+  fail: EXIT.checkFailed,
+  'slo-missed': EXIT.sloMissed,
+  invalid: EXIT.invalidRun,
+  partial: EXIT.auditPartial,
+} as const;
 
 describe('loadVerdict', () => {
   const cases: [string, LoadResult, keyof typeof EXIT_OF, RegExp][] = [
@@ -80,6 +89,15 @@ describe('loadVerdict', () => {
     ],
     ['a missed SLO on an invalid run', { ...run({ valid: false }), sloVerdicts: [slo(false)] }, 'slo-missed', /1 of 1 SLOs not held/],
     ['an invalid run', run({ valid: false }), 'invalid', /the generator, not the target, limited this run: late sends: 40 of 100/],
+    ['a partial audit: never a pass', { ...run(), audit: audit('partial') }, 'partial', /the audit is partial: statistics not served/],
+    ['a partial audit on an invalid run', { ...run({ valid: false }), audit: audit('partial') }, 'invalid', /the generator/],
+    ['a partial audit behind a missed SLO', { ...run(), sloVerdicts: [slo(false)], audit: audit('partial') }, 'slo-missed', /not held/],
+    [
+      '--no-audit: the audit skipped by choice, not partial',
+      { ...run(), audit: { ...audit('passed'), status: 'skipped', invariants: [] } },
+      'pass',
+      /no non-conformant answer/,
+    ],
     [
       'a non-conformant answer on an invalid run with a missed SLO',
       { ...run({ serverError: true, valid: false }), sloVerdicts: [slo(false)] },
@@ -96,10 +114,144 @@ describe('loadVerdict', () => {
     });
 
   it('notes what a reader must know besides: a partial audit, an early stop, an invalid run behind a missed SLO', () => {
-    expect(loadVerdict({ ...run(), audit: audit('partial') }).notes).toContain('the audit is partial: statistics not served');
+    expect(loadVerdict({ ...run({ valid: false }), audit: audit('partial') }).notes).toContain(
+      'the audit is partial: statistics not served',
+    );
     expect(loadVerdict({ ...run(), stoppedBy: 'interrupted' }).notes).toContain('the run stopped early (interrupted)');
     const invalid = loadVerdict({ ...run({ valid: false }), sloVerdicts: [slo(false)] });
     expect(invalid.notes.join(' ')).toMatch(/INVALID/);
     expect(invalid.headline).toBe('SLO MISSED');
+  });
+});
+
+describe('capacityVerdict: a capacity report headlines the search, as its exit code says', () => {
+  const CAPACITY_EXIT_OF = { ...EXIT_OF, interrupted: EXIT.ok } as const;
+  const found = capacitySearch(
+    [
+      [100, 'held'],
+      [200, 'held'],
+      [400, 'broke'],
+      [300, 'held'],
+    ],
+    'max-steps',
+  );
+  const cases: [string, ReturnType<typeof capacitySearch>, keyof typeof CAPACITY_EXIT_OF, RegExp][] = [
+    ['a capacity found', found, 'pass', /^holds 300\/s \(claim p99 3\.00 ms\), exact; breaks at 400\/s: claim\.p99<5ms/],
+    [
+      'a step oversold, named by the headline',
+      capacitySearch(
+        [
+          [100, 'held'],
+          [200, 'broke', OVERSOLD],
+        ],
+        'resolution',
+      ),
+      'fail',
+      /^holds 100\/s .*, exact; breaks at 200\/s: the audit found violated: stock \(expected ≤ 20, observed 23\)$/,
+    ],
+    [
+      'a step oversold above the lowest rate that broke: added to the reason',
+      capacitySearch(
+        [
+          [100, 'held'],
+          [200, 'broke', OVERSOLD],
+          [150, 'broke'],
+        ],
+        'max-steps',
+      ),
+      'fail',
+      /breaks at 150\/s: claim\.p99<5ms .*; not exact at 200\/s \(step 2\): the audit found violated: stock/,
+    ],
+    [
+      'a non-conformant answer at any rate',
+      capacitySearch(
+        [
+          [100, 'held'],
+          [200, 'broke', { nonConformant: 2, reasons: ['2 non-conformant answers'] }],
+        ],
+        'resolution',
+      ),
+      'fail',
+      /breaks at 200\/s: 2 non-conformant answers$/,
+    ],
+    [
+      "the generator's limit first",
+      capacitySearch(
+        [
+          [100, 'held'],
+          [200, 'generator-limit'],
+        ],
+        'generator-limit',
+      ),
+      'invalid',
+      /^holds 100\/s .*; the generator's limit, not the target's, was reached at 200\/s: late sends/,
+    ],
+    ['no rate held', capacitySearch([[100, 'broke']], 'first-step-broke'), 'slo-missed', /^no rate held: the first step, 100\/s, broke/],
+    [
+      'interrupted after a rate held',
+      capacitySearch(
+        [
+          [100, 'held'],
+          [200, 'not-judged'],
+        ],
+        'interrupted',
+      ),
+      'interrupted',
+      /^holds 100\/s .*; no break found: interrupted$/,
+    ],
+    ['interrupted before any step', capacitySearch([], 'interrupted'), 'interrupted', /^no step ran: interrupted$/],
+    [
+      'a partial audit at the held rate',
+      capacitySearch(
+        [
+          [100, 'held', { audit: 'partial' }],
+          [200, 'broke'],
+        ],
+        'resolution',
+      ),
+      'partial',
+      /exactness not verified \(the audit was partial\)/,
+    ],
+    [
+      '--no-audit: not audited by choice',
+      capacitySearch(
+        [
+          [100, 'held', { audit: 'skipped' }],
+          [200, 'broke', { audit: 'skipped' }],
+        ],
+        'resolution',
+      ),
+      'pass',
+      /^holds 100\/s .*, not audited; breaks at 200\/s/,
+    ],
+  ];
+  for (const [name, search, status, reason] of cases)
+    it(`${name}: ${status}`, () => {
+      const v = capacityVerdict(search);
+      expect(v.status).toBe(status);
+      expect(v.headline).toBe(CAPACITY_LABEL[status]);
+      expect(v.reason).toMatch(reason);
+      expect(capacityExitOf(search)).toBe(CAPACITY_EXIT_OF[status]);
+    });
+
+  it("is the verdict of a report carrying a search, whatever its held step's run says; a plain run's is unchanged", () => {
+    const oversold = capacitySearch(
+      [
+        [100, 'held'],
+        [200, 'broke', OVERSOLD],
+      ],
+      'resolution',
+    );
+    // The held step's run passed: the report still says FAIL, as exit 1 does.
+    const held = { ...run(), audit: audit('passed') };
+    expect(loadVerdict(held).status).toBe('pass');
+    const v = loadVerdict({ ...held, capacity: oversold });
+    expect([v.status, v.headline]).toEqual(['fail', 'FAIL']);
+    expect(v.reason).toBe(oversold.headline);
+    // The held step's partial audit says what it could not check.
+    const partial = capacitySearch([[100, 'held', { audit: 'partial' }]], 'max-steps');
+    expect(loadVerdict({ ...run(), audit: audit('partial'), capacity: partial }).notes).toEqual([
+      "the held rate's audit is partial: statistics not served",
+    ]);
   });
 });
