@@ -14,6 +14,7 @@ import { TENCENT_TEST_CREDENTIALS } from '../../src/protocols/tencent-data-api/c
 import { DEFAULT_CREDENTIALS } from '../../src/protocols/jos/credentials.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import type { LoadResult } from '../../src/load/types.js';
+import { runCli } from '../../src/cli/main.js';
 import { cli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pp-load-cli-'));
@@ -107,12 +108,22 @@ describe('promoproof load', () => {
   it('an interrupted run stops and still writes its report', async () => {
     const stop = new AbortController();
     const out = join(dir, 'interrupted.json');
+    // Stopped once the live line shows answers (the reference up, the storm under way): a fixed delay
+    // would stop a slow machine's run before its reference had started.
+    let stopping = false;
     const running = cli(['load', '--profile', PROFILE, '--duration', '30s', '--report', `json=${out}`], {
       signal: stop.signal,
       isTty: true,
       env: { NO_COLOR: '1' },
+      onStderr: (t) => {
+        if (stopping || !/· [1-9][\d,]* answers/.test(t)) return;
+        stopping = true;
+        setTimeout(() => stop.abort(), 1_000);
+      },
     });
-    setTimeout(() => stop.abort(), 6_000);
+    // A bound of its own, should the line never come (the test then fails on what it shows).
+    const bound = setTimeout(() => stop.abort(), 40_000);
+    void running.finally(() => clearTimeout(bound));
     const r = await running;
     expect(r.code, r.stderr + r.stdout).not.toBe(EXIT.internal);
     const report = readReport(out);
@@ -199,6 +210,87 @@ phases:
       expect(t).not.toContain(TOKEN);
     }
   }, 30_000);
+
+  it("--find-capacity stopped by Ctrl-C during a step: every report holds the steps so far and the search's verdict, and no secret", async () => {
+    const profile = join(dir, 'refused-reads-capacity.yaml');
+    // A hundred sends a step (a busy machine's late send stays within the generator's 1 %), every answer a refusal with a curl line kept.
+    writeFileSync(
+      profile,
+      `profile: refused-reads-capacity
+title: Reads of a promotion that does not exist, stepped
+description: |
+  Every answer a refusal, so that samples with curl lines are kept.
+apis: [jd-promotion]
+users: { count: 10 }
+mix:
+  - { name: get, call: jingdong.seller.promotion.get, weight: 1, params: { promo_id: 999999999 }, refusals: any }
+phases:
+  - { phase: steady, duration: 1s, rate: 100 }
+`,
+    );
+    const config = join(dir, 'secret-target-capacity.yaml');
+    writeFileSync(
+      config,
+      `url: ${url}\ncredentials:\n  jos:\n    appKey: merchant-key\n    appSecret: \${env:SHOP_SECRET}\n    accessToken: \${env:SHOP_TOKEN}\n`,
+    );
+    const formats = ['json', 'console', 'html', 'markdown', 'junit'] as const;
+    const out = Object.fromEntries(formats.map((f) => [f, join(dir, `capacity-secret.${f}`)])) as Record<(typeof formats)[number], string>;
+    // Ctrl-C 600 ms into the first step (of 1 s, no setup: its sends are under way), whatever this machine's pace.
+    const stop = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(
+      [
+        'load',
+        '--profile',
+        profile,
+        '--target-config',
+        config,
+        '--find-capacity',
+        '--step-duration',
+        '1s',
+        '--max-steps',
+        '4',
+        ...formats.flatMap((f) => ['--report', `${f}=${out[f]}`]),
+      ],
+      {
+        stdout: (t) => {
+          stdout += t;
+        },
+        stderr: (t) => {
+          stderr += t;
+          if (t.startsWith('step 1: stepping up')) setTimeout(() => stop.abort(), 600);
+        },
+        env: { SHOP_SECRET: SECRET, SHOP_TOKEN: TOKEN, NO_COLOR: '1' },
+        isTty: false,
+        cwd: dir,
+        stopSignal: stop.signal,
+      },
+    );
+    const report = readReport(out.json);
+    expect(code, stderr + stdout).toBe(EXIT.ok);
+    const c = report.capacity;
+    expect(c?.stoppedBy).toBe('interrupted');
+    expect(c?.steps.map((s) => [s.step, s.verdict, s.reasons])).toEqual([[1, 'not-judged', ['the step stopped early (interrupted)']]]);
+    expect(c?.steps[0]?.sent).toBeGreaterThan(0);
+    expect(report.stoppedBy).toBe('interrupted');
+    // Every report says the search's verdict (not the stopped step's) and lists the step.
+    expect(readFileSync(out.markdown, 'utf8')).toMatch(/^## ⏹️ promoproof load --find-capacity: INTERRUPTED — no rate held: interrupted/);
+    expect(readFileSync(out.markdown, 'utf8')).toMatch(/^\| 1 \| 100 \|.*not-judged: the step stopped early \(interrupted\) \|$/m);
+    expect(readFileSync(out.html, 'utf8')).toContain('<span class="verdict interrupted">INTERRUPTED</span>');
+    expect(readFileSync(out.console, 'utf8')).toMatch(/^1\s+100\s.*not-judged: the step stopped early \(interrupted\)$/m);
+    expect(readFileSync(out.console, 'utf8')).toContain('INTERRUPTED: no rate held: interrupted before a step was judged');
+    expect(readFileSync(out.junit, 'utf8')).toContain(
+      '<skipped message="interrupted: no rate held: interrupted before a step was judged"/>',
+    );
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    // The stopped step's run is the report's: its samples hold curl lines, the path that could leak.
+    expect(report.samples.some((s) => s.curl?.includes('access_token'))).toBe(true);
+    for (const t of [stdout, stderr, ...formats.map((f) => readFileSync(out[f], 'utf8'))]) {
+      expect(t).not.toContain(SECRET);
+      expect(t).not.toContain(TOKEN);
+    }
+  }, 60_000);
 });
 
 describe('load --target-config', () => {

@@ -10,7 +10,14 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output. */
 export async function cli(
   argv: string[],
-  opts: { env?: Record<string, string>; isTty?: boolean; cwd?: string; signal?: AbortSignal } = {},
+  opts: {
+    env?: Record<string, string>;
+    isTty?: boolean;
+    cwd?: string;
+    signal?: AbortSignal;
+    /** Called with each piece of stderr as it is written (a test waiting for a progress line). */
+    onStderr?: (text: string) => void;
+  } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -20,6 +27,7 @@ export async function cli(
     },
     stderr: (t) => {
       stderr += t;
+      opts.onStderr?.(t);
     },
     env: opts.env ?? {},
     isTty: opts.isTty ?? false,

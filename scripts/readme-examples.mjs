@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// `npm run readme:examples`: reruns every command the README shows with its output and writes that
+// output back, so the README's example outputs come from the command, never typed by hand.
+//
+// An example is a marker comment naming the command's arguments, then a ```text block:
+//
+//   <!-- example: load --profile claim-storm -->
+//   ```text
+//   $ npx promoproof load --profile claim-storm
+//   …stdout and stderr as the command wrote them, in order…
+//   exit 0
+//   ```
+//
+// Each command runs as `node bin/promoproof.js ARGS` with NO_COLOR, from an empty temporary folder (its
+// reports are written there, under reports/, and dropped), stdout and stderr into one pipe (so their
+// lines keep their order), and the block ends with its exit code.
+// `npm run readme:examples -- load` reruns only the examples whose arguments start with `load`.
+// Load examples are measured: run them on a quiet machine (nothing else running), as `npm run bench`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const readmeFile = join(root, 'README.md');
+const only = process.argv.slice(2).join(' ');
+const MARKER = /^( *)<!-- example: (.+?) -->\n\1```text\n[\s\S]*?\n\1```\n/gm;
+
+/** Splits a marker's arguments as a shell would for the simple words the README uses ('…' quoted). */
+function words(args) {
+  return [...args.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+/** Runs one example in an empty folder: its output and its exit code. */
+function run(args) {
+  const out = mkdtempSync(join(tmpdir(), 'pp-readme-example-'));
+  try {
+    // One pipe for both streams: `2>&1` through the shell keeps the order the command wrote them in.
+    const quoted = words(args)
+      .map((w) => `'${w.replaceAll("'", "'\\''")}'`)
+      .join(' ');
+    const bin = join(root, 'bin', 'promoproof.js').replaceAll("'", "'\\''");
+    const r = spawnSync('bash', ['-c', `node '${bin}' ${quoted} 2>&1`], {
+      cwd: out,
+      env: { ...process.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 15 * 60_000,
+    });
+    if (r.error) throw r.error;
+    const lines = r.stdout.replace(/\s+$/, '').split('\n');
+    return { lines, code: r.status ?? 1 };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const readme = readFileSync(readmeFile, 'utf8');
+let count = 0;
+const next = readme.replace(MARKER, (block, indent, args) => {
+  if (only !== '' && !args.startsWith(only)) return block;
+  process.stderr.write(`$ npx promoproof ${args}\n`);
+  const { lines, code } = run(args);
+  count++;
+  process.stderr.write(`  exit ${code}, ${lines.length} lines\n`);
+  const body = [`$ npx promoproof ${args}`, ...lines, `exit ${code}`].map((l) => (l === '' ? '' : indent + l));
+  return `${indent}<!-- example: ${args} -->\n${indent}\`\`\`text\n${body.join('\n')}\n${indent}\`\`\`\n`;
+});
+writeFileSync(readmeFile, next);
+process.stderr.write(`${count} example(s) rewritten in README.md\n`);
