@@ -9,7 +9,9 @@
  *
  * Connections are capped per origin (one undici Pool each): a request whose instant comes while every
  * connection is busy is counted as not sent, never queued behind the cap (a queue would hide the very
- * delay the model exists to measure). The run is bounded by a duration and/or a count, and an
+ * delay the model exists to measure) — after one turn of the event loop, so that answers already come
+ * but not yet read (our own stall) free their connections first. The connections are opened before the
+ * first instant (`OpenPools.warm`): TCP handshakes are the generator's start-up, not the target's. The run is bounded by a duration and/or a count, and an
  * AbortSignal stops it cleanly (in-flight requests are aborted and reported as such).
  *
  * One run is one phase of a load profile. Consecutive phases share their connections (`OpenPools`) and
@@ -23,7 +25,8 @@
  * is off or dead). Each request goes out on undici's `dispatch` with a handler of our own (no body
  * stream, promise or AbortController per request).
  */
-import { type Dispatcher, Pool } from 'undici';
+import type { Socket } from 'node:net';
+import { buildConnector, type Dispatcher, Pool } from 'undici';
 import { nothingSent } from '../core/http.js';
 import type { AnswerOutcome } from '../engine/answer.js';
 import type { WireRequest } from '../protocols/types.js';
@@ -114,6 +117,11 @@ export function openInstants(schedule: OpenSchedule, bounds: OpenBounds): OpenIn
 export class OpenPools {
   readonly connections: number;
   private readonly byOrigin = new Map<string, { readonly pool: Pool; inFlight: number }>();
+  /** undici's own connector (TCP, or TLS for https), used ahead of time by `warm` and on demand by the pools. */
+  private readonly connector = buildConnector({});
+  /** Connections opened by `warm` and not yet taken by a pool, per origin. */
+  private readonly ready = new Map<string, Socket[]>();
+  private closed = false;
 
   constructor(connections: number) {
     if (!(connections >= 1)) throw new RangeError(`connections must be >= 1, got ${connections}`);
@@ -125,10 +133,57 @@ export class OpenPools {
     let entry = this.byOrigin.get(origin);
     if (!entry) {
       // pipelining 1: one request per connection at a time, so `connections` is the cap of concurrent requests.
-      entry = { pool: new Pool(origin, { connections: this.connections, pipelining: 1 }), inFlight: 0 };
+      const pool = new Pool(origin, {
+        connections: this.connections,
+        pipelining: 1,
+        connect: (options, callback) => this.connect(origin, options, callback),
+      });
+      entry = { pool, inFlight: 0 };
       this.byOrigin.set(origin, entry);
     }
     return entry;
+  }
+
+  /**
+   * Opens the connections to each origin before the first instant (up to `connections` each, within
+   * `timeoutMs`), as a browser holds its connections when a sale opens: without it, the first instants
+   * of a run wait for TCP handshakes and are counted not sent while every connection is still
+   * connecting — the generator's start-up, not the target's slowness. A connection that fails or comes
+   * late is left to the pool to open when needed (its failure is then the request's). Resolves to the
+   * connections opened.
+   */
+  async warm(origins: Iterable<string>, timeoutMs = 5_000): Promise<number> {
+    const opening: Promise<void>[] = [];
+    let opened = 0;
+    for (const origin of new Set(origins)) {
+      const url = new URL(origin);
+      const options = {
+        hostname: url.hostname,
+        host: url.host,
+        protocol: url.protocol,
+        port: url.port || (url.protocol === 'https:' ? '443' : '80'),
+        servername: url.hostname,
+      };
+      const ready = this.readyOf(origin);
+      // The pool's own connections, idle or busy, count: warming tops up to the cap.
+      const want = this.connections - ready.length - (this.byOrigin.get(origin)?.pool.stats.connected ?? 0);
+      for (let i = 0; i < want; i++)
+        opening.push(
+          new Promise<void>((resolve) =>
+            this.connector(options, (err, socket) => {
+              if (err === null && socket !== null) {
+                this.keep(origin, socket as Socket);
+                opened++;
+              }
+              resolve();
+            }),
+          ),
+        );
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(opening), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    return opened;
   }
 
   /** Requests in flight on every origin. */
@@ -140,11 +195,54 @@ export class OpenPools {
 
   /** Closes every connection (requests still in flight fail). */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const list of this.ready.values()) for (const socket of list.splice(0)) socket.destroy();
     const pools = [...this.byOrigin.values()].map((e) => e.pool);
     this.byOrigin.clear();
     await Promise.all(pools.map((p) => p.destroy()));
   }
+
+  /** A pool's connector: a warm connection of its origin while one is left, else a new one. */
+  private connect(origin: string, options: buildConnector.Options, callback: buildConnector.Callback): void {
+    const ready = this.ready.get(origin);
+    for (let socket = ready?.pop(); socket !== undefined; socket = ready?.pop()) {
+      if (socket.destroyed || socket.readyState !== 'open') continue;
+      socket.removeListener('error', ignore);
+      // Asynchronously, as a connection's 'connect' comes: undici's client resumes from this callback,
+      // and a synchronous call re-enters it while it is still dispatching.
+      process.nextTick(callback, null, socket);
+      return;
+    }
+    this.connector(options, callback);
+  }
+
+  /** Keeps a warm connection until a pool takes it; one closed meanwhile (the server's idle timeout) leaves the list. */
+  private keep(origin: string, socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    const ready = this.readyOf(origin);
+    // No listener of undici's yet: an idle connection reset must not be an unhandled 'error'.
+    socket.on('error', ignore);
+    socket.once('close', () => {
+      const at = ready.indexOf(socket);
+      if (at >= 0) ready.splice(at, 1);
+    });
+    ready.push(socket);
+  }
+
+  private readyOf(origin: string): Socket[] {
+    let list = this.ready.get(origin);
+    if (list === undefined) {
+      list = [];
+      this.ready.set(origin, list);
+    }
+    return list;
+  }
 }
+
+function ignore(): void {}
 
 /** What an open run needs: when its instants come (`schedule`, or `ratePerS` for a constant rate), its bounds, and where it sends. */
 export interface OpenRunInput extends OpenBounds {
@@ -282,6 +380,13 @@ class OpenRunner implements ExchangeOwner {
   private stopped = false;
   private stoppedBy: OpenRunResult['stoppedBy'];
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * An instant that found every connection busy, held for one turn of the event loop (its request
+   * already built): after a stall of our own, the answers that freed connections are still unread in
+   * their sockets when the catch-up runs, and the instant is not sent only if they did not free one.
+   */
+  private held: { readonly index: number; readonly wire: WireRequest } | undefined;
+  private heldFor: NodeJS.Immediate | undefined;
   /** When the pending timer fires, performance.now() ms. */
   private timerAtMs = Number.POSITIVE_INFINITY;
   private pumpQueued = false;
@@ -389,7 +494,12 @@ class OpenRunner implements ExchangeOwner {
           dueMs = intendedMs;
           break;
         }
-        this.fire(this.next++, intendedMs);
+        if (!this.fire(this.next, intendedMs)) {
+          // Held: the rest waits behind it until the answers already come are read (one loop turn).
+          this.heldFor ??= setImmediate(this.afterHeld);
+          return;
+        }
+        this.next++;
       }
     } catch (e) {
       this.stopAll();
@@ -421,14 +531,26 @@ class OpenRunner implements ExchangeOwner {
     this.timer = setTimeout(this.onTimer, delayMs);
   }
 
-  private fire(index: number, intendedMs: number): void {
-    const wire = this.input.request(index);
+  private readonly afterHeld = () => {
+    this.heldFor = undefined;
+    this.pump();
+  };
+
+  /** Sends instant `index`, or counts it not sent; false when it is held for one loop turn (see `held`). */
+  private fire(index: number, intendedMs: number): boolean {
+    const wasHeld = this.held?.index === index;
+    const wire = wasHeld && this.held ? this.held.wire : this.input.request(index);
+    this.held = undefined;
     const { origin, path } = this.urls.split(wire.url);
     const entry = this.pools.entry(origin);
     if (entry.inFlight >= this.pools.connections) {
+      if (!wasHeld) {
+        this.held = { index, wire };
+        return false;
+      }
       this.notSent++;
       this.input.onNotSent?.(index);
-      return;
+      return true;
     }
     entry.inFlight++;
     this.inFlight++;
@@ -440,6 +562,7 @@ class OpenRunner implements ExchangeOwner {
     const x = new Exchange(this, index, entry, intendedMs, sentMs, lagUs, sentMs + this.timeoutMs);
     this.deadlines.track(x);
     entry.pool.dispatch({ path, method: wire.method, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}) }, x);
+    return true;
   }
 
   /** An exchange settled (see ExchangeOwner): its times recorded, its outcome handed on, the due sends sent. */
@@ -474,6 +597,8 @@ class OpenRunner implements ExchangeOwner {
 
   /** No more instants to pace: the timer and the metronome go. */
   private endPacing(): void {
+    if (this.heldFor) clearImmediate(this.heldFor);
+    this.heldFor = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAtMs = Number.POSITIVE_INFINITY;

@@ -369,6 +369,7 @@ function phaseResultOf(recorder: LoadRecorder, name: string): PhaseResult | unde
 async function openEngine(input: EngineInput): Promise<PhaseRun[]> {
   const { phases, mix, recorder, signal } = input;
   const pools = new OpenPools(input.connections);
+  const origins = mix.operations.map((o) => o.origin);
   const out: PhaseRun[] = [];
   const draining: Promise<unknown>[] = [];
   let measuredStart = Number.NaN;
@@ -376,15 +377,19 @@ async function openEngine(input: EngineInput): Promise<PhaseRun[]> {
   let budget = input.cap ?? Number.POSITIVE_INFINITY;
   let nextStart = performance.now();
   try {
+    // The connections open before the first instant: their handshakes are the generator's start-up.
+    await pools.warm(origins);
     for (const phase of phases) {
       if (signal?.aborted || budget <= 0) break;
+      const spike = phase.schedule.shape === 'burst';
+      const spikePools = spike ? new OpenPools(Math.min(LOAD_DEFAULTS.spikeConnectionsMax, Math.max(1, phase.intended))) : undefined;
+      // A 秒杀's buyers are on the page, connected, when it opens: the release is the requests, not the handshakes.
+      if (spikePools) await spikePools.warm(origins);
       const startAt = Math.max(nextStart, performance.now());
       if (phase.measured && Number.isNaN(measuredStart)) measuredStart = startAt;
       const inFlight = new InFlight(mix, recorder, phase.name, () => (Number.isNaN(measuredStart) ? startAt : measuredStart), input.audit);
       const base = index;
-      const spike = phase.schedule.shape === 'burst';
       const count = Math.min(budget, spike ? phase.intended : Number.POSITIVE_INFINITY);
-      const spikePools = spike ? new OpenPools(Math.min(LOAD_DEFAULTS.spikeConnectionsMax, Math.max(1, phase.intended))) : undefined;
       const run = startOpen({
         schedule: phase.schedule,
         ...(spike ? {} : { durationS: phase.durationMs / 1000 }),

@@ -5,10 +5,11 @@
  * with no timer and no metronome); and the dispatch handler's body cut, reusable connection and
  * network errors. No figure here is a timing: only what was sent, answered and reported.
  */
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnswerOutcome } from '../../src/engine/answer.js';
 import { Metronome } from '../../src/load/metronome.js';
-import { runOpen } from '../../src/load/open.js';
+import { OpenPools, runOpen } from '../../src/load/open.js';
 import { startHttpServer } from '../helpers/http-server.js';
 import { getRequest } from './wire.js';
 
@@ -226,3 +227,78 @@ describe('runOpen exchange (undici dispatch)', () => {
     }
   });
 });
+
+describe('connections and the cap', () => {
+  it('opens its connections before the first instant (warm), and the run uses them rather than opening more', async () => {
+    let connections = 0;
+    const server = await startHttpServer((_req, res) => res.end('{}'));
+    server.server.on('connection', () => connections++);
+    const pools = new OpenPools(4);
+    try {
+      expect(await pools.warm([server.origin, server.origin])).toBe(4);
+      await eventually(() => connections === 4);
+      const result = await runOpen({
+        ratePerS: 200,
+        count: 20,
+        pools,
+        request: () => getRequest(server.origin),
+        timeoutMs: 5000,
+        maxBodyBytes: 1024,
+      });
+      expect(result).toMatchObject({ sent: 20, answered: 20, notSent: 0 });
+      expect(connections).toBe(4);
+      // Warm again with every connection taken by the pool: nothing more is opened.
+      expect(await pools.warm([server.origin])).toBe(0);
+    } finally {
+      await pools.close();
+      await server.close();
+    }
+  });
+
+  it('an instant finding the cap while answers wait unread is held for one loop turn, not counted not sent', async () => {
+    // A server in a process of its own (its answers arrive while this loop is blocked), each answer
+    // 20 ms after its request; one warm connection; instants 10 ms apart. Instant 1 is built during a
+    // 40 ms stall of our own loop (its builder blocks): when the stall ends, instant 0's answer is in
+    // its socket, unread, so the connection is free — instant 1 must wait that one loop turn and go on
+    // it, not count as not sent (the generator's stall is not the target's slowness).
+    const server = await childServer(20);
+    const pools = new OpenPools(1);
+    const notSent: number[] = [];
+    try {
+      await pools.warm([server.origin]);
+      const result = await runOpen({
+        ratePerS: 100,
+        count: 4,
+        pools,
+        metronome: false,
+        request: (i) => {
+          if (i === 1) {
+            const until = performance.now() + 40;
+            while (performance.now() < until) {}
+          }
+          return getRequest(server.origin);
+        },
+        onNotSent: (i) => notSent.push(i),
+        timeoutMs: 5000,
+        maxBodyBytes: 1024,
+      });
+      expect(notSent).not.toContain(1);
+      expect(result.sent).toBeGreaterThanOrEqual(2);
+      expect(result.sent + result.notSent).toBe(4);
+    } finally {
+      await pools.close();
+      server.stop();
+    }
+  });
+});
+
+/** An HTTP server in a child process answering `{}` `delayMs` after each request: its answers land while this process is blocked. */
+async function childServer(delayMs: number): Promise<{ readonly origin: string; stop(): void }> {
+  const code = `require('node:http').createServer((q, s) => setTimeout(() => s.end('{}'), ${delayMs})).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (c) => reject(new Error(`the child server exited ${c}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
