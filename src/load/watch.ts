@@ -84,6 +84,12 @@ export function startWatch(options: WatchOptions = {}): Watch {
 /** More sends than this share leaving late says the generator could not keep its schedule (1 %: a p99 of lag beyond the late bound). */
 export const MAX_LATE_SHARE = 0.01;
 /**
+ * Fewer late sends than this never make a run invalid, whatever their share: in a short run (a capacity
+ * step of 50 sends) one garbage collection or one start-up hiccup is 2 %, and says nothing of whether the
+ * generator kept its schedule. Ten is a p99's worth of a 1,000-send run.
+ */
+export const MIN_LATE_SENDS = 10;
+/**
  * A core at or above this, % of one core, is pinned: the generator had no room left to be on time. A
  * generator starved by other processes on a shared machine shows less than this; its late sends and
  * event-loop delay say so instead.
@@ -134,7 +140,7 @@ export function judgeHealth(input: HealthInput): GeneratorHealth {
   const notes: string[] = [];
   const limitedBy = 'the generator, not the target, limited the run';
 
-  const late = open && lateShare > MAX_LATE_SHARE;
+  const late = open && lateShare > MAX_LATE_SHARE && input.lateSends >= MIN_LATE_SENDS;
   if (late) {
     const lag = toLatencySummary(input.lag);
     faults.push(

@@ -59,6 +59,16 @@ describe('judgeHealth', () => {
     expect(judgeHealth(healthy({ lateSends: 10, lag: lagOf(1000, 10) })).valid).toBe(true);
   });
 
+  it('a short run is not judged on a handful of late sends: fewer than ten never make it invalid', () => {
+    // 50 sends, 9 of them late (18 %): one hiccup of a short capacity step, not a generator out of breath.
+    const short = { sent: 50, intended: 50, achievedRatePerS: 50, intendedRatePerS: 50 };
+    expect(judgeHealth(healthy({ ...short, lateSends: 9, lag: lagOf(50, 9) })).valid).toBe(true);
+    // Ten late of 50 are: the share and the count both say the schedule was not kept.
+    const ten = judgeHealth(healthy({ ...short, lateSends: 10, lag: lagOf(50, 10) }));
+    expect(ten.valid).toBe(false);
+    expect(ten.reasons[0]).toMatch(/^late sends: 10 of 50 sends \(20\.0 %\)/);
+  });
+
   it('late sends beyond 1 %, and the rate short because of them: invalid, saying so', () => {
     const health = judgeHealth(healthy({ lateSends: 120, lag: lagOf(1000, 120), achievedRatePerS: 900 }));
     expect(health.valid).toBe(false);
