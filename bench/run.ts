@@ -164,6 +164,11 @@ async function latency(): Promise<void> {
       }, delayMs);
     });
   });
+  // Keep-alive longer than any run: with Node's default of 5 s, the proxy closed an idle connection just
+  // as the client reused it, and the check on it saw a reset — the proxy's failure, shown as a check's
+  // (cpn-claim-storm-* at concurrency 32 in earlier tables).
+  proxy.keepAliveTimeout = 120_000;
+  proxy.headersTimeout = 125_000;
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', 4096, resolve));
   const port = (proxy.address() as { port: number }).port;
   // Every API of the reference through the proxy, each at its protocol's path with its test credentials.
@@ -378,8 +383,22 @@ async function store(): Promise<void> {
 }
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-if (only.length > 0 && process.argv.includes('--readme'))
-  throw new Error('--readme writes the whole table: run every section (no section names)');
+/**
+ * The rows of the last run (reports/bench.json), by section: `--readme` with section names reruns
+ * those and keeps the other sections' rows of that run (each row's ratio is measured within its own
+ * section, so a section rerun alone keeps its figures side by side). Undefined without such a file.
+ */
+const earlier: { readonly date: string; readonly rows: readonly SectionRow[] } | undefined = (() => {
+  try {
+    return JSON.parse(readFileSync('reports/bench.json', 'utf8')) as { date: string; rows: SectionRow[] };
+  } catch {
+    return undefined;
+  }
+})();
+if (only.length > 0 && process.argv.includes('--readme') && !earlier?.rows.every((r) => typeof r.section === 'string'))
+  throw new Error(
+    '--readme with section names keeps the other sections of the last full run (reports/bench.json): run every section first',
+  );
 /** Building a claim-sized request per protocol (bench/prepare.ts): prepare alone vs prepare + record. */
 async function prepare(): Promise<void> {
   rows.push(...(await benchPrepare()));
@@ -419,11 +438,20 @@ const sections: Record<string, () => Promise<void>> = {
   load,
   tests,
 };
+/** Rows with the section that measured them and when. */
+interface SectionRow extends Row {
+  readonly section: string;
+  readonly date: string;
+}
+const measured: SectionRow[] = [];
 for (const [name, run] of Object.entries(sections)) {
   if (only.length > 0 && !only.includes(name)) continue;
   // The table first without the npm test row, so the timed npm test sees a README in step with the suite.
   if (name === 'tests' && process.argv.includes('--readme')) writeReadmeTable();
+  const first = rows.length;
   await run();
+  const date = new Date().toISOString();
+  for (const r of rows.slice(first)) measured.push({ ...r, section: name, date });
 }
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} µs`);
 /** A size: `696 B`, or `123.4 MB` from a million bytes on. */
@@ -441,7 +469,10 @@ for (const r of rows) {
 }
 if (process.argv.includes('--readme')) writeReadmeTable();
 mkdirSync('reports', { recursive: true });
-writeFileSync('reports/bench.json', `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`);
+writeFileSync(
+  'reports/bench.json',
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rows: tableRows() }, null, 2)}\n`,
+);
 console.log('\nWritten: reports/bench.json');
 
 /**
@@ -449,6 +480,17 @@ console.log('\nWritten: reports/bench.json');
  * so its figures come from the command, never typed (test/cli/readme-figures.test.ts checks that the
  * table still describes today's suite).
  */
+/**
+ * The table's rows in section order: this run's, and for a section not run this time, the last run's
+ * (reports/bench.json) when the run named its sections.
+ */
+function tableRows(): SectionRow[] {
+  if (only.length === 0) return measured;
+  return Object.keys(sections).flatMap((name) =>
+    only.includes(name) ? measured.filter((r) => r.section === name) : (earlier?.rows.filter((r) => r.section === name) ?? []),
+  );
+}
+
 function writeReadmeTable(): void {
   const path = fileURLToPath(new URL('../README.md', import.meta.url));
   const readme = readFileSync(path, 'utf8');
@@ -467,12 +509,18 @@ function writeReadmeTable(): void {
           : x >= 1
             ? `${x.toFixed(x >= 100 ? 0 : 1)} ms`
             : `${(x * 1000).toFixed(1)} µs`;
+  const all = tableRows();
+  const kept = [...new Set(all.filter((r) => !measured.includes(r)).map((r) => r.section))];
   const table = [
-    `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (medians):`,
+    `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (medians)${
+      kept.length > 0
+        ? `; sections ${[...new Set(measured.map((r) => r.section))].join(', ')} rerun alone (\`npm run bench -- SECTION --readme\`), the others (${kept.join(', ')}) from the run of ${earlier?.date.slice(0, 16).replace('T', ' ')} UTC`
+        : ''
+    }:`,
     '',
     '| what | median | baseline (same run) | ratio | note |',
     '|---|---|---|---|---|',
-    ...rows.map(
+    ...all.map(
       (r) => `| ${r.name} | ${show(r, r.median)} | ${r.baseline}: ${show(r, r.baselineMedian)} | ×${r.ratio.toFixed(2)} | ${r.note} |`,
     ),
   ].join('\n');
