@@ -18,6 +18,7 @@ import { parseProfile } from '../../src/load/profile.js';
 import { runLoad } from '../../src/load/run-load.js';
 import type { AuditResult, LoadOperationDoc, LoadProfileDoc, LoadResult } from '../../src/load/types.js';
 import type { FaultId } from '../../src/reference/faults.js';
+import { uploadStep } from './upload-step.js';
 
 let ref: EmbeddedTarget | undefined;
 afterEach(async () => {
@@ -47,16 +48,14 @@ function claims(o: {
     apis: ['jd-coupon', 'tencent-coupon-batch'],
     vars: { batch: 'pp-${fresh.name}' },
     setup: [
-      {
-        call: 'order/add_coupon',
-        api: 'tencent-coupon-batch',
-        params: {
-          dataSourceId: '${target.dataSourceId}',
-          coupons: [
-            { external_coupon_id: '${batch}', coupon_name: '限量券', coupon_type: 1, coupon_sub_type: 1, amount_coupon: 10, ...o.terms },
-          ],
-        },
-      },
+      uploadStep({
+        external_coupon_id: '${batch}',
+        coupon_name: '限量券',
+        coupon_type: 1,
+        coupon_sub_type: 1,
+        amount_coupon: 10,
+        ...o.terms,
+      }),
     ],
     users: { count: o.users },
     mix: [
@@ -314,24 +313,15 @@ function verifyStorm(): LoadProfileDoc {
     apis: ['jd-coupon', 'tencent-coupon-batch'],
     vars: { batch: 'pp-${fresh.name}', buyer: '${fresh.int}' },
     setup: [
-      {
-        call: 'order/add_coupon',
-        api: 'tencent-coupon-batch',
-        params: {
-          dataSourceId: '${target.dataSourceId}',
-          coupons: [
-            {
-              external_coupon_id: '${batch}',
-              coupon_name: '七折券',
-              coupon_type: 1,
-              coupon_sub_type: 2,
-              discount_coupon: 70,
-              max_discount_amount: 100,
-              store_count: 100,
-            },
-          ],
-        },
-      },
+      uploadStep({
+        external_coupon_id: '${batch}',
+        coupon_name: '七折券',
+        coupon_type: 1,
+        coupon_sub_type: 2,
+        discount_coupon: 70,
+        max_discount_amount: 100,
+        store_count: 100,
+      }),
       {
         parallel: { times: 5, call: 'promoproof.coupon.claim', params: { ...BATCH, uid: '${buyer}' } },
         expect: { successes: 5 },

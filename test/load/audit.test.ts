@@ -21,6 +21,7 @@ import { runLoad } from '../../src/load/run-load.js';
 import type { AuditResult, LoadProfileDoc, LoadResult } from '../../src/load/types.js';
 import { cli } from '../helpers/cli.js';
 import { startHttpServer } from '../helpers/http-server.js';
+import { uploadStep } from './upload-step.js';
 
 let ref: EmbeddedTarget | undefined;
 afterEach(async () => {
@@ -39,24 +40,15 @@ function claimStorm(o: { stock: number; perUser: number; users: number; requests
     apis: ['jd-coupon', 'tencent-coupon-batch'],
     vars: { batch: 'pp-${fresh.name}', stock: o.stock },
     setup: [
-      {
-        call: 'order/add_coupon',
-        api: 'tencent-coupon-batch',
-        params: {
-          dataSourceId: '${target.dataSourceId}',
-          coupons: [
-            {
-              external_coupon_id: '${batch}',
-              coupon_name: '秒杀券',
-              coupon_type: 1,
-              coupon_sub_type: 1,
-              amount_coupon: 10,
-              store_count: '${stock}',
-              max_coupon_number_per_user: o.perUser,
-            },
-          ],
-        },
-      },
+      uploadStep({
+        external_coupon_id: '${batch}',
+        coupon_name: '秒杀券',
+        coupon_type: 1,
+        coupon_sub_type: 1,
+        amount_coupon: 10,
+        store_count: '${stock}',
+        max_coupon_number_per_user: o.perUser,
+      }),
     ],
     users: { count: o.users },
     mix: [
@@ -84,23 +76,14 @@ function redeemStorm(requests: number): LoadProfileDoc {
     apis: ['jd-coupon', 'tencent-coupon-batch'],
     vars: { batch: 'pp-${fresh.name}', buyer: '${fresh.int}' },
     setup: [
-      {
-        call: 'order/add_coupon',
-        api: 'tencent-coupon-batch',
-        params: {
-          dataSourceId: '${target.dataSourceId}',
-          coupons: [
-            {
-              external_coupon_id: '${batch}',
-              coupon_name: '结算券',
-              coupon_type: 1,
-              coupon_sub_type: 1,
-              amount_coupon: 5,
-              store_count: 100,
-            },
-          ],
-        },
-      },
+      uploadStep({
+        external_coupon_id: '${batch}',
+        coupon_name: '结算券',
+        coupon_type: 1,
+        coupon_sub_type: 1,
+        amount_coupon: 5,
+        store_count: 100,
+      }),
       {
         parallel: {
           times: 5,

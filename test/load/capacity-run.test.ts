@@ -20,6 +20,7 @@ import type { GateSlo } from '../../src/load/slo.js';
 import type { CapacitySettings, LoadProfileDoc, LoadResult } from '../../src/load/types.js';
 import { buildServer } from '../../src/reference/server.js';
 import { cli } from '../helpers/cli.js';
+import { uploadStep } from './upload-step.js';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -38,24 +39,15 @@ function claims(o: { stock: number; perUser: number; users: number }): LoadProfi
     apis: ['jd-coupon', 'tencent-coupon-batch'],
     vars: { batch: 'pp-${fresh.name}', stock: o.stock },
     setup: [
-      {
-        call: 'order/add_coupon',
-        api: 'tencent-coupon-batch',
-        params: {
-          dataSourceId: '${target.dataSourceId}',
-          coupons: [
-            {
-              external_coupon_id: '${batch}',
-              coupon_name: '秒杀券',
-              coupon_type: 1,
-              coupon_sub_type: 1,
-              amount_coupon: 10,
-              store_count: '${stock}',
-              max_coupon_number_per_user: o.perUser,
-            },
-          ],
-        },
-      },
+      uploadStep({
+        external_coupon_id: '${batch}',
+        coupon_name: '秒杀券',
+        coupon_type: 1,
+        coupon_sub_type: 1,
+        amount_coupon: 10,
+        store_count: '${stock}',
+        max_coupon_number_per_user: o.perUser,
+      }),
     ],
     users: { count: o.users },
     mix: [

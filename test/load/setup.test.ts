@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedTarget, startEmbedded } from '../../src/engine/targets/embedded.js';
 import { runProfileSetup, SetupError } from '../../src/load/setup.js';
 import type { LoadProfileDoc } from '../../src/load/types.js';
+import { uploadStep } from './upload-step.js';
 
 let ref: EmbeddedTarget;
 beforeAll(async () => {
@@ -20,24 +21,15 @@ const base: LoadProfileDoc = {
   phases: [{ phase: 'steady', duration: '1s', rate: 10 }],
 };
 
-const upload = {
-  call: 'order/add_coupon',
-  api: 'tencent-coupon-batch',
-  params: {
-    dataSourceId: '${target.dataSourceId}',
-    coupons: [
-      {
-        external_coupon_id: '${batch}',
-        coupon_name: '秒杀券',
-        coupon_type: 1,
-        coupon_sub_type: 1,
-        amount_coupon: 10,
-        store_count: 5,
-        max_coupon_number_per_user: 5,
-      },
-    ],
-  },
-};
+const upload = uploadStep({
+  external_coupon_id: '${batch}',
+  coupon_name: '秒杀券',
+  coupon_type: 1,
+  coupon_sub_type: 1,
+  amount_coupon: 10,
+  store_count: 5,
+  max_coupon_number_per_user: 5,
+});
 
 const opts = { timeoutMs: 5_000, maxBodyBytes: 1 << 20 };
 
