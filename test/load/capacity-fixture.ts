@@ -3,20 +3,12 @@
  * `[rate, verdict, overrides]` (the held and the broken steps chosen as searchCapacity chooses them), so
  * that their headlines are the ones the command prints.
  */
-import { describeSearch, type StepRun } from '../../src/load/capacity.js';
+import { CAPACITY_DEFAULTS, describeSearch, type StepRun } from '../../src/load/capacity.js';
 import type { CapacitySearch, CapacitySettings, CapacityStep } from '../../src/load/types.js';
 
-export const CAPACITY_SETTINGS: CapacitySettings = {
-  fromPerS: 100,
-  factor: 2,
-  resolution: 0.05,
-  maxRatePerS: 50_000,
-  maxSteps: 12,
-  maxTimeMs: 300_000,
-  maxRequests: 1_000_000,
-  stepDurationMs: 10_000,
-  warmUpMs: 0,
-};
+/** The command's defaults, without the warm-up (a described search runs nothing). */
+const { gates: _gates, ...defaults } = CAPACITY_DEFAULTS;
+export const CAPACITY_SETTINGS: CapacitySettings = { ...defaults, warmUpMs: 0 };
 
 /** One step of `rate`/s: held steps pass their audit; broke ones missed `claim.p99<5ms` unless told otherwise. */
 export function capacityStep(step: number, rate: number, verdict: CapacityStep['verdict'], over: Partial<CapacityStep> = {}): CapacityStep {
