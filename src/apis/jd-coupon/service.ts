@@ -75,13 +75,14 @@ function verification(r: Redemption): Record<string, unknown> {
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   [
     CPN.claim,
-    async (p, v) => {
-      const r = await p.claim({
+    (p, v) => {
+      const r = p.claim({
         batch: batchOf(v),
         uid: Number(v['uid']),
         ...(v['request_id'] === undefined ? {} : { requestId: String(v['request_id']) }),
       });
-      return r.ok ? ok({ coupon: couponView(p, r.coupon) }) : refused(r);
+      const answer = (x: Awaited<typeof r>) => (x.ok ? ok({ coupon: couponView(p, x.coupon) }) : refused(x));
+      return r instanceof Promise ? r.then(answer) : answer(r);
     },
   ],
   [
