@@ -100,6 +100,10 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   // The open model's pacing is one scheduler's: threads are the closed model's (a profile's own `workers` requires model: closed).
   if ((overrides.workers ?? 1) > 1 && (overrides.model ?? profile.doc.run?.model ?? LOAD_DEFAULTS.model) === 'open')
     throw new CliError('--workers applies to the closed model only (--model closed); the open model runs in one thread');
+  // A binding's adapter holds the run's id map, which threads do not share yet.
+  const workers = overrides.workers ?? profile.doc.run?.workers ?? 1;
+  if (workers > 1 && configTarget && Object.values(configTarget.endpoints).some((e) => e.adapter !== undefined))
+    throw new CliError('--workers is not yet supported for a target bound through a binding (apis.<api>.binding): it runs in one thread');
 
   const writeReports = (result: LoadResult, compared?: BaselineComparison) => {
     for (const [format, path] of reports) {

@@ -25,6 +25,7 @@ export const LOAD_ERROR_CODES = {
   PP_UNKNOWN_CODE: "a load profile expects a refusal code that neither the operation's spec nor its protocol declares",
   PP_PROFILE:
     "a load profile does not hold together: a duration or SLO that does not parse, an operation its mix lacks, a name other than its file's",
+  PP_BINDING: 'a binding (apis.<api>.binding) maps onto an operation, parameter, answer field, error or credential that is not there',
 } as const;
 
 export type LoadErrorCode = keyof typeof LOAD_ERROR_CODES;

@@ -1,7 +1,10 @@
 /** One HTTP exchange with a target, bounded in time and size; a failure is data, never a throw. */
 
+/** The HTTP methods a request may use (the built-in protocols send GET and POST; a binding may declare any). */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: HttpMethod;
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;

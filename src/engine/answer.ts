@@ -98,7 +98,7 @@ export function classify(outcome: AnswerOutcome, reader: AnswerReader): Classifi
     if (serverError) return { kind: 'server-error', status: outcome.status, said };
     return { kind: 'malformed', problem: 'not-json', reason: `HTTP ${outcome.status} with ${said}` };
   }
-  const decoded: DecodedAnswer = reader.decode(reader.wireOperation, json, outcome.body, reader.endpoint);
+  const decoded: DecodedAnswer = reader.decode(reader.wireOperation, json, outcome.body, reader.endpoint, outcome.status);
   if (serverError) return { kind: 'server-error', status: outcome.status, said: describeDecoded(decoded), decoded };
   if (decoded.kind === 'malformed') return { kind: 'malformed', problem: 'envelope', reason: decoded.reason };
   if (decoded.kind === 'error') return { kind: 'refusal', code: decoded.code, message: decoded.message, body: decoded.body as Json };

@@ -13,7 +13,7 @@ import { runParallel } from './parallel.js';
 import type { CallContext, ControlContext, ExecuteOptions, StepOptions, StepWhere } from './step-context.js';
 import { proceed, recordResponse, type StepOutcome, type StepStop, stop } from './step-stop.js';
 import { controlAction } from '../apis/index.js';
-import { protocolAdapter } from '../protocols/index.js';
+import { adapterFor } from '../protocols/index.js';
 import { type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
 import { endpointOf, type Target } from './target.js';
 import { SUITES } from '../scenario/suites.js';
@@ -64,6 +64,9 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
   const served = serveCheck(check, target.skus);
   if (!served.ok)
     return { ...base, status: 'skipped', message: `fixtures cannot serve this check: ${served.reason}; ${served.add}`, durationMs: 0 };
+  // An operation a step needs that its endpoint cannot make at all (a binding without it): skipped before any call, as fixtures are.
+  const unserved = unservedStep(check, target);
+  if (unserved !== undefined) return { ...base, status: 'skipped', message: unserved, durationMs: 0 };
   const scopes = new Map<string, Record<string, Json>>();
   const fresh = freshSource();
   // The API's values of this target (`${target.dataSourceId}`), in every scope; a variable of the check may shadow them.
@@ -226,6 +229,17 @@ function firstBytes(text: string, bytes: number): string {
   return buf.subarray(0, end).toString('utf8');
 }
 
+/** The first call or parallel step whose endpoint cannot make its operation at all, as `label: reason`; undefined when every one can. */
+function unservedStep(check: PlannedCheck, target: Target): string | undefined {
+  for (const s of check.steps) {
+    const at = s.kind === 'call' ? { api: s.step.api, call: s.step.call } : s.kind === 'parallel' ? s.step.parallel : undefined;
+    if (at?.call === undefined) continue;
+    const reason = endpointOf(target, at.api ?? check.api)?.adapter?.unserved?.(at.call);
+    if (reason !== undefined) return `${s.label}: ${reason}`;
+  }
+  return undefined;
+}
+
 /**
  * One call: sent, its answer classified once (src/engine/answer.ts), then judged against the step's
  * expectation: an error (its code, its fields), or a success (the assumed state, the fields), then
@@ -238,7 +252,7 @@ async function runCall(step: CallStep, ctx: CallContext): Promise<StepOutcome> {
   const bound = bindCall(step);
   const app = (bound.params(ctx.template) ?? {}) as Record<string, Json>;
   const transport = (bound.transport(ctx.template) ?? {}) as Transport;
-  const adapter = protocolAdapter(api.spec.protocol);
+  const adapter = adapterFor(api.spec.protocol, endpoint);
   const ex = await adapter.send({
     endpoint,
     operation: wireOperation(endpoint, step.call),
@@ -249,6 +263,8 @@ async function runCall(step: CallStep, ctx: CallContext): Promise<StepOutcome> {
     maxBodyBytes: opts.maxBodyBytes,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  // A call the endpoint cannot express (a binding without this operation or term) was not sent: the check does not apply.
+  if (ex.unsupported !== undefined) return stop('skipped', `${label}: ${ex.unsupported}`);
   const fail = (status: 'failed' | 'errored' | 'inconclusive', expected: string, actual: string): StepStop => {
     const response = recordResponse(ex.outcome);
     return stop(status, `${label}: expected ${expected}, got ${actual}`, {

@@ -9,7 +9,7 @@ import type { Failure, RecordedResponse } from '../report/types.js';
 import { bindParallel } from '../scenario/bind-step.js';
 import type { TemplateContext } from '../scenario/template.js';
 import type { CountMatcher, Json, Matcher, ParallelExpect, ParallelStep, Transport } from '../scenario/types.js';
-import { protocolAdapter } from '../protocols/index.js';
+import { adapterFor } from '../protocols/index.js';
 import { type ClassifiedAnswer, type Exchange, wireOperation } from '../protocols/types.js';
 import { type AnswerReader, classify, describeClassified, isLost, readerFor } from './answer.js';
 import { mapPool } from '../core/pool.js';
@@ -379,7 +379,7 @@ export async function runParallel(step: ParallelStep, ctx: CallContext): Promise
   const each = bound.each;
   const eachFor =
     each === undefined ? undefined : (copy: ParallelCopy) => (each(copyContext(ctx.template, copy.index)) ?? {}) as Record<string, Matcher>;
-  const adapter = protocolAdapter(api.spec.protocol);
+  const adapter = adapterFor(api.spec.protocol, endpoint);
   const maxBodyBytes = Math.min(opts.maxBodyBytes, PARALLEL_ANSWER_MAX_BYTES);
   // One reader per operation of the step (a list of steps may call several), built on its first answer.
   const readers = new Map<string, AnswerReader>();
@@ -395,6 +395,8 @@ export async function runParallel(step: ParallelStep, ctx: CallContext): Promise
   let inFlight = 0;
   let maxInFlight = 0;
   let arrived = 0;
+  // Why the endpoint could not express a copy (a binding without the operation or a term): the step does not apply.
+  let unsupported: string | undefined;
   const done = await mapPool(
     copies,
     connections,
@@ -412,6 +414,7 @@ export async function runParallel(step: ParallelStep, ctx: CallContext): Promise
           maxBodyBytes,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
+        unsupported ??= ex.unsupported;
         const answer = classify(ex.outcome, readerOf(copy.call));
         // Only what a failure shows is kept of the exchange (the body cut to 4 KiB; the request built only if shown).
         return { copy, answer, arrived: arrived++, record: failureRecord(ex.record, recordResponse(ex.outcome)) };
@@ -422,6 +425,7 @@ export async function runParallel(step: ParallelStep, ctx: CallContext): Promise
     opts.signal,
   );
   if (opts.signal?.aborted) return stop('errored', 'run stopped');
+  if (unsupported !== undefined) return stop('skipped', `${label}: ${unsupported}`);
   const outcomes = done.filter((o): o is ParallelOutcome => o !== undefined);
   const verdict = judgeParallel(outcomes, expect, maxInFlight, eachFor);
   if (verdict.status !== 'passed') return stopFor(verdict.status, label, verdict.expected, verdict.actual, verdict.culprit);

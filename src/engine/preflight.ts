@@ -1,6 +1,6 @@
 import { LIMITS } from '../core/defaults.js';
 import { APIS } from '../apis/index.js';
-import { protocolAdapter } from '../protocols/index.js';
+import { adapterFor } from '../protocols/index.js';
 import type { CheckResult, Preflight, PreflightProblemKind, RunReport } from '../report/types.js';
 import { wireOperation } from '../protocols/types.js';
 import { VERSION } from '../version.js';
@@ -51,7 +51,7 @@ export async function preflight(target: Target, opts: PreflightOptions): Promise
   for (const id of apis) {
     const def = APIS.get(id);
     const endpoint = target.endpoints[id];
-    const adapter = def ? protocolAdapter(def.protocol) : undefined;
+    const adapter = def ? adapterFor(def.protocol, endpoint) : undefined;
     if (!def || !endpoint || !adapter) continue;
     if (!adapter.preflight) {
       // A protocol without its own preflight: that anything answers at all.

@@ -32,7 +32,7 @@ import type { ApiAuditHooks, AuditBatch, AuditInvariantId, AuditQuery, ListedCou
 import { CHECK_DEFAULTS } from '../core/defaults.js';
 import { classify, describeClassified, readerFor } from '../engine/answer.js';
 import { endpointOf, type Target } from '../engine/target.js';
-import { protocolAdapter } from '../protocols/index.js';
+import { adapterFor } from '../protocols/index.js';
 import { wireOperation } from '../protocols/types.js';
 import { compileTemplate } from '../scenario/compile-template.js';
 import type { Json } from '../scenario/types.js';
@@ -256,7 +256,7 @@ class Queries {
     const endpoint = endpointOf(this.target, api);
     const def = APIS.get(api);
     if (endpoint === undefined || def === undefined) return { ok: false, reason: `the target does not serve ${apiTitle(api)}` };
-    const adapter = protocolAdapter(def.protocol);
+    const adapter = adapterFor(def.protocol, endpoint);
     this.sent++;
     const exchange = await adapter.send({
       endpoint,

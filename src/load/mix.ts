@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { APIS } from '../apis/index.js';
 import { type AnswerReader, readerFor } from '../engine/answer.js';
 import { endpointOf, type Target } from '../engine/target.js';
-import { protocolAdapter } from '../protocols/index.js';
+import { adapterFor } from '../protocols/index.js';
 import { type Endpoint, type ProtocolAdapter, type WireRequest, wireOperation } from '../protocols/types.js';
 import { type CompiledTemplate, compileTemplate, type TemplateContext } from '../scenario/template.js';
 import type { Json } from '../scenario/types.js';
@@ -127,7 +127,7 @@ export function compileMix(input: MixInput): CompiledMix {
     if (def === undefined) throw new Error(`mix operation ${doc.name}: unknown API ${api}`);
     const endpoint = endpointOf(target, api);
     if (endpoint === undefined) throw new Error(`mix operation ${doc.name}: the target does not serve the API ${api}`);
-    const adapter = protocolAdapter(def.protocol);
+    const adapter = adapterFor(def.protocol, endpoint);
     const compiled = def.compiled();
     const stock = doc.stock === undefined ? undefined : Number(compileTemplate(doc.stock)({ ...ctx, vars: ctxVars }));
     if (stock !== undefined && !Number.isFinite(stock)) throw new Error(`mix operation ${doc.name}: stock is not a number`);

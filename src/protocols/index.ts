@@ -5,7 +5,7 @@
  */
 import { josAdapter } from './jos/adapter.js';
 import { tencentAdapter } from './tencent-data-api/adapter.js';
-import type { ProtocolAdapter } from './types.js';
+import type { Endpoint, ProtocolAdapter } from './types.js';
 import { yohoAdapter } from './yoho-gateway/adapter.js';
 
 export const PROTOCOLS: ReadonlyMap<string, ProtocolAdapter> = new Map([
@@ -21,4 +21,21 @@ export function protocolAdapter(id: string): ProtocolAdapter {
   return a;
 }
 
+/**
+ * The adapter a call to `endpoint` goes through: the endpoint's own (a binding's, src/protocols/http-json/)
+ * when it has one, else its API's protocol `protocol`. Every call site that has an endpoint asks here.
+ */
+export function adapterFor(protocol: string, endpoint: Endpoint | undefined): ProtocolAdapter {
+  return endpoint?.adapter ?? protocolAdapter(protocol);
+}
+
 export type { ProtocolAdapter } from './types.js';
+
+/**
+ * A declared wire format (a target config's `binding:`, src/protocols/http-json/): compiled against its
+ * API's spec, then one adapter per bound endpoint, all of a target's sharing one map of the ids the
+ * service assigns. Not in PROTOCOLS: no API spec names it; a binding stands in for its API's protocol.
+ */
+export { httpJsonAdapter as bindingAdapter } from './http-json/adapter.js';
+export { type BindingDoc, compileBinding } from './http-json/binding.js';
+export { IdMap } from './http-json/id-map.js';

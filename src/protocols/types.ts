@@ -9,7 +9,7 @@
  * these types; adding a protocol is one folder under src/protocols/ plus one entry in
  * src/protocols/index.ts.
  */
-import type { HttpOutcome } from '../core/http.js';
+import type { HttpMethod, HttpOutcome } from '../core/http.js';
 import type { Preflight, RecordedRequest } from '../report/types.js';
 import type { GeneratedScenario, Json, Transport } from '../scenario/types.js';
 import type { RuleSpec } from '../spec/types.js';
@@ -94,6 +94,12 @@ export interface Endpoint {
   readonly options?: Readonly<Record<string, string>>;
   /** The target's own names of operations whose names differ from the spec's (a target config's `methods`). */
   readonly methods?: Readonly<Record<string, string>>;
+  /**
+   * The adapter this endpoint is spoken through when it is not its API's protocol: a binding's
+   * (src/protocols/http-json/, built per endpoint from a target config's `apis.<api>.binding`, holding
+   * the run's id map). The engine finds it with adapterFor (src/protocols/index.ts).
+   */
+  readonly adapter?: ProtocolAdapter;
 }
 
 /** The name an operation goes out under at `endpoint`: the target's own, or the spec's. */
@@ -139,7 +145,8 @@ export interface SendInput extends CallInput {
  * `record` makes the report's copy.
  */
 export interface WireRequest {
-  readonly method: 'GET' | 'POST';
+  /** GET or POST for the built-in protocols; a binding may declare any (src/core/http.ts HttpMethod). */
+  readonly method: HttpMethod;
   /** The full URL, query included. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -175,6 +182,12 @@ export interface Exchange {
   readonly outcome: HttpOutcome;
   /** The timestamp sent, epoch ms (for clock-skew judgements). */
   readonly timestampMs: number;
+  /**
+   * Set when the call was not sent because the endpoint cannot express it (a binding that maps no such
+   * operation, parameter or protocol deviation): why, in words. The check is skipped with it; the
+   * outcome then reads as a call never made.
+   */
+  readonly unsupported?: string;
 }
 
 /** A system case of the protocol, with where its spec declares what the case probes. */
@@ -226,14 +239,21 @@ export interface ProtocolAdapter {
    * Reads a parsed JSON answer of `operation`. `raw` is the answer's text exactly as received, for
    * protocols that sign the answer's bytes (Yoho's SALT_MD5 covers the exact bytes of `data`);
    * `endpoint` the one it came from (Yoho checks the md5 with its credentials' salt; absent: the test salt).
+   * `status` the HTTP status (a binding tells success from refusal by it; the envelopes of the others say it).
    */
-  readonly decode: (operation: string, json: unknown, raw: string, endpoint?: Endpoint) => DecodedAnswer;
+  readonly decode: (operation: string, json: unknown, raw: string, endpoint?: Endpoint, status?: number) => DecodedAnswer;
   /**
    * One harmless call before a run (see src/engine/preflight.ts): is this the protocol at all, does it
    * take our credentials, does its clock let a signed call through. Optional: without one, the engine
    * only checks that the endpoint answers.
    */
   readonly preflight?: (input: PreflightInput) => Promise<Preflight>;
+  /**
+   * Why this adapter can make no call of `operation` at all (a binding that maps no such operation),
+   * or undefined when it can: a check needing it is skipped before its first step. Optional: the
+   * built-in protocols make every operation of their APIs.
+   */
+  readonly unserved?: (operation: string) => string | undefined;
   /** The protocol's own cases (signature, timestamp, system parameters), calling `probe`. */
   readonly systemScenarios: (probe: SystemProbe, rules: ReadonlyMap<string, RuleSpec>) => SystemScenario[];
 }

@@ -1,7 +1,7 @@
 import { didYouMean } from '../../core/hints.js';
 import { readFileSync } from 'node:fs';
 import { APIS, configFixtures, referenceFixtures, SHORT_FORM_API } from '../../apis/index.js';
-import { protocolAdapter } from '../../protocols/index.js';
+import { type BindingDoc, bindingAdapter, compileBinding, IdMap, protocolAdapter } from '../../protocols/index.js';
 import type { Endpoint } from '../../protocols/types.js';
 import { LoadError, type LoadProblem } from '../../core/errors.js';
 import { schemaProblems } from '../../core/schema-check.js';
@@ -15,6 +15,8 @@ interface EndpointDoc {
   readonly credentials: Readonly<Record<string, string>>;
   readonly options?: Readonly<Record<string, string>>;
   readonly methods?: Readonly<Record<string, string>>;
+  /** The service's own shape (src/protocols/http-json/binding.ts); its credentials are then free-form. */
+  readonly binding?: BindingDoc;
 }
 
 interface TargetConfigDoc {
@@ -65,6 +67,8 @@ export function loadTargetConfig(
   }
   for (const [api, e] of Object.entries(doc.apis ?? {})) declared.push([api, e, ['apis', api]]);
   const endpoints: Record<string, Endpoint> = {};
+  // The ids a bound service assigns, one map for the whole target (its batch upload and its claims are two APIs).
+  const ids = new IdMap();
   // A problem of the entry itself points at its key (`tencent-coupon-batch:`), not at its first field.
   const atKey = (at: (string | number)[], message: string): LoadProblem =>
     at.length === 0
@@ -88,14 +92,30 @@ export function loadTargetConfig(
     const adapter = protocolAdapter(def.protocol);
     const credsAt = at.length === 0 ? ['credentials', shortProtocol] : [...at, 'credentials'];
     const credentials: Record<string, string> = {};
-    for (const field of adapter.credentialFields) {
+    // A bound endpoint names its credentials itself (its binding says where each goes): none required, none unknown.
+    const bound =
+      e.binding === undefined
+        ? undefined
+        : compileBinding(e.binding, def.compiled(), new Set(Object.keys(e.credentials)), source, [...at, 'binding']);
+    if (bound !== undefined) {
+      problems.push(...bound.problems);
+      if (e.methods !== undefined)
+        problems.push(
+          source.problem('PP_BINDING', `API '${api}' is bound: its binding names each request, so methods does not apply`, [
+            ...at,
+            'methods',
+          ]),
+        );
+      for (const [field, v] of Object.entries(e.credentials)) credentials[field] = resolve(v, [...credsAt, field]);
+    }
+    for (const field of bound !== undefined ? [] : adapter.credentialFields) {
       const v = e.credentials[field];
       if (v === undefined) {
         if (!adapter.optionalCredentialFields?.includes(field))
           problems.push(source.problem('PP_SCHEMA', `${def.protocol} credentials need ${field}`, credsAt));
       } else credentials[field] = resolve(v, [...credsAt, field]);
     }
-    for (const field of Object.keys(e.credentials)) {
+    for (const field of bound !== undefined ? [] : Object.keys(e.credentials)) {
       if (!adapter.credentialFields.includes(field))
         problems.push(
           source.problem(
@@ -128,7 +148,13 @@ export function loadTargetConfig(
         );
     }
     const methods = e.methods && Object.keys(e.methods).length > 0 ? { ...e.methods } : undefined;
-    endpoints[api] = { url: resolve(e.url, [...at, 'url']), credentials, ...(options ? { options } : {}), ...(methods ? { methods } : {}) };
+    endpoints[api] = {
+      url: resolve(e.url, [...at, 'url']),
+      credentials,
+      ...(options ? { options } : {}),
+      ...(methods ? { methods } : {}),
+      ...(bound ? { adapter: bindingAdapter(bound.binding, ids) } : {}),
+    };
   }
   if (problems.length > 0) throw new LoadError(problems);
   const capabilities = doc.capabilities ?? [];

@@ -1,5 +1,5 @@
 import { APIS } from '../../apis/index.js';
-import { protocolAdapter } from '../../protocols/index.js';
+import { adapterFor, protocolAdapter } from '../../protocols/index.js';
 import type { Target } from '../target.js';
 
 /**
@@ -14,7 +14,8 @@ export function targetSecrets(target: Target | undefined): string[] {
   for (const [api, credentials] of endpoints) {
     const def = APIS.get(api);
     if (!def) continue;
-    for (const v of protocolAdapter(def.protocol).secretValues(credentials)) if (v !== '') out.add(v);
+    // A bound endpoint's adapter (every credential secret) where it has one.
+    for (const v of adapterFor(def.protocol, target?.endpoints[api]).secretValues(credentials)) if (v !== '') out.add(v);
   }
   return [...out];
 }
