@@ -510,11 +510,22 @@ function writeReadmeTable(): void {
             ? `${x.toFixed(x >= 100 ? 0 : 1)} ms`
             : `${(x * 1000).toFixed(1)} µs`;
   const all = tableRows();
-  const kept = [...new Set(all.filter((r) => !measured.includes(r)).map((r) => r.section))];
+  // Each kept section with the time of the run that measured it (one run may have kept some itself).
+  const keptBy = new Map<string, string[]>();
+  for (const r of all.filter((x) => !measured.includes(x))) {
+    const when = `${r.date.slice(0, 16).replace('T', ' ')} UTC`;
+    const sections = keptBy.get(when) ?? [];
+    if (!sections.includes(r.section)) sections.push(r.section);
+    keptBy.set(when, sections);
+  }
   const table = [
     `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (medians)${
-      kept.length > 0
-        ? `; sections ${[...new Set(measured.map((r) => r.section))].join(', ')} rerun alone (\`npm run bench -- SECTION --readme\`), the others (${kept.join(', ')}) from the run of ${earlier?.date.slice(0, 16).replace('T', ' ')} UTC`
+      keptBy.size > 0
+        ? `; sections ${[...new Set(measured.map((r) => r.section))].join(', ')} rerun alone (\`npm run bench -- SECTION --readme\`), the others from earlier runs (${[
+            ...keptBy,
+          ]
+            .map(([when, sections]) => `${sections.join(', ')}: ${when}`)
+            .join('; ')})`
         : ''
     }:`,
     '',
