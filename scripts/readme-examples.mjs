@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readmeFile = join(root, 'README.md');
 const only = process.argv.slice(2).join(' ');
-const MARKER = /^( *)<!-- example: (.+?) -->\n\1```text\n(?:[\s\S]*?\n)?\1```\n/gm;
+const MARKER = /^( *)<!-- example: (.+?) -->\n\1```text\n(?:[\s\S]*?\n)??\1```\n/gm;
 
 /** Splits a marker's arguments as a shell would for the simple words the README uses ('…' quoted). */
 function words(args) {
