@@ -11,14 +11,13 @@
 //   exit 0
 //   ```
 //
-// Each command runs as `node bin/promoproof.js ARGS` with NO_COLOR, from an empty temporary folder (its
-// reports are written there, under reports/, and dropped), stdout and stderr into one pipe (so their
-// lines keep their order), and the block ends with its exit code.
+// Each command runs as `node bin/promoproof.js ARGS` with NO_COLOR from the project's root, as a
+// newcomer runs it (its reports land in reports/, as theirs would), stdout and stderr into one pipe (so
+// their lines keep their order), and the block ends with its exit code.
 // `npm run readme:examples -- load` reruns only the examples whose arguments start with `load`.
 // Load examples are measured: run them on a quiet machine (nothing else running), as `npm run bench`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,28 +31,21 @@ function words(args) {
   return [...args.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
 }
 
-/** Runs one example in an empty folder: its output and its exit code. */
+/** Runs one example from the project's root: its output and its exit code. */
 function run(args) {
-  const out = mkdtempSync(join(tmpdir(), 'pp-readme-example-'));
-  try {
-    // One pipe for both streams: `2>&1` through the shell keeps the order the command wrote them in.
-    const quoted = words(args)
-      .map((w) => `'${w.replaceAll("'", "'\\''")}'`)
-      .join(' ');
-    const bin = join(root, 'bin', 'promoproof.js').replaceAll("'", "'\\''");
-    const r = spawnSync('bash', ['-c', `node '${bin}' ${quoted} 2>&1`], {
-      cwd: out,
-      env: { ...process.env, NO_COLOR: '1' },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 15 * 60_000,
-    });
-    if (r.error) throw r.error;
-    const lines = r.stdout.replace(/\s+$/, '').split('\n');
-    return { lines, code: r.status ?? 1 };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  // One pipe for both streams: `2>&1` through the shell keeps the order the command wrote them in.
+  const quoted = words(args)
+    .map((w) => `'${w.replaceAll("'", "'\\''")}'`)
+    .join(' ');
+  const r = spawnSync('bash', ['-c', `node bin/promoproof.js ${quoted} 2>&1`], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 15 * 60_000,
+  });
+  if (r.error) throw r.error;
+  return { lines: r.stdout.replace(/\s+$/, '').split('\n'), code: r.status ?? 1 };
 }
 
 const readme = readFileSync(readmeFile, 'utf8');
