@@ -21,7 +21,7 @@ import { runLoad } from '../../src/load/run-load.js';
 import type { AuditResult, LoadProfileDoc, LoadResult } from '../../src/load/types.js';
 import { cli } from '../helpers/cli.js';
 import { startHttpServer } from '../helpers/http-server.js';
-import { uploadStep } from './upload-step.js';
+import { BATCH, claimsProfile, uploadStep } from './upload-step.js';
 
 let ref: EmbeddedTarget | undefined;
 afterEach(async () => {
@@ -29,42 +29,14 @@ afterEach(async () => {
   ref = undefined;
 });
 
-const BATCH = { data_source_id: '${target.dataSourceId}', batch_id: '${batch}' };
-
 /** A 秒杀 of `requests` claims at one instant from `users` users on a batch of `stock`, `perUser` each. */
 function claimStorm(o: { stock: number; perUser: number; users: number; requests: number }): LoadProfileDoc {
-  return {
+  return claimsProfile({
+    ...o,
     profile: 'audit-claims',
     title: 'audit test: a claim spike',
-    description: 'claims at one instant on a small batch',
-    apis: ['jd-coupon', 'tencent-coupon-batch'],
-    vars: { batch: 'pp-${fresh.name}', stock: o.stock },
-    setup: [
-      uploadStep({
-        external_coupon_id: '${batch}',
-        coupon_name: '秒杀券',
-        coupon_type: 1,
-        coupon_sub_type: 1,
-        amount_coupon: 10,
-        store_count: '${stock}',
-        max_coupon_number_per_user: o.perUser,
-      }),
-    ],
-    users: { count: o.users },
-    mix: [
-      {
-        name: 'claim',
-        call: 'promoproof.coupon.claim',
-        weight: 1,
-        params: { ...BATCH, uid: '${user}', request_id: '${requestId}' },
-        refusals: ['coupon.stock.empty', 'coupon.user.limit'],
-        soldOut: ['coupon.stock.empty'],
-        audit: 'claim',
-      },
-    ],
     phases: [{ phase: 'spike', requests: o.requests, operation: 'claim' }],
-    audit: { batches: [{ batch: BATCH, stock: '${stock}', perUser: o.perUser }], sampleUsers: 5 },
-  } as LoadProfileDoc;
+  });
 }
 
 /** A pool of 5 coupons claimed in the setup, then `requests` redeems at one instant, each for its own order. */

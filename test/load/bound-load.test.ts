@@ -10,10 +10,9 @@ import { runLoad } from '../../src/load/run-load.js';
 import type { AuditResult, LoadProfileDoc } from '../../src/load/types.js';
 import { restBindingTarget } from '../helpers/rest-binding.js';
 import { startRestCouponService } from '../helpers/rest-coupon-service.js';
-import { uploadStep } from './upload-step.js';
+import { claimsProfile } from './upload-step.js';
 
 const TOKEN = 'load-token-51c2';
-const BATCH = { data_source_id: '${target.dataSourceId}', batch_id: '${batch}' };
 let service: { origin: string; close: () => Promise<void> } | undefined;
 afterEach(async () => {
   await service?.close();
@@ -22,38 +21,12 @@ afterEach(async () => {
 
 /** A 秒杀 of `requests` claims at one instant from `users` users on a batch of `stock`, `perUser` each. */
 function claimStorm(o: { stock: number; perUser: number; users: number; requests: number }): LoadProfileDoc {
-  return {
+  return claimsProfile({
+    ...o,
     profile: 'bound-claims',
-    title: 'binding test: a claim spike',
-    description: 'claims at one instant on a small batch of a bound service',
-    apis: ['jd-coupon', 'tencent-coupon-batch'],
-    vars: { batch: 'pp-${fresh.name}', stock: o.stock },
-    setup: [
-      uploadStep({
-        external_coupon_id: '${batch}',
-        coupon_name: '秒杀券',
-        coupon_type: 1,
-        coupon_sub_type: 1,
-        amount_coupon: 10,
-        store_count: '${stock}',
-        max_coupon_number_per_user: o.perUser,
-      }),
-    ],
-    users: { count: o.users },
-    mix: [
-      {
-        name: 'claim',
-        call: 'promoproof.coupon.claim',
-        weight: 1,
-        params: { ...BATCH, uid: '${user}', request_id: '${requestId}' },
-        refusals: ['coupon.stock.empty', 'coupon.user.limit'],
-        soldOut: ['coupon.stock.empty'],
-        audit: 'claim',
-      },
-    ],
+    title: 'binding test: a claim spike on a bound service',
     phases: [{ phase: 'spike', requests: o.requests, operation: 'claim' }],
-    audit: { batches: [{ batch: BATCH, stock: '${stock}', perUser: o.perUser }], sampleUsers: 5 },
-  } as LoadProfileDoc;
+  });
 }
 
 async function audited(overIssue: boolean): Promise<{ audit: AuditResult; successes: number }> {

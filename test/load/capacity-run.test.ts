@@ -20,7 +20,7 @@ import type { GateSlo } from '../../src/load/slo.js';
 import type { CapacitySettings, LoadProfileDoc, LoadResult } from '../../src/load/types.js';
 import { buildServer } from '../../src/reference/server.js';
 import { cli } from '../helpers/cli.js';
-import { uploadStep } from './upload-step.js';
+import { claimsProfile } from './upload-step.js';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -28,45 +28,17 @@ afterEach(async () => {
   close = undefined;
 });
 
-const BATCH = { data_source_id: '${target.dataSourceId}', batch_id: '${batch}' };
-
 /** Claims at a steady rate on a batch of `stock`, `perUser` each, from `users` users (the claim-storm profile, small). */
 function claims(o: { stock: number; perUser: number; users: number }): LoadProfileDoc {
-  return {
+  return claimsProfile({
+    ...o,
     profile: 'capacity-claims',
     title: 'capacity test: claims at a rate',
-    description: 'claims at a steady rate on a small batch',
-    apis: ['jd-coupon', 'tencent-coupon-batch'],
-    vars: { batch: 'pp-${fresh.name}', stock: o.stock },
-    setup: [
-      uploadStep({
-        external_coupon_id: '${batch}',
-        coupon_name: '秒杀券',
-        coupon_type: 1,
-        coupon_sub_type: 1,
-        amount_coupon: 10,
-        store_count: '${stock}',
-        max_coupon_number_per_user: o.perUser,
-      }),
-    ],
-    users: { count: o.users },
-    mix: [
-      {
-        name: 'claim',
-        call: 'promoproof.coupon.claim',
-        weight: 1,
-        params: { ...BATCH, uid: '${user}', request_id: '${requestId}' },
-        refusals: ['coupon.stock.empty', 'coupon.user.limit'],
-        soldOut: ['coupon.stock.empty'],
-        audit: 'claim',
-      },
-    ],
     phases: [
       { phase: 'spike', requests: 50, operation: 'claim' },
       { phase: 'steady', duration: '20s', rate: 25 },
     ],
-    audit: { batches: [{ batch: BATCH, stock: '${stock}', perUser: o.perUser }], sampleUsers: 5 },
-  } as LoadProfileDoc;
+  });
 }
 
 // Steps of a hundred sends or more at rates any machine sends, after a warm-up: one late send of a busy machine stays near the generator's 1 %.
