@@ -113,4 +113,18 @@ export interface ApiAuditHooks {
   readonly deductionOf?: (coupon: ListedCoupon, order: string) => number | undefined;
   /** The rule of this API each invariant stands for, and its level (a violated `ref` invariant counts only where ref rules do). */
   readonly rules: Readonly<Partial<Record<AuditInvariantId, { readonly rule: string; readonly level: 'must' | 'ref' }>>>;
+  /**
+   * The answer fields each invariant reads (by the spec's names, paths as the matchers write them), and
+   * under `list-batch` those a user's list names a coupon's batch by. At an endpoint that does not give
+   * one of an invariant's (a binding that maps no such answer field: the service has none), that
+   * invariant is skipped with the reason; without one of `list-batch`, the list is read as one that
+   * names no batch (userCoupons.batches false). Absent: the target answers the spec's whole shape.
+   */
+  readonly answerFields?: Readonly<Partial<Record<AuditInvariantId | 'list-batch', readonly AuditField[]>>>;
+}
+
+/** One answer field an invariant reads: of a success of `call`, at `field` (`coupons[*].coupon_code`). */
+export interface AuditField {
+  readonly call: string;
+  readonly field: string;
 }

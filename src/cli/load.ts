@@ -16,6 +16,7 @@ import { renderLoadMarkdown } from '../load/render-markdown.js';
 import { interruptedResult, LOAD_DEFAULTS, type LoadOverrides, runLoad } from '../load/run-load.js';
 import { SetupError } from '../load/setup.js';
 import { type GateSlo, selectSlos, withSloVerdicts } from '../load/slo.js';
+import { unsendableMessage, unsendableOperations } from '../load/unsendable.js';
 import { WORKERS_DEFAULTS } from '../load/workers.js';
 import type { LoadModel, LoadProfileDoc, LoadResult } from '../load/types.js';
 import { didYouMean } from '../core/hints.js';
@@ -94,16 +95,15 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     throw e;
   }
   if (configTarget) assertLoadable(configTarget, listOption(values, 'allow-host'));
+  // Refused before anything is sent (no setup on the target): a mix that is not the profile's whole is not the profile's run.
+  const unsendable = configTarget === undefined ? [] : unsendableOperations(profile.doc, configTarget);
+  if (unsendable.length > 0) throw new CliError(unsendableMessage(profile.doc.profile, unsendable), EXIT.usage, 'PP_UNSENDABLE');
   const baseline = readBaseline(stringOption(values, 'baseline'), profile.doc.profile, io.cwd);
   const slos = gateSlos(profile.doc, listOption(values, 'slo'));
   if (capacity) checkCapacity(profile.doc, capacity);
   // The open model's pacing is one scheduler's: threads are the closed model's (a profile's own `workers` requires model: closed).
   if ((overrides.workers ?? 1) > 1 && (overrides.model ?? profile.doc.run?.model ?? LOAD_DEFAULTS.model) === 'open')
     throw new CliError('--workers applies to the closed model only (--model closed); the open model runs in one thread');
-  // A binding's adapter holds the run's id map, which threads do not share yet.
-  const workers = overrides.workers ?? profile.doc.run?.workers ?? 1;
-  if (workers > 1 && configTarget && Object.values(configTarget.endpoints).some((e) => e.adapter !== undefined))
-    throw new CliError('--workers is not yet supported for a target bound through a binding (apis.<api>.binding): it runs in one thread');
 
   const writeReports = (result: LoadResult, compared?: BaselineComparison) => {
     for (const [format, path] of reports) {

@@ -34,6 +34,9 @@ export type LoadErrorCode = keyof typeof LOAD_ERROR_CODES;
 export const RUN_ERROR_CODES = {
   PP_USAGE: 'an option or argument the command does not take, or a value outside its range (exit 2)',
   PP_PATH: 'a file or folder named on the command line cannot be read or written (exit 2)',
+  PP_OPENAPI: 'the OpenAPI document given to `bind --openapi` is not valid OpenAPI 3.0 or 3.1 (a Swagger 2 document is refused) (exit 2)',
+  PP_UNSENDABLE:
+    "a load profile's mix has operations the target cannot be sent (an API its config does not serve, an operation or a parameter its binding does not map): nothing was sent (exit 2)",
   PP_UNREACHABLE: 'the target answers nothing at all: the run did not happen (exit 3)',
   PP_PREFLIGHT: "the preflight found a problem: not the API's protocol, credentials refused, clock, test control absent (exit 3)",
   PP_INTERNAL: 'promoproof itself failed: a bug, please report it (exit 70)',

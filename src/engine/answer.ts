@@ -14,7 +14,9 @@ import type { ValidateFunction } from 'ajv';
 import type { ClassifiedAnswer, DecodedAnswer, Endpoint, ProtocolAdapter } from '../protocols/types.js';
 import { describeAnswer as describeDecoded, wireOperation } from '../protocols/types.js';
 import type { Json } from '../scenario/types.js';
-import { answerValidator, type CompiledApi } from '../spec/compile.js';
+import { documentedAnswer } from '../spec/answer-parts.js';
+import { answerValidator, type CompiledApi, type CompiledOperation, createAjv } from '../spec/compile.js';
+import type { JsonSchema } from '../spec/types.js';
 
 export type { ClassifiedAnswer } from '../protocols/types.js';
 
@@ -30,6 +32,8 @@ export type AnswerOutcome =
 export interface AnswerReader {
   /** The protocol's envelope reader. */
   readonly decode: ProtocolAdapter['decode'];
+  /** The protocol's reader of a body that is not JSON (ProtocolAdapter.decodeUnparsed), when it has one. */
+  readonly decodeUnparsed?: ProtocolAdapter['decodeUnparsed'];
   /** The operation as the spec names it (for texts: `the spec schema of <operation>`). */
   readonly operation: string;
   /** The operation as it went out (wireOperation), which the envelope is read by. */
@@ -46,7 +50,7 @@ export interface AnswerReader {
 
 /** What readerFor needs: the protocol, the API (for the schema), where, and how much of the schema. */
 export interface ReaderInput {
-  readonly adapter: Pick<ProtocolAdapter, 'decode'>;
+  readonly adapter: Pick<ProtocolAdapter, 'decode' | 'decodeUnparsed' | 'answerSchema'>;
   /** The API whose answer schema a success is held to; absent: no schema check. */
   readonly api?: CompiledApi;
   readonly operation: string;
@@ -63,9 +67,16 @@ export interface ReaderInput {
 /** The reader of one operation (see ReaderInput). */
 export function readerFor(input: ReaderInput): AnswerReader {
   const op = input.level === 'none' ? undefined : input.api?.operations.get(input.operation);
-  const validate = op && input.level !== 'none' ? answerValidator(op, input.level) : undefined;
+  const own = op && input.level !== 'none' ? input.adapter.answerSchema?.(input.operation) : undefined;
+  const validate =
+    op && input.level !== 'none'
+      ? own !== undefined && input.api !== undefined
+        ? endpointValidator(op, own, input.api, input.level)
+        : answerValidator(op, input.level)
+      : undefined;
   return {
     decode: input.adapter.decode,
+    ...(input.adapter.decodeUnparsed ? { decodeUnparsed: input.adapter.decodeUnparsed } : {}),
     operation: input.operation,
     wireOperation: input.endpoint ? wireOperation(input.endpoint, input.operation) : input.operation,
     maxBodyBytes: input.maxBodyBytes,
@@ -73,6 +84,28 @@ export function readerFor(input: ReaderInput): AnswerReader {
     ...(validate ? { validate } : {}),
     ...(input.expectedStatus !== undefined ? { expectedStatus: input.expectedStatus } : {}),
   };
+}
+
+/** The validators of an endpoint's own answer schemas (a binding's), compiled once per schema and level. */
+const OWN_VALIDATORS = new WeakMap<object, Partial<Record<'must' | 'ref', ValidateFunction>>>();
+let ownAjv: ReturnType<typeof createAjv> | undefined;
+
+/**
+ * The validator of an endpoint's own answer schema of `op` at `level`: for `must` its documented part
+ * (the parts of ours relaxed, as answerValidator does with the spec's), for `ref` the whole.
+ */
+function endpointValidator(op: CompiledOperation, schema: JsonSchema, api: CompiledApi, level: 'must' | 'ref'): ValidateFunction {
+  const kept = OWN_VALIDATORS.get(schema) ?? {};
+  OWN_VALIDATORS.set(schema, kept);
+  const found = kept[level];
+  if (found !== undefined) return found;
+  ownAjv ??= createAjv();
+  const definitions = api.spec.definitions;
+  const compiled = ownAjv.compile(
+    level === 'must' ? documentedAnswer({ schema, rules: op.spec.answer.rules }, definitions) : { ...schema, definitions },
+  );
+  kept[level] = compiled;
+  return compiled;
 }
 
 /** How much of a body that is not JSON a text quotes, characters. */
@@ -96,6 +129,9 @@ export function classify(outcome: AnswerOutcome, reader: AnswerReader): Classifi
   } catch {
     const said = `a body that is not JSON (${outcome.contentType || 'no content type'}): ${JSON.stringify(outcome.body.slice(0, NOT_JSON_QUOTED_CHARS))}`;
     if (serverError) return { kind: 'server-error', status: outcome.status, said };
+    // A protocol that tells a refusal by its status (a binding's 401 with no body) reads it so.
+    const refused = reader.decodeUnparsed?.(reader.wireOperation, outcome.body, outcome.status);
+    if (refused?.kind === 'error') return { kind: 'refusal', code: refused.code, message: refused.message, body: null };
     return { kind: 'malformed', problem: 'not-json', reason: `HTTP ${outcome.status} with ${said}` };
   }
   const decoded: DecodedAnswer = reader.decode(reader.wireOperation, json, outcome.body, reader.endpoint, outcome.status);

@@ -4,6 +4,7 @@ import { checkField } from '../checks/matchers.js';
 import type { CheckResult, Failure } from '../report/types.js';
 import type { CompiledApi } from '../spec/compile.js';
 import { serveCheck } from '../scenario/sku-roles.js';
+import { successReads } from '../scenario/answer-reads.js';
 import { bindCall, bindControl, bindValues } from '../scenario/bind-step.js';
 import { lookup, parsePath, TemplateError, type TemplateContext } from '../scenario/template.js';
 import type { CallStep, ControlStep, Json, Matcher, PlannedCheck, Transport } from '../scenario/types.js';
@@ -40,18 +41,19 @@ function freshSource(): TemplateContext['fresh'] {
  */
 export async function executeCheck(check: PlannedCheck, target: Target, api: CompiledApi, opts: ExecuteOptions): Promise<CheckResult> {
   const started = performance.now();
+  const endpoint = endpointOf(target, check.api);
   const base = {
     id: check.id,
     title: check.title,
     suite: check.suite,
     api: check.api,
-    protocol: check.protocol,
+    // What was spoken: the endpoint's own adapter (`http-json` through a binding), else the API's protocol.
+    protocol: endpoint?.adapter?.id ?? check.protocol,
     rules: check.rules,
     level: check.level,
     tags: check.tags,
     source: check.source,
   };
-  const endpoint = endpointOf(target, check.api);
   if (endpoint === undefined) {
     return { ...base, status: 'skipped', message: `the target does not serve the API ${check.api} (no endpoint for it)`, durationMs: 0 };
   }
@@ -229,13 +231,32 @@ function firstBytes(text: string, bytes: number): string {
   return buf.subarray(0, end).toString('utf8');
 }
 
-/** The first call or parallel step whose endpoint cannot make its operation at all, as `label: reason`; undefined when every one can. */
+/**
+ * The first call or parallel step whose endpoint cannot make its operation at all, or cannot give a
+ * success field the step reads (a binding that maps no such field: unknown there, so not judged), as
+ * `label: reason`; undefined when every one can.
+ */
 function unservedStep(check: PlannedCheck, target: Target): string | undefined {
   for (const s of check.steps) {
-    const at = s.kind === 'call' ? { api: s.step.api, call: s.step.call } : s.kind === 'parallel' ? s.step.parallel : undefined;
-    if (at?.call === undefined) continue;
-    const reason = endpointOf(target, at.api ?? check.api)?.adapter?.unserved?.(at.call);
-    if (reason !== undefined) return `${s.label}: ${reason}`;
+    if (s.kind !== 'call' && s.kind !== 'parallel') continue;
+    const api = s.kind === 'call' ? s.step.api : s.step.parallel.api;
+    const calls = s.kind === 'call' ? [s.step.call] : (s.step.parallel.steps?.map((c) => c.call) ?? [s.step.parallel.call]);
+    const adapter = endpointOf(target, api ?? check.api)?.adapter;
+    if (adapter === undefined) continue;
+    for (const call of calls) {
+      if (call === undefined) continue;
+      const reason = adapter.unserved?.(call) ?? firstOf(successReads(s.step), (field) => adapter.unmappedAnswer?.(call, field));
+      if (reason !== undefined) return `${s.label}: ${reason}`;
+    }
+  }
+  return undefined;
+}
+
+/** The first defined answer of `f` over `items`. */
+function firstOf<T>(items: readonly T[], f: (item: T) => string | undefined): string | undefined {
+  for (const item of items) {
+    const r = f(item);
+    if (r !== undefined) return r;
   }
   return undefined;
 }

@@ -28,7 +28,7 @@
  * once before the first request (`begin`) so that a setup's own claims are not the storm's.
  */
 import { APIS } from '../apis/index.js';
-import type { ApiAuditHooks, AuditBatch, AuditInvariantId, AuditQuery, ListedCoupon } from '../apis/audit-hooks.js';
+import type { ApiAuditHooks, AuditBatch, AuditField, AuditInvariantId, AuditQuery, ListedCoupon } from '../apis/audit-hooks.js';
 import { CHECK_DEFAULTS } from '../core/defaults.js';
 import { classify, describeClassified, readerFor } from '../engine/answer.js';
 import { endpointOf, type Target } from '../engine/target.js';
@@ -395,7 +395,9 @@ async function reconcile(r: ReconcileInput): Promise<Omit<AuditResult, 'queries'
       const hooks = APIS.get(api)?.audit;
       if (hooks === undefined) throw new Error(`no audit hooks of ${api}`);
       const users = unique([...claimUsers, ...(hooks.userCoupons?.batches ? redeemUsers : []), ...sample]);
-      return readFace(r.q, api, hooks, users);
+      // A list whose batch fields the target does not give names no batch: compared with every claim of the user.
+      const named = unanswered(input.target, api, hooks.answerFields?.['list-batch']) === undefined;
+      return readFace(r.q, api, hooks, users).then((face) => ({ ...face, batches: face.batches && named }));
     }),
   );
   // The counts after the run.
@@ -404,7 +406,10 @@ async function reconcile(r: ReconcileInput): Promise<Omit<AuditResult, 'queries'
 
   const hooksOf = (role: string) => auditRoles(doc).find((x) => x?.read.role === role)?.hooks;
   const claimHooks = hooksOf('claim');
-  const make = invariantMaker(r.strictRef);
+  const make = invariantMaker(r.strictRef, (id, hooks) => {
+    const api = hooks === undefined ? undefined : doc.apis.find((a) => APIS.get(a)?.audit === hooks);
+    return api === undefined ? undefined : unanswered(input.target, api, hooks?.answerFields?.[id]);
+  });
   const invariants: AuditInvariantResult[] = [];
   const resolution = resolveUnknownClaims(data, faces);
 
@@ -467,9 +472,12 @@ function verdict(invariants: readonly AuditInvariantResult[]): Pick<AuditResult,
       status: 'partial',
       reason: `not checked: ${notChecked.map((i) => `${i.id} (${i.reason ?? 'no reason'})`).join('; ')}${refNote}`,
     };
-  if (invariants.length === 0) return { status: 'partial', reason: 'no invariant applied to what the run did' };
+  const skipped = invariants.filter((i) => i.status === 'skipped');
+  // Skipped by the target's own declaration (a binding without the fields read): said, never counted as held.
+  const skipNote = skipped.length > 0 ? `; skipped: ${skipped.map((i) => i.id).join(', ')} (the target has no answer field they read)` : '';
+  if (invariants.length === skipped.length) return { status: 'partial', reason: `no invariant applied to what the run did${skipNote}` };
   const held = invariants.filter((i) => i.status === 'held').length;
-  return { status: 'passed', reason: `${held === 1 ? 'its one invariant' : `all ${held} invariants`} held${refNote}` };
+  return { status: 'passed', reason: `${held === 1 ? 'its one invariant' : `all ${held} invariants`} held${refNote}${skipNote}` };
 }
 
 type Make = (
@@ -488,8 +496,24 @@ type Make = (
   idSuffix?: string,
 ) => AuditInvariantResult;
 
-/** Builds invariant results with their rule, level and whether they count in this run. */
-function invariantMaker(strictRef: boolean): Make {
+/**
+ * Why `fields` cannot all be read at the target's endpoint of `api` (its binding maps one of them onto
+ * nothing the service has), or undefined when they can.
+ */
+function unanswered(target: Target, api: string, fields: readonly AuditField[] | undefined): string | undefined {
+  const adapter = endpointOf(target, api)?.adapter;
+  for (const { call, field } of fields ?? []) {
+    const why = adapter?.unmappedAnswer?.(call, field);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
+
+/**
+ * Builds invariant results with their rule, level and whether they count in this run; an invariant
+ * `skipOf` gives a reason for (a field it reads that the target does not give) is skipped with it.
+ */
+function invariantMaker(strictRef: boolean, skipOf: (id: AuditInvariantId, hooks: ApiAuditHooks | undefined) => string | undefined): Make {
   return (id, hooks, title, judged, idSuffix) => {
     const rule = hooks?.rules[id];
     const level = rule?.level ?? 'must';
@@ -500,6 +524,8 @@ function invariantMaker(strictRef: boolean): Make {
       level,
       counts: level === 'must' || strictRef,
     };
+    const skipped = skipOf(id, hooks);
+    if (skipped !== undefined) return { ...base, status: 'skipped', expected: '—', observed: '—', examples: [], reason: skipped };
     if ('notChecked' in judged)
       return { ...base, status: 'not-checked', expected: '—', observed: '—', examples: [], reason: judged.notChecked };
     return {

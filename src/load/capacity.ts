@@ -28,6 +28,7 @@ import { createLoadAudit, skippedAudit } from './audit.js';
 import { mergeEncoded, toLatencySummary } from './histograms.js';
 import { countText, percentText, rateText } from './numbers.js';
 import { parseSlo } from './profile.js';
+import { unexpectedRefusalsOf } from './refusals.js';
 import { interruptedResult, type LoadOverrides, runLoad } from './run-load.js';
 import { SetupError } from './setup.js';
 import { type GateSlo, withSloVerdicts } from './slo.js';
@@ -198,12 +199,7 @@ export function judgeStep(result: LoadResult, ctx: StepContext): CapacityStep {
   const ops = Object.values(result.totals.operations) as OperationResult[];
   const nonConformant = ops.reduce((s, o) => s + o.classes['non-conformant'].count, 0);
   const errors = ops.reduce(
-    (s, o) =>
-      s +
-      o.classes['non-conformant'].count +
-      o.classes.transport.count +
-      o.classes.unknown.count +
-      Object.values(o.refusalCodes).reduce((k, r) => k + (r.expected ? 0 : r.count), 0),
+    (s, o) => s + o.classes['non-conformant'].count + o.classes.transport.count + o.classes.unknown.count + unexpectedRefusalsOf(o),
     0,
   );
   const answers = ops.reduce((s, o) => s + o.count, 0);

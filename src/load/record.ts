@@ -7,7 +7,7 @@
  * a sample's text and curl line are built only for the few samples kept.
  */
 import { describeClassified } from '../engine/answer.js';
-import type { ClassifiedAnswer } from '../protocols/types.js';
+import { type ClassifiedAnswer, isUnmappedCode } from '../protocols/types.js';
 import { type UsHistogram, toLatencySummary, usHistogram } from './histograms.js';
 import { LOAD_RESULT_FORMAT, SAMPLES_PER_CLASS, mergeOperations } from './result.js';
 import { createSeries, type SeriesPlan } from './series.js';
@@ -271,7 +271,8 @@ export function createRecorder(input: RecorderInput): LoadRecorder {
           cell.refusals.set(counted, (cell.refusals.get(counted) ?? 0) + 1);
           const soldOut = o.soldOutCodes?.has(code) === true;
           if (soldOut && o.soldOutAtMs === undefined) o.soldOutAtMs = atMs;
-          if (!soldOut && !(o.refusals === 'any' || o.refusals.has(code))) unexpectedRefusals++;
+          // A code the binding does not map (`service:X`) is counted apart: the user's binding, not the target, is incomplete.
+          if (!soldOut && !(o.refusals === 'any' || o.refusals.has(code)) && !isUnmappedCode(code)) unexpectedRefusals++;
           break;
         }
         case 'server-error':
@@ -459,12 +460,13 @@ function operationResult(cell: Cell): OperationResult {
   OUTCOME_CLASSES.forEach((c, i) => {
     classes[c] = { count: cell.counts[i] ?? 0, latency: summaryOf(cell.latency[i]) };
   });
-  const refusalCodes: Record<string, { count: number; expected: boolean }> = {};
+  const refusalCodes: Record<string, { count: number; expected: boolean; unmapped?: true }> = {};
   for (const [code, count] of cell.refusals)
     refusalCodes[code] = {
       count,
       expected:
         code !== OTHER_CODES && (cell.op.refusals === 'any' || cell.op.refusals.has(code) || cell.op.soldOutCodes?.has(code) === true),
+      ...(isUnmappedCode(code) ? { unmapped: true as const } : {}),
     };
   return {
     count: cell.counts.reduce((s, n) => s + n, 0),

@@ -34,15 +34,25 @@ export function auditLines(a: AuditResult, c: Colors): string[] {
         `(${count(q.sent)} queries${q.failed > 0 ? `, ${count(q.failed)} failed` : ''} in ${formatDuration(q.durationMs)})`,
     ),
   ];
-  const label = (i: AuditInvariantResult) => (i.status === 'held' ? 'held' : i.status === 'violated' ? 'VIOLATED' : 'NOT CHECKED');
+  const label = (i: AuditInvariantResult) =>
+    i.status === 'held' ? 'held' : i.status === 'violated' ? 'VIOLATED' : i.status === 'skipped' ? 'skipped' : 'NOT CHECKED';
   const w = Math.max(...a.invariants.map((i) => label(i).length), 0);
   const iw = Math.max(...a.invariants.map((i) => i.id.length), 0);
   for (const i of a.invariants) {
     const tag = label(i).padEnd(w);
-    const painted = i.status === 'held' ? c.green(tag) : i.status === 'violated' ? (i.counts ? c.red(tag) : c.yellow(tag)) : c.yellow(tag);
+    const painted =
+      i.status === 'held'
+        ? c.green(tag)
+        : i.status === 'violated'
+          ? i.counts
+            ? c.red(tag)
+            : c.yellow(tag)
+          : i.status === 'skipped'
+            ? c.dim(tag)
+            : c.yellow(tag);
     const rule =
       i.rule !== undefined ? c.dim(` [${i.rule}${i.level === 'ref' ? `, ref${i.counts ? '' : ': does not fail the run'}` : ''}]`) : '';
-    const what = i.status === 'not-checked' ? (i.reason ?? '') : i.observed;
+    const what = i.status === 'not-checked' || i.status === 'skipped' ? (i.reason ?? '') : i.observed;
     out.push(`  ${painted}  ${i.id.padEnd(iw)}  ${sanitizeText(what)}${rule}`);
     if (i.status !== 'violated') continue;
     const pad = ' '.repeat(w + iw + 6);

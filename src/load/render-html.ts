@@ -352,7 +352,7 @@ function operationsTable(operations: Readonly<Record<string, OperationResult>>):
     const codes = Object.entries(op.refusalCodes).sort((a, b) => b[1].count - a[1].count);
     if (codes.length > 0)
       notes.push(
-        `<li><code>${escapeHtml(name)}</code> refusal codes: ${codes.map(([c, r]) => `<code>${escapeHtml(c)}</code> ×${countText(r.count)}${r.expected ? ' <span class="s-muted">(expected)</span>' : ' <span class="s-fail">(unexpected)</span>'}`).join(', ')}</li>`,
+        `<li><code>${escapeHtml(name)}</code> refusal codes: ${codes.map(([c, r]) => `<code>${escapeHtml(c)}</code> ×${countText(r.count)}${r.unmapped ? ' <span class="s-warn">(not mapped by the binding)</span>' : r.expected ? ' <span class="s-muted">(expected)</span>' : ' <span class="s-fail">(unexpected)</span>'}`).join(', ')}</li>`,
       );
     const reasons = Object.entries(op.nonConformant).sort((a, b) => b[1] - a[1]);
     if (reasons.length > 0)
@@ -394,6 +394,7 @@ const INVARIANT_CLASS: Readonly<Record<AuditInvariantResult['status'], string>> 
   held: 's-pass',
   violated: 's-fail',
   'not-checked': 's-warn',
+  skipped: 's-muted',
 };
 
 function auditSection(audit: NonNullable<LoadResult['audit']>): string[] {

@@ -11,6 +11,7 @@
  */
 import { escapeXmlAttr, escapeXmlText } from '../report/escape.js';
 import { formatSeconds } from '../report/text.js';
+import { unmappedNotice } from './refusals.js';
 import { capacityStepLine } from './render-capacity.js';
 import { formatValue } from './slo.js';
 import type { AuditInvariantResult, CapacitySearch, LoadResult, SloVerdict } from './types.js';
@@ -137,7 +138,14 @@ function validityCase(r: LoadResult): Case {
 function conformanceCase(r: LoadResult): Case {
   const name = 'every answer is conformant';
   const bad = Object.entries(r.totals.operations).filter(([, o]) => o.classes['non-conformant'].count > 0);
-  if (bad.length === 0) return { group: 'conformance', name, outcome: { kind: 'passed' } };
+  // Refusals a binding does not map cannot be judged conformant or not: said here, where a CI reader looks.
+  const unmapped = unmappedNotice(r.totals.operations);
+  if (bad.length === 0)
+    return {
+      group: 'conformance',
+      name,
+      outcome: unmapped === undefined ? { kind: 'passed' } : { kind: 'passed', out: `notice: ${unmapped}` },
+    };
   const total = bad.reduce((s, [, o]) => s + o.classes['non-conformant'].count, 0);
   const lines = bad.map(
     ([op, o]) =>
@@ -155,7 +163,7 @@ function conformanceCase(r: LoadResult): Case {
       kind: 'failure',
       type: 'non-conformant',
       message: `${total} non-conformant answer${total === 1 ? '' : 's'} under load (${bad.map(([op]) => op).join(', ')})`,
-      body: [...lines, ...samples].join('\n'),
+      body: [...lines, ...samples, ...(unmapped === undefined ? [] : [`notice: ${unmapped}`])].join('\n'),
     },
   };
 }
@@ -199,6 +207,7 @@ function invariantCase(inv: AuditInvariantResult): Case {
   if (inv.status === 'held') return { group: 'audit', name, outcome: { kind: 'passed', out: `${figures}${rule}` } };
   if (inv.status === 'not-checked')
     return { group: 'audit', name, outcome: { kind: 'skipped', message: `not checked: ${inv.reason ?? 'the target could not be asked'}` } };
+  if (inv.status === 'skipped') return { group: 'audit', name, outcome: { kind: 'skipped', message: `skipped: ${inv.reason ?? ''}` } };
   if (!inv.counts)
     return { group: 'audit', name, outcome: { kind: 'skipped', message: `violated, ${inv.level}: does not fail this run: ${figures}` } };
   const examples = inv.examples.map(

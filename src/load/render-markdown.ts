@@ -122,7 +122,7 @@ function operationsTable(operations: Readonly<Record<string, OperationResult>>):
     const codes = Object.entries(op.refusalCodes).sort((a, b) => b[1].count - a[1].count);
     if (codes.length > 0)
       notes.push(
-        `- ${code(name)} refusal codes: ${codes.map(([c, r]) => `${code(c)} ×${countText(r.count)}${r.expected ? '' : ' **(unexpected)**'}`).join(', ')}`,
+        `- ${code(name)} refusal codes: ${codes.map(([c, r]) => `${code(c)} ×${countText(r.count)}${r.unmapped ? ' **(not mapped by the binding)**' : r.expected ? '' : ' **(unexpected)**'}`).join(', ')}`,
       );
     const reasons = Object.entries(op.nonConformant).sort((a, b) => b[1] - a[1]);
     if (reasons.length > 0)
@@ -153,7 +153,12 @@ function sloSection(result: LoadResult): string[] {
 }
 
 const AUDIT_ICON = { passed: '✅', failed: '❌', partial: '⚠️', skipped: '⏭️' } as const;
-const INVARIANT_ICON: Readonly<Record<AuditInvariantResult['status'], string>> = { held: '✅', violated: '❌', 'not-checked': '⚠️' };
+const INVARIANT_ICON: Readonly<Record<AuditInvariantResult['status'], string>> = {
+  held: '✅',
+  violated: '❌',
+  'not-checked': '⚠️',
+  skipped: '⏭️',
+};
 
 function auditSection(audit: NonNullable<LoadResult['audit']>): string[] {
   const out = [`### ${AUDIT_ICON[audit.status]} Audit: ${audit.status}`, '', text(audit.reason), ''];

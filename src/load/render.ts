@@ -10,6 +10,7 @@ import pc from 'picocolors';
 import { cutText, formatDuration, oneLine, sanitizeText } from '../report/text.js';
 import { mergeEncoded, toLatencySummary } from './histograms.js';
 import type { LoadSnapshot } from './record.js';
+import { unexpectedRefusalsOf, unmappedNotice } from './refusals.js';
 import { auditLines } from './render-audit.js';
 import type { BaselineComparison } from './baseline.js';
 import { baselineLines } from './render-baseline.js';
@@ -59,6 +60,8 @@ export function renderLoadConsole(result: LoadResult, opts: ConsoleOptions): str
   const measured = result.phases.filter((p) => p.measured);
   out.push(c.bold(`Totals over the measured phases (${measured.map((p) => p.name).join(', ') || 'none'})`));
   out.push(...operationsTable(result.totals.operations, c), '');
+  const unmapped = unmappedNotice(result.totals.operations);
+  if (unmapped !== undefined) out.push(c.yellow(`notice: ${sanitizeText(unmapped)}`), '');
   if (result.sloVerdicts !== undefined && result.sloVerdicts.length > 0) out.push(...sloLines(result, result.sloVerdicts, c), '');
   if (result.audit !== undefined) out.push(...auditLines(result.audit, c), '');
   if (opts.baseline !== undefined) out.push(...baselineLines(opts.baseline, c), '');
@@ -188,7 +191,10 @@ function refusalNotes(op: OperationResult, c: Colors): string[] {
   const codes = Object.entries(op.refusalCodes).sort((a, b) => b[1].count - a[1].count);
   if (codes.length === 0) return [];
   const text = codes
-    .map(([code, r]) => `${sanitizeText(code)} ×${count(r.count)} ${r.expected ? c.dim('(expected)') : c.red('(UNEXPECTED)')}`)
+    .map(
+      ([code, r]) =>
+        `${sanitizeText(code)} ×${count(r.count)} ${r.unmapped ? c.yellow('(not mapped by the binding)') : r.expected ? c.dim('(expected)') : c.red('(UNEXPECTED)')}`,
+    )
     .join(', ');
   return [`refusal codes: ${text}`];
 }
@@ -261,7 +267,7 @@ function errorsText(e: LoadSnapshot['errors'], c: Colors): string {
 }
 
 function unexpectedRefusals(op: OperationResult): number {
-  return Object.values(op.refusalCodes).reduce((s, r) => s + (r.expected ? 0 : r.count), 0);
+  return unexpectedRefusalsOf(op);
 }
 
 function rateText(p: PhaseResult): string {

@@ -121,12 +121,16 @@ function mergeOperation(ops: readonly OperationResult[]): OperationResult {
       count: sum(ops.map((o) => o.classes[c].count)),
       latency: mergeLatency(ops.map((o) => o.classes[c].latency)),
     };
-  const refusalCodes: Record<string, { count: number; expected: boolean }> = {};
+  const refusalCodes: Record<string, OperationResult['refusalCodes'][string]> = {};
   const nonConformant: Record<string, number> = {};
   for (const o of ops) {
     for (const [code, r] of Object.entries(o.refusalCodes)) {
       const seen = refusalCodes[code];
-      refusalCodes[code] = { count: (seen?.count ?? 0) + r.count, expected: seen?.expected ?? r.expected };
+      refusalCodes[code] = {
+        count: (seen?.count ?? 0) + r.count,
+        expected: seen?.expected ?? r.expected,
+        ...(r.unmapped === true || seen?.unmapped === true ? { unmapped: true as const } : {}),
+      };
     }
     for (const [reason, n] of Object.entries(o.nonConformant)) nonConformant[reason] = (nonConformant[reason] ?? 0) + n;
   }

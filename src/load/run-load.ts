@@ -20,6 +20,7 @@ import { parseDuration } from './profile.js';
 import { createRecorder, type LoadRecorder, type LoadSnapshot, type ResultMeta } from './record.js';
 import { runProfileSetup } from './setup.js';
 import type { GeneratorHealth, LoadModel, LoadProfileDoc, LoadResult, PhaseDoc, PhaseResult } from './types.js';
+import { unsendableMessage, unsendableOperations } from './unsendable.js';
 import { judgeHealth, startWatch } from './watch.js';
 import { runClosedWorkers } from './workers.js';
 
@@ -142,6 +143,9 @@ export async function runLoad(input: LoadRunInput): Promise<LoadResult> {
   const maxBodyBytes = CHECK_DEFAULTS.maxBodyBytes;
   const startedAt = new Date();
 
+  // A mix the target cannot be sent whole is refused before its setup touches the target (src/load/unsendable.ts).
+  const unsendable = unsendableOperations(doc, input.target);
+  if (unsendable.length > 0) throw new Error(unsendableMessage(doc.profile, unsendable));
   const setupStart = performance.now();
   let vars: Awaited<ReturnType<typeof runProfileSetup>>;
   try {

@@ -19,6 +19,7 @@
  */
 import { mergeEncoded, toLatencySummary } from './histograms.js';
 import type { Slo } from './profile.js';
+import { unexpectedRefusalsOf } from './refusals.js';
 import type { LatencySummary, LoadResult, OperationResult, OutcomeClass, SloVerdict } from './types.js';
 
 /** An SLO to gate on: parsed, with its text as written and where it came from. */
@@ -135,7 +136,7 @@ function errorsOf(result: LoadResult, slo: GateSlo): Measured {
     kinds['non-conformant'] += o.classes['non-conformant'].count;
     kinds.transport += o.classes.transport.count;
     kinds.unknown += o.classes.unknown.count;
-    kinds['unexpected refusals'] += Object.values(o.refusalCodes).reduce((s, r) => s + (r.expected ? 0 : r.count), 0);
+    kinds['unexpected refusals'] += unexpectedRefusalsOf(o);
   }
   if (answers === 0) return { observed: null, what: `no answers${ofOperation(slo)} in the measured window` };
   const errors = Object.values(kinds).reduce((s, n) => s + n, 0);

@@ -188,8 +188,12 @@ export interface ClassResult {
 export interface OperationResult {
   readonly count: number;
   readonly classes: Readonly<Record<OutcomeClass, ClassResult>>;
-  /** Refusals by code, each marked expected (in the operation's `refusals`) or not. */
-  readonly refusalCodes: Readonly<Record<string, { readonly count: number; readonly expected: boolean }>>;
+  /**
+   * Refusals by code, each marked expected (in the operation's `refusals`) or not. `unmapped`: a code
+   * a binding does not map (`service:<CODE>`, any error): counted apart, an error of no SLO whether
+   * expected or not, and named in a notice telling the user to map it (src/load/refusals.ts).
+   */
+  readonly refusalCodes: Readonly<Record<string, { readonly count: number; readonly expected: boolean; readonly unmapped?: true }>>;
   /** Non-conformant answers by what was wrong (`HTTP 500`, `schema`, `not-json`, `beyond stock` …). */
   readonly nonConformant: Readonly<Record<string, number>>;
 }
@@ -366,7 +370,12 @@ export interface AuditInvariantResult {
   /** `stock`, `per-user`, `claims-listed` … (src/apis/audit-hooks.ts AuditInvariantId); a list read on several APIs adds `:<api>`. */
   readonly id: string;
   readonly title: string;
-  readonly status: 'held' | 'violated' | 'not-checked';
+  /**
+   * `not-checked`: the target could not be asked (the audit is then partial); `skipped`: the target has
+   * nothing to judge it on by its own declaration (a binding that maps no answer field the invariant reads),
+   * as a check is skipped: neither passed nor partial.
+   */
+  readonly status: 'held' | 'violated' | 'not-checked' | 'skipped';
   /** The API's rule it stands for, and that rule's level: a violated `ref` invariant counts only where ref rules do. */
   readonly rule?: string;
   readonly level: 'must' | 'ref';

@@ -9,6 +9,7 @@
  * (src/cli/load-capacity.ts capacityExitOf maps it), so the two cannot disagree.
  */
 import { rateText } from './numbers.js';
+import { unmappedNotice } from './refusals.js';
 import { INVALID_RUN_CAVEAT } from './slo.js';
 import type { CapacitySearch, CapacityStep, LoadResult, OperationResult, SloVerdict } from './types.js';
 
@@ -37,6 +38,8 @@ export function loadVerdict(result: LoadResult): LoadVerdict {
   if (audit?.status === 'partial') notes.push(`the audit is partial: ${audit.reason}`);
   if (audit?.status === 'skipped') notes.push(`the audit did not run: ${audit.reason}`);
   if (result.model === 'closed') notes.push('closed-model figures: latency from the actual send, which hides stalls');
+  const unmapped = unmappedNotice(result.totals.operations);
+  if (unmapped !== undefined) notes.push(unmapped);
   if (!result.generator.valid)
     notes.push(`the run is INVALID (the generator was saturated): its figures measure this machine, not the target`);
 

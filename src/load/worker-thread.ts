@@ -7,7 +7,8 @@
  * posts its partial result. Nothing here logs: the plan holds the target's credentials.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { targetUrl } from '../engine/target.js';
+import { type Target, targetUrl } from '../engine/target.js';
+import { restoreEndpoints } from '../protocols/index.js';
 import { AuditCollector } from './audit-log.js';
 import { mergeEncoded } from './histograms.js';
 import { compileMix } from './mix.js';
@@ -31,10 +32,13 @@ async function main(port: NonNullable<typeof parentPort>, plan: WorkerPlan): Pro
   let progress: NodeJS.Timeout | undefined;
   try {
     const { doc, file } = plan.profile;
+    // A bound target's adapters, rebuilt here around this thread's copy of the service's ids.
+    const bound = plan.bound === undefined ? undefined : restoreEndpoints(plan.bound);
+    const target: Target = bound === undefined ? plan.target : { ...plan.target, endpoints: bound.endpoints };
     const mix = interleaved(
       compileMix({
         profile: doc,
-        target: plan.target,
+        target,
         vars: plan.vars,
         maxBodyBytes: plan.maxBodyBytes,
         runTag: plan.runTag,
@@ -83,7 +87,7 @@ async function main(port: NonNullable<typeof parentPort>, plan: WorkerPlan): Pro
     const sent = ran.reduce((s, r) => s + r.sent, 0);
     const result = recorder.result({
       profile: { name: doc.profile, title: doc.title, file },
-      target: { url: targetUrl(plan.target), embedded: plan.target.embedded },
+      target: { url: targetUrl(target), embedded: target.embedded },
       startedAt: plan.meta.startedAt,
       durationMs: Math.round(health.durationMs),
       connections: plan.connections,

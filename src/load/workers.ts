@@ -13,7 +13,12 @@
  *   `runTag`, so `${requestId}` and `${fresh.name}` are distinct too;
  * - the stock: one counter per operation in shared memory (Atomics), so a success beyond the stock is
  *   judged against every thread's successes, as it would be in one thread, with its latency in its class;
- * - the start: every thread compiles its mix first, then all start at one signal.
+ * - the start: every thread compiles its mix first, then all start at one signal;
+ * - a bound service's ids (src/protocols/http-json/threads.ts): the setup here created the batches and
+ *   filled the target's id map; each thread gets the bindings and the map's entries and rebuilds its
+ *   adapters around a copy, so its requests carry the service's ids. A thread's calls create no id: a
+ *   bound create call in a mix is refused before the run (src/load/unsendable.ts), in one thread as in
+ *   many, so the main thread's map is whole for the audit.
  * The open model stays in one thread: its pacing is one scheduler's.
  *
  * The generator's health is the main thread's watch of the process (process.cpuUsage counts every
@@ -24,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { startModuleWorker } from '../core/module-worker.js';
 import type { AuditCollector, AuditData } from './audit-log.js';
 import type { Target } from '../engine/target.js';
+import { type PortableEndpoints, portableEndpoints } from '../protocols/index.js';
 import type { Json } from '../scenario/types.js';
 import { mergeEncoded } from './histograms.js';
 import type { CompiledMix } from './mix.js';
@@ -81,7 +87,10 @@ export interface WorkerPlan {
   readonly index: number;
   readonly workers: number;
   readonly profile: WorkersInput['profile'];
+  /** The target without its bound adapters (functions do not cross to a thread): `bound` rebuilds them. */
   readonly target: Target;
+  /** The bound endpoints' bindings and the ids learnt so far; absent: no API of the target is bound. */
+  readonly bound?: PortableEndpoints;
   /** The setup's variables with the run's `userBase`. */
   readonly vars: Readonly<Record<string, Json>>;
   readonly runTag: string;
@@ -195,12 +204,15 @@ export function workerPlans(input: WorkersInput, n: number, stock: SharedArrayBu
   const tags = distinctTags(n);
   // One user space for every thread: the main mix's base (the profile's `userBase`, or the run's fresh one).
   const vars = { ...input.vars, userBase: input.mix.userBase };
+  const portable = portableEndpoints(input.target.endpoints);
+  const target: Target = { ...input.target, endpoints: portable.endpoints };
   return tags.map((runTag, k) => ({
     kind: PLAN_KIND,
     index: k,
     workers: n,
     profile: input.profile,
-    target: input.target,
+    target,
+    ...(portable.bindings !== undefined ? { bound: portable } : {}),
     vars,
     runTag,
     // Distinct streams of choices per thread, reproducible for a seed (the golden-ratio step of a Weyl sequence).

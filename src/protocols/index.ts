@@ -38,4 +38,5 @@ export type { ProtocolAdapter } from './types.js';
  */
 export { httpJsonAdapter as bindingAdapter } from './http-json/adapter.js';
 export { type BindingDoc, compileBinding } from './http-json/binding.js';
-export { IdMap } from './http-json/id-map.js';
+export { type IdEntry, IdMap } from './http-json/id-map.js';
+export { type PortableEndpoints, portableEndpoints, restoreEndpoints } from './http-json/threads.js';

@@ -12,7 +12,7 @@
 import type { HttpMethod, HttpOutcome } from '../core/http.js';
 import type { Preflight, RecordedRequest } from '../report/types.js';
 import type { GeneratedScenario, Json, Transport } from '../scenario/types.js';
-import type { RuleSpec } from '../spec/types.js';
+import type { JsonSchema, RuleSpec } from '../spec/types.js';
 
 /** An answer read into protocol-free terms: a success with its data, a documented error, or neither. */
 export type DecodedAnswer =
@@ -243,6 +243,12 @@ export interface ProtocolAdapter {
    */
   readonly decode: (operation: string, json: unknown, raw: string, endpoint?: Endpoint, status?: number) => DecodedAnswer;
   /**
+   * Reads an answer whose body is not JSON (empty, an HTML page) when the protocol tells a refusal by
+   * its HTTP status (a binding: a 401 with no body is a refusal `http:401`); undefined: a malformed
+   * answer, as for every protocol without it. Never called for a 5xx (a server error whatever its body).
+   */
+  readonly decodeUnparsed?: (operation: string, raw: string, status: number) => DecodedAnswer | undefined;
+  /**
    * One harmless call before a run (see src/engine/preflight.ts): is this the protocol at all, does it
    * take our credentials, does its clock let a signed call through. Optional: without one, the engine
    * only checks that the endpoint answers.
@@ -254,6 +260,27 @@ export interface ProtocolAdapter {
    * built-in protocols make every operation of their APIs.
    */
   readonly unserved?: (operation: string) => string | undefined;
+  /**
+   * Why a load run cannot send calls of `operation` carrying `params` to this endpoint, or undefined
+   * when it can: a load run builds each request ahead (`prepare`) and reads its answer alone, so a
+   * binding's call it cannot express (a parameter neither read nor ignored), one sent as several
+   * requests (`each`), or one whose answer names a record whose id the run would have to learn
+   * (`creates`) is refused before the run. Only which parameters are present is read (the values are
+   * still templates). Optional: the built-in protocols send every operation of their APIs under load.
+   */
+  readonly unexpressed?: (operation: string, params: Readonly<Record<string, unknown>>) => string | undefined;
+  /**
+   * The answer schema a success of `operation` is held to at this endpoint when it is not the spec's: a
+   * binding's, where a field the service does not have is unknown, not missing (no longer required).
+   * Optional: the built-in protocols answer the spec's shape.
+   */
+  readonly answerSchema?: (operation: string) => JsonSchema | undefined;
+  /**
+   * Why a read of `field` (a path as the matchers read it: `coupons[0].status`) of a success of
+   * `operation` cannot be judged at this endpoint (a binding that maps no such answer field), or
+   * undefined when it can: a check whose steps read it is skipped before its first step.
+   */
+  readonly unmappedAnswer?: (operation: string, field: string) => string | undefined;
   /** The protocol's own cases (signature, timestamp, system parameters), calling `probe`. */
   readonly systemScenarios: (probe: SystemProbe, rules: ReadonlyMap<string, RuleSpec>) => SystemScenario[];
 }
@@ -281,4 +308,19 @@ export interface PreflightInput {
 export interface SystemProbe {
   readonly operation: string;
   readonly params: Readonly<Record<string, Json>>;
+}
+
+/**
+ * How an endpoint spoken through a binding names a refusal code the binding does not map
+ * (`service:SOLD_OUT`): any error, never a specific one. A load run counts such codes apart, neither
+ * expected nor an error, and tells the user to map them.
+ */
+export const UNMAPPED_CODE_PREFIX = 'service:';
+
+/**
+ * Whether a refusal's code is one a binding did not map: `service:<CODE>`, or `http:<status>` (a
+ * refusal told by its HTTP status alone) — any error, never a specific one.
+ */
+export function isUnmappedCode(code: string): boolean {
+  return code.startsWith(UNMAPPED_CODE_PREFIX) || code.startsWith('http:');
 }

@@ -66,7 +66,7 @@ export interface CheckResult {
   readonly id: string;
   readonly title: string;
   readonly suite: string;
-  /** The API the check called (src/apis/index.ts) and its wire protocol; set by the runner. */
+  /** The API the check called (src/apis/index.ts) and the wire protocol spoken (the API's, or `http-json` through a binding); set by the runner. */
   readonly api?: string;
   readonly protocol?: string;
   readonly rules: readonly string[];

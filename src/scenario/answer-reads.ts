@@ -65,6 +65,17 @@ export function oursReads(steps: readonly Step[], base: readonly (string | numbe
   return out;
 }
 
+/**
+ * The success fields one call or parallel step reads (capture, assume, expect.fields of a success, a
+ * parallel step's unique, each.fields and `successes[*].PATH` captures), as the matchers write them: an
+ * endpoint that cannot give one of them (a binding that maps no such field) cannot judge the step.
+ */
+export function successReads(step: Step): string[] {
+  if ('call' in step) return callReads(step, []).map((r) => r.field);
+  if ('parallel' in step) return parallelReads(step, []).map((r) => r.field);
+  return [];
+}
+
 function callReads(step: Extract<Step, { call: string }>, at: readonly (string | number)[]): Read[] {
   const reads: Read[] = [];
   for (const [name, field] of Object.entries(step.capture ?? {}))

@@ -16,24 +16,29 @@ import { startRestCouponService } from '../helpers/rest-coupon-service.js';
 const TOKEN = 'rest-token-7c1e9d';
 let clean: { origin: string; close: () => Promise<void> };
 let faulty: { origin: string; close: () => Promise<void> };
+let open: { origin: string; close: () => Promise<void> };
 let passing: RunReport;
 let failing: RunReport;
+let unguarded: RunReport;
 
 beforeAll(async () => {
-  [clean, faulty] = await Promise.all([
+  [clean, faulty, open] = await Promise.all([
     startRestCouponService({ token: TOKEN }),
     startRestCouponService({ token: TOKEN, overIssue: true }),
+    startRestCouponService({ token: TOKEN, authOff: true }),
   ]);
   // The scenarios, not the generated boundary cases: those probe our own parameter limits, which a service of another shape has its own of.
   const scenarios = planChecks({ suites: ['jd-coupon'], generated: false });
   const storms = scenarios.filter((c) => c.tags.includes('concurrency'));
-  [passing, failing] = await Promise.all([
+  const authorised = scenarios.filter((c) => c.rules.includes('CPN-06'));
+  [passing, failing, unguarded] = await Promise.all([
     runConformance({ target: restBindingTarget(clean.origin, TOKEN), checks: scenarios }),
     runConformance({ target: restBindingTarget(faulty.origin, TOKEN), checks: storms }),
+    runConformance({ target: restBindingTarget(open.origin, TOKEN), checks: authorised }),
   ]);
 }, 90_000);
 afterAll(async () => {
-  await Promise.all([clean.close(), faulty.close()]);
+  await Promise.all([clean.close(), faulty.close(), open.close()]);
 });
 
 describe('the jd-coupon suite through a binding, against a REST coupon service', () => {
@@ -55,6 +60,9 @@ describe('the jd-coupon suite through a binding, against a REST coupon service',
       'cpn-claim-storm',
       'cpn-claim-storm-per-user',
       'cpn-redeem-race',
+      'cpn-authorised-callers-wrong-signature',
+      'cpn-authorised-callers-no-token',
+      'cpn-authorised-callers-wrong-secret',
     ])
       expect(passed.has(id), id).toBe(true);
   });
@@ -67,7 +75,21 @@ describe('the jd-coupon suite through a binding, against a REST coupon service',
     const revoke = passing.results.find((r) => r.id === 'cpn-revoked-not-verified');
     expect(revoke?.durationMs).toBe(0);
     expect(revoke?.message).toMatch(/^revoke: /);
-    expect(skipped.get('cpn-authorised-callers-wrong-signature')).toMatch(/deviation of a protocol/);
+  });
+
+  it("CPN-06 in the binding's own auth terms: the service's bare 401 is the refusal; with its auth off, each case fails at its step", () => {
+    const ids = ['cpn-authorised-callers-wrong-signature', 'cpn-authorised-callers-no-token', 'cpn-authorised-callers-wrong-secret'];
+    expect(unguarded.results.map((r) => r.id).sort()).toEqual([...ids].sort());
+    for (const r of unguarded.results) {
+      expect(r.status, r.id).toBe('failed');
+      expect(r.failure?.step, r.id).toBe('list');
+      expect(r.failure?.expected, r.id).toBe('any error');
+      expect(r.failure?.actual, r.id).toMatch(/^success/);
+    }
+    const noToken = unguarded.results.find((r) => r.id === 'cpn-authorised-callers-no-token');
+    expect(noToken?.failure?.curl).not.toMatch(/authorization/i);
+    const wrong = unguarded.results.find((r) => r.id === 'cpn-authorised-callers-wrong-signature');
+    expect(wrong?.failure?.curl).toContain("-H 'authorization: Bearer ***'");
   });
 
   it('with over-issuance on, the claim storm fails at its asserting step, with the counts', () => {
@@ -76,6 +98,14 @@ describe('the jd-coupon suite through a binding, against a REST coupon service',
     expect(storm?.failure?.asserting).toBe(true);
     expect(storm?.failure?.step).toBe('storm');
     expect(storm?.message).toMatch(/\d+ answers: \d+ successes/);
+  });
+
+  it("says what was spoken: every check reports the protocol http-json, not its API's jos (the JSON report is where it shows)", () => {
+    const protocols = new Set([...passing.results, ...failing.results].map((r) => r.protocol));
+    expect([...protocols]).toEqual(['http-json']);
+    const json = REPORTERS.json.render(failing);
+    expect(json).toContain('"protocol": "http-json"');
+    expect(json).not.toContain('"protocol": "jos"');
   });
 
   it('a failure shows the service request in its own names; the token is in no report of any format', () => {

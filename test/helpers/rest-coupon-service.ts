@@ -2,10 +2,12 @@
  * A small coupon service written for the tests in a deliberately different shape from promoproof's
  * own wire format: REST paths per resource, camelCase fields, amounts in yuan as decimal strings, times
  * in epoch milliseconds and ISO 8601, its own error codes, a bearer token, ids it assigns itself
- * (`act_1`), claims made idempotent by a request id. Its binding is test/fixtures/bindings/rest-coupon.yaml.
+ * (`act_1`), claims made idempotent by a request id, its own coupon statuses (`AVAILABLE`, `USED`,
+ * `EXPIRED`; it revokes nothing). Its binding is test/fixtures/bindings/rest-coupon.yaml.
  *
- * `overIssue` is its fault switch: a claim reads the stock and the user's count, waits a store's round
- * trip, then takes them (read-then-write), so claims at once hand out more than the stock and the limit.
+ * Its fault switches: `overIssue`, a claim reads the stock and the user's count, waits a store's round
+ * trip, then takes them (read-then-write), so claims at once hand out more than the stock and the limit;
+ * `authOff`, any caller is let through, with any token or none.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
@@ -13,6 +15,8 @@ export interface RestCouponOptions {
   readonly token: string;
   /** Read-then-write stock: over-issues under concurrent claims. */
   readonly overIssue?: boolean;
+  /** Authorisation off: any token, or none, is let through (the fault CPN-06's checks catch). */
+  readonly authOff?: boolean;
 }
 
 interface Activity {
@@ -39,6 +43,10 @@ interface Coupon {
   readonly validTo: number;
   used?: { readonly orderNo: string; readonly total: number; readonly discount: number; readonly at: number };
 }
+
+/** The service's own names of a coupon's status (the spec's unused, used, expired). */
+const STATUSES = ['AVAILABLE', 'USED', 'EXPIRED'] as const;
+type CouponStatus = (typeof STATUSES)[number];
 
 class Refusal extends Error {
   constructor(
@@ -82,8 +90,9 @@ export function buildRestCouponService(opts: RestCouponOptions): FastifyInstance
   let next = 0;
 
   app.addHook('onRequest', async (req, reply) => {
-    if (req.headers.authorization !== `Bearer ${opts.token}`)
-      return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'a bearer token is required' } });
+    // No JSON in the refusal, as many gateways answer: a bare 401 with a WWW-Authenticate challenge.
+    if (!opts.authOff && req.headers.authorization !== `Bearer ${opts.token}`)
+      return reply.code(401).header('www-authenticate', 'Bearer').send();
     return undefined;
   });
   app.setErrorHandler((e, _req, reply) => {
@@ -102,7 +111,7 @@ export function buildRestCouponService(opts: RestCouponOptions): FastifyInstance
     if (c.userId !== positiveInt(userId, 'userId')) throw new Refusal(403, 'NOT_YOUR_COUPON', 'the coupon belongs to another user');
     return c;
   };
-  const statusOf = (c: Coupon, now: number): string => (c.used ? 'used' : now > c.validTo ? 'expired' : 'unused');
+  const statusOf = (c: Coupon, now: number): CouponStatus => (c.used ? 'USED' : now > c.validTo ? 'EXPIRED' : 'AVAILABLE');
   const view = (c: Coupon) => ({
     couponNo: c.couponNo,
     couponId: c.couponId,
@@ -191,6 +200,10 @@ export function buildRestCouponService(opts: RestCouponOptions): FastifyInstance
     const page = req.query['page'] === undefined ? 1 : positiveInt(req.query['page'], 'page');
     const size = req.query['size'] === undefined ? 20 : positiveInt(req.query['size'], 'size');
     if (size > 100) throw new Refusal(400, 'INVALID_ARGUMENT', 'size is at most 100');
+    // Its own names only: a filter in the spec's words (unused) is refused, so a binding must map it.
+    const status = req.query['status'];
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
+      throw new Refusal(400, 'INVALID_ARGUMENT', `status is one of ${STATUSES.join(', ')}`);
     const now = Date.now();
     const mine = [...coupons.values()].filter(
       (c) => c.userId === userId && (req.query['status'] === undefined || statusOf(c, now) === req.query['status']),
@@ -229,7 +242,7 @@ export function buildRestCouponService(opts: RestCouponOptions): FastifyInstance
       activityId: a.activityId,
       claimed: mine.length,
       used: mine.filter((c) => c.used).length,
-      expired: mine.filter((c) => statusOf(c, now) === 'expired').length,
+      expired: mine.filter((c) => statusOf(c, now) === 'EXPIRED').length,
       remaining: a.stock - a.claimed,
     };
   });

@@ -92,6 +92,14 @@ function linesOf(order: string): OrderLine[] | undefined {
   return out;
 }
 
+const LISTED_CODE = { call: CPN.list, field: 'coupons[*].coupon_code' };
+const CLAIMED_CODE = { call: CPN.claim, field: 'coupon.coupon_code' };
+/** A listed coupon names its batch by both (batchOf, CPN-REF-01). */
+const LIST_BATCH = [
+  { call: CPN.list, field: 'coupons[*].data_source_id' },
+  { call: CPN.list, field: 'coupons[*].batch_id' },
+];
+
 export const jdCouponAudit: ApiAuditHooks = {
   reads: {
     [CPN.claim]: {
@@ -196,5 +204,18 @@ export const jdCouponAudit: ApiAuditHooks = {
     'daily-count': { rule: 'CPN-REF-03', level: 'ref' },
     'daily-amount': { rule: 'CPN-REF-03', level: 'ref' },
     'per-user-daily': { rule: 'CPN-REF-03', level: 'ref' },
+  },
+  answerFields: {
+    'list-batch': LIST_BATCH,
+    'codes-unique': [CLAIMED_CODE],
+    'claims-listed': [CLAIMED_CODE, LISTED_CODE],
+    'nothing-unacknowledged': [CLAIMED_CODE, LISTED_CODE],
+    'statistics-claimed': [{ call: CPN.statistics, field: 'statistics.claimed' }],
+    // Each redeemed coupon's batch is found in its user's list.
+    'statistics-used': [{ call: CPN.statistics, field: 'statistics.used' }, LISTED_CODE, ...LIST_BATCH],
+    'verify-consistent': [{ call: CPN.verify, field: 'deduction_fen' }],
+    // termsOf: a coupon's kind decides its arithmetic.
+    'verify-deduction': [{ call: CPN.verify, field: 'deduction_fen' }, LISTED_CODE, { call: CPN.list, field: 'coupons[*].sub_type' }],
+    'daily-amount': [{ call: CPN.claim, field: 'coupon.amount_fen' }],
   },
 };

@@ -5,16 +5,30 @@
  * endpoint (Endpoint.adapter; the engine finds it with adapterFor). Every endpoint of one target shares
  * the target's IdMap.
  *
- * A call the binding cannot express (an operation it does not map, a parameter it neither reads nor
- * ignores, a deliberate protocol deviation such as a wrong signature) is not sent: `send` answers an
+ * A deliberate authorisation fault a check asks for (a wrong signature or secret, no token) is sent in the
+ * binding's own auth terms (authDeviation). A call the binding cannot express (an operation it does not
+ * map, a parameter it neither reads nor ignores, another protocol's deviation) is not sent: `send` answers an
  * Exchange with `unsupported` set, and the check is skipped with that reason.
  */
 import { exchangeOf, exchangeWire, lazyRecord, prepareInputOf } from '../send-prepared.js';
-import type { DecodedAnswer, Endpoint, Exchange, PrepareInput, ProtocolAdapter, RecordedCall, SendInput, WireRequest } from '../types.js';
+import {
+  type DecodedAnswer,
+  type Endpoint,
+  type Exchange,
+  type PrepareInput,
+  type ProtocolAdapter,
+  type RecordedCall,
+  type SendInput,
+  UNMAPPED_CODE_PREFIX,
+  type WireRequest,
+} from '../types.js';
 import type { HttpOutcome } from '../../core/http.js';
-import { authHeaders } from './auth.js';
-import type { AnswerRules, AuthRule, Binding, BoundOperation } from './binding.js';
+import type { Transport } from '../../scenario/types.js';
+import { type AuthDeviation, authHeaders } from './auth.js';
+import type { AnswerRules, AuthRule, Binding, BoundOperation, ValueMap, ValueNode } from './binding.js';
 import { ConversionError } from './convert.js';
+import { pathSteps } from '../../spec/answer-parts.js';
+import { unmappedField } from './coverage.js';
 import { ABSENT, atPointer, evaluate, evaluatePath, rebuild, type Scope } from './evaluate.js';
 import type { IdMap } from './id-map.js';
 
@@ -59,11 +73,48 @@ export function httpJsonAdapter(binding: Binding, ids: IdMap): ProtocolAdapter {
       if (op.each !== undefined && isObject(json) && Array.isArray(json[EACH_ANSWERS])) return decodeEach(op, json[EACH_ANSWERS], ids);
       return decodeBound(op.answer, json, status, ids);
     },
+    decodeUnparsed: (operation, raw, status) => {
+      const op = binding.operations.get(operation);
+      if (op === undefined || isSuccessStatus(op.answer, status)) return undefined;
+      return codelessRefusal(op.answer, status, raw === '' ? 'no body' : 'a body that is not JSON', raw);
+    },
     unserved: (operation) =>
       binding.operations.has(operation) ? undefined : `the binding maps no operation ${operation} onto the service`,
+    unexpressed: (operation, params) => {
+      const op = binding.operations.get(operation);
+      if (op === undefined) return undefined;
+      if (op.each !== undefined)
+        return `the binding sends ${operation} as one service call per entry of ${op.each}: a load run builds each request ahead as one (do it in the profile's setup)`;
+      if (op.creates !== undefined)
+        return `the binding's ${operation} creates a record the service names (creates: ${op.creates.id}), whose id a load run does not learn from its answers (do it in the profile's setup)`;
+      try {
+        unexpressed(op, { transport: {}, app: params });
+        return undefined;
+      } catch (e) {
+        if (e instanceof UnsupportedCall) return e.message;
+        throw e;
+      }
+    },
+    answerSchema: (operation) => binding.operations.get(operation)?.answerSchema,
+    unmappedAnswer: (operation, field) => {
+      const op = binding.operations.get(operation);
+      const missing = op === undefined ? undefined : unmappedField(op.answer.fields, pathSteps(field));
+      return missing === undefined
+        ? undefined
+        : `the binding maps no answer field ${missing} of ${operation} (the service has none to judge)`;
+    },
     systemScenarios: () => [],
   };
+  BOUND.set(adapter, { binding, ids });
   return adapter;
+}
+
+/** What each bound adapter was built from: a worker thread rebuilds it from the binding (plain data) and the map's entries. */
+const BOUND = new WeakMap<ProtocolAdapter, { readonly binding: Binding; readonly ids: IdMap }>();
+
+/** The binding and id map `adapter` was built from; undefined for an adapter not built by httpJsonAdapter. */
+export function boundPartsOf(adapter: ProtocolAdapter): { readonly binding: Binding; readonly ids: IdMap } | undefined {
+  return BOUND.get(adapter);
 }
 
 function boundOperation(binding: Binding, operation: string): BoundOperation {
@@ -72,26 +123,98 @@ function boundOperation(binding: Binding, operation: string): BoundOperation {
   return op;
 }
 
-/** Throws UnsupportedCall when the call asks for what the binding cannot say: a protocol deviation, or a parameter it does not express. */
+/**
+ * Throws UnsupportedCall when the call asks for what the binding cannot say: a protocol deviation other
+ * than an authorisation fault (authDeviation), a parameter it does not express, or a value its enum map
+ * for that parameter lacks (a load profile's literal is so refused before the run; a `${…}` is judged when sent).
+ */
 function unexpressed(
   op: BoundOperation,
   input: Pick<PrepareInput, 'transport' | 'app'>,
   entry: Readonly<Record<string, unknown>> = input.app,
 ): void {
-  const deviations = Object.entries(input.transport)
-    .filter(([, v]) => v !== undefined)
-    .map(([k]) => k);
-  if (deviations.length > 0)
-    throw new UnsupportedCall(`the call asks for ${deviations.join(', ')}, a deviation of a protocol the bound service does not speak`);
-  for (const [k, v] of Object.entries(entry))
-    if (v !== undefined && v !== null && v !== '' && !op.expressed.has(k))
+  for (const [k, v] of Object.entries(entry)) {
+    if (v !== undefined && v !== null && v !== '' && !op.expressed.has(k) && !atDefault(op, k, v))
       throw new UnsupportedCall(
         `the binding of ${op.name} cannot express the parameter ${k} (the service has no such term: map it, or ignore it if it changes nothing)`,
       );
+    const map = paramMapsOf(op).get(k);
+    const key = typeof v === 'string' ? v : JSON.stringify(v);
+    if (map !== undefined && v !== undefined && v !== null && v !== '' && !key.includes('${') && !map.to.has(key))
+      throw new UnsupportedCall(
+        `the binding of ${op.name} cannot send ${k} ${JSON.stringify(v)}: its map ${map.name} has no service value for it (it maps ${[...map.to.keys()].join(', ')})`,
+      );
+  }
 }
 
-/** One service request of `op`, templated from `scope`, authenticated. */
+/** The enum maps of `op`'s request applied to a parameter as it is (`{ $value: "${params.status}", $map: … }`), by parameter name; kept per operation. */
+function paramMapsOf(op: BoundOperation): ReadonlyMap<string, ValueMap> {
+  let found = PARAM_MAPS.get(op);
+  if (found === undefined) {
+    const out = new Map<string, ValueMap>();
+    const visit = (node: ValueNode): void => {
+      if (node.kind === 'convert') {
+        const [only] = node.value.kind === 'template' && node.value.parts.length === 1 ? node.value.parts : [];
+        if (node.map !== undefined && only !== undefined && 'scope' in only && only.scope === 'params' && only.path.length === 1)
+          out.set(only.path[0] ?? '', node.map);
+        visit(node.value);
+      } else if (node.kind === 'array') node.items.forEach(visit);
+      else if (node.kind === 'object') for (const [, n] of node.entries) visit(n);
+    };
+    const r = op.request;
+    for (const node of [r.path, ...r.query.map(([, n]) => n), ...r.headers.map(([, n]) => n), ...(r.body ? [r.body] : [])]) visit(node);
+    found = out;
+    PARAM_MAPS.set(op, found);
+  }
+  return found;
+}
+
+const PARAM_MAPS = new WeakMap<BoundOperation, ReadonlyMap<string, ValueMap>>();
+
+/** Whether `value` of parameter `name` is the spec's default (`stacked: 0`, or `"0"` as a template gives it): the call means what it does without it. */
+function atDefault(op: BoundOperation, name: string, value: unknown): boolean {
+  if (!Object.hasOwn(op.defaults, name)) return false;
+  const d = op.defaults[name];
+  return value === d || (typeof value !== 'object' && typeof d !== 'object' && String(value) === String(d));
+}
+
+/**
+ * The authorisation fault a call's transport asks for, in the binding's terms (AuthDeviation): a wrong
+ * signature, no credential (`omit: [access_token]`, or the signature), a wrong secret. Any other
+ * deviation is one of a protocol the bound service does not speak, and a service without authorisation
+ * (`auth: none`) has none to get wrong: both throw UnsupportedCall.
+ */
+function authDeviation(auth: AuthRule, transport: Transport): AuthDeviation | undefined {
+  const asked = Object.entries(transport)
+    .filter(([k, v]) => v !== undefined && !(k === 'signature' && v === 'valid') && !(k === 'secret' && v === 'right'))
+    .map(([k]) => k);
+  if (asked.length === 0) return undefined;
+  const omitted = transport.omit !== undefined && transport.omit.length > 0 && transport.omit.every((f) => CREDENTIAL_FIELDS.includes(f));
+  const deviation: AuthDeviation | undefined =
+    asked.length !== 1
+      ? undefined
+      : transport.signature === 'wrong'
+        ? 'wrong-signature'
+        : transport.secret === 'wrong'
+          ? 'wrong-secret'
+          : omitted
+            ? 'omitted'
+            : undefined;
+  if (deviation === undefined)
+    throw new UnsupportedCall(`the call asks for ${asked.join(', ')}, a deviation of a protocol the bound service does not speak`);
+  if (auth.kind === 'none')
+    throw new UnsupportedCall(
+      `the call asks for ${asked.join(', ')}, and the binding declares auth: none: the service has no authorisation to test`,
+    );
+  return deviation;
+}
+
+/** The fields a call may leave out to send no credential: the token, or the signature. */
+const CREDENTIAL_FIELDS: readonly string[] = ['access_token', 'sign'];
+
+/** One service request of `op`, templated from `scope`, authenticated (or, as the call asks, not rightly: authDeviation). */
 function buildRequest(op: BoundOperation, binding: Binding, ids: IdMap, input: PrepareInput, scope: Scope): WireRequest {
+  const deviation = authDeviation(binding.auth, input.transport);
   const full: Scope = { ...scope, params: serviceIds(op, scope['params'], ids), credentials: input.endpoint.credentials };
   const path = evaluatePath(op.request.path, full, ids);
   const query = new URLSearchParams();
@@ -122,6 +245,7 @@ function buildRequest(op: BoundOperation, binding: Binding, ids: IdMap, input: P
     nowMs,
     input.nonce,
     ids,
+    deviation,
   );
   Object.assign(headers, auth.headers);
   return {
@@ -251,7 +375,7 @@ function decodeEach(op: BoundOperation, answers: unknown[], ids: IdMap): Decoded
  * `service:<code>` when not (any error, never a specific one). The service's code stays in the message.
  */
 export function decodeBound(rules: AnswerRules, json: unknown, status: number | undefined, ids: IdMap): DecodedAnswer {
-  const byStatus = status === undefined || (rules.successStatus ? rules.successStatus.includes(status) : status >= 200 && status < 300);
+  const byStatus = isSuccessStatus(rules, status);
   const byJson =
     rules.successJson === undefined || JSON.stringify(atPointer(json, rules.successJson.at)) === JSON.stringify(rules.successJson.equals);
   if (byStatus && byJson) {
@@ -264,13 +388,33 @@ export function decodeBound(rules: AnswerRules, json: unknown, status: number | 
     }
   }
   const raw = rules.codeAt === undefined ? undefined : atPointer(json, rules.codeAt);
-  const code = raw === undefined || raw === null || typeof raw === 'object' ? `HTTP ${status ?? '?'}` : String(raw);
   const said = rules.messageAt === undefined ? undefined : atPointer(json, rules.messageAt);
   const message = typeof said === 'string' ? said : '';
+  if (raw === undefined || raw === null || typeof raw === 'object') return codelessRefusal(rules, status, 'no error code', json, message);
+  const code = String(raw);
   const mapped = Object.hasOwn(rules.codes, code) ? rules.codes[code] : undefined;
   return mapped !== undefined
     ? { kind: 'error', code: mapped, message: `${message} [service code ${code}]`, body: json }
-    : { kind: 'error', code: `service:${code}`, message: `${message} [not mapped by the binding: any error]`, body: json };
+    : { kind: 'error', code: `${UNMAPPED_CODE_PREFIX}${code}`, message: `${message} [not mapped by the binding: any error]`, body: json };
+}
+
+/** Whether `status` is a success by the rules (default 200–299); undefined (an `each` answer composed here) counts as one. */
+function isSuccessStatus(rules: AnswerRules, status: number | undefined): boolean {
+  return status === undefined || (rules.successStatus ? rules.successStatus.includes(status) : status >= 200 && status < 300);
+}
+
+/**
+ * A refusal told by its HTTP status alone (a 401 with no body, an HTML error page, a JSON body without
+ * the error code): code `http:<status>`, a refusal like any other (any error, unless the binding maps
+ * `http:<status>` in its codes), never a malformed answer. A 5xx never gets here: it is a server error.
+ */
+function codelessRefusal(rules: AnswerRules, status: number | undefined, what: string, body: unknown, message = ''): DecodedAnswer {
+  const code = `http:${status ?? '?'}`;
+  const mapped = Object.hasOwn(rules.codes, code) ? rules.codes[code] : undefined;
+  const said = `${message === '' ? `HTTP ${status ?? '?'} with ${what}` : message}`;
+  return mapped !== undefined
+    ? { kind: 'error', code: mapped, message: `${said} [service code ${code}]`, body }
+    : { kind: 'error', code, message: `${said} [not mapped by the binding: any error]`, body };
 }
 
 /** An exchange for a call never sent, with why: the engine skips its check. */

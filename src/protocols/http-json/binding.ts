@@ -8,6 +8,8 @@
  * ```yaml
  * binding:
  *   auth: { kind: bearer, token: "${credentials.token}" }      # none | bearer | api-key | hmac-sha256
+ *   maps:                                                      # enum values: the service's → the spec's
+ *     status: { AVAILABLE: unused, USED: used, EXPIRED: expired }
  *   answer:                                                    # defaults for every operation
  *     success: { status: [200, 201] }                          # and/or json: { at: /ok, equals: true }
  *     error: { code: /error/code, message: /error/message }    # JSON pointers into a refusal
@@ -28,7 +30,20 @@
  *           coupons: { list: /items, item: { coupon_code: /couponNo } }  # item pointers relative to each entry
  *           coupon: { object: /coupon, item: { uid: /userId } }      # likewise, to one object
  *           coupon.via: { value: claim }                       # the one value a service has (it has no issue)
+ *           coupon.status: { at: /status, map: status }        # through a map of `maps:` (or one written here)
  * ```
+ *
+ * A spec answer field the binding does not map is one the service does not have: unknown, not wrong. A
+ * success is not required to have it (BoundOperation.answerSchema), and a check or an audit invariant
+ * that reads it is skipped with the reason (src/protocols/http-json/coverage.ts).
+ *
+ * An enum map (`maps:`, or written inline) is read forwards on an answer (`map:`) and backwards on a
+ * request (`{ $value: "${params.status}", $map: status }`; an inline `$map` is written the spec's value →
+ * the service's). A value a map lacks is never passed through: an answer holding one is unreadable, a
+ * call needing one is not sent. Its spec-side values must be values of the spec's enum there.
+ *
+ * A refusal with no code where `error.code` points (a bare 401, an HTML page) has the code
+ * `http:<status>`; the CPN-06 authorisation faults are sent in the binding's own auth (auth.ts).
  *
  * `ids: { batch_id: batch }` on an operation sends that parameter as the service's id of the suite's.
  *
@@ -46,9 +61,10 @@
  */
 import type { LoadProblem } from '../../core/errors.js';
 import type { YamlSource } from '../../core/yaml-source.js';
-import type { CompiledApi } from '../../spec/compile.js';
+import type { CompiledApi, CompiledOperation } from '../../spec/compile.js';
 import type { JsonSchema } from '../../spec/types.js';
 import { type Conversion, CONVERSIONS } from './convert.js';
+import { boundAnswerSchema } from './coverage.js';
 
 /** A request value: a template string, a literal, a list or object of values, a converted value or a mapped list. */
 export type ValueNode =
@@ -56,15 +72,43 @@ export type ValueNode =
   | { readonly kind: 'literal'; readonly value: unknown }
   | { readonly kind: 'array'; readonly items: readonly ValueNode[] }
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, ValueNode])[] }
-  | { readonly kind: 'convert'; readonly value: ValueNode; readonly convert: readonly Conversion[]; readonly id?: string }
+  | {
+      readonly kind: 'convert';
+      readonly value: ValueNode;
+      readonly convert: readonly Conversion[];
+      readonly id?: string;
+      /**
+       * The spec's value → the service's (`$map`), applied before any conversion: a named map read
+       * backwards gives its YAML keys, strings, so `$convert: number` sends a service's 0/1/2 as numbers.
+       */
+      readonly map?: ValueMap;
+    }
   | { readonly kind: 'each'; readonly list: ValueNode; readonly item: ValueNode };
+
+/**
+ * An enum's values translated between the spec and the service (`maps:` or an inline `map:`/`$map:`):
+ * keys are the values of the side read (as strings: YAML keys are strings, a service's 0/1/2 too),
+ * values what they become. A value the map lacks is never passed through.
+ */
+export interface ValueMap {
+  /** Its name under `maps:`, or `inline`: for messages. */
+  readonly name: string;
+  readonly to: ReadonlyMap<string, unknown>;
+}
 
 /** A piece of a template string: text, or a reference `${scope.a.b}`. */
 export type TemplatePart = { readonly text: string } | { readonly scope: string; readonly path: readonly string[] };
 
 /** Where one field of the spec's answer is in the service's answer. */
 export type FieldRule =
-  | { readonly kind: 'at'; readonly at: string; readonly convert: readonly Conversion[]; readonly id?: string }
+  | {
+      readonly kind: 'at';
+      readonly at: string;
+      readonly convert: readonly Conversion[];
+      readonly id?: string;
+      /** The service's value → the spec's (`map:`), applied before any conversion. */
+      readonly map?: ValueMap;
+    }
   | { readonly kind: 'list'; readonly list: string; readonly item: Readonly<Record<string, FieldRule>> }
   /** An object of the spec's answer read from one object of the service's (item pointers relative to it). */
   | { readonly kind: 'object'; readonly object: string; readonly item: Readonly<Record<string, FieldRule>> }
@@ -103,8 +147,16 @@ export interface BoundOperation {
   /** Parameters holding a suite id of a kind (`batch_id: batch`): sent as the service's id. */
   readonly ids: Readonly<Record<string, string>>;
   readonly answer: AnswerRules;
+  /** The spec's answer schema with each field `answer.fields` does not map no longer required (coverage.ts). */
+  readonly answerSchema: JsonSchema;
   /** Top-level parameters the binding reads or ignores (of an entry, under `each`): any other present is unexpressed. */
   readonly expressed: ReadonlySet<string>;
+  /**
+   * The spec's defaults of the operation's parameters (`stacked: 0`): a call carrying a parameter at its
+   * default says what the spec says a call without it means, so a binding that does not read it still
+   * expresses that call (it sends none).
+   */
+  readonly defaults: Readonly<Record<string, unknown>>;
 }
 
 export type AuthRule =
@@ -145,6 +197,7 @@ type FieldDoc =
       object?: string;
       item?: Record<string, FieldDoc>;
       value?: unknown;
+      map?: string | Record<string, unknown>;
     };
 interface AnswerDoc {
   success?: { status?: number | number[]; json?: { at: string; equals: unknown } };
@@ -182,6 +235,8 @@ interface AuthDoc {
 }
 export interface BindingDoc {
   auth?: AuthDoc;
+  /** Named enum maps (the service's value → the spec's), used by `map:` on answers and, reversed, `$map:` on requests. */
+  maps?: Record<string, Record<string, unknown>>;
   answer?: AnswerDoc;
   operations: Record<string, OperationDoc>;
 }
@@ -201,7 +256,8 @@ export function compileBinding(
 ): { binding: Binding; problems: LoadProblem[] } {
   const problems: LoadProblem[] = [];
   const problem = (message: string, path: Path) => problems.push(source.problem('PP_BINDING', message, path));
-  const templates = new TemplateChecker(credentials, problem);
+  const maps = new MapBook(doc.maps ?? {}, api.spec.definitions, problem, [...at, 'maps']);
+  const templates = new TemplateChecker(credentials, problem, maps);
   const defaults = doc.answer ?? {};
   const operations = new Map<string, BoundOperation>();
   for (const [name, op] of Object.entries(doc.operations)) {
@@ -219,11 +275,11 @@ export function compileBinding(
       continue;
     }
     // What `${params.…}` may name: the operation's parameters, or the fields of one entry of `each`.
-    const paramSchema = paramsSchemaOf(spec.paramNames, spec.spec.body, op.each, api.spec.definitions);
+    const paramSchema = paramsSchemaOf(spec, op.each, api.spec.definitions);
     if (paramSchema === undefined && op.each !== undefined)
       problem(`${name} has no list at ${op.each} to send one call per entry of`, [...opAt, 'each']);
     const used = new Set<string>();
-    const scopes = { params: paramSchema, call: spec.spec.body ?? namesSchema(spec.paramNames), used };
+    const scopes = { params: paramSchema, call: spec.spec.body ?? namesSchema(spec), used };
     const request = compileRequest(op.request, templates, scopes, [...opAt, 'request']);
     for (const [i, p] of (op.ignore ?? []).entries())
       if (paramSchema !== undefined && schemaAt(paramSchema, [p], api.spec.definitions) === undefined)
@@ -237,7 +293,10 @@ export function compileBinding(
       schemaAt(paramSchema, [op.creates.from], api.spec.definitions) === undefined
     )
       problem(`${name} has no parameter '${op.creates.from}' holding the suite's id`, [...opAt, 'creates', 'from']);
-    const answer = compileAnswer(defaults, op.answer ?? {}, spec.spec.errors, api, spec.spec.answer.schema, problem, [...opAt, 'answer']);
+    const answer = compileAnswer(defaults, op.answer ?? {}, spec.spec.errors, api, spec.spec.answer.schema, problem, maps, [
+      ...opAt,
+      'answer',
+    ]);
     operations.set(name, {
       name,
       request,
@@ -245,7 +304,9 @@ export function compileBinding(
       ...(op.creates !== undefined ? { creates: op.creates } : {}),
       ids: op.ids ?? {},
       answer,
+      answerSchema: boundAnswerSchema(spec.spec.answer.schema, answer.fields, api.spec.definitions),
       expressed: new Set([...used, ...(op.ignore ?? [])]),
+      defaults: Object.fromEntries(spec.params.flatMap((p) => (p.spec.default === undefined ? [] : [[p.spec.name, p.spec.default]]))),
     });
   }
   // The defaults' codes are checked against the API's error names (each operation's against its own).
@@ -307,6 +368,7 @@ function compileAnswer(
   api: CompiledApi,
   answerSchema: JsonSchema,
   problem: (message: string, path: Path) => void,
+  maps: MapBook,
   at: Path,
 ): AnswerRules {
   for (const [code, name] of Object.entries(own.codes ?? {}))
@@ -315,7 +377,7 @@ function compileAnswer(
   const success = own.success ?? defaults.success;
   const status = success?.status;
   const fields =
-    own.fields === undefined ? undefined : compileFields(own.fields, answerSchema, api.spec.definitions, problem, [...at, 'fields']);
+    own.fields === undefined ? undefined : compileFields(own.fields, answerSchema, api.spec.definitions, problem, maps, [...at, 'fields']);
   const codeAt = own.error?.code ?? defaults.error?.code;
   const messageAt = own.error?.message ?? defaults.error?.message;
   return {
@@ -333,6 +395,7 @@ function compileFields(
   schema: JsonSchema,
   definitions: Readonly<Record<string, JsonSchema>>,
   problem: (message: string, path: Path) => void,
+  maps: MapBook,
   at: Path,
 ): Record<string, FieldRule> {
   const out: Record<string, FieldRule> = {};
@@ -348,7 +411,7 @@ function compileFields(
       out[field] = {
         kind: 'object',
         object: d.object,
-        item: compileFields(d.item ?? {}, target, definitions, problem, [...at, field, 'item']),
+        item: compileFields(d.item ?? {}, target, definitions, problem, maps, [...at, field, 'item']),
       };
     else if (d.list !== undefined) {
       const items = resolve(target, definitions)['items'];
@@ -356,36 +419,39 @@ function compileFields(
       out[field] = {
         kind: 'list',
         list: d.list,
-        item: compileFields(d.item ?? {}, itemSchema, definitions, problem, [...at, field, 'item']),
+        item: compileFields(d.item ?? {}, itemSchema, definitions, problem, maps, [...at, field, 'item']),
       };
-    } else
+    } else {
+      const map = d.map === undefined ? undefined : maps.toSpec(d.map, target, [...at, field, 'map']);
       out[field] = {
         kind: 'at',
         at: d.at ?? '',
         convert: d.convert === undefined ? [] : [d.convert].flat(),
         ...(d.id !== undefined ? { id: d.id } : {}),
+        ...(map !== undefined ? { map } : {}),
       };
+    }
   }
   return out;
 }
 
-/** The schema the `${params.…}` of an operation name into: its JSON body, or its parameter names; under `each`, one entry. */
+/** The schema the `${params.…}` of an operation name into: its JSON body, or its parameters; under `each`, one entry. */
 function paramsSchemaOf(
-  names: ReadonlySet<string>,
-  body: JsonSchema | undefined,
+  op: CompiledOperation,
   each: string | undefined,
   definitions: Readonly<Record<string, JsonSchema>>,
 ): JsonSchema | undefined {
-  const whole = body ?? namesSchema(names);
+  const whole = op.spec.body ?? namesSchema(op);
   if (each === undefined) return whole;
   const list = schemaAt(whole, each.split('/').slice(1), definitions);
   const items = list === undefined ? undefined : resolve(list, definitions)['items'];
   return isSchema(items) ? items : undefined;
 }
 
-/** A schema with one free property per parameter name (a JOS operation's parameters are listed, not a schema). */
-function namesSchema(names: ReadonlySet<string>): JsonSchema {
-  return { type: 'object', properties: Object.fromEntries([...names].map((n) => [n, {}])) };
+/** A schema with one property per parameter, its own schema (a JOS operation's parameters are listed, not one schema). */
+function namesSchema(op: CompiledOperation): JsonSchema {
+  const schemas = new Map(op.params.map((p) => [p.spec.name, p.spec.schema]));
+  return { type: 'object', properties: Object.fromEntries([...op.paramNames].map((n) => [n, schemas.get(n) ?? {}])) };
 }
 
 /** The schema of the value at `path` below `schema` (object properties, array items, $refs followed); undefined when there is none. */
@@ -424,6 +490,7 @@ class TemplateChecker {
   constructor(
     private readonly credentials: ReadonlySet<string>,
     private readonly problem: (message: string, path: Path) => void,
+    private readonly maps: MapBook,
   ) {}
 
   node(v: unknown, scopes: Scopes, at: Path): ValueNode {
@@ -442,11 +509,14 @@ class TemplateChecker {
             ...(Array.isArray(c) ? [i] : []),
           ]);
       const id = typeof o['$id'] === 'string' ? o['$id'] : undefined;
+      const value = this.node(o['$value'], scopes, [...at, '$value']);
+      const map = this.valueMap(o, value, scopes, at);
       return {
         kind: 'convert',
-        value: this.node(o['$value'], scopes, [...at, '$value']),
+        value,
         convert: conversions,
         ...(id !== undefined ? { id } : {}),
+        ...(map !== undefined ? { map } : {}),
       };
     }
     if ('$each' in o)
@@ -456,6 +526,25 @@ class TemplateChecker {
         item: this.node(o['$item'], { ...scopes }, [...at, '$item']),
       };
     return { kind: 'object', entries: Object.entries(o).map(([k, x]) => [k, this.node(x, scopes, [...at, k])] as const) };
+  }
+
+  /** A `$map` (spec → service), checked against the parameter's enum; a literal value the map lacks is a problem now, not at the call. */
+  private valueMap(o: Record<string, unknown>, value: ValueNode, scopes: Scopes, at: Path): ValueMap | undefined {
+    const ref = o['$map'];
+    if (ref === undefined) return undefined;
+    if (typeof ref !== 'string' && (ref === null || typeof ref !== 'object' || Array.isArray(ref))) {
+      this.problem("$map is the name of a map under maps:, or an object of the spec's values → the service's", [...at, '$map']);
+      return undefined;
+    }
+    const only = value.kind === 'template' && value.parts.length === 1 ? value.parts[0] : undefined;
+    const param =
+      only !== undefined && 'scope' in only && only.scope === 'params' && scopes.params !== undefined
+        ? schemaAt(scopes.params, only.path, this.maps.definitions)
+        : undefined;
+    const map = this.maps.toService(ref as string | Record<string, unknown>, param, [...at, '$map']);
+    if (map !== undefined && value.kind === 'literal' && !map.to.has(String(value.value)))
+      this.problem(`the map ${map.name} has no service value for ${JSON.stringify(value.value)}`, [...at, '$value']);
+    return map;
   }
 
   private template(text: string, scopes: Scopes, at: Path): ValueNode {
@@ -499,5 +588,86 @@ class TemplateChecker {
         this.problem(`the operation has no parameter '${path.join('.')}'`, at);
     }
     if (scope === 'call' && schemaAt(scopes.call, [first], {}) === undefined) this.problem(`the call has no parameter '${first}'`, at);
+  }
+}
+
+/**
+ * The binding's enum maps (`maps:`), and the checks every use of one gets: its spec-side values must be
+ * values of the spec field's or parameter's enum (when it has one), and a map read backwards (a request
+ * naming a map written service → spec) must send each spec value as one service value.
+ */
+class MapBook {
+  constructor(
+    private readonly named: Readonly<Record<string, Record<string, unknown>>>,
+    readonly definitions: Readonly<Record<string, JsonSchema>>,
+    private readonly problem: (message: string, path: Path) => void,
+    private readonly at: Path,
+  ) {}
+
+  /** Problems already reported: a named map used at several places (a YAML anchor) is reported once per problem. */
+  private readonly said = new Set<string>();
+
+  private report(message: string, at: Path): void {
+    const key = JSON.stringify([message, at]);
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    this.problem(message, at);
+  }
+
+  /** An answer field's map (service → spec): `ref` names one of `maps:` or is written inline. */
+  toSpec(ref: string | Record<string, unknown>, field: JsonSchema | undefined, at: Path): ValueMap | undefined {
+    const found = this.lookup(ref, at);
+    if (found === undefined) return undefined;
+    const { name, entries, where } = found;
+    for (const [serviceValue, specValue] of Object.entries(entries)) this.inEnum(specValue, field, [...where, serviceValue]);
+    return { name, to: new Map(Object.entries(entries)) };
+  }
+
+  /** A request value's map (spec → service): inline as written, or one of `maps:` read backwards. */
+  toService(ref: string | Record<string, unknown>, param: JsonSchema | undefined, at: Path): ValueMap | undefined {
+    const found = this.lookup(ref, at);
+    if (found === undefined) return undefined;
+    const { name, entries, where } = found;
+    if (typeof ref !== 'string') {
+      for (const specValue of Object.keys(entries)) this.inEnum(specValue, param, [...where, specValue]);
+      return { name, to: new Map(Object.entries(entries)) };
+    }
+    const to = new Map<string, unknown>();
+    for (const [serviceValue, specValue] of Object.entries(entries)) {
+      this.inEnum(specValue, param, [...where, serviceValue]);
+      const key = String(specValue);
+      const before = to.get(key);
+      if (before !== undefined)
+        this.report(
+          `the map ${name} reads both ${JSON.stringify(before)} and ${JSON.stringify(serviceValue)} as ${JSON.stringify(specValue)}: a request cannot choose which to send (write $map inline)`,
+          at,
+        );
+      else to.set(key, serviceValue);
+    }
+    return { name, to };
+  }
+
+  private lookup(
+    ref: string | Record<string, unknown>,
+    at: Path,
+  ): { name: string; entries: Record<string, unknown>; where: Path } | undefined {
+    if (typeof ref !== 'string') return { name: 'inline', entries: ref, where: at };
+    const entries = Object.hasOwn(this.named, ref) ? this.named[ref] : undefined;
+    if (entries === undefined) {
+      this.report(`the binding has no map '${ref}' (maps: ${Object.keys(this.named).join(', ') || 'none'})`, at);
+      return undefined;
+    }
+    return { name: ref, entries, where: [...this.at, ref] };
+  }
+
+  /** A spec-side value of a map must be one of the enum the spec gives there (none given: any value). */
+  private inEnum(value: unknown, schema: JsonSchema | undefined, at: Path): void {
+    const values = schema === undefined ? undefined : resolve(schema, this.definitions)['enum'];
+    if (!Array.isArray(values)) return;
+    if (!values.some((v) => String(v) === String(value)))
+      this.report(
+        `${JSON.stringify(value)} is not a value the spec has here (it has ${values.map((v) => JSON.stringify(v)).join(', ')})`,
+        at,
+      );
   }
 }

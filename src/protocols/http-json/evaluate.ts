@@ -2,8 +2,8 @@
  * Builds a bound request's values from a call's parameters (src/protocols/http-json/binding.ts),
  * and reads the spec's answer back out of the service's. Pure: the id map is read, never written here.
  */
-import { type Conversion, convert } from './convert.js';
-import type { FieldRule, TemplatePart, ValueNode } from './binding.js';
+import { type Conversion, ConversionError, convert } from './convert.js';
+import type { FieldRule, TemplatePart, ValueMap, ValueNode } from './binding.js';
 import type { IdMap } from './id-map.js';
 
 /** What templates read: `params`, `call`, `item`, `credentials`. */
@@ -32,7 +32,7 @@ export function evaluate(node: ValueNode, scope: Scope, ids: IdMap): unknown {
     case 'convert': {
       const v = evaluate(node.value, scope, ids);
       if (v === ABSENT) return ABSENT;
-      const converted = convert(v, node.convert);
+      const converted = convert(node.map === undefined ? v : mapped(node.map, v, 'the call'), node.convert);
       return node.id === undefined ? converted : ids.toService(node.id, String(converted));
     }
     case 'each': {
@@ -112,8 +112,25 @@ function readField(rule: FieldRule, answer: unknown, ids: IdMap): unknown {
   }
   const raw = atPointer(answer, rule.at);
   if (raw === undefined || raw === null) return undefined;
-  const v = convert(raw, rule.convert as readonly Conversion[]);
+  const v = convert(
+    rule.map === undefined ? raw : mapped(rule.map, raw, `the service's answer at ${rule.at}`),
+    rule.convert as readonly Conversion[],
+  );
   return rule.id === undefined ? v : ids.toSuite(rule.id, String(v));
+}
+
+/**
+ * A value through an enum map; a ConversionError naming the value when the map lacks it (never passed
+ * through: on an answer that makes it unreadable, on a request a call the binding cannot express).
+ */
+function mapped(map: ValueMap, v: unknown, where: string): unknown {
+  const key = typeof v === 'string' ? v : JSON.stringify(v);
+  const to = map.to.get(key);
+  if (to === undefined)
+    throw new ConversionError(
+      `${where} has ${JSON.stringify(v)}, a value the binding's map ${map.name} does not have (it maps ${[...map.to.keys()].join(', ')})`,
+    );
+  return to;
 }
 
 function place(out: Record<string, unknown>, path: readonly string[], v: unknown): void {

@@ -28,7 +28,22 @@ export class IdMap {
   size(kind: string): number {
     return this.toServiceIds.get(kind)?.size ?? 0;
   }
+
+  /** Every id learnt, as plain data (a worker thread's copy of the map is made from it: src/protocols/http-json/threads.ts). */
+  entries(): IdEntry[] {
+    const out: IdEntry[] = [];
+    for (const [kind, m] of this.toServiceIds) for (const [suiteId, serviceId] of m) out.push([kind, suiteId, serviceId]);
+    return out;
+  }
+
+  /** Learns every entry (another map's `entries()`); an id learnt twice keeps the later service id. */
+  learnAll(entries: readonly IdEntry[]): void {
+    for (const [kind, suiteId, serviceId] of entries) this.learn(kind, suiteId, serviceId);
+  }
 }
+
+/** One learnt id: its kind (`batch`), the suite's id and the service's. */
+export type IdEntry = readonly [kind: string, suiteId: string, serviceId: string];
 
 function kindMap(maps: Map<string, Map<string, string>>, kind: string): Map<string, string> {
   let m = maps.get(kind);

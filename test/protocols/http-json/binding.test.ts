@@ -148,14 +148,14 @@ describe('prepare: the service request, exactly', () => {
     });
   });
 
-  it('a list: query parameters from the operation, in the binding order', () => {
+  it('a list: query parameters from the operation, in the binding order, the status in the service words', () => {
     const { at } = bound();
     const { endpoint, adapter } = at('jd-coupon');
     const wire = adapter.prepare(input(endpoint, 'promoproof.coupon.user.list', { uid: 42, status: 'used', page_size: 5 }));
     expect(wire.method).toBe('GET');
-    expect(wire.url).toBe('http://127.0.0.1:8700/users/42/coupons?status=used&size=5');
+    expect(wire.url).toBe('http://127.0.0.1:8700/users/42/coupons?status=USED&size=5');
     expect(wire.body).toBeUndefined();
-    expect(wire.params).toEqual({ status: 'used', size: '5' });
+    expect(wire.params).toEqual({ status: 'USED', size: '5' });
   });
 
   it('a parameter the binding neither reads nor ignores, an operation it lacks, a protocol deviation: not expressible', () => {
@@ -167,7 +167,7 @@ describe('prepare: the service request, exactly', () => {
     ).toThrow(/cannot express the parameter stacked/);
     expect(() => adapter.prepare(input(endpoint, 'promoproof.coupon.revoke', { coupon_code: 'c' }))).toThrow(UnsupportedCall);
     expect(() =>
-      adapter.prepare({ ...input(endpoint, 'promoproof.coupon.claim', { batch_id: 'b', uid: 1 }), transport: { signature: 'wrong' } }),
+      adapter.prepare({ ...input(endpoint, 'promoproof.coupon.claim', { batch_id: 'b', uid: 1 }), transport: { signature: 'stale' } }),
     ).toThrow(/signature, a deviation/);
   });
 
@@ -189,7 +189,7 @@ describe('prepare: the service request, exactly', () => {
     const wire = adapter.prepare(input(endpoint, 'promoproof.coupon.user.list', { uid: 7, status: 'unused' }));
     const ts = String(NOW / 1000);
     // Computed here from the request's own parts, independently of the adapter's code.
-    const expected = createHmac('sha256', TOKEN).update(`GET|/users/7/coupons|status=unused||${ts}|${NONCE}`, 'utf8').digest('base64');
+    const expected = createHmac('sha256', TOKEN).update(`GET|/users/7/coupons|status=AVAILABLE||${ts}|${NONCE}`, 'utf8').digest('base64');
     expect(wire.headers['x-sign']).toBe(`v1=${expected}`);
     expect(wire.headers['x-ts']).toBe(ts);
     expect(wire.headers['x-nonce']).toBe(NONCE);
@@ -236,7 +236,7 @@ describe('decode: the service answer read in the spec terms', () => {
       validFrom: NOW,
       validTo: NOW + 86_400_000,
       claimedAt: NOW,
-      status: 'unused',
+      status: 'AVAILABLE',
     };
     const a = classify(answer(201, { coupon }), read(adapter, endpoint, 'promoproof.coupon.claim'));
     expect(a).toEqual({
@@ -245,7 +245,6 @@ describe('decode: the service answer read in the spec terms', () => {
         coupon: {
           coupon_code: 'RC00000002',
           coupon_id: 2,
-          data_source_id: '101',
           batch_id: 'act_1',
           uid: 42,
           name: '满100减20',
@@ -273,7 +272,7 @@ describe('decode: the service answer read in the spec terms', () => {
     const unmapped = classify(answer(429, { error: { code: 'RATE_LIMITED', message: 'slow down' } }), reader);
     expect(unmapped).toMatchObject({ kind: 'refusal', code: 'service:RATE_LIMITED' });
     const noCode = classify(answer(404, { message: 'Not Found' }), reader);
-    expect(noCode).toMatchObject({ kind: 'refusal', code: 'service:HTTP 404' });
+    expect(noCode).toMatchObject({ kind: 'refusal', code: 'http:404' });
     expect(classify(answer(503, { error: { code: 'SOLD_OUT' } }), reader)).toMatchObject({ kind: 'server-error', status: 503 });
     // A 2xx is a success even with an error-looking body: the binding says success is told by status.
     expect(classify(answer(200, { error: { code: 'SOLD_OUT' } }), reader).kind).toBe('malformed');
