@@ -14,7 +14,8 @@
 // Each command runs as `node bin/promoproof.js ARGS` with NO_COLOR from the project's root, as a
 // newcomer runs it (its reports land in reports/, as theirs would), stdout and stderr into one pipe (so
 // their lines keep their order), and the block ends with its exit code.
-// `npm run readme:examples -- load` reruns only the examples whose arguments start with `load`.
+// `npm run readme:examples -- load` reruns only the examples whose arguments start with `load`;
+// `npm run readme:examples -- files` runs none and rewrites only the files the README shows whole.
 // Load examples are measured: run them on a quiet machine (nothing else running), as `npm run bench`.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -59,5 +60,14 @@ const next = readme.replace(MARKER, (block, indent, args) => {
   const body = [`$ npx promoproof ${args}`, ...lines, `exit ${code}`].map((l) => (l === '' ? '' : indent + l));
   return `${indent}<!-- example: ${args} -->\n${indent}\`\`\`text\n${body.join('\n')}\n${indent}\`\`\`\n`;
 });
-writeFileSync(readmeFile, next);
-process.stderr.write(`${count} example(s) rewritten in README.md\n`);
+// A file the README shows whole: `<!-- file: PATH -->` then a fenced block, rewritten from the file
+// (no command run; test/cli/readme-figures.test.ts keeps each one equal to its file).
+const FILE_MARKER = /^<!-- file: (.+?) -->\n```(\w*)\n[\s\S]*?\n?```\n/gm;
+let files = 0;
+const withFiles = next.replace(FILE_MARKER, (_block, path, lang) => {
+  files++;
+  const text = readFileSync(join(root, path), 'utf8').replace(/\n+$/, '');
+  return `<!-- file: ${path} -->\n\`\`\`${lang}\n${text}\n\`\`\`\n`;
+});
+writeFileSync(readmeFile, withFiles);
+process.stderr.write(`${count} example(s) and ${files} file(s) rewritten in README.md\n`);

@@ -156,9 +156,10 @@ Gates:
                           'errors<0.1%', 'achieved>=99%', 'claim.refusal.p99<50ms'. Over the
                           measured phases: a latency (p50 p90 p99 p999 max) is the successes'
                           unless a class is named; errors = non-conformant, transport, unknown and
-                          unexpected refusals over every answer; achieved = sent / intended over
-                          the phases with a rate (open model). An SLO that measured nothing is not
-                          held
+                          unexpected refusals over every answer (a code a binding does not map,
+                          service:CODE or http:STATUS, is counted apart and named in a notice);
+                          achieved = sent / intended over the phases with a rate (open model).
+                          An SLO that measured nothing is not held
 
 Capacity:
   --find-capacity         search for the highest rate the target holds: open-model steps of the
@@ -318,6 +319,48 @@ Environment: PROMOPROOF_APP_SECRET and PROMOPROOF_ACCESS_TOKEN are read when the
     log: { type: 'boolean' },
   },
   run: lazyRun(() => import('./serve.js')),
+};
+
+export const bindCommand: Command = {
+  name: 'bind',
+  summary: 'draft a binding of a coupon service from its OpenAPI 3 document (to check and load it)',
+  help: `Usage: promoproof bind --openapi FILE [--api NAME]... [--url ORIGIN] [--out FILE] [--json]
+
+Drafts a target config that binds promoproof's API specs onto your own coupon service (the http-json
+protocol: README "Bind your own coupon service"), from the service's OpenAPI 3.0 or 3.1 document,
+validated and dereferenced by swagger-parser (a Swagger 2 document is refused: convert it first).
+For each operation of each API it picks the OpenAPI operation that names its action (claim, list,
+verify, redeem, stats, create …) in its operationId, path or summary, and its parameters, body
+properties and answer fields by name or a small synonym table (uid ~ userId, batch_id ~ activityId,
+coupon_code ~ couponNo …). It drafts the request (method, path, query, body), the auth (an http
+bearer or apiKey header scheme; others none), where a refusal's code and message are, the answer's
+fields as JSON pointers, and the id a create call answers. A unit conversion (yuan/fen, ms, times)
+is drafted only where the service's schema says its unit. Every guess says what it was matched on and
+"confirm"; what could not be matched is a TODO comment, never a value made up (the error code map
+is always one). Secrets are \${env:NAME} placeholders, never values. Check the draft with
+'promoproof check --target-config FILE --list'.
+
+Options:
+  --openapi FILE   the service's OpenAPI 3 document (YAML or JSON; $refs to other files are
+                   followed, never to URLs)
+  --api NAME       an API to bind (repeatable, comma-separated; default: tencent-coupon-batch and
+                   jd-coupon, the batch upload and the coupon life cycle)
+  --url ORIGIN     the service's origin (default: the document's first absolute server URL)
+  --out FILE       write the draft there (default: stdout)
+  --json           print the draft and the match table (each operation, what it was matched on,
+                   its TODOs) as JSON on stdout
+  -h, --help       show this help
+
+Exit codes: 0 drafted (TODOs may remain: the summary line on stderr counts them); 2 usage error, or
+the document is missing, unreadable or not valid OpenAPI 3 (the file and the parser's message).`,
+  options: {
+    openapi: { type: 'string' },
+    api: { type: 'string', multiple: true },
+    url: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  run: lazyRun(() => import('./bind.js')),
 };
 
 export const signCommand: Command = {

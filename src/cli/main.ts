@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, type CliIo, type Command } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { checkCommand, loadCommand, serveCommand, signCommand } from './commands.js';
+import { bindCommand, checkCommand, loadCommand, serveCommand, signCommand } from './commands.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -14,6 +14,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   [loadCommand.name, loadCommand],
   [serveCommand.name, serveCommand],
   [signCommand.name, signCommand],
+  [bindCommand.name, bindCommand],
 ]);
 
 export function mainHelp(): string {

@@ -49,3 +49,17 @@ describe('README coverage figure comes from npm run coverage:readme', () => {
     expect(readme).toContain('Node.js 20 (≥ 20.19) or 22');
   });
 });
+
+describe('files the README shows whole are the files', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const blocks = [...readme.matchAll(/^<!-- file: (.+?) -->\n```\w*\n([\s\S]*?)\n```\n/gm)];
+
+  it('shows the test service binding whole', () => {
+    expect(blocks.map((b) => b[1])).toContain('test/fixtures/bindings/rest-coupon.yaml');
+  });
+
+  it.each(blocks.map((b) => [b[1] ?? '', b[2] ?? '']))('%s is as the file has it (npm run readme:examples -- files)', (path, shown) => {
+    const text = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8').replace(/\n+$/, '');
+    expect(shown).toBe(text);
+  });
+});
