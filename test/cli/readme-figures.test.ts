@@ -46,7 +46,16 @@ describe('README coverage figure comes from npm run coverage:readme', () => {
   it('states the Node versions package.json supports', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
     expect(pkg.engines.node).toBe('>=20.19');
-    expect(readme).toContain('Node.js 20 (≥ 20.19) or 22');
+    expect(readme).toContain('Node 20 (≥ 20.19)');
+    expect(readme).toContain('`engines` in\n`package.json` says `>=20.19`');
+  });
+
+  it('names each Node line CI tests, and CI tests each line the README names', () => {
+    const ci = readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
+    const loop = /for lts in ([\d ]+); do/.exec(ci)?.[1]?.split(' ') ?? [];
+    expect(loop.length).toBeGreaterThan(0);
+    expect(readme).toContain(`Requirements: Node.js ${loop.slice(0, -1).join(', ')} or ${loop.at(-1)} (the LTS lines`);
+    expect(readme).toContain(`CI runs the tests on Node 20, ${loop.join(', ').replace(/, (\d+)$/, ' and $1')}.`);
   });
 });
 
