@@ -14,7 +14,8 @@ import { runParallel } from './parallel.js';
 import type { CallContext, ControlContext, ExecuteOptions, StepOptions, StepWhere } from './step-context.js';
 import { proceed, recordResponse, type StepOutcome, type StepStop, stop } from './step-stop.js';
 import { controlAction } from '../apis/index.js';
-import { adapterFor } from '../protocols/index.js';
+import { adapterFor, protocolAdapter } from '../protocols/index.js';
+import { protocolRuleIds } from '../spec/protocol-rules.js';
 import { type Exchange, type ProtocolAdapter, wireOperation } from '../protocols/types.js';
 import { endpointOf, type Target } from './target.js';
 import { SUITES } from '../scenario/suites.js';
@@ -69,6 +70,8 @@ export async function executeCheck(check: PlannedCheck, target: Target, api: Com
   // An operation a step needs that its endpoint cannot make at all (a binding without it): skipped before any call, as fixtures are.
   const unserved = unservedStep(check, target);
   if (unserved !== undefined) return { ...base, status: 'skipped', message: unserved, durationMs: 0 };
+  const elsewhere = wireRulesElsewhere(check, endpoint.adapter);
+  if (elsewhere !== undefined) return { ...base, status: 'skipped', message: elsewhere, durationMs: 0 };
   const scopes = new Map<string, Record<string, Json>>();
   const fresh = freshSource();
   // The API's values of this target (`${target.dataSourceId}`), in every scope; a variable of the check may shadow them.
@@ -250,6 +253,26 @@ function unservedStep(check: PlannedCheck, target: Target): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Why a check cannot be judged through `adapter` (a binding, which speaks a wire format of its own): it
+ * covers a rule of its API's protocol spec (the Yoho envelope and SALT_MD5, a JOS system parameter), which
+ * a bound service does not speak. Passing it there would claim that rule; failing it, a rule the service
+ * never had. Undefined when the check's own protocol is spoken.
+ */
+function wireRulesElsewhere(check: PlannedCheck, adapter: ProtocolAdapter | undefined): string | undefined {
+  if (adapter === undefined || adapter.id === check.protocol) return undefined;
+  // A generated case probes the documented call's parameter contract (a parameter required, a length,
+  // a range): the wire of the API's own protocol. The service behind a binding has calls of its own,
+  // whose defaults and limits are its own; the binding builds its request, so the case would judge the
+  // binding's template, not a rule the service was ever given.
+  if (check.generated !== undefined)
+    return `a generated case of the ${check.protocol} call's own parameter contract (${check.generated.kind}: ${check.generated.target}), which the service behind the binding does not have: its calls are its own (${adapter.id})`;
+  const wire = protocolRuleIds(protocolAdapter(check.protocol).specFile);
+  const covered = check.rules.filter((r) => wire.has(r));
+  if (covered.length === 0) return undefined;
+  return `covers ${covered.join(', ')}, of the ${check.protocol} protocol's own wire format, which the service behind the binding does not speak (${adapter.id})`;
 }
 
 /** The first defined answer of `f` over `items`. */

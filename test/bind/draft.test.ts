@@ -206,7 +206,11 @@ describe('the draft completed as its TODOs ask, against the service it was draft
     jd.url = origin;
     tencent.options = { dataSourceId: '101' }; // TODO: dataSourceId
     const add = tencent.binding.operations['order/add_coupon'] ?? {};
-    add['ignore'] = ['coupon_type', 'coupon_sub_type']; // TODO: parameter coupon_type / coupon_sub_type is not bound
+    // TODO: kind / issuer, no parameter matched: the service's one kind and issuer, so no other sub type or type is sent as them.
+    Object.assign((add['request'] as { body: Record<string, unknown> }).body, {
+      issuer: { $value: '${params.coupon_type}', $map: { '1': 'MERCHANT' } },
+      kind: { $value: '${params.coupon_sub_type}', $map: { '1': 'CASH' } },
+    });
     jd.binding.answer['codes'] = { SOLD_OUT: 'coupon.stock.empty', LIMIT_REACHED: 'coupon.user.limit', ALREADY_USED: 'coupon.used' }; // TODO: codes
     jd.binding.maps = { status: { AVAILABLE: 'unused', USED: 'used', EXPIRED: 'expired' } }; // TODO: the service's values of 'status' …
     const constants = {

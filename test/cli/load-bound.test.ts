@@ -1,8 +1,9 @@
 /**
  * `promoproof load` with the ready profiles, unchanged, through a binding (test/fixtures/bindings/
  * rest-coupon.yaml) against the REST coupon service of the tests: claim-storm runs and its audit passes
- * (in one thread and over worker threads); mixed-sale-day, whose mix reads the Yoho face the binding
- * does not serve, is refused before anything is sent, each operation named with why. No timing is
+ * (in one thread and over worker threads); mixed-sale-day runs too, its Yoho reads through the
+ * binding's yoho-user-coupon; promotion-read, whose API the binding does not serve, is refused before
+ * anything is sent. No timing is
  * asserted: the profile's latency SLOs are loosened on the command line, and a generator judged
  * saturated on a busy machine (exit 6) is the machine's, not the target's.
  */
@@ -22,6 +23,8 @@ const dir = mkdtempSync(join(tmpdir(), 'pp-load-bound-'));
 const CONFIG = join(dir, 'rest-coupon.yaml');
 /** The profile's latency SLOs, loosened: this test asserts exactness and the audit, never a timing. */
 const LOOSE = ['--slo', 'claim.p99<60s', '--slo', 'claim.refusal.p99<60s'];
+/** Likewise for every latency SLO of mixed-sale-day. */
+const MIX_LOOSE = ['--slo', 'claim.p99<60s', '--slo', 'coupon-list.p99<60s', '--slo', 'verify.p99<60s', '--slo', 'redeem.p99<60s'];
 let service: { origin: string; close: () => Promise<void> };
 
 beforeAll(async () => {
@@ -99,14 +102,54 @@ describe('promoproof load through a binding', () => {
     expect(result.totals.operations['claim']?.refusalCodes).not.toHaveProperty(['coupon.batch.not.exist']);
   }, 90_000);
 
-  it('mixed-sale-day, whose mix reads the Yoho face the binding does not serve, is refused before anything is sent (exit 2)', async () => {
-    const r = await cli(['load', '--profile', 'mixed-sale-day', '--target-config', CONFIG, '--duration', '1s'], { env });
+  it('mixed-sale-day, unchanged: every operation of the mix is sent, the Yoho reads too, and the audit passes on both faces', async () => {
+    const out = join(dir, 'mixed-sale-day.json');
+    const r = await cli(
+      [
+        'load',
+        '--profile',
+        'mixed-sale-day',
+        '--target-config',
+        CONFIG,
+        '--duration',
+        '2s',
+        '--rate',
+        '100',
+        ...MIX_LOOSE,
+        '--report',
+        `json=${out}`,
+      ],
+      { env },
+    );
+    expect([EXIT.ok, EXIT.invalidRun], r.stderr + r.stdout).toContain(r.code);
+    const result = report(out);
+    expect(result.audit?.status, result.audit?.reason).toBe('passed');
+    const ops = result.totals.operations;
+    for (const name of ['claim', 'coupon-list', 'coupon-total', 'verify', 'redeem']) {
+      expect(ops[name]?.count ?? 0, name).toBeGreaterThan(0);
+      expect(ops[name]?.classes['non-conformant'].count, name).toBe(0);
+    }
+    // The Yoho reads answer from the service's own list: successes, never a refusal it would have to map.
+    expect(ops['coupon-list']?.refusalCodes ?? {}).toEqual({});
+    // Each claim listed on both faces: the life cycle's list and the Yoho list (ref: UCP-REF-05), judged.
+    const listed = result.audit?.invariants.filter((i) => i.id.startsWith('claims-listed')) ?? [];
+    expect(listed.map((i) => `${i.id} ${i.status}`).sort()).toEqual([
+      'claims-listed:jd-coupon held',
+      'claims-listed:yoho-user-coupon held',
+    ]);
+    // What the service cannot answer is skipped with the reason (its list names no data source), never passed.
+    const skipped = result.audit?.invariants.filter((i) => i.status === 'skipped') ?? [];
+    for (const i of skipped) expect(i.reason, i.id).toMatch(/the binding maps no answer field/);
+    expect(result.audit?.invariants.some((i) => i.status === 'not-checked')).toBe(false);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  }, 90_000);
+
+  it('a profile whose mix calls an API the binding does not serve (promotion-read) is refused before anything is sent (exit 2)', async () => {
+    const r = await cli(['load', '--profile', 'promotion-read', '--target-config', CONFIG, '--duration', '1s'], { env });
     expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toContain('[PP_UNSENDABLE]');
-    expect(r.stderr).toMatch(/coupon-list \(app\.coupons\.lists, yoho-user-coupon\): the target does not serve the API yoho-user-coupon/);
-    expect(r.stderr).toMatch(/coupon-total \(app\.coupons\.total, yoho-user-coupon\)/);
+    expect(r.stderr).toMatch(/the target does not serve the API jd-promotion/);
     expect(r.stderr).toContain('nothing was sent');
-    // Refused before the setup: no batch of the day was created on the service.
     expect(r.stderr).not.toContain('setup done');
   }, 30_000);
 });

@@ -90,6 +90,10 @@ describe('the jd-coupon suite through a binding, against a REST coupon service',
     expect(noToken?.failure?.curl).not.toMatch(/authorization/i);
     const wrong = unguarded.results.find((r) => r.id === 'cpn-authorised-callers-wrong-signature');
     expect(wrong?.failure?.curl).toContain("-H 'authorization: Bearer ***'");
+    // The failure shows the service's own request and answer, in its names, beside the spec's expected/actual.
+    expect(wrong?.failure?.request?.url).toMatch(/\/users\/\d+\/coupons/);
+    expect(wrong?.failure?.response?.status).toBe(200);
+    expect(wrong?.failure?.response?.body).toMatch(/"items":\[/);
   });
 
   it('with over-issuance on, the claim storm fails at its asserting step, with the counts', () => {

@@ -3,7 +3,9 @@
  * own wire format: REST paths per resource, camelCase fields, amounts in yuan as decimal strings, times
  * in epoch milliseconds and ISO 8601, its own error codes, a bearer token, ids it assigns itself
  * (`act_1`), claims made idempotent by a request id, its own coupon statuses (`AVAILABLE`, `USED`,
- * `EXPIRED`; it revokes nothing). Its binding is test/fixtures/bindings/rest-coupon.yaml.
+ * `EXPIRED`; it revokes nothing), one kind of coupon only (`kind: CASH`, issued by the shop: `issuer:
+ * MERCHANT`; any other is refused). A user's coupons are listed by status, their count is the list's
+ * `total`. Its binding is test/fixtures/bindings/rest-coupon.yaml.
  *
  * Its fault switches: `overIssue`, a claim reads the stock and the user's count, waits a store's round
  * trip, then takes them (read-then-write), so claims at once hand out more than the stock and the limit;
@@ -44,6 +46,10 @@ interface Coupon {
   used?: { readonly orderNo: string; readonly total: number; readonly discount: number; readonly at: number };
 }
 
+/** The one kind of coupon the service has (an amount off above a minimum spend, 满减) and who issues it (the shop). */
+const KINDS = ['CASH'] as const;
+const ISSUERS = ['MERCHANT'] as const;
+
 /** The service's own names of a coupon's status (the spec's unused, used, expired). */
 const STATUSES = ['AVAILABLE', 'USED', 'EXPIRED'] as const;
 type CouponStatus = (typeof STATUSES)[number];
@@ -79,6 +85,11 @@ function positiveInt(v: unknown, field: string): number {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)
     throw new Refusal(400, 'INVALID_ARGUMENT', `${field} must be a positive integer`);
   return n;
+}
+
+/** A Refusal unless `v` is absent or one of `values`. */
+function oneOf(v: unknown, values: readonly string[], field: string): void {
+  if (v !== undefined && !values.includes(String(v))) throw new Refusal(400, 'INVALID_ARGUMENT', `${field} is one of ${values.join(', ')}`);
 }
 
 /** Builds the service (not listening). */
@@ -144,6 +155,9 @@ export function buildRestCouponService(opts: RestCouponOptions): FastifyInstance
   app.post('/activities', async (req: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply) => {
     const b = req.body ?? {};
     if (typeof b['title'] !== 'string' || b['title'] === '') throw new Refusal(400, 'INVALID_ARGUMENT', 'title is required');
+    // Absent means its one kind and issuer; any other is refused, never created as a cash coupon.
+    oneOf(b['kind'], KINDS, 'kind');
+    oneOf(b['issuer'], ISSUERS, 'issuer');
     const activity: Activity = {
       activityId: `act_${++next}`,
       externalId: String(b['externalId'] ?? ''),
@@ -208,7 +222,13 @@ export function buildRestCouponService(opts: RestCouponOptions): FastifyInstance
     const mine = [...coupons.values()].filter(
       (c) => c.userId === userId && (req.query['status'] === undefined || statusOf(c, now) === req.query['status']),
     );
-    return { items: mine.slice((page - 1) * size, page * size).map(view), total: mine.length, page, size };
+    return {
+      items: mine.slice((page - 1) * size, page * size).map(view),
+      total: mine.length,
+      page,
+      size,
+      pages: Math.ceil(mine.length / size),
+    };
   });
 
   app.post('/coupons/:code/verify', async (req: FastifyRequest<{ Params: { code: string }; Body: Record<string, unknown> }>) => {

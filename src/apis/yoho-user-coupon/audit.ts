@@ -4,7 +4,7 @@
  * which together list every coupon a user holds but a revoked one. A Yoho coupon names no batch, so
  * the audit compares a user's list with every claim acknowledged to that user.
  */
-import type { ApiAuditHooks } from '../audit-hooks.js';
+import type { ApiAuditHooks, AuditField } from '../audit-hooks.js';
 import type { Json } from '../../scenario/types.js';
 
 const LISTS = 'app.coupons.lists';
@@ -12,6 +12,12 @@ const LISTS = 'app.coupons.lists';
 const TYPES = ['notuse', 'use', 'overtime'] as const;
 /** The page size asked for (our reference serves up to 100: UCP-REF-06; a target may serve fewer, the audit pages by `total`). */
 const PAGE_SIZE = 100;
+
+/** What the list invariants read of each page: the coupons' codes and the total they page by. */
+const LISTED: readonly AuditField[] = [
+  { call: LISTS, field: 'couponList[*].couponCode' },
+  { call: LISTS, field: 'total' },
+];
 
 const field = (v: unknown, key: string): unknown =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
@@ -42,4 +48,6 @@ export const yohoUserCouponAudit: ApiAuditHooks = {
     'claims-listed': { rule: 'UCP-REF-05', level: 'ref' },
     'nothing-unacknowledged': { rule: 'UCP-REF-05', level: 'ref' },
   },
+  // Through a binding that maps neither (a service without codes in its list), both are skipped with the reason.
+  answerFields: { 'claims-listed': LISTED, 'nothing-unacknowledged': LISTED },
 };

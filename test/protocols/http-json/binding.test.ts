@@ -313,7 +313,9 @@ describe('ids the service assigns', () => {
       expect(sent.unsupported).toBeUndefined();
       // Two service requests, shown in the service's own names.
       expect(sent.curl.split('\n')).toHaveLength(2);
-      expect(sent.request.body).toMatch(/^POST .*\/activities \{"externalId":"pp-one","title":"券","amount":"10.00","stock":2\}\nPOST /);
+      expect(sent.request.body).toMatch(
+        /^POST .*\/activities \{"externalId":"pp-one","title":"券","issuer":"MERCHANT","kind":"CASH","amount":"10.00","stock":2\}\nPOST /,
+      );
       const tencent = SUITES.get('tencent-coupon-batch')?.compiled();
       const uploaded = classify(
         sent.outcome,
