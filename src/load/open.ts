@@ -4,8 +4,8 @@
  * real users arrive. Each instant is computed from the start, never accumulated from the previous one. A slow answer does not delay the next send (a
  * closed loop would wait, and so never see the queue it should have caused: coordinated omission), so
  * latency is measured from the intended instant; the service time, from the actual send, is kept
- * apart, and so is the scheduler's own lag (actual send − intended instant), whose tail says when the
- * generator, not the target, was late.
+ * apart, and so is the scheduler's own lag (its dispatch − its intended instant: see
+ * `OpenRunner.started`), whose tail says when the generator, not the target, was late.
  *
  * Connections are capped per origin (one undici Pool each): a request whose instant comes while every
  * connection is busy is counted as not sent, never queued behind the cap (a queue would hide the very
@@ -24,6 +24,11 @@
  * answers did not cover), or the millisecond timer (the backstop, and the pacing when the metronome
  * is off or dead). Each request goes out on undici's `dispatch` with a handler of our own (no body
  * stream, promise or AbortController per request).
+ *
+ * Order of work in a loop turn: the sends due go first. The answers a read of the sockets settled are
+ * counted at once (their connections are free) but handed on (`onAnswer`: classify, record) in the
+ * loop's check phase, after the writes undici defers there; the next request is built ahead of its
+ * instant once the sends are out, so that a send is a dispatch only.
  */
 import type { Socket } from 'node:net';
 import { buildConnector, type Dispatcher, Pool } from 'undici';
@@ -37,9 +42,9 @@ import { Metronome } from './metronome.js';
 export interface SendTimes {
   /** Answer complete − intended instant: what a user arriving on schedule waited. */
   readonly latencyUs: number;
-  /** Answer complete − actual send: the target's service time as a closed loop would see it. */
+  /** Answer complete − its write: the target's service time as a closed loop would see it. */
   readonly serviceUs: number;
-  /** Actual send − intended instant: the scheduler's lag (≥ 0). */
+  /** Its dispatch − its intended instant: the scheduler's lag (≥ 0). */
   readonly lagUs: number;
 }
 
@@ -322,8 +327,8 @@ export interface OpenRunResult {
   readonly latencyUs: HistogramSummary;
   readonly serviceUs: HistogramSummary;
   /**
-   * Actual send − intended instant. In a burst it is the spread of the release: the last of N requests
-   * leaves after the N − 1 before it were built and handed to their connections.
+   * The dispatch of each request − its intended instant. In a burst it is the spread of the release: the
+   * last of N requests leaves after the N − 1 before it were built and handed to their connections.
    */
   readonly lagUs: HistogramSummary;
 }
@@ -335,6 +340,13 @@ export interface OpenRun {
 }
 
 const DEFAULT_LATE_AFTER_US = 5_000;
+const RESOLVED = Promise.resolve();
+/**
+ * How near its instant, ms, the next request is built ahead (after the sends due, so that its instant
+ * costs only the dispatch). Well under a second: a JOS or Tencent timestamp has second resolution, and
+ * their windows are minutes wide, so a request signed this early is as fresh as one signed at its instant.
+ */
+const PREBUILD_WITHIN_MS = 20;
 /** With the metronome beating, the millisecond timer is only a backstop: it fires this much after an instant, ms. */
 const BACKSTOP_MS = 2;
 
@@ -387,9 +399,21 @@ class OpenRunner implements ExchangeOwner {
    */
   private held: { readonly index: number; readonly wire: WireRequest } | undefined;
   private heldFor: NodeJS.Immediate | undefined;
+  /**
+   * The next instant's request, built ahead once the sends due are out (see PREBUILD_WITHIN_MS): its
+   * instant then costs only the dispatch, and the build's microseconds are not in its lag.
+   */
+  private ahead: { readonly index: number; readonly wire: WireRequest } | undefined;
+  /** The next unsent instant, performance.now() ms (Infinity: none pending). */
+  private dueAtMs = Number.POSITIVE_INFINITY;
+  /** Exchanges settled whose answers are not yet handed on (`onAnswer`): the sends due go first. */
+  private readonly toHandOn: Exchange[] = [];
+  /** How many of `toHandOn` were handed on (a send between two answers may end the run and hand on the rest itself). */
+  private handedOn = 0;
   /** When the pending timer fires, performance.now() ms. */
   private timerAtMs = Number.POSITIVE_INFINITY;
-  private pumpQueued = false;
+  private turnQueued = false;
+  private handOnQueued = false;
   private finish: () => void = () => {};
   private fail: (e: unknown) => void = () => {};
   private readonly settledAll: Promise<void>;
@@ -403,9 +427,25 @@ class OpenRunner implements ExchangeOwner {
     this.timerAtMs = Number.POSITIVE_INFINITY;
     this.pump();
   };
-  private readonly pumpNow = () => {
-    this.pumpQueued = false;
-    this.pump();
+  /**
+   * After a read of the sockets (a microtask, not inside undici's parser): the sends that came due go
+   * first; the answers just settled are handed on in the loop's check phase (`handOnLater`), after
+   * the writes undici defers there (see `started`), so that no send waits behind their judging.
+   */
+  private readonly afterAnswers = () => {
+    this.turnQueued = false;
+    if (!this.stopped && this.next < this.limit) this.pump(false);
+    if (!this.handOnQueued) {
+      this.handOnQueued = true;
+      setImmediate(this.handOnLater);
+    }
+  };
+  /** The check phase: the settled answers handed on, the next request built ahead, the run ended when nothing is left. */
+  private readonly handOnLater = () => {
+    this.handOnQueued = false;
+    this.handOn();
+    if (!this.stopped && this.next < this.limit) this.buildAhead();
+    this.settleIfDone();
   };
 
   constructor(
@@ -440,7 +480,7 @@ class OpenRunner implements ExchangeOwner {
     const { signal } = this.input;
     if (signal?.aborted) this.onAbort();
     else signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.pump();
+    this.pump(false);
     const done = this.run();
     return { progress: () => this.progress(), done };
   }
@@ -482,8 +522,13 @@ class OpenRunner implements ExchangeOwner {
     };
   }
 
-  /** Sends every instant already due (after a stall of our own loop: each now, late, and its lag says so), then waits for the next. */
-  private pump(): void {
+  /**
+   * Sends every instant already due (after a stall of our own loop: each now, late, and its lag says
+   * so), then waits for the next, its request built ahead when `ahead` (see buildAhead). The run's
+   * first pump builds nothing ahead: its sends may still wait for their connection (undici hands it
+   * over on the next tick), and a build now would hold their writes back.
+   */
+  private pump(ahead = true): void {
     if (this.stopped) return;
     const now = performance.now();
     let dueMs = Number.POSITIVE_INFINITY;
@@ -507,12 +552,33 @@ class OpenRunner implements ExchangeOwner {
       return;
     }
     if (this.next >= this.limit) {
+      this.dueAtMs = Number.POSITIVE_INFINITY;
       this.endPacing();
       this.settleIfDone();
       return;
     }
-    this.metronome?.aim(dueMs);
+    this.dueAtMs = dueMs;
+    // With the instant after it: the thread aims there by itself after a beat, without a wake-up from here.
+    this.metronome?.aim(dueMs, this.next + 1 < this.limit ? this.startMs + this.offsetMs(this.next + 1) : Number.POSITIVE_INFINITY);
     this.arm(dueMs);
+    if (ahead) this.buildAhead();
+  }
+
+  /**
+   * Builds the next instant's request now when its instant is near (within PREBUILD_WITHIN_MS): signed
+   * that much early, its timestamp is as valid (JOS and Tencent stamp whole seconds, and every window
+   * is minutes wide), and its send is a dispatch only. Built in index order as ever; an instant that
+   * comes held or not sent was built all the same.
+   */
+  private buildAhead(): void {
+    const index = this.next;
+    if (this.dueAtMs - performance.now() > PREBUILD_WITHIN_MS || this.ahead?.index === index || this.held !== undefined) return;
+    try {
+      this.ahead = { index, wire: this.input.request(index) };
+    } catch (e) {
+      this.stopAll();
+      this.fail(e);
+    }
   }
 
   /**
@@ -539,7 +605,7 @@ class OpenRunner implements ExchangeOwner {
   /** Sends instant `index`, or counts it not sent; false when it is held for one loop turn (see `held`). */
   private fire(index: number, intendedMs: number): boolean {
     const wasHeld = this.held?.index === index;
-    const wire = wasHeld && this.held ? this.held.wire : this.input.request(index);
+    const wire = wasHeld && this.held ? this.held.wire : this.built(index);
     this.held = undefined;
     const { origin, path } = this.urls.split(wire.url);
     const entry = this.pools.entry(origin);
@@ -565,34 +631,78 @@ class OpenRunner implements ExchangeOwner {
     return true;
   }
 
-  /** An exchange settled (see ExchangeOwner): its times recorded, its outcome handed on, the due sends sent. */
-  settled(x: Exchange, outcome: AnswerOutcome): void {
-    this.deadlines.done(x);
-    const endMs = performance.now();
-    x.entry.inFlight--;
-    this.inFlight--;
-    const times: SendTimes = { latencyUs: (endMs - x.intendedMs) * 1000, serviceUs: (endMs - x.sentMs) * 1000, lagUs: x.lagUs };
-    if (outcome.ok) {
-      this.answered++;
-      this.latency.record(times.latencyUs);
-      this.service.record(times.serviceUs);
-    } else this.failed++;
-    try {
-      this.input.onAnswer?.(x.index, outcome, times);
-    } catch (e) {
-      this.stopAll();
-      this.fail(e);
-    }
-    // Piggyback: once this read of the sockets is handled (a microtask, not inside undici's parser), send what came due.
-    if (!this.pumpQueued && !this.stopped && this.next < this.limit) {
-      this.pumpQueued = true;
-      queueMicrotask(this.pumpNow);
-    }
-    this.settleIfDone();
+  /** Request `index`: the one built ahead for it, else built now. */
+  private built(index: number): WireRequest {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    return ahead?.index === index ? ahead.wire : this.input.request(index);
   }
 
+  /**
+   * Request `x` is being written (undici calls its handler's onRequestStart just before it writes the
+   * request to its connection): its service time starts here. Not at the dispatch: on a connection
+   * used before, undici writes in the next check phase of the loop (it first reads what an idle
+   * connection may hold: GHSA-35p6-xmwp-9g52), and that wait is ours, not the target's. The send lag
+   * stays the scheduler's (intended instant → its dispatch): with a target serving in this process
+   * (the embedded reference of the tests), the rest of that loop turn is the target's own work.
+   */
+  started(x: Exchange): void {
+    x.sentMs = performance.now();
+  }
+
+  /**
+   * An exchange settled (see ExchangeOwner): its times taken now (the answer is complete now), its
+   * connection freed; its outcome is handed on after the sends that came due (`afterAnswers`).
+   */
+  settled(x: Exchange, outcome: AnswerOutcome): void {
+    this.deadlines.done(x);
+    x.endMs = performance.now();
+    x.outcome = outcome;
+    x.entry.inFlight--;
+    this.inFlight--;
+    if (outcome.ok) {
+      this.answered++;
+      this.latency.record((x.endMs - x.intendedMs) * 1000);
+      this.service.record((x.endMs - x.sentMs) * 1000);
+    } else this.failed++;
+    this.toHandOn.push(x);
+    // Piggyback: once this read of the sockets is handled, send what came due, then judge the answers.
+    if (!this.turnQueued) {
+      this.turnQueued = true;
+      // A promise's reaction, not queueMicrotask: that one makes an AsyncResource per call.
+      void RESOLVED.then(this.afterAnswers);
+    }
+  }
+
+  /**
+   * Hands the settled answers on (`onAnswer`: classify, record), oldest first; an instant that comes
+   * due meanwhile is sent before the next answer is handed on.
+   */
+  private handOn(): void {
+    const list = this.toHandOn;
+    while (this.handedOn < list.length) {
+      const x = list[this.handedOn++] as Exchange;
+      try {
+        this.input.onAnswer?.(x.index, x.outcome as AnswerOutcome, {
+          latencyUs: (x.endMs - x.intendedMs) * 1000,
+          serviceUs: (x.endMs - x.sentMs) * 1000,
+          lagUs: x.lagUs,
+        });
+      } catch (e) {
+        this.stopAll();
+        this.fail(e);
+      }
+      if (this.dueAtMs <= performance.now() && !this.stopped && this.next < this.limit) this.pump(false);
+    }
+    list.length = 0;
+    this.handedOn = 0;
+  }
+
+  /** Ends the run once nothing is in flight and no instant is left, every answer handed on first. */
   private settleIfDone(): void {
-    if (this.inFlight === 0 && (this.next >= this.limit || this.stopped)) this.finish();
+    if (this.inFlight !== 0 || !(this.next >= this.limit || this.stopped)) return;
+    this.handOn();
+    this.finish();
   }
 
   /** No more instants to pace: the timer and the metronome go. */
@@ -640,6 +750,7 @@ class UrlSplitter {
 
 /** What an exchange tells its run when it settles, and the run's state it reads then. */
 interface ExchangeOwner {
+  started(x: Exchange): void;
   settled(x: Exchange, outcome: AnswerOutcome): void;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
@@ -661,13 +772,17 @@ class Exchange implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] = [];
   private kept = 0;
   private truncated = false;
+  /** Set by the owner when it settles: when the answer was complete (performance.now() ms), and its outcome. */
+  endMs = 0;
+  outcome: AnswerOutcome | undefined;
 
   constructor(
     private readonly owner: ExchangeOwner,
     readonly index: number,
     readonly entry: { inFlight: number },
     readonly intendedMs: number,
-    readonly sentMs: number,
+    /** When it was written (set by the owner's `started`; until then, when it was handed to undici). */
+    public sentMs: number,
     readonly lagUs: number,
     /** When it times out, on performance.now()'s clock. */
     readonly deadlineMs: number,
@@ -677,6 +792,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.controller = controller;
     // Settled while still queued behind a connecting socket: let it go no further.
     if (this.done) controller.abort(new Error('settled before it started'));
+    else this.owner.started(this);
   }
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {

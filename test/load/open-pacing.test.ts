@@ -50,6 +50,29 @@ describe('Metronome', () => {
     await eventually(() => Metronome.running === 0);
   });
 
+  it('after a beat aims by itself at the instants after, one step apart, until an aim comes (no wake-up from the main thread)', async () => {
+    let beats = 0;
+    const m = new Metronome(() => beats++);
+    try {
+      await eventually(() => m.alive);
+      const now = performance.now();
+      // The main thread answers no beat with an aim (as when it is behind): the beats go on, a step apart.
+      m.aim(now + 5, now + 25);
+      await eventually(() => beats >= 3);
+      // Taken back: the beats stop.
+      m.aim(Number.POSITIVE_INFINITY);
+      await new Promise((r) => setTimeout(r, 100));
+      const after = beats;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(beats).toBe(after);
+      m.aim(performance.now() + 5);
+      await eventually(() => beats === after + 1);
+    } finally {
+      m.stop();
+    }
+    await eventually(() => Metronome.running === 0);
+  });
+
   it('says so when its thread dies before stop', async () => {
     let died = 0;
     const m = new Metronome(

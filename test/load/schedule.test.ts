@@ -72,29 +72,31 @@ describe('openInstants', () => {
 
 describe('runOpen phases against a local server', () => {
   it('a ramp: the sends per slice of time rise with the rate, none before its instant', async () => {
-    const server = await startHttpServer((_req, res) => res.end('{}'));
+    // When the server read each request, on this process's clock: at or after its send, never before.
+    // (Not when it was built: the open model builds the next request a little ahead of its instant.)
+    const t0 = performance.now() + 20;
+    const receivedMs: number[] = [];
+    const server = await startHttpServer((_req, res) => {
+      receivedMs.push(performance.now() - t0);
+      res.end('{}');
+    });
     try {
-      const builtMs: number[] = [];
-      const t0 = performance.now() + 20;
       const result = await runOpen({
         schedule: { shape: 'ramp', fromPerS: 0, toPerS: 400 },
         durationS: 1,
         startAtMs: t0,
         // Far more than a fast server keeps in flight: a starved test process must not make this about the cap.
         connections: 256,
-        request: () => {
-          builtMs.push(performance.now() - t0);
-          return getRequest(server.origin);
-        },
+        request: () => getRequest(server.origin),
         timeoutMs: 5000,
         maxBodyBytes: 64,
       });
       expect(result).toMatchObject({ instants: 200, stoppedBy: 'duration' });
       expect(result.sent + result.notSent).toBe(200);
-      expect(builtMs).toHaveLength(200);
+      expect(receivedMs).toHaveLength(result.sent);
       // The plan by each quarter second is 13, 50, 113, 200 instants. None is sent early, so these are
       // ceilings whatever the machine does (a constant 200/s would put 50 in the first quarter).
-      const sentBy = (ms: number) => builtMs.filter((t) => t < ms).length;
+      const sentBy = (ms: number) => receivedMs.filter((t) => t < ms).length;
       expect(sentBy(250)).toBeLessThanOrEqual(13);
       expect(sentBy(500)).toBeLessThanOrEqual(50);
       expect(sentBy(750)).toBeLessThanOrEqual(113);
@@ -161,14 +163,16 @@ describe('runOpen phases against a local server', () => {
   });
 
   it('chains phases: the next starts at its planned instant while the previous still drains, on the same capped connections', async () => {
-    // The first request of phase 1 answers after 600 ms; everything else at once.
+    // The first request of phase 1 answers after 600 ms; everything else at once. Phase 2's requests
+    // go to /2: the first one the server reads says when phase 2 began sending.
+    const t0 = performance.now() + 20;
+    let phase2FirstMs = Number.NaN;
     const server = await startHttpServer((req, res) => {
+      if (req.url === '/2' && Number.isNaN(phase2FirstMs)) phase2FirstMs = performance.now() - t0;
       setTimeout(() => res.end('{}'), req.url === '/slow' ? 600 : 0);
     });
     const pools = new OpenPools(32);
     try {
-      const t0 = performance.now() + 20;
-      let phase2FirstMs = Number.NaN;
       const phase1 = startOpen({
         ratePerS: 100,
         durationS: 0.2,
@@ -183,10 +187,7 @@ describe('runOpen phases against a local server', () => {
         durationS: 0.2,
         pools,
         startAtMs: t0 + 200,
-        request: (i) => {
-          if (i === 0) phase2FirstMs = performance.now() - t0;
-          return getRequest(server.origin);
-        },
+        request: () => getRequest(server.origin, '/2'),
         timeoutMs: 5000,
         maxBodyBytes: 64,
       });

@@ -1,3 +1,4 @@
+import { formBody } from '../form-request.js';
 import { josSign, type JosSignMethod } from './sign.js';
 import { formatJosTimestamp } from './timestamp.js';
 
@@ -52,7 +53,7 @@ export function resign(params: Readonly<Record<string, string>>, secret: string,
   return out;
 }
 
-/** application/x-www-form-urlencoded body of the parameters. */
+/** application/x-www-form-urlencoded body of the parameters (URLSearchParams' bytes, without one per request). */
 export function toFormBody(params: Readonly<Record<string, string>>): string {
-  return new URLSearchParams(params).toString();
+  return formBody(params);
 }

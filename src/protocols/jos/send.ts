@@ -41,7 +41,8 @@ export function prepareJos(input: PrepareInput, skewS: number): WireRequest {
     timestampText,
     signMethod,
   });
-  const needsResign = (transport.omit?.length ?? 0) > 0 || Object.keys(transport.set ?? {}).length > 0;
+  // Without a key list per call: a load run prepares every request through here.
+  const needsResign = (transport.omit?.length ?? 0) > 0 || hasKeys(transport.set);
   if (needsResign) {
     const next: Record<string, string> = { ...params, ...(transport.set ?? {}) };
     for (const k of transport.omit ?? []) delete next[k];
@@ -66,7 +67,7 @@ export function prepareJos(input: PrepareInput, skewS: number): WireRequest {
         params = { ...params, sign: signatureVariant(params['sign'], transport.signature) };
       break;
   }
-  if ((transport.omit ?? []).includes('sign') && params['sign'] !== undefined) {
+  if (transport.omit?.includes('sign') === true && params['sign'] !== undefined) {
     const { sign: _sign, ...rest } = params;
     params = rest;
   }
@@ -91,6 +92,13 @@ export function recordJos(wire: WireRequest, endpoint: Endpoint): RecordedCall {
 /** Prepares and sends one JOS request (the adapter's `send`, with the window `skewS`). */
 export function sendJos(input: SendInput, skewS: number): Promise<Exchange> {
   return sendPrepared({ prepare: (i) => prepareJos(i, skewS), record: recordJos }, input);
+}
+
+/** Whether `record` has an own enumerable key (undefined has none). */
+function hasKeys(record: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (record === undefined) return false;
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 /** The instant in the form a step asks for; iso, epoch and slashes are malformed for JOS (JOS-02). */
