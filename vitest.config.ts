@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The self-test (test/proof/) runs on its own: npm run self-test (vitest.self-test.config.ts).
-    exclude: [...configDefaults.exclude, 'test/proof/**'],
+    // The self-test (test/proof/) runs on its own: npm run self-test (vitest.self-test.config.ts); so
+    // does the scale-out proof (test/scaleout/: Artillery, Node >= 22.18): npm run test:scaleout.
+    exclude: [...configDefaults.exclude, 'test/proof/**', 'test/scaleout/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

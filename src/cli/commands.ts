@@ -113,6 +113,8 @@ export const loadCommand: Command = {
   name: 'load',
   summary: 'fire a load profile (claim storm, verification, sale day) at a target, latency from the intended send',
   help: `Usage: promoproof load --profile NAME|FILE [options]
+       promoproof load --profile NAME|FILE --export artillery --workers N --out DIR --target-config FILE
+       promoproof load --import artillery DIR|RUN-FILE... [--slo SLO] [--report FORMAT=PATH]
        promoproof load --list
 
 Runs a load profile (scenarios/load/, specs/schema/load-profile.schema.json) against a target: its
@@ -183,6 +185,20 @@ Capacity:
   --max-time D            the whole search, setup and audits included (default 5m): a step that
                           would not end in time is not started
 
+Beyond one machine (Artillery 2.0.34 on Node >= 22.18, installed apart: npm run scaleout:install):
+  --export artillery      run the profile's setup against --target-config's target once, then write
+                          DIR/script.yml (each phase's rate divided by --workers, a connection pool
+                          per worker, the mix as weighted scenarios), DIR/setup.json, promoproof's
+                          Artillery processor and plugin (its own prepare, classifier and audit
+                          log) and DIR/README.txt with the commands (N local processes, or
+                          artillery run-fargate --count N); sends no load itself
+  --out DIR               where --export writes (made when missing)
+  --import artillery      read an export's Artillery run back (the folder, or its
+                          runs/artillery-*.jsonl: one per lead process, summed, their DDSketches
+                          merged) into this command's report, audited (from the counts the export
+                          read before the run, with the local workers' runs/audit-*.json), gated
+                          and exited as a local run; latencies are labelled DDSketch, within 1 %
+
 Audit:
   --no-audit              skip the audit after the run (the report says so). By default every
                           acknowledged claim, redeem and verification is reconciled with the
@@ -233,6 +249,9 @@ NO_COLOR turns colours off; a live progress line goes to stderr when it is a ter
     'timeout-ms': { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
+    export: { type: 'string' },
+    import: { type: 'string' },
+    out: { type: 'string' },
     slo: { type: 'string', multiple: true },
     'no-audit': { type: 'boolean' },
     'find-capacity': { type: 'boolean' },
@@ -247,6 +266,8 @@ NO_COLOR turns colours off; a live progress line goes to stderr when it is a ter
     report: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
+  // The runs of --import artillery; any other argument is refused by load itself.
+  allowPositionals: true,
   run: lazyRun(() => import('./load.js')),
 };
 

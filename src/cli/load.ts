@@ -8,47 +8,35 @@ import { type ReferenceProcess, ReferenceProcessError, startReferenceProcess } f
 import { targetSecrets } from '../engine/targets/secrets.js';
 import { createLoadAudit, skippedAudit } from '../load/audit.js';
 import { type BaselineComparison, BaselineError, compareWithBaseline, parseBaseline } from '../load/baseline.js';
-import { listProfiles, loadProfile, parseDuration, parseSlo } from '../load/profile.js';
+import { listProfiles, loadProfile, parseDuration } from '../load/profile.js';
 import { progressLine, phaseLine, renderLoadConsole } from '../load/render.js';
-import { renderLoadJunit } from '../load/render-junit.js';
-import { renderLoadHtml } from '../load/render-html.js';
-import { renderLoadMarkdown } from '../load/render-markdown.js';
 import { interruptedResult, LOAD_DEFAULTS, type LoadOverrides, runLoad } from '../load/run-load.js';
 import { SetupError } from '../load/setup.js';
-import { type GateSlo, selectSlos, withSloVerdicts } from '../load/slo.js';
+import { withSloVerdicts } from '../load/slo.js';
 import { unsendableMessage, unsendableOperations } from '../load/unsendable.js';
 import { WORKERS_DEFAULTS } from '../load/workers.js';
-import type { LoadModel, LoadProfileDoc, LoadResult } from '../load/types.js';
-import { didYouMean } from '../core/hints.js';
+import type { LoadModel, LoadResult } from '../load/types.js';
 import { isFaultId } from '../reference/faults.js';
 import { redactSecrets } from '../report/index.js';
 import { intOption, listOption, stringOption, type CliIo, type Values } from './command.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { fsReason, readUserFile, writableUserFile } from './files.js';
 import { capacityOptions, checkCapacity, runCapacityCommand, searchNotStarted } from './load-capacity.js';
-import { renderCapacityConsole } from '../load/render-capacity.js';
-
-type LoadFormat = 'json' | 'console' | 'junit' | 'html' | 'markdown';
-const LOAD_FORMATS: readonly LoadFormat[] = ['json', 'console', 'junit', 'html', 'markdown'];
-/** Where `--report FORMAT` without a path writes. */
-const DEFAULT_PATHS: Readonly<Record<LoadFormat, string>> = {
-  json: 'reports/promoproof-load.json',
-  console: 'reports/promoproof-load.txt',
-  junit: 'reports/promoproof-load-junit.xml',
-  html: 'reports/promoproof-load.html',
-  markdown: 'reports/promoproof-load.md',
-};
-/** Without --report: the JSON for machines, HTML and Markdown for people, JUnit for CI. */
-const DEFAULT_REPORTS: readonly [LoadFormat, string][] = (['json', 'html', 'markdown', 'junit'] as const).map((f) => [f, DEFAULT_PATHS[f]]);
+import { exportOptions, runExportCommand } from './load-export.js';
+import { runImportCommand } from './load-import.js';
+import { exitOf, gateSlos, parseReports, renderReport } from './load-reports.js';
 
 /** Runs `promoproof load` (its name, help and options: loadCommand in commands.ts). */
-export async function run(values: Values, _positionals: string[], io: CliIo): Promise<ExitCode> {
+export async function run(values: Values, positionals: string[], io: CliIo): Promise<ExitCode> {
   const color = io.isTty && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
   const c = pc.createColors(color);
   if (values['list']) {
     for (const p of listProfiles()) io.stdout(`${p.name.padEnd(16)} ${p.title}: ${p.summary}\n`);
     return EXIT.ok;
   }
+  // An Artillery run read back (src/cli/load-import.ts): its profile and target come from the export.
+  if (values['import'] !== undefined) return runImportCommand(values, positionals, io);
+  if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}' (only --import takes paths)`);
   const profileArg = stringOption(values, 'profile');
   if (profileArg === undefined) throw new CliError('--profile NAME|FILE is required (see --list)');
   const fault = stringOption(values, 'fault');
@@ -56,6 +44,8 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   if (fault !== undefined && values['target-config']) throw new CliError('--fault applies to the embedded reference only');
   // --find-capacity's options are read before anything runs (src/cli/load-capacity.ts).
   const capacity = values['find-capacity'] ? capacityOptions(values) : undefined;
+  // --export artillery's options too (src/cli/load-export.ts): its --workers are Artillery's workers, not threads.
+  const exporting = exportOptions(values);
   const model = stringOption(values, 'model');
   if (model !== undefined && model !== 'open' && model !== 'closed') throw new CliError(`--model ${model}: open or closed`);
   const duration = stringOption(values, 'duration');
@@ -72,7 +62,9 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
     ...(values['requests'] !== undefined ? { requests: intOption(values, 'requests', 0, { min: 1, max: 1_000_000_000 }) } : {}),
     ...(values['timeout-ms'] !== undefined ? { timeoutMs: intOption(values, 'timeout-ms', 0, { min: 100, max: 600_000 }) } : {}),
     ...(values['seed'] !== undefined ? { seed: intOption(values, 'seed', 0, { min: 0, max: 0xffffffff }) } : {}),
-    ...(values['workers'] !== undefined ? { workers: intOption(values, 'workers', 0, { min: 1, max: WORKERS_DEFAULTS.max }) } : {}),
+    ...(values['workers'] !== undefined && exporting === undefined
+      ? { workers: intOption(values, 'workers', 0, { min: 1, max: WORKERS_DEFAULTS.max }) }
+      : {}),
   };
   const reports = parseReports(values);
   for (const [format, path] of reports) writableUserFile(`${format} report`, path, io.cwd);
@@ -101,6 +93,15 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   const baseline = readBaseline(stringOption(values, 'baseline'), profile.doc.profile, io.cwd);
   const slos = gateSlos(profile.doc, listOption(values, 'slo'));
   if (capacity) checkCapacity(profile.doc, capacity);
+  if (exporting && configTarget)
+    return runExportCommand({
+      io,
+      profile,
+      target: configTarget,
+      targetConfig: stringOption(values, 'target-config') ?? '',
+      overrides,
+      ...exporting,
+    });
   // The open model's pacing is one scheduler's: threads are the closed model's (a profile's own `workers` requires model: closed).
   if ((overrides.workers ?? 1) > 1 && (overrides.model ?? profile.doc.run?.model ?? LOAD_DEFAULTS.model) === 'open')
     throw new CliError('--workers applies to the closed model only (--model closed); the open model runs in one thread');
@@ -188,26 +189,6 @@ export async function run(values: Values, _positionals: string[], io: CliIo): Pr
   }
 }
 
-/**
- * The exit code of a load run, in this order: 1 when an answer of the measured window was
- * non-conformant, or the audit after the run found a violated invariant that counts; else 5 when an SLO was missed or could not be measured (sloVerdicts); else 6 when the
- * run is invalid (the generator was saturated); else 7 when the audit was partial; else 0. An invalid run whose SLOs missed exits 5: its
- * verdicts say the run is invalid.
- */
-export function exitOf(result: LoadResult): ExitCode {
-  const nonConformant = result.phases
-    .filter((p) => p.measured)
-    .some((p) => Object.values(p.operations).some((o) => o.classes['non-conformant'].count > 0));
-  if (nonConformant) return EXIT.checkFailed;
-  // A violated invariant fails the run whatever the latency.
-  if (result.audit?.status === 'failed') return EXIT.checkFailed;
-  if (result.sloVerdicts?.some((v) => !v.held)) return EXIT.sloMissed;
-  if (!result.generator.valid) return EXIT.invalidRun;
-  // A partial audit is never a pass; `--no-audit` (the user's choice) is skipped, not partial.
-  if (result.audit?.status === 'partial') return EXIT.auditPartial;
-  return EXIT.ok;
-}
-
 /** The audit's verdict after the run: skipped with its reason under --no-audit or when the run was interrupted. */
 async function auditAfter(audit: ReturnType<typeof createLoadAudit> | undefined, io: CliIo, notice: string) {
   if (audit === undefined) return skippedAudit('--no-audit: the run was not reconciled with the target');
@@ -218,31 +199,6 @@ async function auditAfter(audit: ReturnType<typeof createLoadAudit> | undefined,
 
 function timeoutOf(o: LoadOverrides): { timeoutMs?: number } {
   return o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {};
-}
-
-/**
- * The SLOs the run gates on: the profile's, with `--slo`'s added (one on the same operation, class and
- * metric as a profile SLO replaces it). A `--slo` that does not parse, or names an operation the mix
- * lacks, is a usage error.
- */
-export function gateSlos(doc: LoadProfileDoc, commandLine: readonly string[]): GateSlo[] {
-  const names = doc.mix.map((m) => m.name);
-  const given = commandLine.map((text): GateSlo => {
-    let slo: ReturnType<typeof parseSlo>;
-    try {
-      slo = parseSlo(text);
-    } catch (e) {
-      throw new CliError(`--slo ${(e as Error).message}`);
-    }
-    if (slo.operation !== undefined && !names.includes(slo.operation))
-      throw new CliError(
-        `--slo '${text}' names operation '${slo.operation}', which the mix of ${doc.profile} does not have${didYouMean(slo.operation, names)} (mix: ${names.join(', ')})`,
-      );
-    return { ...slo, text, source: 'command-line' };
-  });
-  // The profile's SLOs were checked when it loaded.
-  const own = (doc.slo ?? []).map((text): GateSlo => ({ ...parseSlo(text), text, source: 'profile' }));
-  return selectSlos(own, given);
 }
 
 /**
@@ -265,22 +221,6 @@ function readBaseline(path: string | undefined, profile: string, cwd: string): {
   }
 }
 
-function renderReport(format: LoadFormat, result: LoadResult, compared?: BaselineComparison): string {
-  const opts = compared ? { baseline: compared } : {};
-  switch (format) {
-    case 'html':
-      return renderLoadHtml(result, opts);
-    case 'markdown':
-      return renderLoadMarkdown(result, opts);
-    case 'json':
-      return `${JSON.stringify(result, null, 2)}\n`;
-    case 'console':
-      return `${result.capacity ? `${renderCapacityConsole(result, { color: false })}\n` : ''}${renderLoadConsole(result, { color: false })}`;
-    case 'junit':
-      return renderLoadJunit(result);
-  }
-}
-
 /** Load goes to loopback only, unless --allow-host names the host. */
 export function assertLoadable(target: Target, allowed: readonly string[]): void {
   const urls = [...Object.values(target.endpoints).map((e) => e.url), ...(target.testControlUrl ? [target.testControlUrl] : [])];
@@ -297,21 +237,6 @@ export function assertLoadable(target: Target, allowed: readonly string[]): void
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-function parseReports(values: Values): [LoadFormat, string][] {
-  const given = values['report'];
-  const list = given === undefined ? [] : (Array.isArray(given) ? given : [given]).map(String);
-  if (list.length === 0) return [...DEFAULT_REPORTS];
-  return list.map((spec) => {
-    const eq = spec.indexOf('=');
-    const name = eq < 0 ? spec : spec.slice(0, eq);
-    const format = LOAD_FORMATS.find((f) => f === name);
-    if (format === undefined) throw new CliError(`--report ${spec}: unknown format '${name}' (known: ${LOAD_FORMATS.join(', ')})`);
-    const path = eq < 0 ? DEFAULT_PATHS[format] : spec.slice(eq + 1);
-    if (path === '') throw new CliError(`--report ${spec}: empty path`);
-    return [format, path];
-  });
 }
 
 export { LOAD_DEFAULTS };

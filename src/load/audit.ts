@@ -63,7 +63,16 @@ export interface LoadAuditInput {
   readonly maxBodyBytes?: number;
   /** Whether a violated `ref` invariant fails the audit (default: against the embedded reference, as `check` counts ref checks). */
   readonly strictRef?: boolean;
+  /**
+   * The batches' statistics before the run, as another process's `statisticsBefore()` read them: a run
+   * audited away from where it began (an Artillery export audits on import) is reconciled against the
+   * counts of its start, not re-read after the run. Absent: `begin` reads them.
+   */
+  readonly before?: AuditBefore;
 }
+
+/** The batches' statistics before the run, by batch key: the counts, or why they could not be read (plain data). */
+export type AuditBefore = Readonly<Record<string, Counts | { readonly failed: string }>>;
 
 /** What the run hands the audit once its setup is done. */
 export interface AuditBegin {
@@ -82,6 +91,8 @@ export interface LoadAudit {
   readonly collector: AuditCollector;
   begin(input: AuditBegin): Promise<void>;
   finish(opts?: { readonly signal?: AbortSignal }): Promise<AuditResult>;
+  /** The statistics `begin` read (or was given), to carry to the process that finishes the audit (LoadAuditInput.before). */
+  statisticsBefore(): AuditBefore;
 }
 
 /** A batch as the audit follows it. */
@@ -131,7 +142,14 @@ export function createLoadAudit(input: LoadAuditInput): LoadAudit {
       if (!collector.active) return;
       for (const info of namedBatches(input.profile, input.target, b)) batches.set(batchKeyOf(info.api, info.batch.key), info);
       const q = queriesOf(b.signal);
-      await Promise.all([...batches.values()].map(async (info) => (info.before = await readStatistics(q, info))));
+      await Promise.all(
+        [...batches.entries()].map(async ([key, info]) => (info.before = input.before?.[key] ?? (await readStatistics(q, info)))),
+      );
+    },
+    statisticsBefore() {
+      const out: Record<string, Counts | { readonly failed: string }> = {};
+      for (const [key, info] of batches) if (info.before !== undefined) out[key] = info.before;
+      return out;
     },
     async finish(opts = {}) {
       if (!collector.active)

@@ -280,6 +280,12 @@ export interface LoadResult {
    * (a report of part 1, or a result straight from runLoad: the CLI evaluates after the run).
    */
   readonly sloVerdicts?: readonly SloVerdict[];
+  /**
+   * Where the latency figures come from when they are not promoproof's own HDR histograms: an Artillery
+   * run's DDSketches merged across its workers (`load --import artillery`), each percentile within
+   * `relativeAccuracy` of the true value (|reported − true| ≤ α × true); their `hdr` is ''. Absent: HDR.
+   */
+  readonly histograms?: { readonly source: 'ddsketch'; readonly relativeAccuracy: number; readonly engine: string };
   /** Processes merged into this result (1 for one run). */
   readonly processes: number;
   /**

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { exitOf } from '../../src/cli/load.js';
+import { exitOf } from '../../src/cli/load-reports.js';
 import { mainHelp } from '../../src/cli/main.js';
 import { parseSlo } from '../../src/load/profile.js';
 import { createRecorder } from '../../src/load/record.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { exitOf } from '../../src/cli/load.js';
+import { exitOf } from '../../src/cli/load-reports.js';
 import { capacityExitOf } from '../../src/cli/load-capacity.js';
 import { createRecorder } from '../../src/load/record.js';
 import type { AuditResult, LoadResult, SloVerdict } from '../../src/load/types.js';

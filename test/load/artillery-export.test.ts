@@ -1,0 +1,283 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startEmbedded, type EmbeddedTarget } from '../../src/engine/targets/embedded.js';
+import { loadProfile } from '../../src/load/profile.js';
+import { planPhases } from '../../src/load/run-load.js';
+import { metricNames, parseMetric } from '../../src/load/artillery/metrics.js';
+import {
+  createArtilleryProcessor,
+  workerTag,
+  type ArtilleryContext,
+  type ArtilleryRequestParams,
+} from '../../src/load/artillery/runtime.js';
+import { arrivalSlot, SPIKE_SPREAD_MS, specSchedule, threadPhases, workerPhases } from '../../src/load/artillery/schedule.js';
+import { artilleryScript, poolPerWorker } from '../../src/load/artillery/script.js';
+import { SETUP_FORMAT, type ArtillerySetup } from '../../src/load/artillery/setup-file.js';
+import { cli } from '../helpers/cli.js';
+
+const storm = loadProfile('claim-storm');
+const SMALL = 'test/fixtures/load/claim-storm-small.yaml';
+
+describe('an export divides the profile between its workers (schedule.ts)', () => {
+  it("divides each phase's rate by the workers, and a spike's requests, as Artillery will count its arrivals", () => {
+    const phases = workerPhases(planPhases(storm.doc, { durationMs: 4000 }), 2);
+    const [spike, steady] = phases;
+    expect(spike?.artillery).toEqual({ name: '秒杀 start', duration: `${SPIKE_SPREAD_MS}ms`, arrivalCount: 500 });
+    expect(spike?.arrivals).toBe(500);
+    // A spike's instants are one: its start.
+    expect([0, 250, 499].map((k) => spike?.offsetUs(k))).toEqual([0, 0, 0]);
+    expect(steady?.artillery).toEqual({ name: 'after the start', duration: 4, arrivalRate: 250 });
+    // Artillery's uniform process: a tick of ⌊10⁶ / 250⌋ µs, ⌊duration / tick⌋ arrivals, the first one tick in.
+    expect(steady?.arrivals).toBe(1000);
+    expect([0, 1, 999].map((k) => steady?.offsetUs(k))).toEqual([4000, 8000, 4_000_000]);
+    expect(steady?.startMs).toBe(SPIKE_SPREAD_MS);
+  });
+
+  it('keeps a rate that does not divide evenly exact per worker (Artillery paces a fractional rate by its tick)', () => {
+    const [steady] = workerPhases(planPhases(storm.doc, { durationMs: 3000 }), 3).slice(1);
+    expect(steady?.artillery).toMatchObject({ arrivalRate: 166.666667 });
+    // ⌊10⁶ / 166.67⌋ = 5999 µs: 500 arrivals in 3 s per worker, 1,500 over three = the profile's 500/s.
+    expect(steady?.arrivals).toBe(500);
+  });
+
+  it('reads a ramp as Artillery paces it: whole arrivals per one-second period, evenly spaced in it', () => {
+    const s = specSchedule({ duration: 3, arrivalRate: 2, rampTo: 6 }, false);
+    // Periods make ⌊2⌋, ⌊4⌋, ⌊6⌋ arrivals.
+    expect(s.arrivals).toBe(12);
+    expect([0, 1, 2, 5, 6, 11].map((k) => s.offsetUs(k))).toEqual([500_000, 1_000_000, 1_250_000, 2_000_000, 2_166_000, 2_996_000]);
+  });
+
+  it("maps a worker's n-th arrival to its phase and intended offset across phases", () => {
+    const phases = workerPhases(planPhases(storm.doc, { durationMs: 2000 }), 2);
+    expect(arrivalSlot(phases, 0)).toEqual({ phase: 0, k: 0, offsetUs: 0 });
+    expect(arrivalSlot(phases, 499)).toEqual({ phase: 0, k: 499, offsetUs: 0 });
+    expect(arrivalSlot(phases, 500)).toEqual({ phase: 1, k: 0, offsetUs: SPIKE_SPREAD_MS * 1000 + 4000 });
+    expect(arrivalSlot(phases, 500 + 500)).toBeUndefined();
+  });
+
+  it("follows a thread's own share when Artillery splits a local run between its threads (a pause where it has none)", () => {
+    const planned = workerPhases(planPhases(storm.doc, { durationMs: 2000 }), 1);
+    const second = threadPhases(planned, [{ pause: '100ms' }, { duration: 2, arrivalRate: 100 }]);
+    expect(second.map((p) => p.arrivals)).toEqual([0, 200]);
+    expect(arrivalSlot(second, 0)).toEqual({ phase: 1, k: 0, offsetUs: 100_000 + 10_000 });
+  });
+
+  it('refuses a rate too small to share between the workers', () => {
+    expect(() => workerPhases(planPhases(storm.doc, { ratePerS: 1 }), 1000)).toThrow(/below 0.01\/s each/);
+  });
+});
+
+describe('the script (script.ts)', () => {
+  const phases = workerPhases(planPhases(storm.doc, {}), 4);
+  const input = {
+    profile: 'p',
+    workers: 4,
+    phases,
+    operations: [
+      { name: 'claim', weight: 3 },
+      { name: 'verify', weight: 1 },
+    ],
+    origin: 'http://127.0.0.1:9',
+    connections: 64,
+    timeoutMs: 2500,
+    processor: './processor.mjs',
+  };
+
+  it('weighs one scenario per operation, each one request through the processor and plugin', () => {
+    const script = artilleryScript(input) as { config: Record<string, unknown>; scenarios: Record<string, unknown>[] };
+    expect(script.scenarios.map((s) => [s['name'], s['weight']])).toEqual([
+      ['claim', 3],
+      ['verify', 1],
+    ]);
+    expect(script.scenarios[0]).toMatchObject({
+      beforeScenario: 'promoproofArrive',
+      onError: 'promoproofError',
+      flow: [{ post: { beforeRequest: 'promoproofRequest', afterResponse: 'promoproofAnswer' } }],
+    });
+    expect(script.config).toMatchObject({ processor: './processor.mjs', plugins: { promoproof: {} }, http: { timeout: 3 } });
+  });
+
+  it("sizes the pool per worker: the connections shared, raised to a spike's share", () => {
+    // 1,000 spike requests over 4 workers: 250 each, above 64 / 4.
+    expect(poolPerWorker(input)).toBe(250);
+    const noSpike = workerPhases(planPhases({ ...storm.doc, phases: [{ phase: 'steady', duration: '2s', rate: 100 }] }, {}), 4);
+    expect(poolPerWorker({ ...input, phases: noSpike })).toBe(16);
+  });
+});
+
+describe('metric names (metrics.ts)', () => {
+  it('read back every figure they name, and nothing of Artillery', () => {
+    expect(parseMetric(metricNames.answers(1, 0, 'non-conformant'))).toEqual({ kind: 'answers', phase: 1, op: 0, cls: 'non-conformant' });
+    expect(parseMetric(metricNames.latency(0, 2, 'refusal'))).toEqual({ kind: 'latency', phase: 0, op: 2, cls: 'refusal' });
+    expect(parseMetric(metricNames.code(3, 1, 'coupon.stock.empty'))).toEqual({ kind: 'code', phase: 3, op: 1, key: 'coupon.stock.empty' });
+    expect(parseMetric(metricNames.nonConformant(0, 0, 'HTTP 500'))).toEqual({ kind: 'nonConformant', phase: 0, op: 0, key: 'HTTP 500' });
+    expect(parseMetric(metricNames.late(2))).toEqual({ kind: 'late', phase: 2 });
+    expect(parseMetric('http.response_time')).toBeUndefined();
+    expect(parseMetric('vusers.created')).toBeUndefined();
+  });
+});
+
+describe('the export against a target, and two simulated workers (export.ts, runtime.ts)', () => {
+  let ref: EmbeddedTarget;
+  let dir: string;
+  beforeAll(async () => {
+    ref = await startEmbedded({ testControl: false });
+    dir = mkdtempSync(join(tmpdir(), 'pp-artillery-'));
+    writeFileSync(
+      join(dir, 'target.yaml'),
+      [
+        'apis:',
+        '  jd-coupon:',
+        `    url: ${ref.origin}/routerjson`,
+        '    credentials: { appKey: promoproof-app-key, appSecret: "${env:PP_SECRET}", accessToken: promoproof-access-token }',
+        '  tencent-coupon-batch:',
+        `    url: ${ref.origin}`,
+        '    credentials: { appId: promoproof-tencent-app, appSecret: promoproof-tencent-secret }',
+        '    options: { dataSourceId: "101" }',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await ref.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an export without its folder or a target the workers can reach', async () => {
+    const noOut = await cli(['load', '--profile', SMALL, '--export', 'artillery', '--target-config', join(dir, 'target.yaml')]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/--export artillery needs --out DIR/);
+    const noTarget = await cli(['load', '--profile', SMALL, '--export', 'artillery', '--out', join(dir, 'x')]);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toMatch(/needs --target-config FILE/);
+    const capped = await cli([
+      'load',
+      '--profile',
+      SMALL,
+      '--export',
+      'artillery',
+      '--out',
+      join(dir, 'x'),
+      '--target-config',
+      join(dir, 'target.yaml'),
+      '--requests',
+      '10',
+    ]);
+    expect(capped.stderr).toMatch(/--requests does not apply to --export artillery yet/);
+    const other = await cli(['load', '--profile', SMALL, '--export', 'k6', '--out', join(dir, 'x')]);
+    expect(other.stderr).toMatch(/the one engine is artillery/);
+  });
+
+  it('refuses an import without its run, or of a folder that holds none, and a stray argument to a run', async () => {
+    const none = await cli(['load', '--import', 'artillery']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/needs the run: the export folder/);
+    mkdirSync(join(dir, 'empty', 'runs'), { recursive: true });
+    const empty = await cli(['load', '--import', 'artillery', join(dir, 'empty')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/no run file \(runs\/artillery-\*\.jsonl\)/);
+    const stray = await cli(['load', '--profile', SMALL, 'extra']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/unexpected argument 'extra'/);
+  });
+
+  it('runs the setup once, writes the script, setup.json, processor, plugin and README, and two workers build unique requests of one user space', async () => {
+    const out = join(dir, 'exp');
+    const env = { PP_SECRET: 'promoproof-app-secret' };
+    const run = await cli(
+      ['load', '--profile', SMALL, '--export', 'artillery', '--workers', '2', '--out', out, '--target-config', join(dir, 'target.yaml')],
+      { env },
+    );
+    if (!existsSync(join(process.cwd(), 'dist/load/artillery/runtime.js'))) {
+      // Without a build the export says what to do (the processor runs promoproof's dist/).
+      expect(run.stderr).toMatch(/npm run build/);
+      return;
+    }
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/2 worker\(s\) × 110 requests = 220 \(the profile plans 220\)/);
+    const script = parse(readFileSync(join(out, 'script.yml'), 'utf8')) as { config: { phases: unknown[]; http: { pool: number } } };
+    expect(script.config.phases).toEqual([
+      { name: '秒杀 start', duration: '100ms', arrivalCount: 50 },
+      { name: 'after the start', duration: 3, arrivalRate: 20 },
+    ]);
+    const setup = JSON.parse(readFileSync(join(out, 'setup.json'), 'utf8')) as ArtillerySetup;
+    expect(setup.format).toBe(SETUP_FORMAT);
+    // The batch the setup uploaded, and its counts before any worker starts.
+    expect(String(setup.vars['batch'])).toMatch(/^pp-/);
+    expect(Object.values(setup.auditBefore)).toEqual([{ claimed: 0, used: 0 }]);
+    // The secret stays in the environment: the setup file names the config, never its values.
+    expect(readFileSync(join(out, 'setup.json'), 'utf8')).not.toContain('promoproof-app-secret');
+    const readme = readFileSync(join(out, 'README.txt'), 'utf8');
+    expect(readme).toContain('PROMOPROOF_WORKER=1 ARTILLERY_DISABLE_TELEMETRY=true');
+    expect(readme).toContain('run-fargate script.yml --count 2');
+    expect(readFileSync(join(out, 'processor.mjs'), 'utf8')).toContain('dist/load/artillery/runtime.js');
+
+    // Two workers, as two Artillery processes would run them: every request signed and unique, users shared.
+    const seen = new Map<string, number>();
+    const users = new Set<number>();
+    const emitted: string[] = [];
+    const events = { emit: (_e: string, name: string) => void emitted.push(name) };
+    for (const worker of ['0', '1']) {
+      const p = createArtilleryProcessor(join(out, 'setup.json'), { env: { ...env, PROMOPROOF_WORKER: worker } });
+      expect(p.runTag).toBe(`w00${worker}${setup.runTag}`);
+      for (let n = 0; n < 110; n++) {
+        const context: ArtilleryContext = { vars: {}, scenario: { name: 'claim' } };
+        const req: ArtilleryRequestParams = { method: 'POST', url: '/' };
+        p.promoproofArrive(context, events, () => {});
+        p.promoproofRequest(req, context, events, () => {});
+        expect(req.url).toBe(`${ref.origin}/routerjson`);
+        const form = new URLSearchParams(req.body ?? '');
+        expect(form.get('sign')).toMatch(/^[0-9A-F]{32}$/);
+        const app = JSON.parse(form.get('360buy_param_json') ?? '{}') as { request_id: string; uid: number };
+        users.add(app.uid);
+        seen.set(app.request_id, (seen.get(app.request_id) ?? 0) + 1);
+      }
+    }
+    // Re-sends (the profile's 5 %) repeat a request id of their own worker on purpose; every other id is one request's.
+    const repeated = [...seen.values()].filter((c) => c > 1).length;
+    expect(repeated).toBeLessThan(30);
+    expect([...seen.keys()].every((id) => /^w00[01][0-9a-f]{5}-[0-9a-z]+$/.test(id))).toBe(true);
+    expect(new Set([...seen.keys()].map((id) => id.slice(0, 4)))).toEqual(new Set(['w000', 'w001']));
+    expect(Math.min(...users)).toBeGreaterThanOrEqual(setup.userBase);
+    expect(Math.max(...users)).toBeLessThan(setup.userBase + 400);
+    expect(emitted.filter((n) => n === metricNames.sent(0))).toHaveLength(100);
+    expect(emitted.filter((n) => n === metricNames.sent(1))).toHaveLength(120);
+  });
+
+  it("counts latency from the intended instant: the phase after a spike starts at the spike's last arrival, a late send is late", () => {
+    const setupFile = join(dir, 'exp', 'setup.json');
+    if (!existsSync(setupFile)) return;
+    let clock = 1000;
+    const p = createArtilleryProcessor(setupFile, {
+      env: { PP_SECRET: 'promoproof-app-secret', PROMOPROOF_WORKER: '0' },
+      now: () => clock,
+    });
+    const emitted: [string, number][] = [];
+    const events = { emit: (_e: string, name: string, value: number) => void emitted.push([name, value]) };
+    const send = () => {
+      const context: ArtilleryContext = { vars: {}, scenario: { name: 'claim' } };
+      p.promoproofArrive(context, events, () => {});
+      p.promoproofRequest({ url: '/' }, context, events, () => {});
+    };
+    // The spike's 50 arrivals, 2 ms apart (its instants are one: no lag is judged on a spike).
+    for (let k = 0; k < 50; k++, clock += 2) send();
+    const spikeEnd = clock - 2;
+    // The steady phase's first instant is one tick (50 ms at 20/s) after the spike's last arrival; it comes 352 ms late.
+    clock = spikeEnd + 50 + 352;
+    send();
+    // The next comes on time.
+    clock = spikeEnd + 100;
+    send();
+    expect(emitted.filter(([n]) => n === metricNames.lag(1)).map(([, v]) => v)).toEqual([352, 0]);
+    expect(emitted.filter(([n]) => n === metricNames.late(1))).toHaveLength(1);
+    expect(emitted.some(([n]) => n === metricNames.lag(0))).toBe(false);
+  });
+
+  it('takes the worker index from PROMOPROOF_WORKER, else a random tag', () => {
+    expect(workerTag({ runTag: 'abcde' }, { PROMOPROOF_WORKER: '37' })).toBe('w011abcde');
+    const a = workerTag({ runTag: 'abcde' }, {});
+    expect(a).toMatch(/^[0-9a-f]{6}abcde$/);
+  });
+});
