@@ -300,8 +300,13 @@ async function sendEach(
   prepared: PrepareInput,
   hidden: readonly string[],
 ): Promise<Exchange> {
+  // A deviation the binding cannot send is refused before any entry, and an upload with no entry has no
+  // service call to stand for it: composing a success from no request would answer for the service.
+  authDeviation(binding.auth, input.transport);
   const entries = atPointer(input.app, op.each ?? '');
   const list = Array.isArray(entries) ? (entries as Record<string, unknown>[]) : [];
+  if (list.length === 0)
+    throw new UnsupportedCall(`${op.name} has no entry at ${op.each ?? ''} to send: the service has no call for it (one call per entry)`);
   for (const entry of list) unexpressed(op, input, entry);
   const answers: { status: number; answer: unknown }[] = [];
   const wires: WireRequest[] = [];

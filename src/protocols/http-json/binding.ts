@@ -78,6 +78,12 @@ export type ValueNode =
       readonly convert: readonly Conversion[];
       readonly id?: string;
       /**
+       * `$required: true`: the service needs this value. A call without it (a term the spec leaves
+       * optional, such as an upload's stock) is one the binding cannot express: not sent, its check
+       * skipped, instead of a request the service refuses for a reason the document does not give.
+       */
+      readonly required?: boolean;
+      /**
        * The spec's value → the service's (`$map`), applied before any conversion: a named map read
        * backwards gives its YAML keys, strings, so `$convert: number` sends a service's 0/1/2 as numbers.
        */
@@ -511,10 +517,12 @@ class TemplateChecker {
       const id = typeof o['$id'] === 'string' ? o['$id'] : undefined;
       const value = this.node(o['$value'], scopes, [...at, '$value']);
       const map = this.valueMap(o, value, scopes, at);
+      if ('$required' in o && typeof o['$required'] !== 'boolean') this.problem('$required is true or false', [...at, '$required']);
       return {
         kind: 'convert',
         value,
         convert: conversions,
+        ...(o['$required'] === true ? { required: true } : {}),
         ...(id !== undefined ? { id } : {}),
         ...(map !== undefined ? { map } : {}),
       };

@@ -31,7 +31,13 @@ export function evaluate(node: ValueNode, scope: Scope, ids: IdMap): unknown {
     }
     case 'convert': {
       const v = evaluate(node.value, scope, ids);
-      if (v === ABSENT) return ABSENT;
+      if (v === ABSENT) {
+        if (node.required === true)
+          throw new ConversionError(
+            `the service requires ${node.value.kind === 'template' ? node.value.text : 'a value'}, which the call does not give ($required: the binding cannot express the call without it)`,
+          );
+        return ABSENT;
+      }
       const converted = convert(node.map === undefined ? v : mapped(node.map, v, 'the call'), node.convert);
       return node.id === undefined ? converted : ids.toService(node.id, String(converted));
     }

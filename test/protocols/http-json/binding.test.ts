@@ -70,7 +70,8 @@ describe('a binding in a target config', () => {
       .replace('statistics.used: /used', 'statistics.usage: /used')
       .replace('path: /activities/${params.batch_id}/claims', 'path: /activities/${params.batch}/claims')
       .replace('token: "${credentials.token}"', 'token: "${credentials.tokn}"')
-      .replace('$convert: number }', '$convert: numeral }');
+      .replace('$convert: number }', '$convert: numeral }')
+      .replace('$required: true }', '$required: yes }');
     const problems = loadProblems(text);
     const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     expect(problems).toEqual(
@@ -85,6 +86,7 @@ describe('a binding in a target config', () => {
         expect.stringMatching(new RegExp(`:${lineOf('${params.batch}/claims')}:\\d+: .*no parameter 'batch'`)),
         expect.stringMatching(new RegExp(`:${lineOf('credentials.tokn')}:\\d+: .*credentials have no 'tokn'`)),
         expect.stringMatching(new RegExp(`:${lineOf('numeral')}:\\d+: .*no conversion 'numeral'`)),
+        expect.stringMatching(new RegExp(`:${lineOf('$required: yes')}:\\d+: .*\\$required is true or false`)),
       ]),
     );
     expect(problems.every((p) => p.includes('PP_BINDING'))).toBe(true);
