@@ -78,6 +78,7 @@ export async function runExportCommand(input: ExportCommandInput): Promise<ExitC
       io.stderr(
         `note: each worker is asked for up to ${Math.round(done.peakRatePerWorker)} requests/s; an Artillery worker core sends about ${WORKER_RATE_HINT_PER_S}/s with promoproof's processor: more workers, or its sends come late (the import says so)\n`,
       );
+    for (const note of done.notes) io.stderr(`note: ${note}\n`);
     for (const f of done.files) io.stdout(`  ${f}\n`);
     io.stdout(`the commands: ${abs(input.out)}/README.txt\n`);
     return EXIT.ok;

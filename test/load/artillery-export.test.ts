@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { startEmbedded, type EmbeddedTarget } from '../../src/engine/targets/embedded.js';
 import { loadProfile } from '../../src/load/profile.js';
 import { planPhases } from '../../src/load/run-load.js';
+import { literalCredentialsNote, staleBuildNote } from '../../src/load/artillery/export.js';
 import { metricNames, parseMetric } from '../../src/load/artillery/metrics.js';
 import {
   createArtilleryProcessor,
@@ -15,7 +16,7 @@ import {
 } from '../../src/load/artillery/runtime.js';
 import { arrivalSlot, SPIKE_SPREAD_MS, specSchedule, threadPhases, workerPhases } from '../../src/load/artillery/schedule.js';
 import { artilleryScript, poolPerWorker } from '../../src/load/artillery/script.js';
-import { SETUP_FORMAT, type ArtillerySetup } from '../../src/load/artillery/setup-file.js';
+import { readArtillerySetup, SETUP_FORMAT, type ArtillerySetup } from '../../src/load/artillery/setup-file.js';
 import { cli } from '../helpers/cli.js';
 
 const storm = loadProfile('claim-storm');
@@ -120,6 +121,57 @@ describe('metric names (metrics.ts)', () => {
   });
 });
 
+describe("the export's notes (export.ts)", () => {
+  it('says when the build it packs is older than the sources beside it, and not once it is built again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pp-stale-'));
+    try {
+      mkdirSync(join(root, 'bin'));
+      mkdirSync(join(root, 'src'));
+      mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
+      writeFileSync(join(root, 'bin', 'entry.js'), readFileSync('bin/entry.js'));
+      writeFileSync(join(root, 'dist', 'cli', 'main.js'), '');
+      writeFileSync(join(root, 'dist', '.build-stamp'), '');
+      writeFileSync(join(root, 'src', 'a.ts'), '');
+      utimesSync(join(root, 'dist', '.build-stamp'), 1000, 1000);
+      expect((await staleBuildNote(root)).join()).toMatch(/older than the sources: the export packs the build as it is/);
+      utimesSync(join(root, 'dist', '.build-stamp'), new Date(), new Date(Date.now() + 60_000));
+      expect(await staleBuildNote(root)).toEqual([]);
+      // An installed package has no sources.
+      rmSync(join(root, 'src'), { recursive: true });
+      utimesSync(join(root, 'dist', '.build-stamp'), 1000, 1000);
+      expect(await staleBuildNote(root)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("names the config's credentials written as literal values, in the short form and under apis, never a placeholder", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-literal-'));
+    try {
+      const file = join(dir, 'target.yaml');
+      writeFileSync(
+        file,
+        [
+          'url: http://127.0.0.1:9/routerjson',
+          'credentials:',
+          '  jos: { appKey: k, appSecret: "${env:S}", accessToken: "t-${env:T}" }',
+          'apis:',
+          '  tencent-coupon-batch:',
+          '    url: http://127.0.0.1:9',
+          '    credentials: { appId: a, appSecret: "${env:TS}" }',
+        ].join('\n'),
+      );
+      const [note = ''] = literalCredentialsNote(file);
+      expect(note).toMatch(/credentials\.jos\.appKey, apis\.tencent-coupon-batch\.credentials\.appId/);
+      expect(note).not.toMatch(/appSecret|accessToken/);
+      writeFileSync(file, 'url: http://127.0.0.1:9/routerjson\ncredentials:\n  jos: { appSecret: "${env:S}" }\n');
+      expect(literalCredentialsNote(file)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the export against a target, and two simulated workers (export.ts, runtime.ts)', () => {
   let ref: EmbeddedTarget;
   let dir: string;
@@ -190,13 +242,16 @@ describe('the export against a target, and two simulated workers (export.ts, run
       ['load', '--profile', SMALL, '--export', 'artillery', '--workers', '2', '--out', out, '--target-config', join(dir, 'target.yaml')],
       { env },
     );
-    if (!existsSync(join(process.cwd(), 'dist/load/artillery/runtime.js'))) {
+    if (!existsSync(join(process.cwd(), 'dist/load/artillery/entry.js'))) {
       // Without a build the export says what to do (the processor runs promoproof's dist/).
       expect(run.stderr).toMatch(/npm run build/);
       return;
     }
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/2 worker\(s\) × 110 requests = 220 \(the profile plans 220\)/);
+    // The config's literal credentials travel with the folder: the export names them; a placeholder is not one.
+    expect(run.stderr).toMatch(/literal values there, shipped to every worker: .*apis\.tencent-coupon-batch\.credentials\.appSecret/);
+    expect(run.stderr).not.toContain('apis.jd-coupon.credentials.appSecret');
     const script = parse(readFileSync(join(out, 'script.yml'), 'utf8')) as { config: { phases: unknown[]; http: { pool: number } } };
     expect(script.config.phases).toEqual([
       { name: '秒杀 start', duration: '100ms', arrivalCount: 50 },
@@ -212,7 +267,8 @@ describe('the export against a target, and two simulated workers (export.ts, run
     const readme = readFileSync(join(out, 'README.txt'), 'utf8');
     expect(readme).toContain('PROMOPROOF_WORKER=1 ARTILLERY_DISABLE_TELEMETRY=true');
     expect(readme).toContain('run-fargate script.yml --count 2');
-    expect(readFileSync(join(out, 'processor.mjs'), 'utf8')).toContain('dist/load/artillery/runtime.js');
+    expect(readme).toContain('npm install --no-audit --no-fund');
+    expect(readme).not.toMatch(/Not yet on Fargate: processor\.mjs/);
 
     // Two workers, as two Artillery processes would run them: every request signed and unique, users shared.
     const seen = new Map<string, number>();
@@ -244,6 +300,54 @@ describe('the export against a target, and two simulated workers (export.ts, run
     expect(Math.max(...users)).toBeLessThan(setup.userBase + 400);
     expect(emitted.filter((n) => n === metricNames.sent(0))).toHaveLength(100);
     expect(emitted.filter((n) => n === metricNames.sent(1))).toHaveLength(120);
+  });
+
+  it('makes the folder self-contained: promoproof packed into it, imported by package name, the profile and the config copied without secret values', () => {
+    const out = join(dir, 'exp');
+    if (!existsSync(join(out, 'setup.json'))) return;
+    const text = (f: string) => readFileSync(join(out, f), 'utf8');
+    const pkg = JSON.parse(text('package.json')) as { private: boolean; dependencies: Record<string, string> };
+    expect(pkg.private).toBe(true);
+    expect(pkg.dependencies['artillery-plugin-promoproof']).toBe('file:artillery-plugin-promoproof');
+    const tarball = /^file:(promoproof-\d+\.\d+\.\d+\.tgz)$/.exec(pkg.dependencies['promoproof'] ?? '')?.[1] ?? '';
+    expect(existsSync(join(out, tarball)), tarball).toBe(true);
+    // The processor, the plugin and the lead hook import promoproof by name; nothing names a path of this machine.
+    for (const f of ['processor.mjs', 'artillery-plugin-promoproof/index.js', 'lead.mjs'])
+      expect(text(f)).toContain("from 'promoproof/artillery'");
+    for (const f of ['processor.mjs', 'artillery-plugin-promoproof/index.js', 'lead.mjs', 'setup.json', 'script.yml', 'package.json']) {
+      expect(text(f), f).not.toContain(process.cwd());
+      expect(text(f), f).not.toContain(dir);
+    }
+    // setup.json names the copies relative to itself; reading it answers them where the folder now is.
+    const raw = JSON.parse(text('setup.json')) as ArtillerySetup;
+    expect(raw.profile.file).toBe('profile/claim-storm-small.yaml');
+    expect(raw.targetConfig).toBe('target.yaml');
+    const read = readArtillerySetup(join(out, 'setup.json'));
+    expect(read.targetConfig).toBe(join(out, 'target.yaml'));
+    expect(readFileSync(read.profile.file, 'utf8')).toBe(readFileSync(SMALL, 'utf8'));
+    // The config is copied as written: the secret stays a placeholder, its value (in this process's environment) never lands here.
+    expect(text('target.yaml')).toBe(readFileSync(join(dir, 'target.yaml'), 'utf8'));
+    expect(text('target.yaml')).toContain('${env:PP_SECRET}');
+    expect(text('target.yaml')).not.toContain('promoproof-app-secret');
+    // run-fargate ships what the script's includeFiles names: every file a worker reads, each one there.
+    const script = parse(text('script.yml')) as { config: { includeFiles: string[] } };
+    expect([...script.config.includeFiles].sort()).toEqual(
+      [
+        'setup.json',
+        'artillery-plugin-promoproof/package.json',
+        'artillery-plugin-promoproof/index.js',
+        'profile/claim-storm-small.yaml',
+        'target.yaml',
+        tarball,
+      ].sort(),
+    );
+    for (const f of script.config.includeFiles) expect(existsSync(join(out, f)), f).toBe(true);
+  });
+
+  it('packs the package with what the runtime reads at run time: the build, specs/ and scenarios/', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[]; exports: Record<string, { default: string }> };
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'specs', 'scenarios']));
+    expect(pkg.exports['./artillery']?.default).toBe('./dist/load/artillery/entry.js');
   });
 
   it("counts latency from the intended instant: the phase after a spike starts at the spike's last arrival, a late send is late", () => {

@@ -8,11 +8,12 @@
  *
  * Needs the scale-out install (`npm run scaleout:install`) and Node >= 22.18 for Artillery: run it as
  * `npx --package=node@22 -- npm run test:scaleout`. Otherwise every test is skipped, saying why.
- * It builds dist/ first (the processor runs promoproof's build). Kept small (300 requests, a few
- * seconds of phases) for a shared two-core machine.
+ * It builds dist/ first (the export packs promoproof's build into its folder, and `npm install` there
+ * installs it: `--prefer-offline`, so the registry is asked only for what the npm cache lacks). Kept
+ * small (a few hundred requests, a few seconds of phases) for a shared two-core machine.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,8 +96,14 @@ async function startStorefront(fault?: string): Promise<Storefront> {
   };
 }
 
-/** Exports the profile for two workers, runs two Artillery processes at once, imports: the import's result and exit code. */
-async function stormOnTwoWorkers(front: Storefront, dir: string) {
+/** `npm install` in an export's folder, as a Fargate worker runs it there (promoproof from the tarball, the plugin from its folder). */
+function npmInstall(folder: string): void {
+  const done = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: folder, encoding: 'utf8' });
+  expect(done.status, done.stderr).toBe(0);
+}
+
+/** Writes the reference's target config into `dir`, its JOS secret a placeholder: the config's path. */
+function writeTargetConfig(front: Storefront, dir: string): string {
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'target.yaml');
   writeFileSync(
@@ -112,6 +119,12 @@ async function stormOnTwoWorkers(front: Storefront, dir: string) {
       '    options: { dataSourceId: "101" }',
     ].join('\n'),
   );
+  return config;
+}
+
+/** Exports the profile for two workers, runs two Artillery processes at once, imports: the import's result and exit code. */
+async function stormOnTwoWorkers(front: Storefront, dir: string) {
+  const config = writeTargetConfig(front, dir);
   const env = { PP_SECRET: SECRET };
   const out = join(dir, 'export');
   const exported = await cli(
@@ -119,6 +132,7 @@ async function stormOnTwoWorkers(front: Storefront, dir: string) {
     { env },
   );
   expect(exported.code, exported.stderr).toBe(0);
+  npmInstall(out);
   // The setup's own calls went through the proxy too: the storm's are counted from here.
   front.bodies.length = 0;
   const workers = [0, 1].map(
@@ -232,6 +246,63 @@ describe.skipIf(why !== undefined)('a claim storm on two Artillery workers, impo
       // No answer was wrong; the exit code is the gates' (a refusal p99 or a late worker on a busy machine may miss: 5 or 6, never 1).
       expect(result.totals.operations['claim']?.classes['non-conformant'].count).toBe(0);
       expect([0, 5, 6]).toContain(imported.code);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it("runs from a copy of the export folder alone, as a Fargate worker gets it: promoproof from the folder's tarball, nothing of this machine", async () => {
+    const front = await startStorefront();
+    try {
+      const base = join(dir, 'copied');
+      const config = writeTargetConfig(front, base);
+      const out = join(base, 'export');
+      const exported = await cli(
+        ['load', '--profile', PROFILE, '--export', 'artillery', '--workers', '1', '--out', out, '--target-config', config],
+        { env: { PP_SECRET: SECRET } },
+      );
+      expect(exported.code, exported.stderr).toBe(0);
+      // What the worker gets: the folder alone, somewhere else; the export and the config it was made from are gone.
+      const copy = mkdtempSync(join(tmpdir(), 'pp-fargate-worker-'));
+      try {
+        cpSync(out, copy, { recursive: true });
+        rmSync(base, { recursive: true, force: true });
+        const shipped = ['processor.mjs', 'lead.mjs', 'artillery-plugin-promoproof/index.js', 'setup.json', 'script.yml', 'package.json'];
+        for (const f of shipped) {
+          const text = readFileSync(join(copy, f), 'utf8');
+          for (const local of [ROOT, dir, out]) expect(text, `${f} names ${local}`).not.toContain(local);
+        }
+        npmInstall(copy);
+        expect(existsSync(join(copy, 'node_modules', 'promoproof', 'dist', 'load', 'artillery', 'entry.js'))).toBe(true);
+        front.bodies.length = 0;
+        // One worker, loading the plugin as a Fargate worker does: from node_modules through NODE_PATH (no ARTILLERY_PLUGIN_PATH).
+        const code = await new Promise<number>((resolve) => {
+          const p = spawn(process.execPath, [ARTILLERY, 'run', 'script.yml'], {
+            cwd: copy,
+            env: {
+              ...process.env,
+              PP_SECRET: SECRET,
+              ARTILLERY_DISABLE_TELEMETRY: 'true',
+              ARTILLERY_PLUGIN_PATH: '',
+              NODE_PATH: join(copy, 'node_modules'),
+            },
+            stdio: 'ignore',
+          });
+          p.on('exit', (c) => resolve(c ?? 1));
+        });
+        expect(code).toBe(0);
+        const storm = front.bodies.filter((b) => new URLSearchParams(b).get('method') === 'promoproof.coupon.claim');
+        // The whole profile on one worker: 100 spike + 3 s × 40/s.
+        expect(storm).toHaveLength(220);
+        const imported = await cli(['load', '--import', 'artillery', copy, '--json'], { env: { PP_SECRET: SECRET } });
+        const result = JSON.parse(imported.stdout) as LoadResult;
+        expect(result.totals.sent).toBe(220);
+        expect(result.totals.operations['claim']?.count).toBe(220);
+        expect(result.processes).toBe(1);
+        expect(result.audit?.status, JSON.stringify(result.audit?.invariants)).toBe('passed');
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
     } finally {
       await front.close();
     }

@@ -35,6 +35,8 @@ export interface ScriptInput {
   readonly timeoutMs: number;
   /** Where the processor is, relative to the script. */
   readonly processor: string;
+  /** Files beside the script that `run-fargate` must ship to each worker (its `config.includeFiles`), relative to the script. */
+  readonly includeFiles?: readonly string[];
 }
 
 /**
@@ -59,6 +61,7 @@ export function artilleryScript(input: ScriptInput): Record<string, unknown> {
       http: { timeout: Math.max(1, Math.ceil(input.timeoutMs / 1000)), pool: poolPerWorker(input) },
       processor: input.processor,
       plugins: { [PLUGIN_NAME]: {} },
+      ...(input.includeFiles !== undefined && input.includeFiles.length > 0 ? { includeFiles: [...input.includeFiles] } : {}),
     },
     scenarios: input.operations.map((op) => ({
       name: op.name,

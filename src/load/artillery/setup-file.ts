@@ -6,6 +6,7 @@
  * every worker, the run's tag, and the planned phases each worker rebuilds its schedule from.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Json } from '../../scenario/types.js';
 import type { AuditBefore } from '../audit.js';
 import type { PlannedPhase } from '../run-load.js';
@@ -16,9 +17,9 @@ export interface ArtillerySetup {
   readonly format: typeof SETUP_FORMAT;
   /** When the export ran (ISO 8601). */
   readonly exportedAt: string;
-  /** The profile: its name and its file, absolute. */
+  /** The profile: its name and its file (a copy in the export's folder, relative to setup.json; absolute once read). */
   readonly profile: { readonly name: string; readonly file: string };
-  /** The target config, absolute; workers load it with their own environment (its secrets). */
+  /** The target config (a copy in the export's folder, relative to setup.json; absolute once read); workers load it with their own environment (its secrets). */
   readonly targetConfig: string;
   /** The workers the rates were divided by. */
   readonly workers: number;
@@ -41,10 +42,20 @@ export interface ArtillerySetup {
   readonly auditBefore: AuditBefore;
 }
 
-/** Reads and checks a setup.json (throws with the file's name when it is not one). */
+/**
+ * Reads and checks a setup.json (throws with the file's name when it is not one). The profile's and the
+ * target config's paths come back absolute, read against setup.json's folder wherever that folder now is
+ * (a Fargate worker's copy of the export); an older export's absolute paths stay as they are.
+ */
 export function readArtillerySetup(file: string): ArtillerySetup {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ArtillerySetup>;
   if (parsed.format !== SETUP_FORMAT)
     throw new Error(`${file}: not a promoproof Artillery setup (format ${String(parsed.format)}, expected ${SETUP_FORMAT})`);
-  return parsed as ArtillerySetup;
+  const setup = parsed as ArtillerySetup;
+  const dir = dirname(resolve(file));
+  return {
+    ...setup,
+    profile: { ...setup.profile, file: resolve(dir, setup.profile.file) },
+    targetConfig: resolve(dir, setup.targetConfig),
+  };
 }
