@@ -46,6 +46,7 @@ import { CPN } from '../src/apis/jd-coupon/spec.js';
 import { endpointOf, type Target } from '../src/engine/target.js';
 import { targetFromUrl } from '../src/engine/targets/config.js';
 import { startReferenceProcess } from '../src/engine/targets/reference-process.js';
+import { Metronome } from '../src/load/metronome.js';
 import { runLoad } from '../src/load/run-load.js';
 import type { LoadModel, LoadProfileDoc, LoadResult } from '../src/load/types.js';
 import { josAdapter } from '../src/protocols/jos/adapter.js';
@@ -439,6 +440,7 @@ export async function benchLoad(): Promise<Row[]> {
         `; what \`load\` itself counts as on time; the rate kept whatever the lag: ${Math.round(kept)}/s`,
       ),
     );
+    rows.push(await wakeFloorRow(rounds));
     for (const h of held) console.log(`  load: open steps (rate/s, send lag p99 ms): ${h.steps}`);
     console.log(`  load: load average ${busy()} after the open steps`);
     rows.push(await peakRss(server.origin, Math.floor(kept), openConnections));
@@ -564,4 +566,54 @@ async function peakRss(origin: string, ratePerS: number, connections: number): P
     ratio: big.maxRssBytes / small.maxRssBytes,
     note: `peak RSS of the generator's own process (VmHWM of /proc/self/status: getrusage's maxRSS of a forked child includes its parent's image at the fork), running ${code === 'dist' ? 'dist/' : 'the sources through tsx (dist/ is stale)'}; ${count(totals.sent)} sent${totals.notSent > 0 ? ` (${count(totals.notSent)} not sent: every connection busy)` : ''} at ${Math.round(ratePerS)}/s intended (the open model's rate kept, row above), ${Math.round(totals.achievedRatePerS)}/s achieved, in ${(big.wallMs / 1000).toFixed(1)} s${generator.valid ? '' : ` (the generator judged the run invalid: ${invalid.join('; ')})`}${shortOf}; ${perRequest.toFixed(1)} bytes more per request than the small run; one run each; target ≤ 250 MB`,
   };
+}
+
+/** Instants of one wake-path round, 1 ms apart. */
+const WAKE_INSTANTS = 5_000;
+
+/**
+ * The floor under the 1 ms row: the send lag p99 the open model's wake path alone leaves on this
+ * machine — its metronome thread (src/load/metronome.ts) waking this otherwise idle loop at instants
+ * 1 ms apart, no request built, sent or answered. Lag is the beat's arrival − its instant, as `load`
+ * measures its sends'. When this sits near 1 ms, the machine's thread wake-ups alone use up the target.
+ */
+async function wakeFloorRow(rounds: number): Promise<Row> {
+  const p99s: number[] = [];
+  for (let r = 0; r < rounds; r++) p99s.push(await wakeFloor(WAKE_INSTANTS));
+  const floor = median(p99s);
+  return {
+    name: '`load`, open model: send lag p99 of its wake path alone (metronome thread → idle loop, no request)',
+    unit: 'ms',
+    median: floor,
+    baseline: "the 1 ms the open model's strict row allows",
+    baselineMedian: 1,
+    ratio: floor,
+    note: `${WAKE_INSTANTS.toLocaleString('en-US')} instants 1 ms apart a round, the lag of each beat from its instant, ${rounds} rounds (${p99s.map((x) => x.toFixed(2)).join(', ')} ms): the floor the 1 ms row stands on — what this machine's thread wake-ups cost before any request is built, sent or judged`,
+  };
+}
+
+/** One round of wakeFloorRow: the p99 of the beats' lag, ms. */
+async function wakeFloor(instants: number): Promise<number> {
+  const lags: number[] = [];
+  const start = performance.now() + 50;
+  const at = (k: number) => start + k;
+  let i = 0;
+  await new Promise<void>((resolve) => {
+    // A beat lost would hang the round: it ends by the clock too.
+    const guard = setTimeout(() => finish(), instants + 5_000);
+    const finish = () => {
+      clearTimeout(guard);
+      metronome.stop();
+      resolve();
+    };
+    const metronome = new Metronome(() => {
+      const now = performance.now();
+      while (i < instants && at(i) <= now) lags.push(now - at(i++));
+      if (i >= instants) finish();
+      else metronome.aim(at(i), at(i + 1));
+    });
+    metronome.aim(at(0), at(1));
+  });
+  lags.sort((a, b) => a - b);
+  return lags[Math.floor(0.99 * (lags.length - 1))] ?? Number.NaN;
 }
