@@ -383,8 +383,10 @@ describe('a closed run over two worker threads', () => {
     expect(result.phases.map((p) => p.name)).toEqual(['spike', 'steady']);
     expect(result.totals.sent).toBeGreaterThan(100);
     expect(claimOf(result).classes.success.count).toBe(30);
-    // The merged live figures grew, and the run ended long before its 60 s plan (a generous bound, not a timing).
-    expect(progress.at(-1)).toBeGreaterThan(progress[0] ?? 0);
+    // The merged live figures reached the abort's threshold and never went back (a fast machine may get
+    // there by the first one), and the run ended long before its 60 s plan (a generous bound, not a timing).
+    expect(progress.at(-1)).toBeGreaterThan(100);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(performance.now() - t0).toBeLessThan(30_000);
   }, 30_000);
 });
