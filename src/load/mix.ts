@@ -78,6 +78,11 @@ export interface MixInput {
   readonly seed?: number;
   /** Distinguishes this process's request ids from other processes' of one run (default: random). */
   readonly runTag?: string;
+  /**
+   * This mix's lane among the threads of one run (worker k of n): `${fresh.int}` steps by n from k, so
+   * threads never draw the same integer (default: the only lane).
+   */
+  readonly lane?: { readonly index: number; readonly of: number };
 }
 
 /** The largest user count a profile may name (ids stay unique across runs a second apart: see userBase). */
@@ -109,13 +114,17 @@ export function compileMix(input: MixInput): CompiledMix {
   const runTag = input.runTag ?? randomBytes(4).toString('hex');
   const nonceHead = randomBytes(8).toString('hex');
   let nonceCount = 0;
+  let intCount = 0;
+  const lanes = Math.max(1, input.lane?.of ?? 1);
+  const lane = input.lane?.index ?? 0;
   const userBase = userBaseOf(vars);
   const ctx: { -readonly [K in keyof TemplateContext]: TemplateContext[K] } = {
     vars: ctxVars,
     nowMs: () => Date.now() + (target.clock?.offsetMs ?? 0),
     fresh: {
       name: () => `L${runTag.slice(0, 4)}${(++nonceCount).toString(36)}`.slice(0, 10),
-      int: () => userBase + MAX_USERS + ++nonceCount,
+      // Beyond the run's users, and distinct across its threads (lanes); names are by the run tag's head.
+      int: () => userBase + MAX_USERS + ++intCount * lanes + lane,
     },
     skus: target.skus,
     index: 0,

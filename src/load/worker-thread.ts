@@ -42,6 +42,7 @@ async function main(port: NonNullable<typeof parentPort>, plan: WorkerPlan): Pro
         vars: plan.vars,
         maxBodyBytes: plan.maxBodyBytes,
         runTag: plan.runTag,
+        lane: { index: plan.index, of: plan.workers },
         ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
       }),
       plan.index,

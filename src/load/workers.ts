@@ -192,11 +192,17 @@ export function phasesShare(phases: readonly PlannedPhase[], k: number, n: numbe
   });
 }
 
-/** `n` distinct run tags of 8 hex digits (the length a single process's tag has: `${fresh.name}` keeps 10 characters). */
-function distinctTags(n: number): string[] {
-  const tags = new Set<string>();
-  while (tags.size < n) tags.add(randomBytes(4).toString('hex'));
-  return [...tags];
+/**
+ * `n` run tags of 8 hex digits (the length a single process's tag has), distinct in their first 4: a
+ * thread's `${fresh.name}` (10 characters at most) carries only that head (mix.ts).
+ */
+export function distinctTags(n: number): string[] {
+  const tags = new Map<string, string>();
+  while (tags.size < n) {
+    const tag = randomBytes(4).toString('hex');
+    tags.set(tag.slice(0, 4), tag);
+  }
+  return [...tags.values()];
 }
 
 /** The plans of the threads (see the module comment). */

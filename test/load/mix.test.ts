@@ -3,6 +3,7 @@ import { startEmbedded, type EmbeddedTarget } from '../../src/engine/targets/emb
 import { classify } from '../../src/engine/answer.js';
 import { httpExchange } from '../../src/core/http.js';
 import { compileMix } from '../../src/load/mix.js';
+import { distinctTags } from '../../src/load/workers.js';
 import type { LoadProfileDoc } from '../../src/load/types.js';
 
 let ref: EmbeddedTarget;
@@ -55,6 +56,40 @@ describe('compileMix', () => {
       return Array.from({ length: 20 }, (_, i) => m.build(i).op);
     };
     expect(seq()).toEqual(seq());
+  });
+
+  it('threads of one run (lanes) never draw the same ${fresh.int}, and their run tags differ in the head ${fresh.name} keeps', () => {
+    const withFresh = profile({
+      mix: [
+        {
+          name: 'claim',
+          call: 'promoproof.coupon.claim',
+          weight: 1,
+          params: { data_source_id: '${target.dataSourceId}', batch_id: 'x', uid: '${fresh.int}', request_id: 'r${fresh.name}' },
+        },
+      ],
+    });
+    const tags = distinctTags(16);
+    expect(new Set(tags.map((t) => t.slice(0, 4))).size).toBe(16);
+    const seen = new Set<string>();
+    let drawn = 0;
+    tags.slice(0, 3).forEach((runTag, index) => {
+      const mix = compileMix({
+        profile: withFresh,
+        target: ref.target,
+        vars: { userBase: 1 },
+        maxBodyBytes: 1 << 20,
+        runTag,
+        lane: { index, of: 3 },
+      });
+      for (let i = 0; i < 200; i++) {
+        const app = mix.build(i).app as Record<string, unknown>;
+        seen.add(`uid ${String(app['uid'])}`);
+        seen.add(`name ${String(app['request_id'])}`);
+        drawn += 2;
+      }
+    });
+    expect(seen.size).toBe(drawn);
   });
 
   it('a Zipf choice makes the first users far more frequent than the last', () => {
