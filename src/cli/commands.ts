@@ -196,7 +196,8 @@ Beyond one machine (Artillery 2.0.34 on Node >= 22.18, installed apart: npm run 
   --import artillery      read an export's Artillery run back (the folder, or its
                           runs/artillery-*.jsonl: one per lead process, summed, their DDSketches
                           merged) into this command's report, audited (from the counts the export
-                          read before the run, with the local workers' runs/audit-*.json), gated
+                          read before the run, with the records the workers' metrics stream
+                          brought back: partial if some did not come back), gated
                           and exited as a local run; latencies are labelled DDSketch, within 1 %
 
 Audit:

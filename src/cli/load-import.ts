@@ -1,15 +1,18 @@
 /**
  * `promoproof load --import artillery RUN…`: an exported profile's Artillery run read back
  * (src/load/artillery/import.ts) into promoproof's load report, then judged as a local run is: the
- * audit after the run (from the counts the export read before the first request, with every local
- * worker's acknowledged answers), the SLOs, the same reports and exit codes.
+ * audit after the run (from the counts the export read before the first request, with every worker's
+ * acknowledged answers as their metrics stream brought them back: records.ts), the SLOs, the same
+ * reports and exit codes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import pc from 'picocolors';
 import { loadTargetConfig } from '../engine/targets/config.js';
 import { targetSecrets } from '../engine/targets/secrets.js';
-import { findRuns, importedResult, mergeRuns, readAuditFiles, readRunFile, workersOf } from '../load/artillery/import.js';
+import { findRuns, importedResult, type MergedMetrics, mergeRuns, readRunFile, workersOf } from '../load/artillery/import.js';
+import { parseMetric } from '../load/artillery/metrics.js';
+import { type StreamedAudit, streamedAudit } from '../load/artillery/records.js';
 import { createLoadAudit, skippedAudit } from '../load/audit.js';
 import { loadProfile } from '../load/profile.js';
 import { renderLoadConsole } from '../load/render.js';
@@ -41,9 +44,11 @@ export async function runImportCommand(values: Values, positionals: readonly str
   const reports = parseReports(values);
   const merged = mergeRuns(set.runFiles.map(readRunFile));
   const firstUrl = Object.values(target.endpoints)[0]?.url ?? '';
-  const samples = readAuditFiles(set.auditFiles).flatMap((w) => w.samples ?? []);
+  // The audit's records and the samples came back in the workers' metrics stream, from Fargate as from local workers.
+  const streamed = streamedAudit(merged.counters);
+  const samples = streamed.samples;
   let result: LoadResult = importedResult({ setup, doc: profile.doc, merged, workers: workersOf(set), targetUrl: firstUrl, samples });
-  result = { ...result, audit: await auditOf(values, io, set, profile.doc, target) };
+  result = { ...result, audit: await auditOf(values, io, set, merged, streamed, profile.doc, target) };
   const slos = gateSlos(profile.doc, listOption(values, 'slo'));
   const safe = redactSecrets(slos.length > 0 ? withSloVerdicts(result, slos) : result, targetSecrets(target));
   for (const [format, path] of reports) {
@@ -73,21 +78,34 @@ export async function runImportCommand(values: Values, positionals: readonly str
   return exitOf(safe);
 }
 
-/** The audit of an imported run: the workers' acknowledged answers reconciled from the counts the export read before the run. */
+/**
+ * The audit of an imported run: the workers' acknowledged answers, as their metrics stream brought them
+ * back (records.ts), reconciled from the counts the export read before the run. Records that did not all
+ * come back leave the audit partial (audit-log.ts AuditData.incomplete), never passed.
+ */
 async function auditOf(
   values: Values,
   io: CliIo,
   set: ReturnType<typeof findRuns>,
+  merged: MergedMetrics,
+  streamed: StreamedAudit,
   doc: Parameters<typeof createLoadAudit>[0]['profile'],
   target: ReturnType<typeof loadTargetConfig>,
 ) {
   if (values['no-audit']) return skippedAudit('--no-audit: the run was not reconciled with the target');
   const { setup } = set;
-  if (set.auditFiles.length === 0)
-    return skippedAudit("no worker's audit file (runs/audit-*.json): workers that ran elsewhere (Fargate) do not bring theirs back yet");
+  // Every worker of this export tells its records' count at its first answer: none told, yet answers came, is an older export's run.
+  const answered = [...merged.counters].some(([name, n]) => n > 0 && parseMetric(name)?.kind === 'answers');
+  if (streamed.streams === 0 && answered)
+    return skippedAudit("the workers sent no audit records in their metrics (an export older than this promoproof's): export again");
   const audit = createLoadAudit({ profile: doc, target, before: setup.auditBefore, timeoutMs: setup.timeoutMs });
   await audit.begin({ vars: setup.vars, userBase: setup.userBase, signal: io.stopSignal });
-  for (const part of readAuditFiles(set.auditFiles)) audit.collector.absorb(part.audit);
-  io.stderr(pc.dim(`auditing: reconciling the acknowledged answers of ${set.auditFiles.length} worker(s) with the target…\n`));
+  audit.collector.absorb(streamed.data);
+  const lost = streamed.data.incomplete === undefined ? '' : ` (${streamed.data.incomplete.reason})`;
+  io.stderr(
+    pc.dim(
+      `auditing: reconciling ${streamed.cameBack} records of ${streamed.streams} worker thread(s), from their metrics stream, with the target${lost}…\n`,
+    ),
+  );
   return audit.finish({ signal: io.stopSignal });
 }

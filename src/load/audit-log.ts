@@ -97,7 +97,35 @@ export interface AuditData {
     unknownRedeems: number;
     notKept: number;
   };
+  /**
+   * Set when records the run kept did not all reach the audit (an Artillery worker's records lost on their
+   * way back: src/load/artillery/records.ts): the invariants that need every record are not passed on the
+   * ones that came. `countsExact`: the counts above (and claimsByBatch) are still whole.
+   */
+  incomplete?: { readonly reason: string; readonly countsExact: boolean };
+  /**
+   * Distinct coupons acknowledged per batch (a re-send answered with its first coupon counts once), as
+   * counted where the claims were answered: an Artillery worker tells it with its answers, so the `stock`
+   * is judged from it when the records did not all come back.
+   */
+  distinctByBatch?: Record<string, number>;
+  /**
+   * Acknowledged claims per batch that were deliberate re-sends (counted in claimsByBatch too). Beyond the
+   * audit's memory (counts.notKept) coupons cannot be told apart by code: claimsByBatch less these is the
+   * count of first sends acknowledged, distinct claims, which a re-send answered again does not inflate.
+   */
+  resentAcksByBatch?: Record<string, number>;
 }
+
+/** One thing a collector kept, told as it keeps it (AuditCollector.onKept): an Artillery worker streams these back. */
+export type KeptEvent =
+  | { readonly kind: 'batch'; readonly api: string; readonly batch: AuditBatch }
+  | { readonly kind: 'claim' | 'unknownClaim' | 'retryRefusal'; readonly record: ClaimRecord }
+  | { readonly kind: 'redeem' | 'unknownRedeem'; readonly record: RedeemRecord }
+  /** A (coupon, order) verified the first time: its first answer. */
+  | { readonly kind: 'verification'; readonly record: Omit<VerifyRecord, 'count' | 'differing'> }
+  /** A deduction that differed from the first of its (coupon, order), kept in its `differing`. */
+  | { readonly kind: 'differing'; readonly couponCode: string; readonly order: string; readonly deductionFen: number | null };
 
 /** The key of a batch of an API (batch keys are unique within their API only). */
 export function batchKeyOf(api: string, key: string): string {
@@ -136,6 +164,8 @@ export class AuditCollector {
   >();
   /** Request keys a re-send of which has answered (bounded, oldest out). */
   private readonly resentKeys = new Set<number>();
+  /** Told each thing kept, as it is kept: how an Artillery worker streams its records back (src/load/artillery/records.ts). */
+  onKept: ((event: KeptEvent) => void) | undefined;
 
   constructor(doc: LoadProfileDoc) {
     this.roles = auditRoles(doc);
@@ -165,7 +195,10 @@ export class AuditCollector {
         const c = role.read.read(params, body);
         if (c === undefined) return;
         const batch = batchKeyOf(role.api, c.batch.key);
-        if (d.batches[batch] === undefined) d.batches[batch] = { api: role.api, batch: c.batch };
+        if (d.batches[batch] === undefined) {
+          d.batches[batch] = { api: role.api, batch: c.batch };
+          this.onKept?.({ kind: 'batch', api: role.api, batch: c.batch });
+        }
         const rec: ClaimRecord = {
           api: role.api,
           user: c.user,
@@ -178,10 +211,15 @@ export class AuditCollector {
         if (acked) {
           d.counts.claims++;
           d.claimsByBatch[batch] = (d.claimsByBatch[batch] ?? 0) + 1;
-          this.keep(d.claims, rec);
+          if (resend === true) {
+            const resent = d.resentAcksByBatch ?? {};
+            d.resentAcksByBatch = resent;
+            resent[batch] = (resent[batch] ?? 0) + 1;
+          }
+          if (this.keep(d.claims, rec)) this.onKept?.({ kind: 'claim', record: rec });
         } else {
           d.counts.unknownClaims++;
-          this.keep(d.unknownClaims, rec);
+          if (this.keep(d.unknownClaims, rec)) this.onKept?.({ kind: 'unknownClaim', record: rec });
         }
         return;
       }
@@ -190,7 +228,8 @@ export class AuditCollector {
         if (r === undefined) return;
         if (acked) d.counts.redeems++;
         else d.counts.unknownRedeems++;
-        this.keep(acked ? d.redeems : d.unknownRedeems, { user: r.user, couponCode: r.couponCode, order: r.order });
+        const rec: RedeemRecord = { user: r.user, couponCode: r.couponCode, order: r.order };
+        if (this.keep(acked ? d.redeems : d.unknownRedeems, rec)) this.onKept?.({ kind: acked ? 'redeem' : 'unknownRedeem', record: rec });
         return;
       }
       case 'verify': {
@@ -226,6 +265,21 @@ export class AuditCollector {
     c.unknownClaims += other.counts.unknownClaims;
     c.unknownRedeems += other.counts.unknownRedeems;
     c.notKept += other.counts.notKept;
+    if (other.resentAcksByBatch !== undefined) {
+      const mine = d.resentAcksByBatch ?? {};
+      d.resentAcksByBatch = mine;
+      for (const [k, n] of Object.entries(other.resentAcksByBatch)) mine[k] = (mine[k] ?? 0) + n;
+    }
+    if (other.distinctByBatch !== undefined) {
+      const mine = d.distinctByBatch ?? {};
+      d.distinctByBatch = mine;
+      for (const [k, n] of Object.entries(other.distinctByBatch)) mine[k] = (mine[k] ?? 0) + n;
+    }
+    if (other.incomplete !== undefined)
+      d.incomplete = {
+        reason: d.incomplete === undefined ? other.incomplete.reason : `${d.incomplete.reason}; ${other.incomplete.reason}`,
+        countsExact: other.incomplete.countsExact && (d.incomplete?.countsExact ?? true),
+      };
   }
 
   /** What was kept, as plain data (the collector's own: not a copy). */
@@ -263,25 +317,35 @@ export class AuditCollector {
     if (role?.read.role !== 'claim') return;
     const c = role.read.read(params, undefined);
     if (c?.requestId === undefined) return;
-    this.keepRefusal({
+    const rec: ClaimRecord = {
       api: role.api,
       user: c.user,
       batch: batchKeyOf(role.api, c.batch.key),
       requestId: c.requestId,
       refusalCode: code,
       atMs,
-    });
+    };
+    if (this.keepRefusal(rec)) this.onKept?.({ kind: 'retryRefusal', record: rec });
   }
 
-  private keepRefusal(r: ClaimRecord): void {
+  private keepRefusal(r: ClaimRecord): boolean {
     const kept = this.data.retryRefusals;
-    if (kept.kept.length < AUDIT_LIMITS.maxKept) kept.kept.push(r);
-    else kept.notKept++;
+    if (kept.kept.length < AUDIT_LIMITS.maxKept) {
+      kept.kept.push(r);
+      return true;
+    }
+    kept.notKept++;
+    return false;
   }
 
-  private keep<T>(list: T[], item: T): void {
-    if (list.length < AUDIT_LIMITS.maxKept) list.push(item);
-    else this.data.counts.notKept++;
+  /** Keeps `item` unless the list is full (then counted in notKept): whether it was kept. */
+  private keep<T>(list: T[], item: T): boolean {
+    if (list.length < AUDIT_LIMITS.maxKept) {
+      list.push(item);
+      return true;
+    }
+    this.data.counts.notKept++;
+    return false;
   }
 
   /** Counts one verification (plus `more` of the same answer) of a coupon against an order; undefined when not kept. */
@@ -298,8 +362,10 @@ export class AuditCollector {
     const seen = this.verifyIndex.get(key);
     if (seen !== undefined) {
       seen.count += 1 + more;
-      if (deductionFen !== seen.deductionFen && seen.differing.length < AUDIT_LIMITS.maxDiffering)
+      if (deductionFen !== seen.deductionFen && seen.differing.length < AUDIT_LIMITS.maxDiffering) {
         seen.differing.push(deductionFen ?? null);
+        this.onKept?.({ kind: 'differing', couponCode, order, deductionFen: deductionFen ?? null });
+      }
       return seen;
     }
     if (this.data.verifications.length >= AUDIT_LIMITS.maxVerifications) {
@@ -309,6 +375,7 @@ export class AuditCollector {
     const rec: VerifyRecord = { user, couponCode, order, deductionFen, orderFen, eligibleFen, count: 1 + more, differing: [] };
     this.verifyIndex.set(key, rec);
     this.data.verifications.push(rec);
+    this.onKept?.({ kind: 'verification', record: { user, couponCode, order, deductionFen, orderFen, eligibleFen } });
     return rec;
   }
 }

@@ -464,6 +464,10 @@ async function reconcile(r: ReconcileInput): Promise<Omit<AuditResult, 'queries'
     invariants.push(verifyDeductionInvariant(make, hooksOf('verify'), data, faces));
   }
 
+  if (data.incomplete !== undefined) {
+    const incomplete = data.incomplete;
+    invariants.splice(0, invariants.length, ...invariants.map((i) => onPartOfTheRecords(i, incomplete)));
+  }
   const unknownResolved = {
     made: resolution.made + redeemResolution.made,
     notMade: resolution.notMade + redeemResolution.notMade,
@@ -616,9 +620,38 @@ function resolveUnknownRedeems(data: AuditData, faces: readonly Face[]): Resolut
 
 type BatchEntry = [string, BatchInfo];
 
-/** The distinct coupons acknowledged per batch (counted acknowledgements when some were not kept). */
+/**
+ * The distinct coupons acknowledged per batch (counted acknowledgements when some were not kept: a re-send
+ * answered with its first coupon counts twice then). When the records did not all come back, the distinct
+ * ones as the workers counted them (AuditData.distinctByBatch), else every acknowledgement.
+ */
 function ackedPerBatch(data: AuditData): Map<string, number> {
+  // Beyond the collector's memory the workers' distinct count misses what was not kept: every acknowledgement then.
   if (data.counts.notKept > 0) return new Map(Object.entries(data.claimsByBatch));
+  if (data.incomplete !== undefined) return new Map(Object.entries(data.distinctByBatch ?? data.claimsByBatch));
+  return distinctAckedPerBatch(data);
+}
+
+/**
+ * Beyond the audit's memory (counts.notKept): the acknowledged first sends per batch, distinct claims for
+ * sure; every acknowledgement (ackedPerBatch) also counts the re-sends answered again with their coupon.
+ */
+function firstAckedPerBatch(data: AuditData): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, n] of Object.entries(data.claimsByBatch)) out.set(k, Math.max(0, n - (data.resentAcksByBatch?.[k] ?? 0)));
+  return out;
+}
+
+/** With part of the records: the distinct coupons acknowledged per batch for sure (those that came back, or the workers' count while it is whole). */
+function surelyAckedPerBatch(data: AuditData): Map<string, number> {
+  const out = distinctAckedPerBatch(data);
+  if (data.incomplete?.countsExact)
+    for (const [k, n] of Object.entries(data.distinctByBatch ?? {})) out.set(k, Math.max(n, out.get(k) ?? 0));
+  return out;
+}
+
+/** The distinct coupons among the acknowledged claims kept, per batch. */
+function distinctAckedPerBatch(data: AuditData): Map<string, number> {
   const out = new Map<string, number>();
   const seen = new Set<string>();
   for (const c of data.claims) {
@@ -647,17 +680,27 @@ function stockInvariant(
       notChecked: "no batch's stock is known (give the claim operation a `stock`, or the batch one in the profile's audit block)",
     });
   const acked = ackedPerBatch(data);
+  // With part of the records (data.incomplete) the count above is an upper bound, and the unknown claims
+  // that did not come back may have been made: over the stock surely only by the distinct codes that came.
+  // Beyond the audit's memory the count above counts re-sends answered again: over surely only by first sends.
+  const partial = data.incomplete !== undefined;
+  const beyondMemory = !partial && data.counts.notKept > 0;
+  const surely = partial ? surelyAckedPerBatch(data) : beyondMemory ? firstAckedPerBatch(data) : acked;
+  const unseenUnknown = partial ? Math.max(0, data.counts.unknownClaims - data.unknownClaims.length) : 0;
   const expected: string[] = [];
   const observed: string[] = [];
   const examples: AuditExample[] = [];
   let held = true;
+  let sure = false;
   for (const [key, b] of withStock) {
     const stock = b.stock ?? 0;
     const before = counts(b.before)?.claimed ?? 0;
     const made = res.madeByBatch.get(key) ?? 0;
-    const total = before + (acked.get(key) ?? 0) + made;
+    const total = before + (acked.get(key) ?? 0) + made + unseenUnknown;
     const reported = counts(after.get(key))?.claimed;
     const over = total > stock || (reported !== undefined && reported > stock);
+    const least = partial ? before + (surely.get(key) ?? 0) : beyondMemory ? before + (surely.get(key) ?? 0) + made : total;
+    if (least > stock || (reported !== undefined && reported > stock)) sure = true;
     if (over) {
       held = false;
       // The acknowledgements beyond the stock, in the order they came.
@@ -674,6 +717,12 @@ function stockInvariant(
     );
   }
   const skipped = claimed.length - withStock.length;
+  if (!held && !sure)
+    return make('stock', hooks, title, {
+      notChecked: beyondMemory
+        ? `over the stock only if re-sends answered beyond the audit's memory were new coupons, not their first answered again (${observed.join('; ')})`
+        : `over the stock only if acknowledgements that did not come back were new coupons, not re-sends answered again (${observed.join('; ')})`,
+    });
   return make('stock', hooks, title, {
     held,
     expected: expected.join('; '),
@@ -925,8 +974,20 @@ function statisticsClaimedInvariant(
       return make('statistics-claimed', hooks, title, {
         notChecked: `${b.batch.label} after the run: ${now !== undefined && 'failed' in now ? now.failed : 'no claimed count'}`,
       });
-    const low = (acked.get(key) ?? 0) + (res.madeByBatch.get(key) ?? 0);
-    const high = low + (res.unresolvedByBatch.get(key) ?? 0);
+    // With part of the records: at least the distinct codes that came back, at most every acknowledgement
+    // counted and every unknown claim that did not come back made.
+    const partial = data.incomplete !== undefined;
+    // Beyond the audit's memory: at least the first sends acknowledged, at most every acknowledgement.
+    const beyondMemory = !partial && data.counts.notKept > 0;
+    const low = partial
+      ? (surelyAckedPerBatch(data).get(key) ?? 0)
+      : (beyondMemory ? (firstAckedPerBatch(data).get(key) ?? 0) : (acked.get(key) ?? 0)) + (res.madeByBatch.get(key) ?? 0);
+    const high = partial
+      ? (acked.get(key) ?? 0) +
+        (res.madeByBatch.get(key) ?? 0) +
+        (res.unresolvedByBatch.get(key) ?? 0) +
+        Math.max(0, data.counts.unknownClaims - data.unknownClaims.length)
+      : (acked.get(key) ?? 0) + (res.madeByBatch.get(key) ?? 0) + (res.unresolvedByBatch.get(key) ?? 0);
     const delta = now.claimed - before.claimed;
     if (delta < low || delta > high) held = false;
     expected.push(`${b.batch.label}: +${low === high ? low : `${low}…${high}`}`);
@@ -1204,6 +1265,39 @@ function distinctClaims(data: AuditData): ClaimRecord[] {
     seen.add(k);
     return true;
   });
+}
+
+// ---------------------------------------------------------------- records that did not all come back
+
+/** Invariants whose violation on part of the records is a violation of the whole (what came back was answered so). */
+const SURE_ON_PART = new Set([
+  'codes-unique',
+  'idempotent-retries',
+  'per-user',
+  'claims-listed',
+  'redeemed-once',
+  'verify-consistent',
+  'verify-deduction',
+  'stock',
+]);
+/** Invariants judged from the counts and bounds (stock, statistics-claimed): held on part of the records while the counts are whole. */
+const COUNTS_ONLY = new Set(['stock', 'statistics-claimed']);
+
+/**
+ * An invariant judged on part of the records (AuditData.incomplete): held only where it is judged from the
+ * counts and they are whole; violated where what came back shows it; otherwise not checked, never passed.
+ */
+function onPartOfTheRecords(i: AuditInvariantResult, incomplete: NonNullable<AuditData['incomplete']>): AuditInvariantResult {
+  const id = i.id.split(':')[0] ?? i.id;
+  if (i.status === 'held' && COUNTS_ONLY.has(id) && incomplete.countsExact) return i;
+  if (i.status === 'violated' && (SURE_ON_PART.has(id) || (id === 'statistics-claimed' && incomplete.countsExact))) return i;
+  if (i.status !== 'held' && i.status !== 'violated') return i;
+  return {
+    ...i,
+    status: 'not-checked',
+    examples: [],
+    reason: `judged on part of the records only (${i.status} on those): ${incomplete.reason}`,
+  };
 }
 
 // ---------------------------------------------------------------- small helpers

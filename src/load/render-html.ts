@@ -10,6 +10,7 @@
  * charts scale, the wide tables scroll inside their own box. Every text is escaped.
  */
 import { escapeHtml } from '../report/escape.js';
+import { sketchPercentileMs } from './artillery/sketch.js';
 import { formatDuration } from '../report/text.js';
 import { type BaselineComparison, type BaselineFinding, changeText, NOISE_TEXT, valueText } from './baseline.js';
 import { percentilesOf } from './histograms.js';
@@ -25,6 +26,7 @@ import {
   OUTCOME_CLASSES,
   type OperationResult,
   type OutcomeClass,
+  type SeriesClass,
   type SloVerdict,
 } from './types.js';
 import { loadVerdict, sloReason } from './verdict.js';
@@ -182,6 +184,25 @@ function chartsSection(result: LoadResult): string[] {
 }
 
 /** Seconds from the first measured instant to a bucket's middle. */
+/** A latency's values at `percentiles` (0…100), µs: from its HDR encoding, or its DDSketch (an imported run's). */
+function latencyPercentilesUs(l: LatencySummary, percentiles: readonly number[]): number[] {
+  const s = l.sketch;
+  if (s === undefined) return percentilesOf(l.hdr, percentiles);
+  return percentiles.map((p) => sketchPercentileMs(s, p / 100) * 1000);
+}
+
+/** How an imported Artillery run's buckets are laid (its own periods), or '' for a local run. */
+function importedPeriods(result: LoadResult): string {
+  return result.histograms === undefined
+    ? ''
+    : ` (Artillery’s own ${result.series ? result.series.bucketMs / 1000 : 10} s periods, read from its merged DDSketches; time counts from the start of the period of the first measured send)`;
+}
+
+/** A bucket's class has latencies to draw: an HDR encoding, or an imported run's DDSketch. */
+function hasLatency(c: SeriesClass | undefined): boolean {
+  return c !== undefined && (c.hdr !== '' || c.sketch !== undefined);
+}
+
 function midS(s: LoadSeries, atMs: number): number {
   return (atMs + s.bucketMs / 2) / 1000;
 }
@@ -189,13 +210,13 @@ function midS(s: LoadSeries, atMs: number): number {
 const TIME_AXIS: Axis = { label: 'seconds from the first measured instant', scale: 'linear', min: 0 };
 
 function latencyOverTime(result: LoadResult, s: LoadSeries, per: string): string[] {
-  const present = OUTCOME_CLASSES.filter((k) => s.buckets.some((b) => (b.classes[k]?.hdr ?? '') !== ''));
+  const present = OUTCOME_CLASSES.filter((k) => s.buckets.some((b) => hasLatency(b.classes[k])));
   if (present.length === 0) return ['<p class="meta">No answer with a latency in the measured phases.</p>'];
   const lines: LineSeries[] = present.flatMap((k) => {
     const at = (field: 'p99Ms' | 'p50Ms') =>
       s.buckets.map((b): readonly [number, number | null] => {
         const c = b.classes[k];
-        return [midS(s, b.atMs), c === undefined || c.hdr === '' ? null : c[field]];
+        return [midS(s, b.atMs), hasLatency(c) ? (c?.[field] ?? null) : null];
       });
     return [
       { name: `${k} p99`, colour: `k-${k}`, points: at('p99Ms') },
@@ -212,7 +233,7 @@ function latencyOverTime(result: LoadResult, s: LoadSeries, per: string): string
       lines,
     }),
     legend(lines),
-    `p99 (solid) and p50 (dashed) of the answers that arrived in each ${s.bucketMs / 1000 === 1 ? 'second' : `${s.bucketMs / 1000} s`}, by outcome class; ${result.model === 'open' ? 'from each request’s intended send instant' : 'from the actual send (closed model: hides stalls)'}${y.scale === 'log' ? '; log scale' : ''}.`,
+    `p99 (solid) and p50 (dashed) of the answers that arrived in each ${s.bucketMs / 1000 === 1 ? 'second' : `${s.bucketMs / 1000} s`}, by outcome class${importedPeriods(result)}; ${result.model === 'open' ? 'from each request’s intended send instant' : 'from the actual send (closed model: hides stalls)'}${y.scale === 'log' ? '; log scale' : ''}.`,
   );
 }
 
@@ -275,7 +296,12 @@ function classesOverTime(s: LoadSeries, per: string): string[] {
 function distribution(result: LoadResult): string[] {
   const pairs = Object.entries(result.totals.operations)
     .flatMap(([name, op]) =>
-      OUTCOME_CLASSES.filter((k) => k !== 'transport' && op.classes[k].latency.count > 0 && op.classes[k].latency.hdr !== '').map((k) => ({
+      OUTCOME_CLASSES.filter(
+        (k) =>
+          k !== 'transport' &&
+          op.classes[k].latency.count > 0 &&
+          (op.classes[k].latency.hdr !== '' || op.classes[k].latency.sketch !== undefined),
+      ).map((k) => ({
         name,
         k,
         latency: op.classes[k].latency,
@@ -290,7 +316,7 @@ function distribution(result: LoadResult): string[] {
   for (let x = 0; x <= maxNines + 1e-9; x += NINES_STEP) nines.push(Math.round(x * 1000) / 1000);
   const percentiles = nines.map((x) => 100 * (1 - 10 ** -x));
   const lines: LineSeries[] = shown.map((p, i) => {
-    const us = percentilesOf(p.latency.hdr, percentiles);
+    const us = latencyPercentilesUs(p.latency, percentiles);
     return {
       name: `${p.name} · ${p.k} (${countText(p.latency.count)})`,
       colour: `c${i}`,
@@ -309,7 +335,7 @@ function distribution(result: LoadResult): string[] {
       lines,
     }),
     legend(lines),
-    `Latency at each percentile over the measured phases, read from the HDR histograms; the percentile axis is logarithmic (each step one more nine: 90 %, 99 %, 99.9 % …)${y.scale === 'log' ? ', the latency axis too' : ''}.${more}`,
+    `Latency at each percentile over the measured phases, read from the ${result.histograms ? 'merged DDSketches (each within their relative accuracy)' : 'HDR histograms'}; the percentile axis is logarithmic (each step one more nine: 90 %, 99 %, 99.9 % …)${y.scale === 'log' ? ', the latency axis too' : ''}.${more}`,
   );
 }
 

@@ -8,7 +8,7 @@
  */
 import pc from 'picocolors';
 import { cutText, formatDuration, oneLine, sanitizeText } from '../report/text.js';
-import { mergeEncoded, toLatencySummary } from './histograms.js';
+import { mergeLatencySummaries } from './latency-merge.js';
 import type { LoadSnapshot } from './record.js';
 import { unexpectedRefusalsOf, unmappedNotice } from './refusals.js';
 import { auditLines } from './render-audit.js';
@@ -109,7 +109,7 @@ export function phaseLine(phase: PhaseResult, opts: RenderOptions = { color: fal
   const c = pc.createColors(opts.color);
   const ops = Object.values(phase.operations);
   const byClass = (k: OutcomeClass) => ops.reduce((s, o) => s + o.classes[k].count, 0);
-  const latency = toLatencySummary(mergeEncoded(ops.flatMap((o) => OUTCOME_CLASSES.map((k) => o.classes[k].latency.hdr))));
+  const latency = mergeLatencySummaries(ops.flatMap((o) => OUTCOME_CLASSES.map((k) => o.classes[k].latency)));
   const classes = OUTCOME_CLASSES.filter((k) => byClass(k) > 0).map((k) => `${k} ${count(byClass(k))}`);
   const unexpected = ops.reduce((s, o) => s + unexpectedRefusals(o), 0);
   return [

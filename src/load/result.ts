@@ -4,7 +4,7 @@
  * parts sent side by side), and every latency figure is recomputed from the sum of the parts' HDR
  * histograms: a percentile of a merged run is never an average of the parts' percentiles.
  */
-import { mergeEncoded, toLatencySummary } from './histograms.js';
+import { MIXED_HISTOGRAMS, mergeLatencySummaries } from './latency-merge.js';
 import { mergeSeries } from './series.js';
 import { slosOfVerdicts, withSloVerdicts } from './slo.js';
 import {
@@ -33,6 +33,12 @@ export const SAMPLES_PER_CLASS = 3;
  * When a part carries SLO verdicts, its SLOs are evaluated again on the merged totals (src/load/slo.ts).
  * A part's audit is not carried over: audits do not add up (the parts' claims overlap in batches and
  * users), so the merged run must be audited again (src/load/audit.ts, on the parts' AuditData absorbed).
+ *
+ * Results of imported Artillery runs (`histograms.source` ddsketch) carry DDSketches instead of HDR
+ * encodings: they merge with each other by merging their sketches, so every percentile stays within the
+ * sketches' stated accuracy, and the merged result keeps their `histograms` label. A sketch-based result
+ * and an HDR one are refused (an Error naming why): their bins cannot be added, and a merge that
+ * silently dropped one side's percentiles, or averaged them, would report a latency nobody measured.
  */
 export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
   const first = results[0];
@@ -44,6 +50,11 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
       throw new Error(`mergeLoadResults: results of different profiles cannot be merged (${first.profile.name}, ${r.profile.name})`);
     if (r.model !== first.model)
       throw new Error(`mergeLoadResults: results of different load models cannot be merged (${first.model}, ${r.model})`);
+    if (r.histograms?.source !== first.histograms?.source) throw new Error(`mergeLoadResults: ${MIXED_HISTOGRAMS}`);
+    if (r.histograms !== undefined && r.histograms.relativeAccuracy !== first.histograms?.relativeAccuracy)
+      throw new Error(
+        `mergeLoadResults: DDSketches of different accuracies cannot be merged (${first.histograms?.relativeAccuracy}, ${r.histograms.relativeAccuracy})`,
+      );
   }
   const totals = results.map((r) => r.totals);
   const soldOut = mergeSoldOut(results);
@@ -76,6 +87,7 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
     samples: boundSamples(results.flatMap((r) => r.samples)),
     slo: first.slo,
     processes: sum(results.map((r) => r.processes)),
+    ...(first.histograms ? { histograms: first.histograms } : {}),
     ...(series ? { series } : {}),
   };
   // SLO verdicts of the parts say nothing of the whole: the first part's SLOs are evaluated again on the merged window.
@@ -98,9 +110,9 @@ export function mergeOperations(parts: readonly Readonly<Record<string, Operatio
   return out;
 }
 
-/** One latency summary from several (their histograms summed). */
+/** One latency summary from several (their HDR histograms summed, or their DDSketches merged: src/load/latency-merge.ts). */
 export function mergeLatency(parts: readonly LatencySummary[]): LatencySummary {
-  return toLatencySummary(mergeEncoded(parts.map((p) => p.hdr)));
+  return mergeLatencySummaries(parts);
 }
 
 /** `samples` with at most SAMPLES_PER_CLASS per operation and class, the first ones kept. */

@@ -9,7 +9,9 @@
  * doubling, so hours of run stay a few hundred buckets: a merge only joins the pairs' lists (a
  * widening on the hot path must not stall the sends), their counts add up with the result.
  */
+import { type SketchJson, sketchPercentileMs } from './artillery/sketch.js';
 import { type HistogramSummary, mergeEncoded, summaryOfCounts } from './histograms.js';
+import { mergePartSketches } from './latency-merge.js';
 import type { OpenSchedule } from './open.js';
 import { type LoadSeries, OUTCOME_CLASSES, type OutcomeClass, type SeriesBucket, type SeriesClass } from './types.js';
 
@@ -209,7 +211,9 @@ export function createSeries(): SeriesRecorder {
  * The series of several processes as one (mergeLoadResults): the parts share the window (each counted
  * from its own first measured instant), so buckets of the same time add; the widest part's width is
  * kept (widths are 1 s × a power of two, so buckets nest), widened again if the sum would be too long.
- * Latency summaries are read from the summed histograms. Undefined when no part has a series.
+ * Latency summaries are read from the summed histograms, or the merged DDSketches of imported Artillery
+ * runs (their buckets are Artillery's 10 s periods: src/load/artillery/period-series.ts). Undefined when
+ * no part has a series.
  */
 export function mergeSeries(parts: readonly (LoadSeries | undefined)[]): LoadSeries | undefined {
   const given = parts.filter((p): p is LoadSeries => p !== undefined);
@@ -217,7 +221,8 @@ export function mergeSeries(parts: readonly (LoadSeries | undefined)[]): LoadSer
   let bucketMs = Math.max(...given.map((s) => s.bucketMs));
   const endMs = Math.max(0, ...given.map((s) => (s.buckets.at(-1)?.atMs ?? -s.bucketMs) + s.bucketMs));
   while (Math.ceil(endMs / bucketMs) > SERIES_MAX_BUCKETS) bucketMs *= 2;
-  type Sum = { intended: number; sent: number; notSent: number; classes: Map<OutcomeClass, { count: number; hdr: string[] }> };
+  type Acc = { count: number; hdr: string[]; sketches: (SketchJson | undefined)[] };
+  type Sum = { intended: number; sent: number; notSent: number; classes: Map<OutcomeClass, Acc> };
   const sums: Sum[] = Array.from({ length: Math.ceil(endMs / bucketMs) }, () => ({ intended: 0, sent: 0, notSent: 0, classes: new Map() }));
   for (const s of given)
     for (const b of s.buckets) {
@@ -229,9 +234,10 @@ export function mergeSeries(parts: readonly (LoadSeries | undefined)[]): LoadSer
       for (const name of OUTCOME_CLASSES) {
         const c = b.classes[name];
         if (c === undefined) continue;
-        const acc = sum.classes.get(name) ?? { count: 0, hdr: [] };
+        const acc = sum.classes.get(name) ?? { count: 0, hdr: [], sketches: [] };
         acc.count += c.count;
         acc.hdr.push(c.hdr);
+        acc.sketches.push(c.sketch);
         sum.classes.set(name, acc);
       }
     }
@@ -241,7 +247,9 @@ export function mergeSeries(parts: readonly (LoadSeries | undefined)[]): LoadSer
       const classes: Partial<Record<OutcomeClass, SeriesClass>> = {};
       for (const name of OUTCOME_CLASSES) {
         const acc = sum.classes.get(name);
-        if (acc !== undefined) classes[name] = seriesClass(acc.count, mergeEncoded(acc.hdr));
+        if (acc === undefined) continue;
+        const sketch = mergePartSketches(acc.sketches);
+        classes[name] = sketch === undefined ? seriesClass(acc.count, mergeEncoded(acc.hdr)) : sketchSeriesClass(acc.count, sketch);
       }
       return { atMs: i * bucketMs, intended: round3(sum.intended), sent: sum.sent, notSent: sum.notSent, classes };
     }),
@@ -310,6 +318,19 @@ function seriesClass(count: number, s: HistogramSummary | undefined): SeriesClas
   if (s === undefined || s.count === 0) return { count, p50Ms: 0, p99Ms: 0, maxMs: 0, hdr: '' };
   const ms = (us: number) => Math.round(us) / 1000;
   return { count, p50Ms: ms(s.p50Us), p99Ms: ms(s.p99Us), maxMs: ms(s.maxUs), hdr: s.encoded };
+}
+
+/** One class's answers in a bucket whose latencies are a DDSketch (ms): an imported Artillery run's period. */
+export function sketchSeriesClass(count: number, s: SketchJson | undefined): SeriesClass {
+  if (s === undefined || s.count === 0) return { count, p50Ms: 0, p99Ms: 0, maxMs: 0, hdr: '' };
+  return {
+    count,
+    p50Ms: sketchPercentileMs(s, 0.5),
+    p99Ms: sketchPercentileMs(s, 0.99),
+    maxMs: Math.round(s.max * 1000) / 1000,
+    hdr: '',
+    sketch: s,
+  };
 }
 
 function round3(n: number): number {

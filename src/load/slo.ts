@@ -17,7 +17,7 @@
  * What cannot be evaluated (no answers of that operation and class, no intended rate) is not held, with
  * the reason: a gate that measured nothing does not pass. An invalid run's verdicts say so.
  */
-import { mergeEncoded, toLatencySummary } from './histograms.js';
+import { mergeLatencySummaries } from './latency-merge.js';
 import type { Slo } from './profile.js';
 import { unexpectedRefusalsOf } from './refusals.js';
 import type { LatencySummary, LoadResult, OperationResult, OutcomeClass, SloVerdict } from './types.js';
@@ -121,7 +121,7 @@ function latencyOf(result: LoadResult, slo: GateSlo): Measured {
   if (ops === undefined) return missingOperation(result, slo);
   const parts = ops.map((o) => o.classes[klass].latency);
   // One operation's summary is the report's own; several are summed from their histograms.
-  const latency = parts.length === 1 && parts[0] !== undefined ? parts[0] : toLatencySummary(mergeEncoded(parts.map((l) => l.hdr)));
+  const latency = parts.length === 1 && parts[0] !== undefined ? parts[0] : mergeLatencySummaries(parts);
   if (latency.count === 0) return { observed: null, what: `no ${plurals(classNoun(klass))}${ofOperation(slo)} in the measured window` };
   return { observed: latency[field], what: `${slo.metric} of ${plural(latency.count, classNoun(klass))} of ${scope(slo)}` };
 }

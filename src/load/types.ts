@@ -5,6 +5,7 @@
  */
 import type { AuditRole } from '../apis/audit-hooks.js';
 import type { Json, Step } from '../scenario/types.js';
+import type { SketchJson } from './artillery/sketch.js';
 
 // ---------------------------------------------------------------- the profile (data)
 
@@ -177,6 +178,11 @@ export interface LatencySummary {
   readonly maxMs: number;
   /** hdr-histogram-js compressed base64 of the µs histogram ('' when empty is fine too). */
   readonly hdr: string;
+  /**
+   * The DDSketch (ms) the figures were read from, when they come from one (an imported Artillery run:
+   * LoadResult.histograms); `hdr` is then ''. mergeLoadResults merges these, never one with an HDR encoding.
+   */
+  readonly sketch?: SketchJson;
 }
 
 export interface ClassResult {
@@ -215,7 +221,11 @@ export interface PhaseResult {
 }
 
 export interface GeneratorHealth {
-  /** This process's CPU over the run, % of one core (user + system). */
+  /**
+   * This process's CPU over the run, % of one core (user + system). An imported Artillery run: its worker
+   * threads' event-loop utilisation per second, the mean over the threads and the busiest second
+   * (src/load/artillery/worker-health.ts); event-loop delay is then the worst thread's.
+   */
   readonly cpuPercent: { readonly mean: number; readonly max: number };
   /** perf_hooks.monitorEventLoopDelay over the run, ms. */
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
@@ -309,7 +319,7 @@ export interface LoadResult {
  * SERIES_MAX_BUCKETS). Answers count in the bucket they arrived in, sends in the bucket of their send.
  */
 export interface LoadSeries {
-  /** The width of every bucket, ms: 1000 × a power of two. */
+  /** The width of every bucket, ms: 1000 × a power of two; an imported Artillery run's are its 10 s periods (src/load/artillery/period-series.ts). */
   readonly bucketMs: number;
   /** Bucket i covers [i × bucketMs, (i + 1) × bucketMs) ms from the first measured instant; none is left out. */
   readonly buckets: readonly SeriesBucket[];
@@ -336,6 +346,8 @@ export interface SeriesClass {
   readonly maxMs: number;
   /** hdr-histogram-js compressed base64 of the µs histogram, to merge ('' when no answer had a latency). */
   readonly hdr: string;
+  /** The DDSketch (ms) of an imported Artillery run's period, to merge instead of `hdr` (LatencySummary.sketch). */
+  readonly sketch?: SketchJson;
 }
 
 /**

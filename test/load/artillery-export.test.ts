@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { startEmbedded, type EmbeddedTarget } from '../../src/engine/targets/embedded.js';
 import { loadProfile } from '../../src/load/profile.js';
@@ -14,7 +14,8 @@ import {
   type ArtilleryContext,
   type ArtilleryRequestParams,
 } from '../../src/load/artillery/runtime.js';
-import { arrivalSlot, SPIKE_SPREAD_MS, specSchedule, threadPhases, workerPhases } from '../../src/load/artillery/schedule.js';
+import { arrivalSlot, specSchedule, spikeDuration, threadPhases, workerPhases } from '../../src/load/artillery/schedule.js';
+import { PERIOD_MS, streamedAudit } from '../../src/load/artillery/records.js';
 import { artilleryScript, poolPerWorker } from '../../src/load/artillery/script.js';
 import { readArtillerySetup, SETUP_FORMAT, type ArtillerySetup } from '../../src/load/artillery/setup-file.js';
 import { cli } from '../helpers/cli.js';
@@ -26,7 +27,8 @@ describe('an export divides the profile between its workers (schedule.ts)', () =
   it("divides each phase's rate by the workers, and a spike's requests, as Artillery will count its arrivals", () => {
     const phases = workerPhases(planPhases(storm.doc, { durationMs: 4000 }), 2);
     const [spike, steady] = phases;
-    expect(spike?.artillery).toEqual({ name: '秒杀 start', duration: `${SPIKE_SPREAD_MS}ms`, arrivalCount: 500 });
+    // The tightest release Artillery allows: a tick of 1 µs, so one arrival per turn of the worker's event loop.
+    expect(spike?.artillery).toEqual({ name: '秒杀 start', duration: '0.5005ms', arrivalCount: 500 });
     expect(spike?.arrivals).toBe(500);
     // A spike's instants are one: its start.
     expect([0, 250, 499].map((k) => spike?.offsetUs(k))).toEqual([0, 0, 0]);
@@ -34,7 +36,7 @@ describe('an export divides the profile between its workers (schedule.ts)', () =
     // Artillery's uniform process: a tick of ⌊10⁶ / 250⌋ µs, ⌊duration / tick⌋ arrivals, the first one tick in.
     expect(steady?.arrivals).toBe(1000);
     expect([0, 1, 999].map((k) => steady?.offsetUs(k))).toEqual([4000, 8000, 4_000_000]);
-    expect(steady?.startMs).toBe(SPIKE_SPREAD_MS);
+    expect(steady?.startMs).toBeCloseTo(0.5005, 9);
   });
 
   it('keeps a rate that does not divide evenly exact per worker (Artillery paces a fractional rate by its tick)', () => {
@@ -55,7 +57,7 @@ describe('an export divides the profile between its workers (schedule.ts)', () =
     const phases = workerPhases(planPhases(storm.doc, { durationMs: 2000 }), 2);
     expect(arrivalSlot(phases, 0)).toEqual({ phase: 0, k: 0, offsetUs: 0 });
     expect(arrivalSlot(phases, 499)).toEqual({ phase: 0, k: 499, offsetUs: 0 });
-    expect(arrivalSlot(phases, 500)).toEqual({ phase: 1, k: 0, offsetUs: SPIKE_SPREAD_MS * 1000 + 4000 });
+    expect(arrivalSlot(phases, 500)?.offsetUs).toBeCloseTo(500.5 + 4000, 6);
     expect(arrivalSlot(phases, 500 + 500)).toBeUndefined();
   });
 
@@ -64,6 +66,22 @@ describe('an export divides the profile between its workers (schedule.ts)', () =
     const second = threadPhases(planned, [{ pause: '100ms' }, { duration: 2, arrivalRate: 100 }]);
     expect(second.map((p) => p.arrivals)).toEqual([0, 200]);
     expect(arrivalSlot(second, 0)).toEqual({ phase: 1, k: 0, offsetUs: 100_000 + 10_000 });
+  });
+
+  it("releases a spike as tightly as Artillery's arrivals allow: a 1 µs tick that still stops after exactly n arrivals", () => {
+    for (const n of [1, 7, 37, 500, 1999, 25_000]) {
+      const d = spikeDuration(n);
+      // As Artillery 2.0.34 reads it: ms(d) / 1000 s, × 1000 ms; the arrivals package's tick ⌊duration / n × 1000⌋ µs and ⌊duration × 1000 / tick⌋ arrivals.
+      const durationMs = ((Number.parseFloat(d) / 1000) * 1000) as number;
+      const tickUs = Math.floor((durationMs / n) * 1000);
+      expect(tickUs, d).toBe(1);
+      expect(Math.floor((durationMs * 1000) / tickUs), d).toBe(n);
+      // promoproof's own reading of the phase agrees (its arrivals and its one instant).
+      const s = specSchedule({ duration: d, arrivalCount: n }, true);
+      expect(s.arrivals).toBe(n);
+      expect(s.offsetUs(n - 1)).toBe(0);
+      expect(s.durationMs).toBeLessThan(n / 1000 + 0.001);
+    }
   });
 
   it('refuses a rate too small to share between the workers', () => {
@@ -98,7 +116,11 @@ describe('the script (script.ts)', () => {
       onError: 'promoproofError',
       flow: [{ post: { beforeRequest: 'promoproofRequest', afterResponse: 'promoproofAnswer' } }],
     });
-    expect(script.config).toMatchObject({ processor: './processor.mjs', plugins: { promoproof: {} }, http: { timeout: 3 } });
+    expect(script.config).toMatchObject({
+      processor: './processor.mjs',
+      plugins: { promoproof: { suppressOutput: true } },
+      http: { timeout: 3 },
+    });
   });
 
   it("sizes the pool per worker: the connections shared, raised to a spike's share", () => {
@@ -254,7 +276,7 @@ describe('the export against a target, and two simulated workers (export.ts, run
     expect(run.stderr).not.toContain('apis.jd-coupon.credentials.appSecret');
     const script = parse(readFileSync(join(out, 'script.yml'), 'utf8')) as { config: { phases: unknown[]; http: { pool: number } } };
     expect(script.config.phases).toEqual([
-      { name: '秒杀 start', duration: '100ms', arrivalCount: 50 },
+      { name: '秒杀 start', duration: '0.0505ms', arrivalCount: 50 },
       { name: 'after the start', duration: 3, arrivalRate: 20 },
     ]);
     const setup = JSON.parse(readFileSync(join(out, 'setup.json'), 'utf8')) as ArtillerySetup;
@@ -329,6 +351,18 @@ describe('the export against a target, and two simulated workers (export.ts, run
     expect(text('target.yaml')).toBe(readFileSync(join(dir, 'target.yaml'), 'utf8'));
     expect(text('target.yaml')).toContain('${env:PP_SECRET}');
     expect(text('target.yaml')).not.toContain('promoproof-app-secret');
+    // No file the export wrote holds a secret's value (the packed promoproof is the build, written before any config was read).
+    const written = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.name === 'node_modules' ? [] : e.isDirectory() ? written(join(d, e.name)) : e.name.endsWith('.tgz') ? [] : [join(d, e.name)],
+      );
+    for (const f of written(out)) expect(readFileSync(f, 'utf8'), f).not.toContain('promoproof-app-secret');
+    // Fargate workers get it from SSM Parameter Store: the README says where it lives and names it on the run-fargate line.
+    expect(text('README.txt')).toContain(
+      'aws ssm put-parameter --region eu-west-1 --type SecureString --name /artilleryio/PP_SECRET --value "$PP_SECRET"',
+    );
+    expect(text('README.txt')).toMatch(/run-fargate script\.yml --count 2 --region eu-west-1 --secret PP_SECRET\n/);
+    expect(text('README.txt')).toMatch(/fires one arrival per turn of its event loop/);
     // run-fargate ships what the script's includeFiles names: every file a worker reads, each one there.
     const script = parse(text('script.yml')) as { config: { includeFiles: string[] } };
     expect([...script.config.includeFiles].sort()).toEqual(
@@ -377,6 +411,83 @@ describe('the export against a target, and two simulated workers (export.ts, run
     expect(emitted.filter(([n]) => n === metricNames.lag(1)).map(([, v]) => v)).toEqual([352, 0]);
     expect(emitted.filter(([n]) => n === metricNames.late(1))).toHaveLength(1);
     expect(emitted.some(([n]) => n === metricNames.lag(0))).toBe(false);
+  });
+
+  it("sends what its audit keeps back in Artillery's metrics: the records rebuilt from the counters alone, every one", () => {
+    const setupFile = join(dir, 'exp', 'setup.json');
+    if (!existsSync(setupFile)) return;
+    const p = createArtilleryProcessor(setupFile, {
+      env: { PP_SECRET: 'promoproof-app-secret', PROMOPROOF_WORKER: '1' },
+      wallNow: () => 1_000,
+    });
+    // What Artillery's merge makes of the counters: summed by name.
+    const counters = new Map<string, number>();
+    const events = { emit: (_e: string, name: string, value: number) => void counters.set(name, (counters.get(name) ?? 0) + value) };
+    const timeout = Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
+    let done = 0;
+    // The worker's whole plan (50 spike + 60 steady): every claim timed out, so each is a claim of unknown outcome to look up.
+    for (let k = 0; k < 110; k++) {
+      const context: ArtilleryContext = { vars: {}, scenario: { name: 'claim' } };
+      p.promoproofArrive(context, events, () => {});
+      p.promoproofRequest({ url: '/' }, context, events, () => {});
+      p.promoproofError(timeout, {}, context, events, () => void done++);
+    }
+    // Few enough records for one period: the last answer's scenario went on at once.
+    expect(done).toBe(110);
+    const back = streamedAudit(counters);
+    expect(back.data.counts.unknownClaims).toBe(110);
+    expect(back.data.unknownClaims).toHaveLength(110);
+    expect(back.data.unknownClaims.every((c) => c.requestId?.startsWith(p.runTag))).toBe(true);
+    expect(Object.keys(back.data.batches)).toHaveLength(1);
+    expect(back).toMatchObject({ cameBack: back.made, gaps: 0, streams: 1 });
+    expect(back.data.incomplete).toBeUndefined();
+    expect(back.samples.length).toBeGreaterThan(0);
+    expect(back.samples.every((s) => s.class === 'unknown' && s.curl?.startsWith('curl '))).toBe(true);
+  });
+
+  it("holds its last answer's scenario until every queued record is sent, no more frames a period than the bound", async () => {
+    const setupFile = join(dir, 'exp', 'setup.json');
+    if (!existsSync(setupFile)) return;
+    vi.useFakeTimers();
+    try {
+      let wall = 1_000;
+      const p = createArtilleryProcessor(setupFile, {
+        env: { PP_SECRET: 'promoproof-app-secret', PROMOPROOF_WORKER: '0' },
+        wallNow: () => wall,
+        recordLimits: { frameBytes: 300, framesPerPeriod: 2 },
+      });
+      const counters = new Map<string, number>();
+      const framesByPeriod = new Map<number, number>();
+      const events = {
+        emit: (_e: string, name: string, value: number) => {
+          counters.set(name, (counters.get(name) ?? 0) + value);
+          const period = Math.floor(wall / PERIOD_MS);
+          if (parseMetric(name)?.kind === 'auditFrame') framesByPeriod.set(period, (framesByPeriod.get(period) ?? 0) + 1);
+        },
+      };
+      const timeout = Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
+      let done = 0;
+      for (let k = 0; k < 110; k++) {
+        const context: ArtilleryContext = { vars: {}, scenario: { name: 'claim' } };
+        p.promoproofArrive(context, events, () => {});
+        p.promoproofRequest({ url: '/' }, context, events, () => {});
+        p.promoproofError(timeout, {}, context, events, () => void done++);
+      }
+      // Every scenario but the last went on; the last waits for Artillery's next periods.
+      expect(done).toBe(109);
+      for (let period = 1; done < 110 && period < 100; period++) {
+        wall = period * PERIOD_MS + 60;
+        await vi.advanceTimersToNextTimerAsync();
+      }
+      expect(done).toBe(110);
+      expect(framesByPeriod.size).toBeGreaterThan(3);
+      expect(Math.max(...framesByPeriod.values())).toBe(2);
+      const back = streamedAudit(counters);
+      expect(back.data.unknownClaims).toHaveLength(110);
+      expect(back).toMatchObject({ cameBack: back.made, gaps: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('takes the worker index from PROMOPROOF_WORKER, else a random tag', () => {

@@ -141,6 +141,31 @@ describe('re-sends with one request id', () => {
     expect(nonConformant(result)).toBe(0);
   });
 
+  it('beyond the audit’s memory, re-sends answered again are not counted as coupons: stock and statistics hold; over-issuance still fails', async () => {
+    const limits = AUDIT_LIMITS as { maxKept: number };
+    const kept = limits.maxKept;
+    limits.maxKept = 5;
+    try {
+      const doc = claims({
+        requests: 300,
+        users: 100,
+        terms: { store_count: 30, max_coupon_number_per_user: 5 },
+        limits: { stock: 30, perUser: 5 },
+        retries: { share: 0.2 },
+      });
+      const { audit } = await audited(doc, await reference());
+      // Acknowledged beyond the stock (the re-sends answered again), counted not kept: the first sends alone are the coupons.
+      expect(audit.acknowledged.claims).toBeGreaterThan(30);
+      expect(inv(audit, 'stock')?.status, inv(audit, 'stock')?.reason).not.toBe('violated');
+      expect(inv(audit, 'statistics-claimed')?.status, inv(audit, 'statistics-claimed')?.observed).toBe('held');
+      await ref?.close();
+      const raced = await audited(doc, await reference('cpn-claim-race'));
+      expect(inv(raced.audit, 'stock')?.status).toBe('violated');
+    } finally {
+      limits.maxKept = kept;
+    }
+  });
+
   it('fails idempotent-retries with cpn-retry-issues-twice, naming the request ids', async () => {
     const doc = claims({
       requests: 200,

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeRuns, readAuditFiles, readRunFile } from '../../src/load/artillery/import.js';
 import { metricNames } from '../../src/load/artillery/metrics.js';
+import { streamedAudit } from '../../src/load/artillery/records.js';
 import { mergeEncoded, percentilesOf } from '../../src/load/histograms.js';
 import { josSign } from '../../src/protocols/jos/sign.js';
 import type { LoadResult } from '../../src/load/types.js';
@@ -122,8 +123,16 @@ function writeTargetConfig(front: Storefront, dir: string): string {
   return config;
 }
 
-/** Exports the profile for two workers, runs two Artillery processes at once, imports: the import's result and exit code. */
-async function stormOnTwoWorkers(front: Storefront, dir: string) {
+/** The workers' own files (runs/audit-*.json) removed, as a run on Fargate never brings them back. */
+function dropWorkerFiles(out: string): void {
+  for (const f of readdirSync(join(out, 'runs'))) if (f.startsWith('audit-')) rmSync(join(out, 'runs', f));
+}
+
+/**
+ * Exports the profile for two workers, runs two Artillery processes at once, imports: the import's result
+ * and exit code. `asOnFargate`: the workers' files are removed before the import, only the run files stay.
+ */
+async function stormOnTwoWorkers(front: Storefront, dir: string, asOnFargate = false) {
   const config = writeTargetConfig(front, dir);
   const env = { PP_SECRET: SECRET };
   const out = join(dir, 'export');
@@ -152,6 +161,7 @@ async function stormOnTwoWorkers(front: Storefront, dir: string) {
   const runs = readdirSync(join(out, 'runs'))
     .filter((f) => f.endsWith('.jsonl'))
     .map((f) => join(out, 'runs', f));
+  if (asOnFargate) dropWorkerFiles(out);
   const report = join(dir, 'report.json');
   const imported = await cli(['load', '--import', 'artillery', out, '--report', `json=${report}`, '--json'], { env });
   return { out, storm, runs, imported, result: JSON.parse(imported.stdout) as LoadResult };
@@ -231,11 +241,25 @@ describe.skipIf(why !== undefined)('a claim storm on two Artillery workers, impo
           .reduce((s, [, v]) => s + v, 0);
       };
       expect(count(runs)).toBe(count([runs[0] ?? '']) + count([runs[1] ?? '']));
+      // Every record the workers' audit kept came back through Artillery's metrics stream, none lost.
+      const back = streamedAudit(mergeRuns(runs.map(readRunFile)).counters);
+      expect(back.made).toBeGreaterThan(0);
+      expect(back).toMatchObject({ cameBack: back.made, gaps: 0 });
+      expect(back.data.incomplete).toBeUndefined();
       expect(result.totals.operations['claim']?.count).toBe(220);
       expect(result.totals.sent).toBe(220);
       expect(result.histograms?.source).toBe('ddsketch');
       expect(agreement(out, result)).toEqual([]);
       expect(result.processes).toBe(2);
+      // Over time, as a local run's report: Artillery's 10 s periods, every measured send and answer in one of them.
+      const buckets = result.series?.buckets ?? [];
+      expect(result.series?.bucketMs).toBe(10_000);
+      expect(buckets.reduce((s, b) => s + b.sent, 0)).toBe(220);
+      expect(buckets.reduce((s, b) => s + Object.values(b.classes).reduce((n, c) => n + (c?.count ?? 0), 0), 0)).toBe(220);
+      // The workers' own health came back (not the 0 of workers that said nothing), and the spike's real release window.
+      expect(result.generator.cpuPercent.max).toBeGreaterThan(0);
+      expect(result.generator.reasons.join('\n')).toMatch(/note: generator health of \d+ worker thread/);
+      expect(result.generator.reasons.join('\n')).toMatch(/note: spike .* over up to [\d.]+ ms/);
       // The local workers' samples of what was not a success, each with its curl line, as a local run's report shows them.
       const refusals = result.samples.filter((x) => x.class === 'refusal');
       expect(refusals.length).toBeGreaterThan(0);
@@ -246,6 +270,14 @@ describe.skipIf(why !== undefined)('a claim storm on two Artillery workers, impo
       // No answer was wrong; the exit code is the gates' (a refusal p99 or a late worker on a busy machine may miss: 5 or 6, never 1).
       expect(result.totals.operations['claim']?.classes['non-conformant'].count).toBe(0);
       expect([0, 5, 6]).toContain(imported.code);
+      // As on Fargate: without the workers' files the same audit runs from the records their metrics stream brought back.
+      dropWorkerFiles(out);
+      const again = await cli(['load', '--import', 'artillery', out, '--json'], { env: { PP_SECRET: SECRET } });
+      const fromStream = JSON.parse(again.stdout) as LoadResult;
+      expect(fromStream.audit?.status, JSON.stringify(fromStream.audit?.invariants)).toBe('passed');
+      expect(fromStream.audit?.invariants.map((i) => [i.id, i.status])).toEqual(result.audit?.invariants.map((i) => [i.id, i.status]));
+      expect(fromStream.audit?.acknowledged).toEqual(result.audit?.acknowledged);
+      expect(fromStream.samples).toEqual(result.samples);
     } finally {
       await front.close();
     }
@@ -308,10 +340,10 @@ describe.skipIf(why !== undefined)('a claim storm on two Artillery workers, impo
     }
   });
 
-  it('fails its audit when the reference hands out more than its stock (cpn-claim-race)', async () => {
+  it('fails its audit when the reference hands out more than its stock (cpn-claim-race), from the run files alone', async () => {
     const front = await startStorefront('cpn-claim-race');
     try {
-      const { imported, result } = await stormOnTwoWorkers(front, join(dir, 'race'));
+      const { imported, result } = await stormOnTwoWorkers(front, join(dir, 'race'), true);
       expect(result.audit?.status).toBe('failed');
       // A read-then-write stock over-issues (stock) or hands one user two (per-user), as the interleaving falls.
       const violated = (result.audit?.invariants ?? []).filter((i) => i.status === 'violated').map((i) => i.id);

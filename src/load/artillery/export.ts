@@ -170,7 +170,16 @@ export async function exportArtillery(input: ArtilleryExportInput): Promise<Arti
   const counts = plannedArrivals(phases, input.workers);
   written.push([
     'README.txt',
-    readme({ dir: input.outDir, profile: doc.profile, workers: input.workers, perWorker: counts.perWorker, total: counts.total, tarball }),
+    readme({
+      dir: input.outDir,
+      profile: doc.profile,
+      workers: input.workers,
+      perWorker: counts.perWorker,
+      total: counts.total,
+      tarball,
+      envNames: envNamesOf(input.targetConfig),
+      spikes: phases.filter((p) => p.kind === 'spike').map((p) => ({ name: p.name, arrivals: p.arrivals })),
+    }),
   ]);
   for (const [name, text] of written) writeFileSync(join(input.outDir, name), text);
   return {
@@ -257,6 +266,12 @@ export function literalCredentialsNote(targetConfig: string): string[] {
       ];
 }
 
+/** The names a target config reads from the environment (`${env:NAME}`, as config.ts substitutes them), in order of first use: the secrets a worker needs. */
+export function envNamesOf(targetConfig: string): string[] {
+  const names = [...readFileSync(targetConfig, 'utf8').matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] ?? '');
+  return [...new Set(names)];
+}
+
 /** The export's package.json: promoproof from the tarball beside it, and the plugin's folder (what `npm install` there installs). */
 function exportPackageJson(profile: string, tarball: string): string {
   const pkg = {
@@ -284,7 +299,7 @@ export const promoproofArrive = processor.promoproofArrive;
 export const promoproofRequest = processor.promoproofRequest;
 export const promoproofAnswer = processor.promoproofAnswer;
 export const promoproofError = processor.promoproofError;
-// The audit's data of this worker, when the thread or process ends (the plugin flushes it earlier when Artillery unloads plugins).
+// This worker's file (runs/audit-*.json: its HDR histograms), when the thread or process ends (the plugin writes it earlier when Artillery unloads plugins).
 process.on('exit', flushProcessors);
 `;
 
@@ -309,13 +324,24 @@ startLeadWriter(fileURLToPath(new URL('./runs/', import.meta.url)));
 `;
 
 /** The README of an export: what it is and the exact commands. */
-function readme(r: { dir: string; profile: string; workers: number; perWorker: number; total: number; tarball: string }): string {
+function readme(r: {
+  dir: string;
+  profile: string;
+  workers: number;
+  perWorker: number;
+  total: number;
+  tarball: string;
+  envNames: readonly string[];
+  spikes: readonly { name: string; arrivals: number }[];
+}): string {
   // Artillery needs Node >= 22.18: npx brings it from the npm registry whatever Node runs promoproof.
   const bin = join(PACKAGE_ROOT, 'scaleout', 'node_modules', '.bin', 'artillery');
   const artillery = `npx --yes --package=node@22 -- ${bin}`;
   // run-fargate constructs no plugin in this process: the lead hook writes the run file instead.
   const fargate = `npx --yes --package=node@22 -- node --import ./lead.mjs ${bin}`;
   const env = 'ARTILLERY_DISABLE_TELEMETRY=true ARTILLERY_PLUGIN_PATH="$PWD"';
+  const region = 'eu-west-1';
+  const secretFlags = r.envNames.map((n) => ` --secret ${n}`).join('');
   const local = Array.from(
     { length: r.workers },
     (_, k) => `PROMOPROOF_WORKER=${k} ${env} ${artillery} run script.yml > runs/worker-${k}.log 2>&1 &`,
@@ -347,11 +373,48 @@ Local: ${r.workers} processes standing in for ${r.workers} workers, each one wor
 On AWS Fargate (every worker runs the whole script: --count multiplies the arrival rate by ${r.workers}):
 
   cd ${r.dir}
-  ${env} ${fargate} run-fargate script.yml --count ${r.workers} --region eu-west-1
+  ${env} ${fargate} run-fargate script.yml --count ${r.workers} --region ${region}${secretFlags}
+${fargateSecrets(r.envNames, region)}${spikeRelease(r.spikes)}
+The lead process's plugin writes the merged figures of every period to runs/artillery-*.jsonl, the
+records the audit needs among them (they travel in Artillery's metrics stream, from Fargate workers as
+from local ones): the import needs that folder alone. Each local worker also writes runs/audit-*.json
+(its own HDR histograms, to compare with the merged sketches); the import does not need them.
+`;
+}
 
-Not yet on Fargate: the workers' audit files (runs/audit-*.json) do not come back from Fargate.
+/**
+ * How Fargate workers get the target config's secrets: Artillery 2's `run-fargate --secret NAME` makes
+ * ECS put the SSM Parameter Store parameter `/artilleryio/NAME` of the run's region into each worker's
+ * environment as NAME (lib/platform/aws-ecs/legacy/run-cluster.ts: the task definition's `secrets`,
+ * `valueFrom` that parameter's ARN), where target.yaml's `${env:NAME}` reads it. `--dotenv` would pass
+ * values as plain task overrides (visible in the ECS console and CloudTrail): not for secrets.
+ */
+function fargateSecrets(names: readonly string[], region: string): string {
+  if (names.length === 0) return '';
+  const puts = names.map((n) => `  aws ssm put-parameter --region ${region} --type SecureString --name /artilleryio/${n} --value "$${n}"`);
+  return `
+The target config's secrets on Fargate: target.yaml reads ${names.map((n) => `\${env:${n}}`).join(', ')} from each worker's
+environment. Store each once, from a shell that has it, as an SSM SecureString parameter under /artilleryio/
+in the region of the run (the secret lives there, encrypted; never in this folder, the script or the
+task's plain environment):
 
-The lead process's plugin writes the merged figures of every period to runs/artillery-*.jsonl; each
-local worker writes what the audit needs to runs/audit-*.json.
+${puts.join('\n')}
+
+and name it on the run-fargate line with --secret (as above): ECS puts its value into every worker's
+environment as that name. (--dotenv would hand values to the workers as plain task overrides, visible
+in the ECS console: not for secrets.)
+`;
+}
+
+/** What the README says of a spike's release: Artillery's tightest (schedule.ts spikeDuration), and where the real window is reported. */
+function spikeRelease(spikes: readonly { name: string; arrivals: number }[]): string {
+  if (spikes.length === 0) return '';
+  const each = spikes.map((s) => `${s.name}: ${s.arrivals} requests per worker`).join('; ');
+  return `
+A spike (${each}) is released as tightly as Artillery allows: a 1 µs arrival tick, so each worker
+fires one arrival per turn of its event loop, and its share goes out as fast as the worker can build,
+sign and send them (the local engine sends a spike at one instant). The real window is each worker's
+CPU per request × its share; the imported report states it (the slowest worker's first to last send).
+Latency counts from the spike's start either way.
 `;
 }

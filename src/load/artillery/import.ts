@@ -6,10 +6,12 @@
  * counters are summed and their DDSketches merged, which is exact for the counts and within the
  * sketches' relative accuracy for every percentile (the result's `histograms` says so).
  *
- * What a merged Artillery run cannot say, and how the result says it: no HDR encodings (`hdr` is ''),
- * no time series, samples only from local workers' files, no sold-out instant (periods are Artillery's 10 s); each phase's elapsed
- * time is its planned length; the generator's CPU is unknown (0) and its health is judged on late
- * sends alone. A success beyond the stock is left to the audit's `stock` invariant (a must), since a
+ * What a merged Artillery run cannot say, and how the result says it: no HDR encodings (`hdr` is '':
+ * each summary carries its DDSketch instead, so imported results merge), a time series in Artillery's
+ * 10 s periods (period-series.ts), no sold-out instant (periods are Artillery's 10 s); each phase's elapsed
+ * time is its planned length; the generator's health is the workers' own, each thread's CPU (its
+ * event-loop utilisation) and event-loop delay judged apart (worker-health.ts), with the late sends; a
+ * spike's real release window is a note. A success beyond the stock is left to the audit's `stock` invariant (a must), since a
  * worker cannot count the others' successes.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,12 +32,14 @@ import {
 import { boundSamples } from '../result.js';
 import { MAX_LATE_SHARE, MIN_LATE_SENDS } from '../watch.js';
 import { ARTILLERY_VERSION } from './export.js';
-import { parseMetric } from './metrics.js';
+import { metricNames, parseMetric } from './metrics.js';
 import { RUN_FORMAT, type RunLine } from './plugin.js';
 import type { WorkerFile } from './runtime.js';
 import { plannedArrivals, workerPhases } from './schedule.js';
 import { type ArtillerySetup, readArtillerySetup } from './setup-file.js';
-import { mergeSketches, relativeAccuracy, type SketchJson, sketchQuantile } from './sketch.js';
+import { mergePeriods, type PeriodFigures, periodSeries } from './period-series.js';
+import { judgeWorkers, workerFigures } from './worker-health.js';
+import { mergeSketches, relativeAccuracy, type SketchJson, sketchLatencySummary, sketchPercentileMs } from './sketch.js';
 
 /** The run files and audit files found for `paths` (files, or export folders and their runs/), and their setup.json. */
 export interface ArtilleryRunSet {
@@ -96,6 +100,8 @@ export interface MergedMetrics {
   readonly runs: number;
   readonly startedAt: string | undefined;
   readonly durationMs: number;
+  /** The same figures period by period (the imported series: period-series.ts). */
+  readonly periods: readonly PeriodFigures[];
 }
 
 /** Sums the counters and merges the sketches of `runs` (each a run file's lines). */
@@ -129,30 +135,13 @@ export function mergeRuns(runs: readonly (readonly RunLine[])[]): MergedMetrics 
     runs: runs.length,
     startedAt: first === undefined ? undefined : new Date(first).toISOString(),
     durationMs: first !== undefined && last !== undefined ? last - first : 0,
+    periods: mergePeriods(runs),
   };
 }
 
-/** A latency summary of a sketch (ms, µs precision; `hdr` ''); an empty one for none. */
+/** A latency summary of a sketch (ms, µs precision; `hdr` '', the sketch kept to merge: sketch.ts sketchLatencySummary); an empty one for none. */
 export function sketchSummary(s: SketchJson | undefined): LatencySummary {
-  if (s === undefined || s.count === 0)
-    return { count: 0, minMs: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0, hdr: '' };
-  // A bin's value may lie past the extremes (within the accuracy): a percentile is never reported beyond min or max.
-  const q = (x: number) => us(Math.min(s.max, Math.max(s.min, sketchQuantile(s, x))));
-  return {
-    count: s.count,
-    minMs: us(s.min),
-    meanMs: us(s.sum / s.count),
-    p50Ms: q(0.5),
-    p90Ms: q(0.9),
-    p99Ms: q(0.99),
-    p999Ms: q(0.999),
-    maxMs: us(s.max),
-    hdr: '',
-  };
-}
-
-function us(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+  return sketchLatencySummary(s);
 }
 
 /** What the result is built from. */
@@ -162,7 +151,7 @@ export interface ImportInput {
   readonly merged: MergedMetrics;
   /** How many workers ran (their audit files, or the export's count). */
   readonly workers: number;
-  /** The local workers' samples of answers that were not a success (their files); none from workers elsewhere. */
+  /** The workers' samples of answers that were not a success, as their metrics stream brought them back (records.ts). */
   readonly samples?: readonly LoadSample[];
   readonly targetUrl: string;
 }
@@ -234,12 +223,19 @@ export function importedResult(input: ImportInput): LoadResult {
     samples: boundSamples(input.samples ?? []),
     slo: doc.slo ?? [],
     processes: input.workers,
+    ...seriesOf(merged, setup),
     histograms: {
       source: 'ddsketch',
       relativeAccuracy: anySketch ? round4(relativeAccuracy(anySketch)) : 0.01,
       engine: `artillery ${ARTILLERY_VERSION}`,
     },
   };
+}
+
+/** The run over time, from the periods (period-series.ts); nothing when no measured phase sent. */
+function seriesOf(merged: MergedMetrics, setup: ArtillerySetup): Pick<LoadResult, 'series'> {
+  const series = periodSeries(merged.periods, setup);
+  return series === undefined ? {} : { series };
 }
 
 function round4(x: number): number {
@@ -280,8 +276,9 @@ function operationOf(
 
 /**
  * The generator's health as a merged Artillery run shows it: late sends over the paced phases (a spike's
- * spread is not pacing), judged by the local open model's bounds; CPU and event-loop delay are the
- * workers' and do not come back (0).
+ * spread is not pacing), judged by the local open model's bounds; CPU and event-loop delay from each
+ * worker thread's own metrics, judged thread by thread (worker-health.ts). Notes (`note: …`) never make
+ * the run invalid.
  */
 function generatorOf(merged: MergedMetrics, setup: ArtillerySetup, phases: readonly PhaseResult[]): GeneratorHealth {
   const paced = setup.phases.flatMap((p, i) => (p.measured && p.doc.phase !== 'spike' ? [i] : []));
@@ -302,15 +299,37 @@ function generatorOf(merged: MergedMetrics, setup: ArtillerySetup, phases: reado
     reasons.push(`${merged.runs - merged.completed} of ${merged.runs} run files have no end: a lead process stopped early`);
   if (sentAll < intended)
     reasons.push(`${intended - sentAll} of ${intended} planned requests were not sent (a worker that did not run, or stopped early)`);
+  const workers = judgeWorkers(workerFigures(merged.histograms));
+  const faults = [...reasons, ...workers.faults];
+  const notes = [...workers.notes, ...spikeReleases(merged, setup)];
   return {
-    cpuPercent: { mean: 0, max: 0 },
-    eventLoopDelayMs: { p50: 0, p99: 0, max: 0 },
+    cpuPercent: workers.cpuPercent,
+    eventLoopDelayMs: workers.eventLoopDelayMs,
     lag,
     lateSends: late,
     lateShare,
-    valid: reasons.length === 0,
-    reasons,
+    valid: faults.length === 0,
+    reasons: [...faults, ...notes.map((n) => `note: ${n}`)],
   };
+}
+
+/**
+ * What each spike's release really was: the local engine sends a spike's requests at one instant (as
+ * fast as its loop can), Artillery fires one arrival per turn of a worker's event loop (schedule.ts
+ * spikeDuration), so the report says over how long the slowest worker sent its share. Latency counts from
+ * the spike's start either way.
+ */
+function spikeReleases(merged: MergedMetrics, setup: ArtillerySetup): string[] {
+  return setup.phases.flatMap((p, i) => {
+    const s = merged.histograms.get(metricNames.release(i));
+    if (p.doc.phase !== 'spike' || s === undefined || s.count === 0) return [];
+    const perWorker = Math.max(1, Math.round(p.intended / setup.workers));
+    return [
+      `spike ${p.name}: each worker sent its ${perWorker} requests over up to ${Math.round(s.max * 10) / 10} ms (the slowest worker's first to last send; ` +
+        `median send ${sketchPercentileMs(s, 0.5)} ms after its first): Artillery releases one arrival per turn of a worker's event loop, ` +
+        'where the local engine sends a spike at one instant; latency counts from the spike’s start either way',
+    ];
+  });
 }
 
 /** How many workers ran: the distinct audit files (one per worker that sent), else the export's count. */

@@ -8,7 +8,7 @@
  *   workers' own files never have to come back.
  * - in each local worker thread, with no events: there it hands the processor the thread's own phases
  *   (Artillery splits a local run's phases between its threads: schedule.ts threadPhases), and flushes
- *   the processor's audit data when Artillery unloads it (runtime.ts).
+ *   the processor's worker file when Artillery unloads it (runtime.ts).
  */
 import { mkdirSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -10,12 +10,14 @@
  *   or, without one (`run-fargate`), 3 random bytes, followed by the export's tag; the mix's own
  *   per-process counter makes the rest.
  * Figures go out as Artillery custom metrics (src/load/artillery/metrics.ts), which Artillery merges
- * across workers and periods; the lead process's plugin writes them (plugin.ts). Latency counts from
+ * across workers and periods; the lead process's plugin writes them (plugin.ts). So do what the audit
+ * keeps and the samples of answers (records.ts): no worker's file has to come back. Latency counts from
  * the intended instant (schedule.ts), the service time from the send; both are never negative.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { type AnswerOutcome, classify, describeClassified } from '../../engine/answer.js';
 import { loadTargetConfig } from '../../engine/targets/config.js';
 import type { ClassifiedAnswer } from '../../protocols/types.js';
@@ -26,8 +28,10 @@ import { loadProfile } from '../profile.js';
 import { SAMPLES_PER_CLASS } from '../result.js';
 import type { LoadSample, OutcomeClass } from '../types.js';
 import { metricNames } from './metrics.js';
+import { CountsTeller, RecordStream, streamName } from './records.js';
 import { type ArrivalSlot, type ArtillerySpec, arrivalSlot, threadPhases, type WorkerPhase, workerPhases } from './schedule.js';
 import { type ArtillerySetup, readArtillerySetup } from './setup-file.js';
+import { type ThreadClock, watchWorker } from './worker-health.js';
 
 /** A send later than this after its intended instant counts as late, µs (the local open model's bound). */
 export const LATE_AFTER_US = 5_000;
@@ -76,7 +80,11 @@ export interface ArtilleryProcessor {
     next: Next,
   ): void;
   promoproofError(err: Error, req: ArtilleryRequestParams, context: ArtilleryContext, events: ArtilleryEvents, next: Next): void;
-  /** Writes what the audit needs of this worker's answers next to setup.json (runs/audit-<tag>.json); idempotent. */
+  /**
+   * Writes this worker's file next to setup.json (runs/audit-<tag>.json); idempotent. The import reads the
+   * audit's records and the samples from the metrics stream (records.ts); the file is kept for its HDR
+   * histograms, which a local run compares with the merged sketches (test/scaleout).
+   */
   flush(): void;
   /** This worker's run tag (request ids are `<tag>-<index>`). */
   readonly runTag: string;
@@ -86,11 +94,23 @@ export interface ArtilleryProcessor {
 export interface ProcessorOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly now?: () => number;
+  /** The wall clock, as Artillery's periods count it (records.ts): Date.now unless a test sets one. */
+  readonly wallNow?: () => number;
+  /** The bounds of the audit's record frames (records.ts RecordStream): its defaults unless a test sets smaller ones. */
+  readonly recordLimits?: ConstructorParameters<typeof RecordStream>[1];
+  /** This thread's clock for its own health (worker-health.ts): the real one unless a test sets one. */
+  readonly clock?: ThreadClock;
 }
 
 const ARRIVAL = '$promoproof';
+/** How long after a period starts the last scenario sends the next of its queued records, ms (clear of the boundary). */
+const PERIOD_MARGIN_MS = 50;
 
-/** What a worker writes when its plan is done (runs/audit-<tag>.json): for the audit, and its own latency histograms. */
+/**
+ * What a worker writes when its plan is done (runs/audit-<tag>.json), where it ran: its own latency
+ * histograms, for a local run to compare with the merged sketches. The import takes the audit's data and
+ * the samples from the metrics stream instead (records.ts), the one way back from Fargate too.
+ */
 export interface WorkerFile {
   readonly runTag: string;
   /** Arrivals this worker made. */
@@ -136,6 +156,8 @@ export function createArtilleryProcessor(setupFile: string, opts: ProcessorOptio
   const profile = loadProfile(setup.profile.file);
   const target = loadTargetConfig(setup.targetConfig, env);
   const runTag = workerTag(setup, env);
+  /** This thread's own CPU and event-loop delay, sent as metrics named after it (worker-health.ts). */
+  const health = watchWorker(`${runTag}-${threadId}`.replace(/[^A-Za-z0-9_-]/g, '_'), opts.clock);
   const mix: CompiledMix = compileMix({
     profile: profile.doc,
     target,
@@ -147,6 +169,20 @@ export function createArtilleryProcessor(setupFile: string, opts: ProcessorOptio
   let phases = seenSpecs === undefined ? planned : threadPhases(planned, seenSpecs);
   const opIndex = new Map(mix.operations.map((o, i) => [o.name, i]));
   const audit = new AuditCollector(profile.doc);
+  const wallNow = opts.wallNow ?? Date.now;
+  // What the audit keeps goes back through Artillery's metrics stream, the one way back from every worker.
+  const records = new RecordStream(streamName(runTag, threadId), opts.recordLimits);
+  const counts = new CountsTeller();
+  audit.onKept = (event) => {
+    records.push(event);
+    counts.kept(event);
+  };
+  /** Tells the audit's counts that moved and sends the records this period allows (every answer's hook). */
+  const ship = (events: ArtilleryEvents, final = false) => {
+    const emit = (name: string, value: number) => events.emit('counter', name, value);
+    counts.tell(audit.kept(), emit);
+    records.drain(wallNow(), emit, final);
+  };
   /** promoproof's own HDR histogram of each latency it emits (µs), written with the audit data: a local run can check the merged sketches against it. */
   const own = new Map<string, UsHistogram>();
   const samples: LoadSample[] = [];
@@ -157,10 +193,24 @@ export function createArtilleryProcessor(setupFile: string, opts: ProcessorOptio
   const anchors: (number | undefined)[] = [];
   /** When a spike phase's last arrival came, by phase: Artillery starts the next phase right then. */
   const spikeEnds: (number | undefined)[] = [];
+  /** When this worker sent a spike phase's first request, by phase (its release window counts from there). */
+  const spikeFirstSends: (number | undefined)[] = [];
   let flushed = false;
-  const settle = () => {
-    // Written as soon as the plan is done: Artillery may end a process before its threads hear `stop`.
-    if (++settled >= phases.reduce((s, p) => s + p.arrivals, 0)) processor.flush();
+  /**
+   * One more planned arrival answered; at the last, the worker's file is written (as soon as the plan is
+   * done: Artillery may end a process before its threads hear `stop`) and the records still queued are
+   * sent, a period's worth at a time, before the last scenario goes on (`next`): Artillery ends the
+   * worker, and sends its last periods, only once no scenario is pending (records.ts).
+   */
+  const settle = (events: ArtilleryEvents, next: Next) => {
+    if (++settled < phases.reduce((s, p) => s + p.arrivals, 0)) return next();
+    processor.flush();
+    const step = () => {
+      ship(events, true);
+      if (records.waiting === 0) return next();
+      setTimeout(step, RecordStream.msToNextPeriod(wallNow()) + PERIOD_MARGIN_MS);
+    };
+    step();
   };
 
   const record = (arrival: Arrival, outcome: AnswerOutcome, events: ArtilleryEvents) => {
@@ -190,13 +240,16 @@ export function createArtilleryProcessor(setupFile: string, opts: ProcessorOptio
     audit.answer(b.op, b.app, answer, b.key, b.resend, Math.round(latencyMs * 1000));
     if (cls !== 'success' && samples.filter((s) => s.operation === op.name && s.class === cls).length < SAMPLES_PER_CLASS) {
       const said = describeClassified(answer);
-      samples.push({
+      const sample: LoadSample = {
         operation: op.name,
         class: cls,
         said: said.length > SAID_CHARS ? `${said.slice(0, SAID_CHARS)}…` : said,
         curl: op.adapter.record(b.wire, op.endpoint).curl,
-      });
+      };
+      samples.push(sample);
+      records.push({ kind: 'sample', sample });
     }
+    ship(events);
   };
 
   /**
@@ -265,15 +318,21 @@ export function createArtilleryProcessor(setupFile: string, opts: ProcessorOptio
           const lagMs = Math.max(0, t - arrival.intendedMs);
           events.emit('histogram', metricNames.lag(arrival.phase), lagMs);
           if (lagMs * 1000 > LATE_AFTER_US) events.emit('counter', metricNames.late(arrival.phase), 1);
+        } else {
+          // How long this worker took to release its share: the report states the real window (import.ts).
+          spikeFirstSends[arrival.phase] ??= t;
+          events.emit('histogram', metricNames.release(arrival.phase), Math.max(0, t - (spikeFirstSends[arrival.phase] ?? t)));
         }
       }
+      health.report(events);
       next();
     },
     promoproofAnswer(_req, res, context, events, next) {
+      health.report(events);
       const arrival = arrivalOf(context);
       if (arrival !== undefined && arrival.phase >= 0) {
         record(arrival, responseOutcome(res), events);
-        settle();
+        return settle(events, next);
       }
       next();
     },
@@ -281,7 +340,7 @@ export function createArtilleryProcessor(setupFile: string, opts: ProcessorOptio
       const arrival = arrivalOf(context);
       if (arrival !== undefined && arrival.phase >= 0) {
         if (arrival.built !== undefined) record(arrival, errorOutcome(err), events);
-        settle();
+        return settle(events, next);
       }
       next();
     },
@@ -289,6 +348,7 @@ export function createArtilleryProcessor(setupFile: string, opts: ProcessorOptio
       // A thread that made no arrival (the lead process loads the processor too) has nothing to write.
       if (flushed || arrivals === 0) return;
       flushed = true;
+      health.stop();
       const file = join(dirname(setupFile), 'runs', `audit-${runTag}.json`);
       mkdirSync(dirname(file), { recursive: true });
       const hdr = Object.fromEntries([...own].map(([name, h]) => [name, h.summary().encoded]));

@@ -9,8 +9,8 @@
  * (lib/core/phases.ts, the `arrivals` package) fixes the instants:
  * - `arrivalRate` r (mode uniform): arrival k (k ≥ 1) at the phase start + k × ⌊10⁶ / r⌋ µs, while
  *   that is within the duration: ⌊duration / tick⌋ arrivals;
- * - `arrivalCount` n over a duration: the same with the tick ⌊duration / n⌋ µs (a promoproof spike: n
- *   requests released over SPIKE_SPREAD_MS; their instant is the spike's start, as the local engine's);
+ * - `arrivalCount` n over a duration: the same with the tick ⌊duration / n⌋ µs (a promoproof spike: the
+ *   tightest release Artillery allows, spikeDuration; their instant is the spike's start, as the local engine's);
  * - `arrivalRate` → `rampTo`: one period per second, period i makes ⌊r_i⌋ arrivals one
  *   ⌊1000 / ⌊r_i⌋⌋ ms apart from the period's start, r_i rising linearly from the first to the last period.
  * Phases follow each other at their planned lengths, but for the phase after a spike, which Artillery
@@ -21,8 +21,19 @@
  */
 import type { PlannedPhase } from '../run-load.js';
 
-/** How long a spike's requests are spread over per worker, ms: Artillery has no instant release; the smallest spread it paces well. */
-export const SPIKE_SPREAD_MS = 100;
+/**
+ * A spike's phase duration for `arrivals` requests of one worker: the tightest release Artillery 2.0.34
+ * allows. Artillery has no instant release: an `arrivalCount` phase is the `arrivals` package's uniform
+ * process, a nanotimer interval of ⌊duration / n⌋ µs that fires at most one arrival per event-loop turn
+ * (it re-arms with setImmediate) and stops after ⌊duration / tick⌋ arrivals. A tick of 0 never stops, so
+ * the tick is 1 µs, the least: a duration of n + ½ µs (the half keeps the tick 1 and the count n through
+ * the float round trip of `ms`), written in ms (`ms` reads `0.1005ms`). Each arrival then fires on the next
+ * turn of the worker's loop, so the real window is the worker's own work per arrival (building, signing
+ * and sending each request) × n: the processor measures it (`pp.<p>.release`) and the import reports it.
+ */
+export function spikeDuration(arrivals: number): string {
+  return `${(Math.max(1, arrivals) + 0.5) / 1000}ms`;
+}
 
 /** One phase as an Artillery script writes it (one worker's share). */
 export type ArtilleryPhase =
@@ -77,7 +88,8 @@ function workerPhase(p: PlannedPhase, workers: number, startMs: number): WorkerP
   const s = p.schedule;
   let artillery: ArtilleryPhase;
   if (s.shape === 'burst') {
-    artillery = { name: p.name, duration: `${SPIKE_SPREAD_MS}ms`, arrivalCount: Math.max(1, Math.round(p.intended / workers)) };
+    const arrivalCount = Math.max(1, Math.round(p.intended / workers));
+    artillery = { name: p.name, duration: spikeDuration(arrivalCount), arrivalCount };
   } else if (s.shape === 'constant') {
     const rate = s.ratePerS / workers;
     if (rate < MIN_RATE_PER_WORKER)

@@ -60,7 +60,8 @@ export function artilleryScript(input: ScriptInput): Record<string, unknown> {
       phases: input.phases.map((p) => p.artillery),
       http: { timeout: Math.max(1, Math.ceil(input.timeoutMs / 1000)), pool: poolPerWorker(input) },
       processor: input.processor,
-      plugins: { [PLUGIN_NAME]: {} },
+      // suppressOutput keeps the audit's record frames (`…plugins.promoproof…`: records.ts) off `artillery run`'s console.
+      plugins: { [PLUGIN_NAME]: { suppressOutput: true } },
       ...(input.includeFiles !== undefined && input.includeFiles.length > 0 ? { includeFiles: [...input.includeFiles] } : {}),
     },
     scenarios: input.operations.map((op) => ({
@@ -87,8 +88,9 @@ export function renderArtilleryScript(input: ScriptInput): string {
     '# commands in README.txt (telemetry off: ARTILLERY_DISABLE_TELEMETRY=true).',
     `# One worker's share: every worker runs this whole script (\`run-fargate --count ${input.workers}\`, or ${input.workers} local`,
     `# processes), so each phase's rate is the profile's divided by ${input.workers}: ${perWorker.toLocaleString('en-US')} arrivals per worker,`,
-    `# ${(perWorker * input.workers).toLocaleString('en-US')} over ${input.workers}. A spike's requests are spread over its phase's duration (Artillery has no`,
-    "# instant release); their latency counts from the spike's start all the same.",
+    `# ${(perWorker * input.workers).toLocaleString('en-US')} over ${input.workers}. A spike's phase lasts its arrivals in µs: a 1 µs tick, the tightest`,
+    '# Artillery allows (it has no instant release), so each worker fires one arrival per turn of its event loop;',
+    "# their latency counts from the spike's start all the same.",
     `# http.pool ${pool}: the profile's ${input.connections} connections shared by ${input.workers} workers, raised to a spike's share`,
     '# (the local engine opens a connection per spike request): one keep-alive pool per worker, a cap that',
     '# a steady phase does not fill. Without a pool Artillery opens a connection per arrival, which measures',

@@ -5,6 +5,7 @@
  * DDSketch merges; a quantile is the bin's value, within the sketch's relative accuracy of the true one
  * (a value v is reported as some v' with |v' − v| ≤ α·v). Only non-negative values are kept (latencies).
  */
+import type { LatencySummary } from '../types.js';
 
 /** A DDSketch's contents (positive store, zeros, summary figures). */
 export interface SketchJson {
@@ -104,4 +105,47 @@ export function sketchQuantile(s: SketchJson, q: number): number {
 /** A key's representative value: γ^(key − offset) × 2 / (1 + γ) (the logarithmic mapping's). */
 function keyValue(s: SketchJson, key: number): number {
   return s.gamma ** (key - s.indexOffset) * (2 / (1 + s.gamma));
+}
+
+/**
+ * A latency summary of a sketch (ms, µs precision), carrying the sketch itself so that results merge
+ * by merging sketches (src/load/result.ts mergeLatency); `hdr` is ''. Empty, without a sketch, for none.
+ */
+export function sketchLatencySummary(s: SketchJson | undefined): LatencySummary {
+  if (s === undefined || s.count === 0)
+    return { count: 0, minMs: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0, hdr: '' };
+  const q = (x: number) => sketchPercentileMs(s, x);
+  return {
+    count: s.count,
+    minMs: us(s.min),
+    meanMs: us(s.sum / s.count),
+    p50Ms: q(0.5),
+    p90Ms: q(0.9),
+    p99Ms: q(0.99),
+    p999Ms: q(0.999),
+    maxMs: us(s.max),
+    hdr: '',
+    sketch: s,
+  };
+}
+
+/** The value at quantile q, ms at µs precision: a bin's value may lie past the extremes (within the accuracy), so it is never reported beyond min or max. */
+export function sketchPercentileMs(s: SketchJson, q: number): number {
+  return us(Math.min(s.max, Math.max(s.min, sketchQuantile(s, q))));
+}
+
+/**
+ * The share of a sketch's values at or above `bound` (0…1; 0 when empty), read from its bins: a bin
+ * counts whole when its representative value is at or above the bound, so a value within the relative
+ * accuracy of the bound may be counted on either side.
+ */
+export function sketchShareAtLeast(s: SketchJson, bound: number): number {
+  if (s.count === 0) return 0;
+  let n = bound <= 0 ? s.zeroCount : 0;
+  for (let i = 0; i < s.counts.length; i++) if (keyValue(s, s.binOffset + i) >= bound) n += s.counts[i] ?? 0;
+  return n / s.count;
+}
+
+function us(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
