@@ -47,7 +47,14 @@ export async function runImportCommand(values: Values, positionals: readonly str
   // The audit's records and the samples came back in the workers' metrics stream, from Fargate as from local workers.
   const streamed = streamedAudit(merged.counters);
   const samples = streamed.samples;
-  let result: LoadResult = importedResult({ setup, doc: profile.doc, merged, workers: workersOf(set), targetUrl: firstUrl, samples });
+  let result: LoadResult = importedResult({
+    setup,
+    doc: profile.doc,
+    merged,
+    workers: workersOf(set, streamed),
+    targetUrl: firstUrl,
+    samples,
+  });
   result = { ...result, audit: await auditOf(values, io, set, merged, streamed, profile.doc, target) };
   const slos = gateSlos(profile.doc, listOption(values, 'slo'));
   const safe = redactSecrets(slos.length > 0 ? withSloVerdicts(result, slos) : result, targetSecrets(target));

@@ -129,7 +129,10 @@ describe('a worker thread’s stream of frames', () => {
     expect(frames().length).toBe(Math.ceil(bytes / 64));
     for (const f of frames()) expect(f.length).toBeLessThan(1024);
     const back = streamedAudit(counters);
-    expect(back).toMatchObject({ made: 40, cameBack: 40, gaps: 0, streams: 1 });
+    expect(back).toMatchObject({ made: 40, cameBack: 40, gaps: 0, streams: 1, workers: 1 });
+    // Workers are the streams' run tags: two threads of worker w000x and one of w001x are two workers.
+    const threads = new Map([...counters, ['pp.audit.made.w000x-2', 0], ['pp.audit.made.w001x-1', 0]]);
+    expect(streamedAudit(threads)).toMatchObject({ streams: 3, workers: 2 });
     expect(back.data.incomplete).toBeUndefined();
     expect(back.samples).toHaveLength(6);
     // Each worker's record of a (coupon, order) keeps its own differing deductions; absorbing merges them.

@@ -278,6 +278,8 @@ describe.skipIf(why !== undefined)('a claim storm on two Artillery workers, impo
       expect(fromStream.audit?.invariants.map((i) => [i.id, i.status])).toEqual(result.audit?.invariants.map((i) => [i.id, i.status]));
       expect(fromStream.audit?.acknowledged).toEqual(result.audit?.acknowledged);
       expect(fromStream.samples).toEqual(result.samples);
+      // The workers are counted from their streams, not from files that never come back from Fargate.
+      expect(fromStream.processes).toBe(2);
     } finally {
       await front.close();
     }

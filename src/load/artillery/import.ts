@@ -332,8 +332,12 @@ function spikeReleases(merged: MergedMetrics, setup: ArtillerySetup): string[] {
   });
 }
 
-/** How many workers ran: the distinct audit files (one per worker that sent), else the export's count. */
-export function workersOf(set: ArtilleryRunSet): number {
+/**
+ * How many workers ran: those whose records came back in the metrics stream (`streamed`, records.ts: from
+ * Fargate too), else the distinct audit files local workers wrote, else the export's count.
+ */
+export function workersOf(set: ArtilleryRunSet, streamed?: { readonly workers: number }): number {
+  if (streamed !== undefined && streamed.workers > 0) return streamed.workers;
   return set.auditFiles.length > 0 ? set.auditFiles.length : set.setup.workers;
 }
 

@@ -287,6 +287,8 @@ export interface StreamedAudit {
   readonly samples: readonly LoadSample[];
   /** Worker threads that sent records. */
   readonly streams: number;
+  /** Workers (processes: a stream's run tag, its thread id left off) that sent records. */
+  readonly workers: number;
   /** Lines the workers made, and the lines that came back whole. */
   readonly made: number;
   readonly cameBack: number;
@@ -340,7 +342,9 @@ export function streamedAudit(counters: ReadonlyMap<string, number>): StreamedAu
   if (cameBack > madeTotal) reasons.push(`the workers' count of records they made came back short (${madeTotal} for ${cameBack} records)`);
   // A lost period takes its counts with it; a worker that stopped with records queued told every count.
   if (reasons.length > 0) data.incomplete = { reason: reasons.join('; '), countsExact: gaps === 0 && cameBack <= madeTotal };
-  return { data, samples, streams: new Set([...frames.keys(), ...made.keys()]).size, made: madeTotal, cameBack, gaps };
+  const streams = new Set([...frames.keys(), ...made.keys()]);
+  const workers = new Set([...streams].map((name) => name.replace(/-\d+$/, ''))).size;
+  return { data, samples, streams: streams.size, workers, made: madeTotal, cameBack, gaps };
 }
 
 /**
