@@ -3,7 +3,7 @@ import { isTestCredentials, type JosCredentials } from './credentials.js';
 import { josSign } from './sign.js';
 import { formatJosTimestamp, formatJosTimestampWithOffset } from './timestamp.js';
 import type { Transport } from '../../scenario/types.js';
-import { formRequest } from '../form-request.js';
+import { formWireRequest } from '../form-request.js';
 import { skewedTimestamp } from '../clock-skew.js';
 import { sendPrepared } from '../send-prepared.js';
 import { isSignatureVariant, signatureVariant } from '../signature-variant.js';
@@ -72,7 +72,7 @@ export function prepareJos(input: PrepareInput, skewS: number): WireRequest {
     params = rest;
   }
   const httpMethod = transport.httpMethod ?? 'POST';
-  return { ...formRequest({ url: endpoint.url, httpMethod, form: toFormBody(params) }), timestampMs, operation: method, params };
+  return formWireRequest({ url: endpoint.url, httpMethod, form: toFormBody(params), timestampMs, operation: method, params });
 }
 
 /**

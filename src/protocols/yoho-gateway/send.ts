@@ -5,7 +5,7 @@
  * `httpMethod: GET`), with the deliberate deviations a step asks for. Nothing is timed: the signature
  * covers no timestamp, so the exchange's `timestampMs` is the build time.
  */
-import { formBody, formRequest } from '../form-request.js';
+import { formBody, formWireRequest } from '../form-request.js';
 import type { Transport } from '../../scenario/types.js';
 import { sendPrepared } from '../send-prepared.js';
 import { signatureVariant } from '../signature-variant.js';
@@ -105,12 +105,14 @@ export function prepareYoho(input: PrepareInput): WireRequest {
   const transport: YohoTransport = input.transport;
   const params = buildYohoParams(operation, app, transport, yohoCredentials(endpoint.credentials));
   const form = formBody(params);
-  return {
-    ...formRequest({ url: endpoint.url, httpMethod: transport.httpMethod ?? 'POST', form }),
+  return formWireRequest({
+    url: endpoint.url,
+    httpMethod: transport.httpMethod ?? 'POST',
+    form,
     timestampMs: input.nowMs,
     operation,
     params,
-  };
+  });
 }
 
 /**
