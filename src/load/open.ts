@@ -138,9 +138,14 @@ export class OpenPools {
     let entry = this.byOrigin.get(origin);
     if (!entry) {
       // pipelining 1: one request per connection at a time, so `connections` is the cap of concurrent requests.
+      // undici's own header and body timeouts are off: the run's deadlines (`Deadlines`) time a request
+      // out. They armed one of undici's timers per request, kept in its list until its next half-second
+      // tick, where a scavenge could find it still referenced.
       const pool = new Pool(origin, {
         connections: this.connections,
         pipelining: 1,
+        headersTimeout: 0,
+        bodyTimeout: 0,
         connect: (options, callback) => this.connect(origin, options, callback),
       });
       entry = { pool, inFlight: 0 };
@@ -340,6 +345,8 @@ export interface OpenRun {
 }
 
 const DEFAULT_LATE_AFTER_US = 5_000;
+/** The body of an answer that had none. */
+const EMPTY_BODY = Buffer.alloc(0);
 const RESOLVED = Promise.resolve();
 /**
  * How near its instant, ms, the next request is built ahead (after the sends due, so that its instant
@@ -627,7 +634,8 @@ class OpenRunner implements ExchangeOwner {
     if (lagUs > this.lateAfterUs) this.late++;
     const x = new Exchange(this, index, entry, intendedMs, sentMs, lagUs, sentMs + this.timeoutMs);
     this.deadlines.track(x);
-    entry.pool.dispatch({ path, method: wire.method, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}) }, x);
+    // One options object, no spread (undici reads an absent body as none).
+    entry.pool.dispatch({ path, method: wire.method, headers: wire.headers, body: wire.body }, x);
     return true;
   }
 
@@ -769,7 +777,9 @@ class Exchange implements Dispatcher.DispatchHandler {
   private done = false;
   private status = 0;
   private contentType = '';
-  private chunks: Buffer[] = [];
+  /** The body kept: its first chunk, and the ones after it (an array only when there are more: most answers come in one). */
+  private first: Buffer | undefined;
+  private rest: Buffer[] | undefined;
   private kept = 0;
   private truncated = false;
   /** Set by the owner when it settles: when the answer was complete (performance.now() ms), and its outcome. */
@@ -810,13 +820,15 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     if (chunk.length > room) this.truncated = true;
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.chunks.push(part);
+    if (this.first === undefined) this.first = part;
+    else if (this.rest === undefined) this.rest = [part];
+    else this.rest.push(part);
     this.kept += part.length;
   }
 
   onResponseEnd(): void {
-    const { chunks } = this;
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const { first, rest } = this;
+    const body = rest !== undefined && first !== undefined ? Buffer.concat([first, ...rest]) : (first ?? EMPTY_BODY);
     this.settle({ ok: true, status: this.status, contentType: this.contentType, body: body.toString('utf8'), truncated: this.truncated });
   }
 
@@ -846,7 +858,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   private settle(outcome: AnswerOutcome): void {
     if (this.done) return;
     this.done = true;
-    this.chunks = [];
+    this.first = undefined;
+    this.rest = undefined;
     this.owner.settled(this, outcome);
   }
 }
