@@ -102,6 +102,17 @@ const invokedDirectly = (() => {
 if (invokedDirectly) {
   const code = await runCli(process.argv.slice(2), processIo());
   process.exitCode = code;
-  // Long-running commands have closed their servers; anything left (keep-alive sockets) must not hold the exit.
+  // Long-running commands have closed their servers; anything left (keep-alive sockets) must not hold the
+  // exit. But not before what was written reached the pipe: where stdout to a pipe is asynchronous (macOS,
+  // Windows; synchronous on Linux) an exit with writes pending would cut `check --json | jq` short.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   if (code !== EXIT.ok || !process.argv.includes('serve')) setTimeout(() => process.exit(code), 50).unref();
+}
+
+/** Resolves once everything written to `stream` before now has been handed to the OS (writes complete in order). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
 }
