@@ -68,21 +68,25 @@ export function normalizeParams(op: CompiledOperation, raw: Readonly<Record<stri
  * order (variants applied), then the relations. The first failure is answered (JOS-REF-03).
  */
 export function validateRequest(op: CompiledOperation, raw: Readonly<Record<string, unknown>>, ctx: RequestContext): RequestCheck {
+  // Every claim of a storm passes here: no array, closure or copy beyond what a refusal needs.
   const ignored: string[] = [];
   const blank: string[] = [];
-  const fail = (violation: Violation): RequestCheck => ({ ok: false, violation, ignored, blank });
   for (const key of Object.keys(raw)) {
     // JSON null counts as absent, for undeclared parameters too (the Java SDK serialises unset fields as null).
     if (op.paramNames.has(key) || raw[key] === null) continue;
     if (ctx.refuseUnknown) {
-      return fail({
-        param: key,
-        keyword: 'unknown',
-        error: 'param.error',
-        accept: 'any',
-        rules: ['JOS-REF-04'],
-        message: `unknown parameter ${key}`,
-      });
+      return refusal(
+        {
+          param: key,
+          keyword: 'unknown',
+          error: 'param.error',
+          accept: 'any',
+          rules: ['JOS-REF-04'],
+          message: `unknown parameter ${key}`,
+        },
+        ignored,
+        blank,
+      );
     }
     ignored.push(key);
   }
@@ -94,16 +98,19 @@ export function validateRequest(op: CompiledOperation, raw: Readonly<Record<stri
     if (blank.length > 0) read = Object.fromEntries(Object.entries(raw).filter(([k]) => !blank.includes(k)));
   }
   const values = normalizeParams(op, read);
-  const active = op.variants.filter((v) => matches(v.when, values, ctx));
-  const relations: RelationSpec[] = [...(op.spec.relations ?? [])];
+  const active = op.variants.length === 0 ? NO_VARIANTS : op.variants.filter((v) => matches(v.when, values, ctx));
   for (const p of op.params) {
-    const effective = effectiveParam(p, active);
+    const effective = active === NO_VARIANTS ? p : effectiveParam(p, active);
     const v = values[p.spec.name];
     const s = effective.spec;
     if (v === undefined) {
       if (s.default !== undefined) values[s.name] = s.default;
       else if (s.required)
-        return fail(withMissingCode({ ...paramViolation(effective, 'required', `${s.name} is required`), empty: true }, ctx));
+        return refusal(
+          withMissingCode({ ...paramViolation(effective, 'required', `${s.name} is required`), empty: true }, ctx),
+          ignored,
+          blank,
+        );
       continue;
     }
     // A field without effect here (e.g. seq outside bundles) may be ignored: the document allows it.
@@ -111,26 +118,62 @@ export function validateRequest(op: CompiledOperation, raw: Readonly<Record<stri
       delete values[s.name];
       continue;
     }
-    const validators = ctx.refLimitsOff || !effective.validateRef ? [effective.validate] : [effective.validate, effective.validateRef];
-    for (const validate of validators) {
-      if (validate(v)) continue;
-      const e = validate.errors?.[0];
-      const violation = paramViolation(effective, e?.keyword ?? 'schema', `${s.name} ${describeAjvError(e)}`);
-      const own = validate === effective.validateRef ? { ...violation, rules: s.refRules ?? violation.rules } : violation;
-      if (e?.keyword === 'type' && ctx.typeErrorCode) return fail({ ...own, error: ctx.typeErrorCode });
-      const empty = s.required && (e?.keyword === 'minLength' || e?.keyword === 'minItems');
-      return fail(empty ? withMissingCode({ ...own, empty: true }, ctx) : own);
-    }
+    // The spec's own limits, then ours (unless a reading turns ours off).
+    const violation =
+      schemaViolation(effective, effective.validate, v, ctx) ??
+      (ctx.refLimitsOff || !effective.validateRef ? undefined : schemaViolation(effective, effective.validateRef, v, ctx));
+    if (violation) return refusal(violation, ignored, blank);
   }
-  for (const variant of active) relations.push(...variant.relations);
-  for (const r of relations) {
-    if (ctx.skipRelationRules && r.rules.some((id) => ctx.skipRelationRules!.includes(id))) continue;
-    const message = breaks(r, values, ctx);
-    if (message !== undefined) {
-      return fail({ relation: r.kind, keyword: r.kind, error: r.error, accept: acceptedCodes(r.error, r.accept), rules: r.rules, message });
-    }
+  // The operation's relations, then each active variant's, in order.
+  const broken = brokenRelation(op.spec.relations, values, ctx);
+  if (broken) return refusal(broken, ignored, blank);
+  for (const variant of active) {
+    const b = brokenRelation(variant.relations, values, ctx);
+    if (b) return refusal(b, ignored, blank);
   }
   return { ok: true, values, ignored, blank };
+}
+
+/** The variants of an operation that has none (most): no array filtered per request. */
+const NO_VARIANTS: readonly CompiledVariant[] = Object.freeze([]);
+
+function refusal(violation: Violation, ignored: readonly string[], blank: readonly string[]): RequestCheck {
+  return { ok: false, violation, ignored, blank };
+}
+
+/** Why `v` fails `validate` (the spec's schema of the parameter, or our `validateRef`), or undefined when it passes. */
+function schemaViolation(
+  effective: CompiledParam,
+  validate: CompiledParam['validate'],
+  v: unknown,
+  ctx: RequestContext,
+): Violation | undefined {
+  if (validate(v)) return undefined;
+  const s = effective.spec;
+  const e = validate.errors?.[0];
+  const violation = paramViolation(effective, e?.keyword ?? 'schema', `${s.name} ${describeAjvError(e)}`);
+  const own = validate === effective.validateRef ? { ...violation, rules: s.refRules ?? violation.rules } : violation;
+  if (e?.keyword === 'type' && ctx.typeErrorCode) return { ...own, error: ctx.typeErrorCode };
+  const empty = s.required && (e?.keyword === 'minLength' || e?.keyword === 'minItems');
+  return empty ? withMissingCode({ ...own, empty: true }, ctx) : own;
+}
+
+/** The first of `relations` that `values` break (relations a reading skips left out), as a violation. */
+function brokenRelation(
+  relations: readonly RelationSpec[] | undefined,
+  values: Readonly<Record<string, unknown>>,
+  ctx: RequestContext,
+): Violation | undefined {
+  if (!relations) return undefined;
+  const skipped = ctx.skipRelationRules;
+  for (const r of relations) {
+    if (skipped && r.rules.some((id) => skipped.includes(id))) continue;
+    const message = breaks(r, values, ctx);
+    if (message !== undefined) {
+      return { relation: r.kind, keyword: r.kind, error: r.error, accept: acceptedCodes(r.error, r.accept), rules: r.rules, message };
+    }
+  }
+  return undefined;
 }
 
 /** A missing or empty required value answers the reading's code when one is given. */

@@ -51,14 +51,39 @@ describe("the documents' time (UTC+8, yyyy-MM-dd HH:mm:ss)", () => {
     // An independent writer: the ISO form of the instant moved to UTC+8.
     const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
     const base = Date.UTC(2026, 11, 31, 15, 59, 0);
-    // Seconds 16 apart share a slot; going back and forth makes each overwrite the other.
+    // More seconds than it keeps (16), back and forth: some share a slot and overwrite each other.
+    const seconds = [0, 16, 32, 1, 17, 0, 59, 75, -1, -17, 3600, 86_400 * 366, ...Array.from({ length: 40 }, (_, i) => i * 7919)];
     for (let round = 0; round < 3; round++)
-      for (const s of [0, 16, 32, 1, 17, 0, 59, 75, -1, -17, 3600, 86_400 * 366]) {
+      for (const s of seconds) {
         const ms = base + s * 1000 + round * 333;
         expect(formatUtc8(ms), String(ms)).toBe(iso(ms));
       }
+    // A coupon's validity: midnights whole days apart, written in turn with the claim's own second.
+    const midnight = Date.UTC(2026, 11, 6, 16, 0, 0);
+    for (let i = 0; i < 3; i++)
+      for (const ms of [midnight, midnight + 10 * 86_400_000, midnight + 83_227_000, midnight + 86_400_000])
+        expect(formatUtc8(ms), String(ms)).toBe(iso(ms));
     expect(formatUtc8(-1)).toBe('1970-01-01 07:59:59');
     expect(formatUtc8(Number.NaN)).toBe('NaN-NaN-NaN NaN:NaN:NaN');
+  });
+
+  it('reads every text right, whichever texts it read before (the readings it keeps)', () => {
+    // More texts than it keeps (4), valid and not, in turn: each is read as it would be the first time.
+    const texts = ['2026-12-08 07:52:07', '2026-12-08 07:52:08', '2026-02-29 00:00:00', '2026-12-08 07:52:09', '2026-12-08 07:52:1x'];
+    const expected = [
+      Date.UTC(2026, 11, 7, 23, 52, 7),
+      Date.UTC(2026, 11, 7, 23, 52, 8),
+      undefined,
+      Date.UTC(2026, 11, 7, 23, 52, 9),
+      undefined,
+    ];
+    for (let round = 0; round < 3; round++)
+      for (const [i, text] of texts.entries()) {
+        // A text equal to one read before but another string object (as every request's is).
+        const fresh = [...text].join('');
+        expect(parseUtc8(fresh), text).toBe(expected[i]);
+        expect(parseUtc8(text), text).toBe(expected[i]);
+      }
   });
 
   it('places a wall-clock reading in any zone', () => {

@@ -233,10 +233,12 @@ describe('skew verdicts depend on how well the target clock is known', () => {
 
   it('a remote target without a Date header is assumed in step within ±5 s: the outside cases are inconclusive', async () => {
     const noDate = buildServer({ fault: 'skew-7-minutes' });
-    const base = await noDate.listen({ port: 0, host: '127.0.0.1' });
-    noDate.server.on('request', (_req, res: ServerResponse) => {
-      res.sendDate = false;
+    // Before the route runs: the reference answers a claim synchronously, within the request event.
+    noDate.addHook('onRequest', (_req, reply, done) => {
+      reply.raw.sendDate = false;
+      done();
     });
+    const base = await noDate.listen({ port: 0, host: '127.0.0.1' });
     try {
       const report = await runConformance({
         target: targetFromUrl(`${base}/routerjson`, DEFAULT_CREDENTIALS),

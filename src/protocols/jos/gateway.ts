@@ -1,5 +1,5 @@
 import { errorEnvelope, LIVE_SUCCESS_SUFFIX, successEnvelope, type SuccessSuffix } from './envelope.js';
-import { josSign, parseSignMethod } from './sign.js';
+import { type JosSignMethod, josSign, parseSignMethod } from './sign.js';
 import { parseJosTimestamp } from './timestamp.js';
 import type { JosProtocolSpec } from '../../spec/types.js';
 import type { Leniency } from '../../spec/validate-request.js';
@@ -94,106 +94,135 @@ export function systemError(protocol: JosProtocolSpec, code: string): GatewayAns
 
 /**
  * Handles one /routerjson request whose query and form parameters are already merged into `params`:
- * system parameters in the protocol spec's order (JOS-REF-03), the signature, then the method.
+ * system parameters in the protocol spec's order (JOS-REF-03), the signature, then the method. The
+ * answer is synchronous when the service's is (every claim's): no promise, and no closure, per request.
  */
-export async function handleJos(deps: GatewayDeps, params: Readonly<Record<string, string>>): Promise<GatewayAnswer> {
+export function handleJos(deps: GatewayDeps, params: Readonly<Record<string, string>>): GatewayAnswer | Promise<GatewayAnswer> {
   const { protocol, credentials, service, fault } = deps;
-  const sys = (code: string): GatewayAnswer => systemError(protocol, code);
-  const present = (name: string): boolean => (params[name] ?? '').trim() !== '';
-  const required = (name: string): boolean => protocol.systemParams.find((p) => p.name === name)?.required ?? false;
-
   const unchecked = deps.callerUnchecked?.(params['method'] ?? '') === true;
   // Read once: the signature check (first under sign-checked-first) and the sign_method check both need it.
   const signMethod = parseSignMethod(params['sign_method']);
-  const is = (name: JosFaultName) =>
-    fault === name || (unchecked && (name === 'sign-not-checked' || name === 'app-key-not-checked' || name === 'token-not-checked'));
-  const checkSign = (): GatewayAnswer | undefined => {
-    if (!present('sign')) return is('sign-optional') ? undefined : sys('11');
-    if (is('sign-not-checked')) return undefined;
-    const sign = params['sign']!.toUpperCase();
-    const signs = (p: Readonly<Record<string, string | undefined>>) =>
-      sameText(josSign(p, credentials.appSecret, signMethod ?? 'md5'), sign);
-    // Under sign-ignores-param-json a signature over the other parameters alone passes too; correctly signed requests still do.
-    const ignoring = is('sign-ignores-param-json') && signs({ ...params, [PARAM_JSON]: undefined });
-    return !ignoring && !signs(params) ? sys('12') : undefined;
-  };
-  if (is('sign-checked-first')) {
-    const refused = checkSign();
+  const signFirst = faultIs(fault, unchecked, 'sign-checked-first');
+  if (signFirst) {
+    const refused = checkSign(deps, params, signMethod, unchecked);
     if (refused) return refused;
   }
 
   let method = params['method'] ?? '';
-  if (!present('method')) {
-    if (!is('missing-method-defaults-to-list')) return sys('14');
+  if (!present(params, 'method')) {
+    if (!faultIs(fault, unchecked, 'missing-method-defaults-to-list')) return systemError(protocol, '14');
     method = 'jingdong.seller.promotion.list';
   }
   const known = service.has(method);
-  if (!known && !is('unknown-method-accepted')) return sys('15');
+  if (!known && !faultIs(fault, unchecked, 'unknown-method-accepted')) return systemError(protocol, '15');
 
-  if (!is('app-key-not-checked')) {
-    if (!present('app_key')) return sys('20');
-    if (params['app_key'] !== credentials.appKey) return sys('21');
+  if (!faultIs(fault, unchecked, 'app-key-not-checked')) {
+    if (!present(params, 'app_key')) return systemError(protocol, '20');
+    if (params['app_key'] !== credentials.appKey) return systemError(protocol, '21');
   }
 
-  if (!is('token-not-checked')) {
-    if (!present('access_token')) return required('access_token') ? sys('18') : sys('19');
-    if (params['access_token'] !== credentials.accessToken) return sys('19');
+  if (!faultIs(fault, unchecked, 'token-not-checked')) {
+    if (!present(params, 'access_token')) return systemError(protocol, required(protocol, 'access_token') ? '18' : '19');
+    if (params['access_token'] !== credentials.accessToken) return systemError(protocol, '19');
   }
 
-  if (!present('v')) {
-    if (required('v')) return sys('4');
-  } else if (!protocol.versions.includes(params['v']!) && !is('version-not-checked')) return sys('5');
+  if (!present(params, 'v')) {
+    if (required(protocol, 'v')) return systemError(protocol, '4');
+  } else if (!protocol.versions.includes(params['v'] ?? '') && !faultIs(fault, unchecked, 'version-not-checked'))
+    return systemError(protocol, '5');
 
-  if (present('format') && !protocol.formats.includes(params['format']!.toLowerCase()) && !is('format-not-checked')) return sys('6');
+  if (
+    present(params, 'format') &&
+    !protocol.formats.includes((params['format'] ?? '').toLowerCase()) &&
+    !faultIs(fault, unchecked, 'format-not-checked')
+  )
+    return systemError(protocol, '6');
 
-  if (!present('timestamp')) {
-    if (!is('timestamp-optional')) return sys('7');
+  if (!present(params, 'timestamp')) {
+    if (!faultIs(fault, unchecked, 'timestamp-optional')) return systemError(protocol, '7');
   } else {
-    const ts = readTimestamp(params['timestamp']!, fault);
-    if (ts === undefined || Math.abs(deps.realNow() - ts) > protocol.skewS * 1000) return sys('8');
+    const ts = readTimestamp(params['timestamp'] ?? '', fault);
+    if (ts === undefined || Math.abs(deps.realNow() - ts) > protocol.skewS * 1000) return systemError(protocol, '8');
   }
 
-  if (signMethod === undefined) return sys('9');
+  if (signMethod === undefined) return systemError(protocol, '9');
 
-  if (!is('sign-checked-first')) {
-    const refused = checkSign();
+  if (!signFirst) {
+    const refused = checkSign(deps, params, signMethod, unchecked);
     if (refused) return refused;
   }
 
   let app: Record<string, unknown> = {};
-  if (present(PARAM_JSON)) {
+  if (present(params, PARAM_JSON)) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(params[PARAM_JSON]!);
+      parsed = JSON.parse(params[PARAM_JSON] ?? '');
     } catch {
       parsed = undefined;
     }
     const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
-    if (!isObject && !is('param-json-lenient')) return sys('3');
+    if (!isObject && !faultIs(fault, unchecked, 'param-json-lenient')) return systemError(protocol, '3');
     app = isObject ? (parsed as Record<string, unknown>) : {};
-    if (is('param-json-empty-refused') && Object.keys(app).length === 0) return sys('3');
+    if (faultIs(fault, unchecked, 'param-json-empty-refused') && Object.keys(app).length === 0) return systemError(protocol, '3');
   }
 
-  const suffix = deps.successSuffix ?? LIVE_SUCCESS_SUFFIX;
-  if (!known) return successEnvelope(method, {}, suffix);
-  const result = await service.call(method, app);
+  if (!known) return successEnvelope(method, {}, deps.successSuffix ?? LIVE_SUCCESS_SUFFIX);
+  const result = service.call(method, app);
+  return result instanceof Promise ? result.then((r) => answerOf(deps, method, r)) : answerOf(deps, method, result);
+}
+
+/** Whether the gateway behaves as under JOS fault `name`: the reference's fault, or a caller check an API's fault lets through. */
+function faultIs(fault: string | undefined, unchecked: boolean, name: JosFaultName): boolean {
+  return fault === name || (unchecked && (name === 'sign-not-checked' || name === 'app-key-not-checked' || name === 'token-not-checked'));
+}
+
+/** A parameter is present when sent with something other than whitespace. */
+function present(params: Readonly<Record<string, string>>, name: string): boolean {
+  return (params[name] ?? '').trim() !== '';
+}
+
+/** Whether the protocol spec declares system parameter `name` required. */
+function required(protocol: JosProtocolSpec, name: string): boolean {
+  return protocol.systemParams.find((p) => p.name === name)?.required ?? false;
+}
+
+/** The signature check (JOS-06): the refusal, or undefined when the request passes. */
+function checkSign(
+  deps: GatewayDeps,
+  params: Readonly<Record<string, string>>,
+  signMethod: JosSignMethod | undefined,
+  unchecked: boolean,
+): GatewayAnswer | undefined {
+  const { fault } = deps;
+  if (!present(params, 'sign')) return faultIs(fault, unchecked, 'sign-optional') ? undefined : systemError(deps.protocol, '11');
+  if (faultIs(fault, unchecked, 'sign-not-checked')) return undefined;
+  const sign = (params['sign'] ?? '').toUpperCase();
+  const secret = deps.credentials.appSecret;
+  // Under sign-ignores-param-json a signature over the other parameters alone passes too; correctly signed requests still do.
+  const ignoring =
+    faultIs(fault, unchecked, 'sign-ignores-param-json') &&
+    sameText(josSign({ ...params, [PARAM_JSON]: undefined }, secret, signMethod ?? 'md5'), sign);
+  return !ignoring && !sameText(josSign(params, secret, signMethod ?? 'md5'), sign) ? systemError(deps.protocol, '12') : undefined;
+}
+
+/** The envelope of what the service answered: its success (reshaped by a reading), or its error described. */
+function answerOf(deps: GatewayDeps, method: string, result: JosServiceResult): GatewayAnswer {
+  const { fault } = deps;
   if (result.notes) deps.onLeniency?.(method, result.notes);
   if (!result.ok) {
-    const e = service.describeError(result.code);
+    const e = deps.service.describeError(result.code);
     // zh_desc is the document's 错误描述 (JOS-REF-01); en_desc adds what was wrong. Both name what was
     // left out: a client reading either one learns that its `#promo_id` never counted.
     const ignored = result.notes?.ignored ?? [];
-    const detail = [result.message, ignored.length > 0 ? `ignored undeclared ${ignored.join(', ')}` : undefined].filter(Boolean).join('; ');
     const en = e?.en ?? result.code;
     const zh = e?.zh ?? result.code;
-    return errorEnvelope(
-      result.code,
-      ignored.length > 0 ? `${zh}（已忽略未声明的参数：${ignored.join('、')}）` : zh,
-      detail ? `${en}: ${detail}` : en,
-    );
+    // Nothing ignored (every refusal of a storm): the message alone, without the arrays of the list below.
+    if (ignored.length === 0) return errorEnvelope(result.code, zh, result.message ? `${en}: ${result.message}` : en);
+    const detail = [result.message, `ignored undeclared ${ignored.join(', ')}`].filter(Boolean).join('; ');
+    return errorEnvelope(result.code, `${zh}（已忽略未声明的参数：${ignored.join('、')}）`, `${en}: ${detail}`);
   }
   if (fault === 'envelope-unwrapped' || (fault === 'reads-unwrapped' && /\.(get|list)$/.test(method))) return { code: '0', ...result.body };
-  const answer = successEnvelope(method, result.body, suffix);
+  const answer = successEnvelope(method, result.body, deps.successSuffix ?? LIVE_SUCCESS_SUFFIX);
   return deps.reshapeSuccess ? deps.reshapeSuccess(method, answer) : answer;
 }
 
