@@ -187,11 +187,16 @@ describe('a worker thread’s stream of frames', () => {
     data.counts.notKept = 2;
     data.retryRefusals.notKept = 1;
     data.claimsByBatch['jd-coupon\u0000["1","b"]'] = 5;
+    // Two of the acknowledgements were re-sends answered again: beyond its memory the audit counts them apart.
+    data.resentAcksByBatch = { 'jd-coupon\u0000["1","b"]': 1 };
+    teller.tell(data, emit);
+    data.resentAcksByBatch = { 'jd-coupon\u0000["1","b"]': 2 };
     teller.tell(data, emit);
     const back = streamedAudit(counters).data;
     expect(back.counts).toMatchObject({ claims: 5, notKept: 2 });
     expect(back.retryRefusals.notKept).toBe(1);
     expect(back.claimsByBatch).toEqual({ 'jd-coupon\u0000["1","b"]': 5 });
+    expect(back.resentAcksByBatch).toEqual({ 'jd-coupon\u0000["1","b"]': 2 });
   });
 });
 

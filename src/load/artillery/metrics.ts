@@ -43,6 +43,8 @@ export const metricNames = {
   auditBatch: (batchKey: string) => `pp.audit.batch.${Buffer.from(batchKey, 'utf8').toString('base64url')}`,
   /** Distinct coupons acknowledged of a batch (its audit key, base64url): a re-send answered again counts once. */
   auditDistinct: (batchKey: string) => `pp.audit.distinct.${Buffer.from(batchKey, 'utf8').toString('base64url')}`,
+  /** Acknowledged claims of a batch that were deliberate re-sends (its audit key, base64url): audit-log.ts resentAcksByBatch. */
+  auditResent: (batchKey: string) => `pp.audit.resent.${Buffer.from(batchKey, 'utf8').toString('base64url')}`,
   /** Lines of the audit's records a worker thread made (records.ts RecordStream). */
   auditMade: (stream: string) => `pp.audit.made.${stream}`,
   /** One frame of a worker thread's records, carried in the name (records.ts); `plugins.promoproof` keeps it off Artillery's console. */
@@ -58,7 +60,7 @@ export type ParsedMetric =
   | { readonly kind: 'unplanned' }
   | { readonly kind: 'workerBusy' | 'workerDelay'; readonly worker: string }
   | { readonly kind: 'auditCount'; readonly key: string }
-  | { readonly kind: 'auditBatch' | 'auditDistinct'; readonly batch: string }
+  | { readonly kind: 'auditBatch' | 'auditDistinct' | 'auditResent'; readonly batch: string }
   | { readonly kind: 'auditMade'; readonly stream: string }
   | { readonly kind: 'auditFrame'; readonly stream: string; readonly seq: number; readonly payload: string };
 
@@ -96,6 +98,7 @@ function parseAuditMetric(name: string): ParsedMetric | undefined {
   const rest = name.slice('pp.audit.'.length);
   if (rest.startsWith('batch.')) return { kind: 'auditBatch', batch: Buffer.from(rest.slice(6), 'base64url').toString('utf8') };
   if (rest.startsWith('distinct.')) return { kind: 'auditDistinct', batch: Buffer.from(rest.slice(9), 'base64url').toString('utf8') };
+  if (rest.startsWith('resent.')) return { kind: 'auditResent', batch: Buffer.from(rest.slice(7), 'base64url').toString('utf8') };
   if (rest.startsWith('made.')) return { kind: 'auditMade', stream: rest.slice(5) };
   return /^[A-Za-z]+$/.test(rest) ? { kind: 'auditCount', key: rest } : undefined;
 }

@@ -267,6 +267,10 @@ export class CountsTeller {
       const d = n - (last.claimsByBatch[batch] ?? 0);
       if (d !== 0) emit(metricNames.auditBatch(batch), d);
     }
+    for (const [batch, n] of Object.entries(data.resentAcksByBatch ?? {})) {
+      const d = n - (last.resentAcksByBatch?.[batch] ?? 0);
+      if (d !== 0) emit(metricNames.auditResent(batch), d);
+    }
     for (const [batch, n] of this.distinct) emit(metricNames.auditDistinct(batch), n);
     this.distinct.clear();
     this.last = {
@@ -274,6 +278,7 @@ export class CountsTeller {
       counts: { ...data.counts },
       retryRefusals: { kept: [], notKept: data.retryRefusals.notKept },
       claimsByBatch: { ...data.claimsByBatch },
+      resentAcksByBatch: { ...data.resentAcksByBatch },
     };
   }
 }
@@ -317,7 +322,11 @@ export function streamedAudit(counters: ReadonlyMap<string, number>): StreamedAu
       if (m.key === 'retryNotKept') data.retryRefusals.notKept += value;
       else if (m.key in data.counts) data.counts[m.key as (typeof COUNT_KEYS)[number]] += value;
     } else if (m.kind === 'auditBatch') data.claimsByBatch[m.batch] = (data.claimsByBatch[m.batch] ?? 0) + value;
-    else if (m.kind === 'auditDistinct') {
+    else if (m.kind === 'auditResent') {
+      const resent = data.resentAcksByBatch ?? {};
+      data.resentAcksByBatch = resent;
+      resent[m.batch] = (resent[m.batch] ?? 0) + value;
+    } else if (m.kind === 'auditDistinct') {
       const distinct = data.distinctByBatch ?? {};
       data.distinctByBatch = distinct;
       distinct[m.batch] = (distinct[m.batch] ?? 0) + value;
