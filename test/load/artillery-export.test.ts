@@ -423,15 +423,9 @@ describe('the export against a target, and two simulated workers (export.ts, run
     // What Artillery's merge makes of the counters: summed by name.
     const counters = new Map<string, number>();
     const events = { emit: (_e: string, name: string, value: number) => void counters.set(name, (counters.get(name) ?? 0) + value) };
-    const timeout = Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
     let done = 0;
     // The worker's whole plan (50 spike + 60 steady): every claim timed out, so each is a claim of unknown outcome to look up.
-    for (let k = 0; k < 110; k++) {
-      const context: ArtilleryContext = { vars: {}, scenario: { name: 'claim' } };
-      p.promoproofArrive(context, events, () => {});
-      p.promoproofRequest({ url: '/' }, context, events, () => {});
-      p.promoproofError(timeout, {}, context, events, () => void done++);
-    }
+    timeOutClaims(p, events, 110, () => void done++);
     // Few enough records for one period: the last answer's scenario went on at once.
     expect(done).toBe(110);
     const back = streamedAudit(counters);
@@ -465,14 +459,8 @@ describe('the export against a target, and two simulated workers (export.ts, run
           if (parseMetric(name)?.kind === 'auditFrame') framesByPeriod.set(period, (framesByPeriod.get(period) ?? 0) + 1);
         },
       };
-      const timeout = Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
       let done = 0;
-      for (let k = 0; k < 110; k++) {
-        const context: ArtilleryContext = { vars: {}, scenario: { name: 'claim' } };
-        p.promoproofArrive(context, events, () => {});
-        p.promoproofRequest({ url: '/' }, context, events, () => {});
-        p.promoproofError(timeout, {}, context, events, () => void done++);
-      }
+      timeOutClaims(p, events, 110, () => void done++);
       // Every scenario but the last went on; the last waits for Artillery's next periods.
       expect(done).toBe(109);
       for (let period = 1; done < 110 && period < 100; period++) {
@@ -496,3 +484,19 @@ describe('the export against a target, and two simulated workers (export.ts, run
     expect(a).toMatch(/^[0-9a-f]{6}abcde$/);
   });
 });
+
+/** Sends `count` claims through the processor's hooks, each answered by a socket timeout (an outcome unknown). */
+function timeOutClaims(
+  p: ReturnType<typeof createArtilleryProcessor>,
+  events: { emit: (e: string, name: string, value: number) => void },
+  count: number,
+  onDone: () => void,
+): void {
+  const timeout = Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
+  for (let k = 0; k < count; k++) {
+    const context: ArtilleryContext = { vars: {}, scenario: { name: 'claim' } };
+    p.promoproofArrive(context, events, () => {});
+    p.promoproofRequest({ url: '/' }, context, events, () => {});
+    p.promoproofError(timeout, {}, context, events, onDone);
+  }
+}

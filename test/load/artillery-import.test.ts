@@ -8,38 +8,11 @@ import { startLeadWriter } from '../../src/load/artillery/lead.js';
 import { metricNames } from '../../src/load/artillery/metrics.js';
 import { periodLine, RUN_FORMAT, type RunLine, writeRunFile } from '../../src/load/artillery/plugin.js';
 import { SETUP_FORMAT, type ArtillerySetup } from '../../src/load/artillery/setup-file.js';
-import { mergeSketches, relativeAccuracy, type SketchJson, sketchQuantile } from '../../src/load/artillery/sketch.js';
+import { mergeSketches, relativeAccuracy, sketchQuantile } from '../../src/load/artillery/sketch.js';
 import { schemaValidator } from '../../src/core/schema-check.js';
 import { loadProfile } from '../../src/load/profile.js';
 import { planPhases } from '../../src/load/run-load.js';
-
-const ALPHA = 0.01;
-const GAMMA = (1 + ALPHA) / (1 - ALPHA);
-
-/** A sketch of `values` as sketches-js builds one (logarithmic mapping, key ⌈log_γ v⌉, offset 0). */
-function sketchOf(values: readonly number[]): SketchJson {
-  const keys = values.filter((v) => v > 0).map((v) => Math.ceil(Math.log(v) / Math.log(GAMMA)));
-  const lo = Math.min(...keys);
-  const counts = new Array<number>(Math.max(...keys) - lo + 1).fill(0);
-  for (const k of keys) counts[k - lo] = (counts[k - lo] ?? 0) + 1;
-  return {
-    gamma: GAMMA,
-    indexOffset: 0,
-    binOffset: lo,
-    counts,
-    zeroCount: values.filter((v) => v <= 0).length,
-    count: values.length,
-    min: Math.min(...values),
-    max: Math.max(...values),
-    sum: values.reduce((s, v) => s + v, 0),
-  };
-}
-
-/** The exact quantile by the sketch's rank rule: the value at rank ⌊q (n − 1)⌋ of the sorted values. */
-function exact(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(q * (sorted.length - 1))] ?? Number.NaN;
-}
+import { ALPHA, exact, GAMMA, sketchOf } from './sketch-fixture.js';
 
 describe('DDSketch JSON (sketch.ts)', () => {
   // A latency-like spread: mostly fast, a slow tail.

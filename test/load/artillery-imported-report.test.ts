@@ -15,34 +15,7 @@ import { phaseLine } from '../../src/load/render.js';
 import { mergeLoadResults } from '../../src/load/result.js';
 import { planPhases } from '../../src/load/run-load.js';
 import { meta, PLAN, SUCCESS } from './recorded.js';
-
-const ALPHA = 0.01;
-const GAMMA = (1 + ALPHA) / (1 - ALPHA);
-
-/** A sketch of `values` as sketches-js builds one (logarithmic mapping, key ⌈log_γ v⌉, offset 0). */
-function sketchOf(values: readonly number[]): SketchJson {
-  const keys = values.filter((v) => v > 0).map((v) => Math.ceil(Math.log(v) / Math.log(GAMMA)));
-  const lo = keys.length > 0 ? Math.min(...keys) : 0;
-  const counts = new Array<number>(keys.length > 0 ? Math.max(...keys) - lo + 1 : 0).fill(0);
-  for (const k of keys) counts[k - lo] = (counts[k - lo] ?? 0) + 1;
-  return {
-    gamma: GAMMA,
-    indexOffset: 0,
-    binOffset: lo,
-    counts,
-    zeroCount: values.filter((v) => v <= 0).length,
-    count: values.length,
-    min: Math.min(...values),
-    max: Math.max(...values),
-    sum: values.reduce((s, v) => s + v, 0),
-  };
-}
-
-/** The exact quantile by the sketch's rank rule. */
-function exact(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(q * (sorted.length - 1))] ?? Number.NaN;
-}
+import { ALPHA, exact, sketchOf } from './sketch-fixture.js';
 
 const profile = loadProfile('test/fixtures/load/claim-storm-small.yaml');
 const setup: ArtillerySetup = {

@@ -5,9 +5,8 @@
  * failed with its over-issuance fault. Records that did not all come back leave the audit partial,
  * never passed, while the counts-only invariants still judge. Counts only: no timing is asserted.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Target } from '../../src/engine/target.js';
-import { type EmbeddedTarget, startEmbedded } from '../../src/engine/targets/embedded.js';
 import { parseMetric } from '../../src/load/artillery/metrics.js';
 import {
   CountsTeller,
@@ -24,19 +23,11 @@ import { type AuditBegin, createLoadAudit } from '../../src/load/audit.js';
 import { batchKeyOf } from '../../src/load/audit-log.js';
 import { runLoad } from '../../src/load/run-load.js';
 import type { AuditResult, LoadProfileDoc } from '../../src/load/types.js';
-import type { FaultId } from '../../src/reference/faults.js';
 import { claimsProfile } from './upload-step.js';
+import { embeddedPerTest } from './embedded-per-test.js';
 
-let ref: EmbeddedTarget | undefined;
-afterEach(async () => {
-  await ref?.close();
-  ref = undefined;
-});
-
-async function reference(fault?: FaultId): Promise<Target> {
-  ref = await startEmbedded(fault ? { fault } : {});
-  return ref.target;
-}
+const embedded = embeddedPerTest();
+const reference = embedded.reference;
 
 const LINES: RecordLine[] = [
   {

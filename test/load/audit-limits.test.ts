@@ -5,9 +5,8 @@
  * `per-user-daily`), and each verified order's deduction as the coupon's terms give it (`verify-deduction`).
  * Counts only: no timing is asserted.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Target } from '../../src/engine/target.js';
-import { type EmbeddedTarget, startEmbedded } from '../../src/engine/targets/embedded.js';
 import { jdCouponAudit } from '../../src/apis/jd-coupon/audit.js';
 import { yohoUserCouponAudit } from '../../src/apis/yoho-user-coupon/audit.js';
 import { createLoadAudit } from '../../src/load/audit.js';
@@ -17,19 +16,11 @@ import { compileMix } from '../../src/load/mix.js';
 import { parseProfile } from '../../src/load/profile.js';
 import { runLoad } from '../../src/load/run-load.js';
 import type { AuditResult, LoadOperationDoc, LoadProfileDoc, LoadResult } from '../../src/load/types.js';
-import type { FaultId } from '../../src/reference/faults.js';
 import { uploadStep } from './upload-step.js';
+import { embeddedPerTest } from './embedded-per-test.js';
 
-let ref: EmbeddedTarget | undefined;
-afterEach(async () => {
-  await ref?.close();
-  ref = undefined;
-});
-
-async function reference(fault?: FaultId): Promise<Target> {
-  ref = await startEmbedded(fault ? { fault } : {});
-  return ref.target;
-}
+const embedded = embeddedPerTest();
+const reference = embedded.reference;
 
 const BATCH = { data_source_id: '${target.dataSourceId}', batch_id: '${batch}' };
 
@@ -124,14 +115,18 @@ describe('re-sends with one request id', () => {
     ]);
   });
 
-  it('the reference answers a re-send with its first coupon: idempotent-retries holds, no success counted beyond the stock', async () => {
-    const doc = claims({
+  /** 300 claims of 100 users on a batch of 30, a fifth of them re-sends: acknowledged more often than the stock. */
+  const resentBeyondStock = () =>
+    claims({
       requests: 300,
       users: 100,
       terms: { store_count: 30, max_coupon_number_per_user: 5 },
       limits: { stock: 30, perUser: 5 },
       retries: { share: 0.2 },
     });
+
+  it('the reference answers a re-send with its first coupon: idempotent-retries holds, no success counted beyond the stock', async () => {
+    const doc = resentBeyondStock();
     const { audit, result } = await audited(doc, await reference());
     expect(audit.status, audit.reason).toBe('passed');
     expect(inv(audit, 'idempotent-retries')).toMatchObject({ status: 'held', level: 'ref', rule: 'CPN-REF-07' });
@@ -146,19 +141,12 @@ describe('re-sends with one request id', () => {
     const kept = limits.maxKept;
     limits.maxKept = 5;
     try {
-      const doc = claims({
-        requests: 300,
-        users: 100,
-        terms: { store_count: 30, max_coupon_number_per_user: 5 },
-        limits: { stock: 30, perUser: 5 },
-        retries: { share: 0.2 },
-      });
+      const doc = resentBeyondStock();
       const { audit } = await audited(doc, await reference());
       // Acknowledged beyond the stock (the re-sends answered again), counted not kept: the first sends alone are the coupons.
       expect(audit.acknowledged.claims).toBeGreaterThan(30);
       expect(inv(audit, 'stock')?.status, inv(audit, 'stock')?.reason).not.toBe('violated');
       expect(inv(audit, 'statistics-claimed')?.status, inv(audit, 'statistics-claimed')?.observed).toBe('held');
-      await ref?.close();
       const raced = await audited(doc, await reference('cpn-claim-race'));
       expect(inv(raced.audit, 'stock')?.status).toBe('violated');
     } finally {
@@ -322,7 +310,6 @@ describe('daily limits', () => {
       });
     const correct = await audited(doc(), await reference());
     expect(inv(correct.audit, 'per-user-daily')?.status).toBe('held');
-    await ref?.close();
     const broken = await audited(doc(), await reference('cpn-daily-limit-ignored'));
     expect(inv(broken.audit, 'per-user-daily')?.status).toBe('violated');
     expect(inv(broken.audit, 'per-user-daily')?.observed).toMatch(/over the limit/);

@@ -8,12 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { LoadError } from '../../src/core/errors.js';
 import type { Target } from '../../src/engine/target.js';
-import { type EmbeddedTarget, startEmbedded } from '../../src/engine/targets/embedded.js';
-import type { FaultId } from '../../src/reference/faults.js';
 import { AuditCollector } from '../../src/load/audit-log.js';
 import { createLoadAudit } from '../../src/load/audit.js';
 import { parseProfile } from '../../src/load/profile.js';
@@ -22,12 +20,10 @@ import type { AuditResult, LoadProfileDoc, LoadResult } from '../../src/load/typ
 import { cli } from '../helpers/cli.js';
 import { startHttpServer } from '../helpers/http-server.js';
 import { BATCH, claimsProfile, uploadStep } from './upload-step.js';
+import { embeddedPerTest } from './embedded-per-test.js';
 
-let ref: EmbeddedTarget | undefined;
-afterEach(async () => {
-  await ref?.close();
-  ref = undefined;
-});
+const embedded = embeddedPerTest();
+const reference = embedded.reference;
 
 /** A 秒杀 of `requests` claims at one instant from `users` users on a batch of `stock`, `perUser` each. */
 function claimStorm(o: { stock: number; perUser: number; users: number; requests: number }): LoadProfileDoc {
@@ -94,11 +90,6 @@ async function audited(doc: LoadProfileDoc, target: Target, timeoutMs?: number):
   const result = await runLoad({ profile: { doc, file: `${doc.profile}.yaml` }, target, overrides, audit });
   expect(result.stoppedBy).toBe('completed');
   return audit.finish();
-}
-
-async function reference(fault?: FaultId): Promise<Target> {
-  ref = await startEmbedded(fault ? { fault } : {});
-  return ref.target;
 }
 
 const status = (a: AuditResult, id: string) => a.invariants.find((i) => i.id === id)?.status;
@@ -193,7 +184,7 @@ async function proxied(
     req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const method = new URLSearchParams(body).get('method') ?? '';
-      const answer = await fetch(`${ref?.origin}${req.url}`, {
+      const answer = await fetch(`${embedded.current()?.origin}${req.url}`, {
         method: req.method ?? 'POST',
         headers: { 'content-type': String(req.headers['content-type'] ?? '') },
         ...(body === '' ? {} : { body }),
