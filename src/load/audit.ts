@@ -642,6 +642,15 @@ function firstAckedPerBatch(data: AuditData): Map<string, number> {
   return out;
 }
 
+/**
+ * The coupons acknowledged per batch for sure: with part of the records, the distinct ones that came back
+ * (surelyAckedPerBatch); beyond the audit's memory, the first sends (firstAckedPerBatch); else `acked`.
+ */
+function leastAckedPerBatch(data: AuditData, acked: Map<string, number>): Map<string, number> {
+  if (data.incomplete !== undefined) return surelyAckedPerBatch(data);
+  return data.counts.notKept > 0 ? firstAckedPerBatch(data) : acked;
+}
+
 /** With part of the records: the distinct coupons acknowledged per batch for sure (those that came back, or the workers' count while it is whole). */
 function surelyAckedPerBatch(data: AuditData): Map<string, number> {
   const out = distinctAckedPerBatch(data);
@@ -685,7 +694,7 @@ function stockInvariant(
   // Beyond the audit's memory the count above counts re-sends answered again: over surely only by first sends.
   const partial = data.incomplete !== undefined;
   const beyondMemory = !partial && data.counts.notKept > 0;
-  const surely = partial ? surelyAckedPerBatch(data) : beyondMemory ? firstAckedPerBatch(data) : acked;
+  const surely = leastAckedPerBatch(data, acked);
   const unseenUnknown = partial ? Math.max(0, data.counts.unknownClaims - data.unknownClaims.length) : 0;
   const expected: string[] = [];
   const observed: string[] = [];
@@ -957,6 +966,12 @@ function statisticsClaimedInvariant(
   const title = "statistics' claimed count moved by the claims acknowledged";
   if (claimed.length === 0) return make('statistics-claimed', hooks, title, { notChecked: 'no batch with claims was identified' });
   const acked = ackedPerBatch(data);
+  // With part of the records: at least the distinct codes that came back, at most every acknowledgement
+  // counted and every unknown claim that did not come back made. Beyond the audit's memory: at least the
+  // first sends acknowledged, at most every acknowledgement.
+  const partial = data.incomplete !== undefined;
+  const least = leastAckedPerBatch(data, acked);
+  const unseenUnknown = partial ? Math.max(0, data.counts.unknownClaims - data.unknownClaims.length) : 0;
   const expected: string[] = [];
   const observed: string[] = [];
   let held = true;
@@ -974,20 +989,8 @@ function statisticsClaimedInvariant(
       return make('statistics-claimed', hooks, title, {
         notChecked: `${b.batch.label} after the run: ${now !== undefined && 'failed' in now ? now.failed : 'no claimed count'}`,
       });
-    // With part of the records: at least the distinct codes that came back, at most every acknowledgement
-    // counted and every unknown claim that did not come back made.
-    const partial = data.incomplete !== undefined;
-    // Beyond the audit's memory: at least the first sends acknowledged, at most every acknowledgement.
-    const beyondMemory = !partial && data.counts.notKept > 0;
-    const low = partial
-      ? (surelyAckedPerBatch(data).get(key) ?? 0)
-      : (beyondMemory ? (firstAckedPerBatch(data).get(key) ?? 0) : (acked.get(key) ?? 0)) + (res.madeByBatch.get(key) ?? 0);
-    const high = partial
-      ? (acked.get(key) ?? 0) +
-        (res.madeByBatch.get(key) ?? 0) +
-        (res.unresolvedByBatch.get(key) ?? 0) +
-        Math.max(0, data.counts.unknownClaims - data.unknownClaims.length)
-      : (acked.get(key) ?? 0) + (res.madeByBatch.get(key) ?? 0) + (res.unresolvedByBatch.get(key) ?? 0);
+    const low = (least.get(key) ?? 0) + (partial ? 0 : (res.madeByBatch.get(key) ?? 0));
+    const high = (acked.get(key) ?? 0) + (res.madeByBatch.get(key) ?? 0) + (res.unresolvedByBatch.get(key) ?? 0) + unseenUnknown;
     const delta = now.claimed - before.claimed;
     if (delta < low || delta > high) held = false;
     expected.push(`${b.batch.label}: +${low === high ? low : `${low}…${high}`}`);
